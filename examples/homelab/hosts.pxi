@@ -1,0 +1,25 @@
+# The Proxmox host and the template its VMs are cloned from.
+
+host pve1 {
+  address = 10.10.0.2
+  cores   = 16
+  memory  = 64GiB
+
+  bridge vmbr0 { ports = ["eno1"], network = lan }
+
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, snippets, vztmpl] }
+
+  packages = ["htop", "ifupdown2"]
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  vmid    = 9000
+  image   = os.ubuntu_2404              # a cloud image: Terraform downloads it
+  storage = local-lvm
+}
+
+pool prod {
+  comment = "Production services"
+}

@@ -1,0 +1,22 @@
+# The homelab: one Proxmox host, one network, a few VMs.
+#
+# `pxic check examples/homelab` checks it; the other files hold the hosts and the VMs.
+
+use std.os          # cloud images and installer ISOs
+use std.roles       # base, ssh_hardening, firewall, docker, nginx, node_exporter
+
+cluster homelab {
+  endpoint = "https://10.10.0.2:8006/"
+  token    = env("PROXMOX_VE_API_TOKEN")    # a secret: never written into any artifact
+  vmids    = 100 .. 999
+}
+
+network lan {
+  cidr    = 10.10.0.0/24
+  gateway = 10.10.0.1
+  dns     = [10.10.0.1]
+  pool    = 10.10.0.100 .. 10.10.0.199      # addresses handed out for `ip = auto`
+}
+
+profile small  { cores = 2, memory = 2GiB, disk = 20GiB }
+profile medium : small { cores = 4, memory = 8GiB }

@@ -1,0 +1,130 @@
+//! The `pxic` command line: parse arguments, run one command, print its diagnostics,
+//! exit. Each command is a file with a `run` function; this file is where diagnostics
+//! are printed.
+
+mod args;
+mod check;
+mod explain;
+
+pub use args::{Cli, Command, MessageFormat};
+
+use crate::diag::render::{self, Style};
+use crate::diag::{Diagnostic, Severity};
+use crate::source::SourceMap;
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// How a command ended, as the process exit code says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: no errors (warnings allowed).
+    Clean,
+    /// 1: the input has errors.
+    Errors,
+    /// 2: the command could not run: bad usage, a path that cannot be read.
+    Unusable,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(match outcome {
+            Outcome::Clean => 0,
+            Outcome::Errors => 1,
+            Outcome::Unusable => 2,
+        })
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let printer = Printer::for_terminal(cli.message_format);
+    let outcome = match &cli.command {
+        Command::Check(args) => check::run(args, &printer),
+        Command::Explain(args) => explain::run(args),
+    };
+    outcome.into()
+}
+
+/// Prints diagnostics in the chosen format: human text on stderr, or JSON lines on
+/// stdout.
+pub struct Printer {
+    format: MessageFormat,
+    style: Style,
+    width: usize,
+}
+
+impl Printer {
+    /// Colour only on a terminal and when `NO_COLOR` is unset.
+    fn for_terminal(format: MessageFormat) -> Printer {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let style = if !no_color && std::io::stderr().is_terminal() {
+            Style::Colored
+        } else {
+            Style::Plain
+        };
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100);
+        Printer {
+            format,
+            style,
+            width,
+        }
+    }
+
+    pub fn print(&self, sources: &SourceMap, diagnostics: &[Diagnostic]) {
+        match self.format {
+            MessageFormat::Human => {
+                let mut err = std::io::stderr().lock();
+                for d in diagnostics {
+                    let _ = write!(
+                        err,
+                        "{}",
+                        render::render(sources, d, self.style, self.width)
+                    );
+                    let _ = writeln!(err);
+                }
+            }
+            MessageFormat::Json => {
+                let mut out = std::io::stdout().lock();
+                for d in diagnostics {
+                    let _ = writeln!(out, "{}", render::to_json(sources, d));
+                }
+            }
+        }
+    }
+
+    /// A closing line on stderr for people ("2 errors, 1 warning in 3 files").
+    pub fn summary(&self, files: usize, diagnostics: &[Diagnostic]) {
+        if self.format != MessageFormat::Human {
+            return;
+        }
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = diagnostics.len() - errors;
+        let files = plural(files, "file");
+        let line = match (errors, warnings) {
+            (0, 0) => format!("checked {files}: no problems"),
+            (0, w) => format!("checked {files}: {}", plural(w, "warning")),
+            (e, 0) => format!("checked {files}: {}", plural(e, "error")),
+            (e, w) => format!(
+                "checked {files}: {}, {}",
+                plural(e, "error"),
+                plural(w, "warning")
+            ),
+        };
+        eprintln!("{line}");
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,45 @@
+//! Every clap type of the command line.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// pxic — compile `.pxi` Proxmox VE infrastructure into Ansible, Terraform and Packer.
+#[derive(Debug, Parser)]
+#[command(name = "pxic", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// How to print diagnostics: `human` text on stderr, or `json`, one object per line
+    /// on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check `.pxi` files for errors without writing anything.
+    Check(CheckArgs),
+    /// Explain a diagnostic code, such as `pxic explain PXI0002`.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A `.pxi` file, or a project folder (every `.pxi` file below it).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The code to explain, such as `PXI0002`.
+    pub code: String,
+}
+
+/// The format diagnostics are printed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}

@@ -1,0 +1,111 @@
+//! The only file-system code: finding a project's `.pxi` files and reading them into a
+//! [`SourceMap`]. Problems here are diagnostics too, without a span.
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::{MAX_FILE_LEN, SourceMap};
+use std::path::{Path, PathBuf};
+
+/// Folders never searched for sources: build output, and the folders `pxic build`
+/// writes (their files are not `.pxi`, but a copy of a project may sit there).
+const SKIPPED_DIRS: &[&str] = &["target", "ansible", "terraform", "packer", "node_modules"];
+
+/// The `.pxi` files a path names: the file itself, or every `.pxi` file below a
+/// directory in sorted order, skipping hidden folders and generated ones.
+pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let metadata = std::fs::metadata(path).map_err(|e| cannot_read(path, &e))?;
+    if !metadata.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_skipped(entry));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let at = e.path().unwrap_or(path).to_path_buf();
+            let io = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("a symbolic link loops"));
+            cannot_read(&at, &io)
+        })?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "pxi") {
+            found.push(entry.into_path());
+        }
+    }
+    if found.is_empty() {
+        return Err(Diagnostic::error(
+            Code::NoSourceFiles,
+            format!("no `.pxi` files in `{}`", path.display()),
+        )
+        .with_help("point pxic at a `.pxi` file or at a folder that holds some"));
+    }
+    Ok(found)
+}
+
+fn is_skipped(entry: &walkdir::DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    entry.file_type().is_dir() && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref()))
+}
+
+/// Reads every file named, reporting every file that cannot be read (not only the
+/// first). The map holds the files that could be read.
+pub fn read_sources(paths: &[PathBuf]) -> (SourceMap, Vec<Diagnostic>) {
+    let mut map = SourceMap::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match read_source(path) {
+            Ok(text) => {
+                map.add(path.display().to_string(), text);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    (map, problems)
+}
+
+fn read_source(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
+    if bytes.len() > MAX_FILE_LEN {
+        return Err(Diagnostic::error(
+            Code::SourceTooLarge,
+            format!("`{}` is larger than 4 GiB", path.display()),
+        )
+        .with_help("split the project over several `.pxi` files"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(
+            Code::SourceNotUtf8,
+            format!("`{}` is not valid UTF-8", path.display()),
+        )
+        .with_help(format!(
+            "save the file as UTF-8; the first invalid byte is at offset {at} (line {line})"
+        ))
+    })
+}
+
+fn cannot_read(path: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        Code::CannotReadSource,
+        format!("cannot read `{}`: {}", path.display(), describe_io(error)),
+    )
+    .with_help("check that the path exists and that you may read it")
+}
+
+/// The I/O error in words, without the "(os error 2)" suffix.
+fn describe_io(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! pxic compiles `.pxi` files, a typed declarative language for Proxmox VE
+//! infrastructure, into Ansible, Terraform and Packer files.
+//!
+//! The pipeline:
+//! - [`io`] finds a project's `.pxi` files and reads them into a [`source::SourceMap`];
+//! - [`syntax`] parses each file into an [`syntax::ast::File`] (grammar in
+//!   `grammar/pxi.pest`), reporting every syntax error;
+//! - `check` will resolve names, check types and allocate VMIDs and addresses into the IR;
+//! - `backend` will turn the IR into Ansible, Terraform and Packer files;
+//! - [`cli`] is the `pxic` command; every problem on the way is a [`diag::Diagnostic`].
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![deny(clippy::todo)]
+
+pub mod cli;
+pub mod diag;
+pub mod io;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,35 @@
+//! Syntax: `.pxi` text → [`ast::File`], with every syntax error as a diagnostic.
+//!
+//! pest stays inside this module: `parser` holds the generated parser and drives it one
+//! item at a time, `lower` turns pairs into the AST, `errors` words every diagnostic,
+//! and `dump` prints an AST as an indented outline (for snapshots and `--emit ast`).
+
+pub mod ast;
+pub mod dump;
+mod errors;
+mod lower;
+mod parser;
+
+use crate::diag::{self, Diagnostic};
+use crate::source::{FileId, SourceMap};
+
+/// Parses one file. The returned file holds every item that parsed, so later phases
+/// can still look at the rest; the diagnostics are sorted by position. Never panics.
+pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<Diagnostic>) {
+    let (ast, mut diagnostics) = parser::parse(file, src);
+    diag::sort(&mut diagnostics);
+    (ast, diagnostics)
+}
+
+/// Parses every file of a map, in map order.
+pub fn parse_all(sources: &SourceMap) -> (Vec<ast::File>, Vec<Diagnostic>) {
+    let mut files = Vec::with_capacity(sources.len());
+    let mut diagnostics = Vec::new();
+    for (id, source) in sources.files() {
+        let (file, found) = parse(id, &source.text);
+        files.push(file);
+        diagnostics.extend(found);
+    }
+    diag::sort(&mut diagnostics);
+    (files, diagnostics)
+}

@@ -1,0 +1,502 @@
+//! Every syntax diagnostic, worded in one place; and the translation of pest's
+//! "expected rules" into words ("expected `=` or `{` after `cores`").
+
+use super::ast::{DeclKind, SizeUnit};
+use super::parser::Rule;
+use crate::diag::{Code, Diagnostic, suggest};
+use crate::source::{FileId, Span};
+
+/// The position (in the text pest was given) at which parsing failed.
+pub(super) fn pest_position(error: &pest::error::Error<Rule>) -> usize {
+    match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((start, _)) => start,
+    }
+}
+
+/// A parse failure at `position` (absolute) while parsing the item that starts at
+/// `item_start`, in words.
+pub(super) fn syntax_error(
+    file: FileId,
+    src: &str,
+    item_start: usize,
+    position: usize,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let expected = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => describe_all(positives),
+        pest::error::ErrorVariant::CustomError { message } => {
+            // pest's own limits (nesting too deep for the stack, call budget).
+            let span = Span::new(file, position, position);
+            return Diagnostic::error(Code::SyntaxError, format!("cannot parse this: {message}"))
+                .with_primary(span, "parsing stopped here")
+                .with_help("simplify the nesting of lists and blocks here");
+        }
+    };
+    let found = token_at(src, position);
+    if found.is_none() && expected.contains(&"`}`") {
+        return unclosed_block(file, src, item_start, position);
+    }
+    let span = Span::new(file, position, position + found.map_or(0, str::len));
+    let found_text = found.map_or("the end of the file".to_string(), |t| {
+        if t.starts_with('"') {
+            "a string".to_string()
+        } else {
+            format!("`{t}`")
+        }
+    });
+    let mut message = format!("expected {}", join_or(&expected));
+    if let Some(previous) = token_before(src, position) {
+        message.push_str(&format!(" after `{previous}`"));
+    }
+    message.push_str(&format!(", found {found_text}"));
+    Diagnostic::error(Code::SyntaxError, message)
+        .with_primary(span, format!("unexpected {found_text}"))
+        .with_help(syntax_help(&expected, found))
+}
+
+/// Words for what was expected: each rule pest tried, described once, in a stable order.
+fn describe_all(rules: &[Rule]) -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = rules.iter().filter_map(|r| describe(*r)).collect();
+    words.sort_by_key(|w| WORD_ORDER.iter().position(|o| o == w));
+    words.dedup();
+    // An optional label sits between a block's name and its `{`; "`=` or `{`" reads
+    // better than listing it too.
+    if words.contains(&"`=`") && words.contains(&"`{`") {
+        words.retain(|w| *w != "a name");
+    }
+    words
+}
+
+const WORD_ORDER: &[&str] = &[
+    "`=`",
+    "`{`",
+    "`}`",
+    "`:`",
+    "`,`",
+    "`[`",
+    "`]`",
+    "`(`",
+    "`)`",
+    "`in`",
+    "a name",
+    "an attribute name",
+    "a string",
+    "a value",
+    "an attribute or a block",
+    "a declaration",
+    "the closing `\"`",
+    "the end of the file",
+];
+
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::eq => "`=`",
+        Rule::colon | Rule::parents => "`:`",
+        Rule::comma => "`,`",
+        Rule::lbrace | Rule::body => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
+        Rule::lparen | Rule::call_args => "`(`",
+        Rule::rparen => "`)`",
+        Rule::kw_in => "`in`",
+        Rule::decl_name | Rule::ident | Rule::path => "a name",
+        Rule::key => "an attribute name",
+        Rule::string => "a string",
+        Rule::expr
+        | Rule::list
+        | Rule::path_or_call
+        | Rule::cidr
+        | Rule::ipv4
+        | Rule::decimal_size
+        | Rule::size
+        | Rule::spaced_size
+        | Rule::integer
+        | Rule::kw_true
+        | Rule::kw_false
+        | Rule::kw_auto => "a value",
+        Rule::attribute | Rule::block => "an attribute or a block",
+        Rule::use_decl
+        | Rule::kw_use
+        | Rule::for_item
+        | Rule::kw_for
+        | Rule::decl
+        | Rule::decl_kind
+        | Rule::stray_attribute
+        | Rule::unknown_decl => "a declaration",
+        Rule::unterminated => "the closing `\"`",
+        Rule::EOI => "the end of the file",
+        _ => return None,
+    })
+}
+
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => "something else".to_string(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn syntax_help(expected: &[&str], found: Option<&str>) -> String {
+    let has = |w: &str| expected.contains(&w);
+    if let Some(word) = found.filter(|f| is_keyword(f))
+        && (has("a name") || has("an attribute name"))
+    {
+        return format!("`{word}` is a keyword; write the name as a string: `\"{word}\"`");
+    }
+    if has("`=`") {
+        return "set an attribute with `name = value`, or open a block with `name { … }`"
+            .to_string();
+    }
+    if has("a value") {
+        return "a value is a string, a number, a size (`4GiB`), an address, a list, a name, \
+                `env(\"…\")`, `file(\"…\")` or `auto`"
+            .to_string();
+    }
+    if has("`]`") {
+        return "separate list items with `,` and close the list with `]`".to_string();
+    }
+    if has("`)`") {
+        return "separate arguments with `,` and close the call with `)`".to_string();
+    }
+    if has("`}`") {
+        return "put each attribute on its own line or separate them with `,`, \
+                and close the block with `}`"
+            .to_string();
+    }
+    if has("a name") {
+        return "a name starts with a letter or `_` and goes on with letters, digits, `_` \
+                or `-`; write any other name as a string"
+            .to_string();
+    }
+    if has("a declaration") {
+        return "a file holds declarations such as `vm web-01 { … }`, `use std.os` lines and \
+                `for i in 1..=3 { … }` generators"
+            .to_string();
+    }
+    "see docs/language.md for the syntax".to_string()
+}
+
+fn is_keyword(word: &str) -> bool {
+    matches!(word, "use" | "for" | "in" | "true" | "false" | "auto")
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The token at `position`: a word, a string's opening quote, or one character;
+/// `None` at the end of the file.
+fn token_at(src: &str, position: usize) -> Option<&str> {
+    let rest = src.get(position..)?;
+    let first = rest.chars().next()?;
+    let len = if is_word_char(first) {
+        rest.find(|c| !is_word_char(c)).unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    rest.get(..len)
+}
+
+/// The token just before `position`, skipping whitespace.
+fn token_before(src: &str, position: usize) -> Option<&str> {
+    let before = src.get(..position)?.trim_end();
+    let last = before.chars().next_back()?;
+    if last == '"' {
+        return None;
+    }
+    let start = if is_word_char(last) {
+        before.rfind(|c| !is_word_char(c)).map_or(0, |i| {
+            i + before[i..].chars().next().map_or(1, char::len_utf8)
+        })
+    } else {
+        before.len() - last.len_utf8()
+    };
+    // A comment ends the line before the error; naming its last word would mislead.
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if before[line_start..].contains('#') {
+        return None;
+    }
+    before.get(start..)
+}
+
+/// The start of the next line that begins a top-level item (`use`, `for` or a
+/// declaration kind in the first column), after the line holding `position`.
+pub(super) fn recovery_point(src: &str, position: usize) -> Option<usize> {
+    let mut at = position;
+    loop {
+        let newline = src.get(at..)?.find('\n')?;
+        at += newline + 1;
+        if starts_item(src.get(at..)?) {
+            return Some(at);
+        }
+    }
+}
+
+fn starts_item(line: &str) -> bool {
+    let word_len = line.find(|c| !is_word_char(c)).unwrap_or(line.len());
+    let word = &line[..word_len];
+    word == "use" || word == "for" || DeclKind::from_keyword(word).is_some()
+}
+
+/// The file ended inside a block. Points at the `{` that is never closed and, when a
+/// declaration starts inside it in the first column, at where the `}` is missing.
+fn unclosed_block(file: FileId, src: &str, item_start: usize, position: usize) -> Diagnostic {
+    let open = unclosed_braces(src, item_start);
+    let diagnostic = Diagnostic::error(
+        Code::UnclosedBlock,
+        "unclosed block: the file ends before its `}`",
+    );
+    let Some(&outer) = open.first() else {
+        let end = Span::new(file, position, position);
+        return diagnostic
+            .with_primary(end, "the file ends here")
+            .with_help("add the missing `}`");
+    };
+    let diagnostic = diagnostic.with_primary(
+        Span::new(file, outer, outer + 1),
+        "this `{` is never closed",
+    );
+    let next_decl = recovery_point(src, outer).filter(|&p| p < position);
+    match next_decl {
+        Some(at) => {
+            let line = src[..at].matches('\n').count() + 1;
+            diagnostic
+                .with_secondary(
+                    Span::new(file, at, at + token_at(src, at).map_or(0, str::len)),
+                    "a new declaration starts here, inside the open block",
+                )
+                .with_help(format!("add `}}` before line {line}"))
+        }
+        None => diagnostic.with_help("add `}` at the end of the block"),
+    }
+}
+
+/// Offsets of the `{` that are still open at the end of the text, outermost first;
+/// strings and comments are skipped.
+fn unclosed_braces(src: &str, from: usize) -> Vec<usize> {
+    let mut stack = Vec::new();
+    let mut chars = src.get(from..).unwrap_or("").char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' => stack.push(from + i),
+            '}' => {
+                stack.pop();
+            }
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    stack
+}
+
+// ───────────── literal errors ─────────────
+
+pub(super) fn unterminated_string(span: Span) -> Diagnostic {
+    Diagnostic::error(Code::UnterminatedString, "unterminated string")
+        .with_primary(span, "this string is never closed")
+        .with_help(
+            "add the closing `\"` before the end of the line; a string cannot span lines \
+             (write `\\n` for a line break)",
+        )
+}
+
+pub(super) fn invalid_escape(span: Span, escape: &str) -> Diagnostic {
+    let shown = if escape == "\\" { "\\" } else { escape };
+    Diagnostic::error(
+        Code::InvalidEscape,
+        format!("unknown escape sequence `{shown}`"),
+    )
+    .with_primary(span, "not a valid escape")
+    .with_help(
+        "valid escapes are `\\n`, `\\t`, `\\r`, `\\\"`, `\\\\`, `\\$` and `\\u{…}`; \
+         write `\\\\` for a backslash",
+    )
+}
+
+pub(super) fn unknown_size_unit(span: Span, count: &str, unit: &str) -> Diagnostic {
+    let binary = binary_unit_for(unit);
+    let help = match binary {
+        Some(b) if b.symbol().eq_ignore_ascii_case(unit) => {
+            format!("units are case-sensitive: write `{count}{}`", b.symbol())
+        }
+        Some(b) => format!(
+            "write `{count}{}`: sizes use binary units (1 GiB = 1024 MiB), as Proxmox does",
+            b.symbol()
+        ),
+        None => "a size is a whole number followed by `KiB`, `MiB`, `GiB`, `TiB` or `PiB`, \
+                 such as `4GiB`"
+            .to_string(),
+    };
+    Diagnostic::error(Code::UnknownSizeUnit, format!("unknown size unit `{unit}`"))
+        .with_primary(span, "not a size unit")
+        .with_help(help)
+}
+
+/// The binary unit a decimal or lowercase spelling most likely meant (`GB`, `G`, `gib`).
+fn binary_unit_for(unit: &str) -> Option<SizeUnit> {
+    let lower = unit.to_ascii_lowercase();
+    let prefix = match lower.as_str() {
+        "k" | "kb" | "kib" => 'k',
+        "m" | "mb" | "mib" => 'm',
+        "g" | "gb" | "gib" => 'g',
+        "t" | "tb" | "tib" => 't',
+        "p" | "pb" | "pib" => 'p',
+        _ => return None,
+    };
+    SizeUnit::ALL
+        .into_iter()
+        .find(|u| u.symbol().to_ascii_lowercase().starts_with(prefix))
+}
+
+pub(super) fn space_before_unit(span: Span, text: &str) -> Diagnostic {
+    let mut words = text.split_whitespace();
+    let count = words.next().unwrap_or_default();
+    let unit = words.next().unwrap_or_default();
+    let symbol = binary_unit_for(unit).map_or("GiB", SizeUnit::symbol);
+    Diagnostic::error(
+        Code::SizeSpaceBeforeUnit,
+        "a size's unit must follow its number without a space",
+    )
+    .with_primary(span, "space between the number and the unit")
+    .with_help(format!("write `{count}{symbol}`"))
+}
+
+pub(super) fn fractional_size(span: Span, text: &str) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        Code::FractionalSize,
+        format!("`{text}` is not a whole number of its unit"),
+    )
+    .with_primary(span, "sizes are whole numbers");
+    match exact_smaller_unit(text) {
+        Some(better) => diagnostic.with_help(format!("write `{better}`")),
+        None => diagnostic.with_help("use a smaller unit so that the size is a whole number"),
+    }
+}
+
+/// `1.5GiB` → `1536MiB`: the same size in the largest unit that makes it whole.
+fn exact_smaller_unit(text: &str) -> Option<String> {
+    let unit_at = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(unit_at);
+    let unit = SizeUnit::from_symbol(unit)?;
+    let (whole, fraction) = number.split_once('.')?;
+    if fraction.len() > 12 {
+        return None;
+    }
+    let scale = 10u128.checked_pow(u32::try_from(fraction.len()).ok()?)?;
+    let scaled = whole.parse::<u128>().ok()?.checked_mul(scale)? + fraction.parse::<u128>().ok()?;
+    let bytes_times_scale = scaled.checked_mul(u128::from(unit.bytes()))?;
+    if bytes_times_scale % scale != 0 {
+        return None;
+    }
+    let bytes = bytes_times_scale / scale;
+    SizeUnit::ALL
+        .into_iter()
+        .rev()
+        .find(|u| bytes % u128::from(u.bytes()) == 0)
+        .map(|u| format!("{}{}", bytes / u128::from(u.bytes()), u.symbol()))
+        .or_else(|| Some(format!("{bytes} bytes, which is not a whole KiB")))
+        .filter(|s| !s.contains(' '))
+}
+
+pub(super) fn number_too_large(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::error(Code::NumberTooLarge, format!("`{text}` is too large"))
+        .with_primary(span, "does not fit in 64 bits")
+        .with_help("numbers and sizes must be below 2^64 (16 EiB for sizes)")
+}
+
+pub(super) fn ipv4_part_count(span: Span, text: &str, parts: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::InvalidIpv4,
+        format!("`{text}` is not an IPv4 address"),
+    )
+    .with_primary(span, format!("{parts} parts, not 4"))
+    .with_help(
+        "an IPv4 address has four numbers from 0 to 255 separated by dots, such as `10.10.0.2`",
+    )
+}
+
+pub(super) fn ipv4_octet_range(span: Span, octet: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::InvalidIpv4,
+        format!("IPv4 address part `{octet}` is out of range"),
+    )
+    .with_primary(span, "must be 0 to 255")
+    .with_help("each of an IPv4 address's four numbers is from 0 to 255")
+}
+
+pub(super) fn ipv4_leading_zero(span: Span, text: &str, octet: &str) -> Diagnostic {
+    let trimmed = octet.trim_start_matches('0');
+    let fixed = if trimmed.is_empty() { "0" } else { trimmed };
+    Diagnostic::error(
+        Code::Ipv4LeadingZero,
+        format!("IPv4 address part `{octet}` has a leading zero"),
+    )
+    .with_primary(span, "leading zero")
+    .with_help(format!(
+        "write `{fixed}`; some tools read `{octet}` in `{text}` as octal, so pxic refuses it"
+    ))
+}
+
+pub(super) fn cidr_prefix_too_long(span: Span, prefix: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::CidrPrefixTooLong,
+        format!("prefix length `/{prefix}` is longer than 32"),
+    )
+    .with_primary(span, "must be 0 to 32")
+    .with_help("an IPv4 network's prefix is 0 to 32 bits, such as `10.10.0.0/24`")
+}
+
+pub(super) fn unknown_decl_kind(span: Span, word: &str) -> Diagnostic {
+    let kinds = DeclKind::ALL.map(DeclKind::keyword);
+    let candidates = suggest(word, kinds);
+    let help = match candidates.first() {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!(
+            "a declaration starts with one of {}",
+            kinds.map(|k| format!("`{k}`")).join(", ")
+        ),
+    };
+    Diagnostic::error(
+        Code::UnknownDeclKind,
+        format!("unknown declaration kind `{word}`"),
+    )
+    .with_primary(span, "not a kind of declaration")
+    .with_help(help)
+}
+
+pub(super) fn attribute_outside_block(span: Span, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::AttributeOutsideBlock,
+        format!("attribute `{key}` is outside any block"),
+    )
+    .with_primary(span, "attributes belong inside a declaration's `{ … }`")
+    .with_help(format!(
+        "move `{key} = …` into the block it describes, such as `host pve1 {{ … }}`"
+    ))
+}
+
+pub(super) fn internal(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error(Code::Internal, format!("internal error: {what}"))
+        .with_primary(span, "while reading this")
+        .with_help("this is a bug in pxic; please report it with the file that caused it")
+}
