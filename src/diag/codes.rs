@@ -65,6 +65,7 @@ registry! {
     AttributeOutsideBlock = "PXI0011", Syntax, "attribute-outside-block";
     UnclosedBlock        = "PXI0012", Syntax, "unclosed-block";
     SizeSpaceBeforeUnit  = "PXI0013", Syntax, "space-before-size-unit";
+    FractionalNumber     = "PXI0014", Syntax, "fractional-number";
     CannotReadSource     = "PXI0090", Source, "cannot-read-source";
     SourceNotUtf8        = "PXI0091", Source, "source-not-utf8";
     NoSourceFiles        = "PXI0092", Source, "no-source-files";

@@ -38,20 +38,21 @@ pub(super) fn syntax_error(
         return unclosed_block(file, src, item_start, position);
     }
     let span = Span::new(file, position, position + found.map_or(0, str::len));
-    let found_text = found.map_or("the end of the file".to_string(), |t| {
-        if t.starts_with('"') {
-            "a string".to_string()
-        } else {
-            format!("`{t}`")
-        }
-    });
+    let (found_text, found_label) = match found {
+        None => (
+            "the end of the file".to_string(),
+            "unexpected end of file".to_string(),
+        ),
+        Some(t) if t.starts_with('"') => ("a string".to_string(), "unexpected string".to_string()),
+        Some(t) => (format!("`{t}`"), format!("unexpected `{t}`")),
+    };
     let mut message = format!("expected {}", join_or(&expected));
     if let Some(previous) = token_before(src, position) {
         message.push_str(&format!(" after `{previous}`"));
     }
     message.push_str(&format!(", found {found_text}"));
     Diagnostic::error(Code::SyntaxError, message)
-        .with_primary(span, format!("unexpected {found_text}"))
+        .with_primary(span, found_label)
         .with_help(syntax_help(&expected, found))
 }
 
@@ -80,7 +81,6 @@ const WORD_ORDER: &[&str] = &[
     "`)`",
     "`in`",
     "a name",
-    "an attribute name",
     "a string",
     "a value",
     "an attribute or a block",
@@ -98,11 +98,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::rbrace => "`}`",
         Rule::lbracket => "`[`",
         Rule::rbracket => "`]`",
-        Rule::lparen | Rule::call_args => "`(`",
+        Rule::lparen => "`(`",
         Rule::rparen => "`)`",
         Rule::kw_in => "`in`",
-        Rule::decl_name | Rule::ident | Rule::path => "a name",
-        Rule::key => "an attribute name",
+        Rule::decl_name | Rule::ident | Rule::path | Rule::key => "a name",
         Rule::string => "a string",
         Rule::expr
         | Rule::list
@@ -124,7 +123,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::decl
         | Rule::decl_kind
         | Rule::stray_attribute
-        | Rule::unknown_decl => "a declaration",
+        | Rule::unknown_decl
+        | Rule::next_item => "a declaration",
         Rule::unterminated => "the closing `\"`",
         Rule::EOI => "the end of the file",
         _ => return None,
@@ -142,9 +142,15 @@ fn join_or(words: &[&str]) -> String {
 fn syntax_help(expected: &[&str], found: Option<&str>) -> String {
     let has = |w: &str| expected.contains(&w);
     if let Some(word) = found.filter(|f| is_keyword(f))
-        && (has("a name") || has("an attribute name"))
+        && has("a name")
     {
         return format!("`{word}` is a keyword; write the name as a string: `\"{word}\"`");
+    }
+    if found == Some("}") && has("a declaration") {
+        return "this `}` closes nothing; remove it".to_string();
+    }
+    if found == Some("use") && has("a declaration") {
+        return "`use` lines belong at the top level of a file, outside any `for`".to_string();
     }
     if has("`=`") {
         return "set an attribute with `name = value`, or open a block with `name { … }`"
@@ -161,10 +167,17 @@ fn syntax_help(expected: &[&str], found: Option<&str>) -> String {
     if has("`)`") {
         return "separate arguments with `,` and close the call with `)`".to_string();
     }
+    if has("`}`") && found.is_some_and(|f| f.starts_with(is_word_char)) {
+        return "put each attribute on its own line, or separate attributes with `,`".to_string();
+    }
     if has("`}`") {
-        return "put each attribute on its own line or separate them with `,`, \
-                and close the block with `}`"
-            .to_string();
+        return "close the open `{` with `}`".to_string();
+    }
+    if has("`in`") {
+        return "a generator is written `for i in 1..=3 { … }`".to_string();
+    }
+    if has("`{`") {
+        return "a declaration's body follows its name (and profiles) in `{ … }`".to_string();
     }
     if has("a name") {
         return "a name starts with a letter or `_` and goes on with letters, digits, `_` \
@@ -206,6 +219,9 @@ fn token_before(src: &str, position: usize) -> Option<&str> {
     let last = before.chars().next_back()?;
     if last == '"' {
         return None;
+    }
+    if before.ends_with("${") {
+        return before.get(before.len() - 2..);
     }
     let start = if is_word_char(last) {
         before.rfind(|c| !is_word_char(c)).map_or(0, |i| {
@@ -424,6 +440,16 @@ pub(super) fn number_too_large(span: Span, text: &str) -> Diagnostic {
         .with_help("numbers and sizes must be below 2^64 (16 EiB for sizes)")
 }
 
+/// `2.5`: pxic has no fractional numbers.
+pub(super) fn fractional_number(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::FractionalNumber,
+        format!("`{text}` is not a whole number"),
+    )
+    .with_primary(span, "fractions are not supported")
+    .with_help("numbers in pxic are whole; for a size use a smaller unit (`1536MiB`, not `1.5GiB`)")
+}
+
 pub(super) fn ipv4_part_count(span: Span, text: &str, parts: usize) -> Diagnostic {
     Diagnostic::error(
         Code::InvalidIpv4,
@@ -491,7 +517,7 @@ pub(super) fn attribute_outside_block(span: Span, key: &str) -> Diagnostic {
     )
     .with_primary(span, "attributes belong inside a declaration's `{ … }`")
     .with_help(format!(
-        "move `{key} = …` into the block it describes, such as `host pve1 {{ … }}`"
+        "move `{key} = …` into the declaration it describes"
     ))
 }
 

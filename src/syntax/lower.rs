@@ -460,6 +460,10 @@ impl Lowerer {
         let span = self.span(pair);
         let text = pair.as_str();
         let parts: Vec<&str> = text.split('.').collect();
+        if parts.len() == 2 {
+            self.report(errors::fractional_number(span, text));
+            return None;
+        }
         if parts.len() != 4 {
             self.report(errors::ipv4_part_count(span, text, parts.len()));
             return None;

@@ -1,0 +1,86 @@
+//! UI tests: `.pxi` fixtures with insta snapshots of what pxic makes of them.
+//!
+//! - `ui/syntax/*.pxi`: each holds one syntax mistake; the snapshot is the source and
+//!   the rendered diagnostics (there must be at least one).
+//! - `ui/parse/*.pxi`: valid files covering every construct; the snapshot is the source
+//!   and the AST outline (there must be no diagnostics).
+
+use pxic::diag::render::{Style, render};
+use pxic::source::SourceMap;
+use pxic::syntax;
+use std::path::Path;
+
+/// Parses one fixture, shown under its file name so snapshots do not depend on where
+/// the repository is checked out.
+fn parse_fixture(
+    path: &Path,
+) -> (
+    SourceMap,
+    String,
+    syntax::ast::File,
+    Vec<pxic::diag::Diagnostic>,
+) {
+    let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
+    let name = path
+        .file_name()
+        .expect("fixture has a name")
+        .to_string_lossy()
+        .to_string();
+    let mut map = SourceMap::new();
+    let id = map.add(name, text.clone());
+    let (ast, diagnostics) = syntax::parse(id, &text);
+    (map, text, ast, diagnostics)
+}
+
+fn rendered(map: &SourceMap, diagnostics: &[pxic::diag::Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| render(map, d, Style::Plain, 80))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn syntax_errors() {
+    insta::glob!("ui/syntax/*.pxi", |path| {
+        let (map, text, _, diagnostics) = parse_fixture(path);
+        assert!(
+            !diagnostics.is_empty(),
+            "{} should have a syntax error but parsed cleanly",
+            path.display()
+        );
+        insta::assert_snapshot!(format!(
+            "----- SOURCE\n{text}----- DIAGNOSTICS\n{}",
+            rendered(&map, &diagnostics)
+        ));
+    });
+}
+
+#[test]
+fn valid_syntax() {
+    insta::glob!("ui/parse/*.pxi", |path| {
+        let (map, text, ast, diagnostics) = parse_fixture(path);
+        assert!(
+            diagnostics.is_empty(),
+            "{} should parse cleanly:\n{}",
+            path.display(),
+            rendered(&map, &diagnostics)
+        );
+        insta::assert_snapshot!(format!(
+            "----- SOURCE\n{text}----- AST\n{}",
+            syntax::dump::dump(&ast)
+        ));
+    });
+}
+
+/// The bundled examples parse without a single diagnostic.
+#[test]
+fn examples_parse_cleanly() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let paths = pxic::io::discover(&examples).expect("examples/ holds .pxi files");
+    let (map, unreadable) = pxic::io::read_sources(&paths);
+    assert!(unreadable.is_empty());
+    let (files, diagnostics) = syntax::parse_all(&map);
+    assert!(diagnostics.is_empty(), "{}", rendered(&map, &diagnostics));
+    assert!(files.iter().all(|f| !f.items.is_empty()));
+}

@@ -1,0 +1,5 @@
+vm crlf {
+  cores = 2
+  # comment
+  name = "x"
+}

@@ -1,0 +1,3 @@
+	vm tabs {
+		cores	=	2
+	}

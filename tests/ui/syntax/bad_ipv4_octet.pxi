@@ -1,0 +1,3 @@
+host pve1 {
+  address = 10.10.0.256
+}

@@ -1,0 +1,3 @@
+network lan {
+  cidr = 10.10.0.0/33
+}

@@ -1,0 +1,3 @@
+role web {
+  motd = "C:\Users\bob"
+}

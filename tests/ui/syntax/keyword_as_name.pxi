@@ -1,0 +1,3 @@
+vm auto {
+  cores = 2
+}

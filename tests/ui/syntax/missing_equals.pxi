@@ -1,0 +1,4 @@
+# An attribute without `=` between its name and its value.
+host pve1 {
+  cores 16
+}

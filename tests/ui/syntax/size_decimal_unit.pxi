@@ -1,0 +1,3 @@
+profile small {
+  memory = 4GB
+}

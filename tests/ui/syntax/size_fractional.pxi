@@ -1,0 +1,3 @@
+profile small {
+  memory = 1.5GiB
+}

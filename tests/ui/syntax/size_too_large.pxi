@@ -1,0 +1,3 @@
+profile huge {
+  disk = 99999999TiB
+}

@@ -1,0 +1,3 @@
+profile small {
+  disk = 20zb
+}

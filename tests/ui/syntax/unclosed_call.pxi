@@ -1,0 +1,3 @@
+cluster homelab {
+  token = env("PROXMOX_VE_API_TOKEN"
+}

@@ -1,0 +1,4 @@
+vm web-01 {
+  tags = ["web", "prod"
+  cores = 2
+}

@@ -1,0 +1,3 @@
+role web {
+  motd = "smile \u{110000}"
+}

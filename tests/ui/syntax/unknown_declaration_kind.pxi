@@ -1,0 +1,3 @@
+vmm web-01 {
+  cores = 2
+}

@@ -1,0 +1,4 @@
+host pve1 {
+  description = "the first host
+  cores = 16
+}
