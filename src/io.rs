@@ -57,12 +57,17 @@ pub fn read_sources(paths: &[PathBuf]) -> (SourceMap, Vec<Diagnostic>) {
     for path in paths {
         match read_source(path) {
             Ok(text) => {
-                map.add(path.display().to_string(), text);
+                map.add(display_name(path), text);
             }
             Err(d) => problems.push(d),
         }
     }
     (map, problems)
+}
+
+/// The name a file is shown under: its path as given, without a leading `./`.
+fn display_name(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
 }
 
 fn read_source(path: &Path) -> Result<String, Diagnostic> {

@@ -66,6 +66,8 @@ registry! {
     UnclosedBlock        = "PXI0012", Syntax, "unclosed-block";
     SizeSpaceBeforeUnit  = "PXI0013", Syntax, "space-before-size-unit";
     FractionalNumber     = "PXI0014", Syntax, "fractional-number";
+    KeywordAsName        = "PXI0015", Syntax, "keyword-as-name";
+    MalformedNumber      = "PXI0016", Syntax, "malformed-number";
     CannotReadSource     = "PXI0090", Source, "cannot-read-source";
     SourceNotUtf8        = "PXI0091", Source, "source-not-utf8";
     NoSourceFiles        = "PXI0092", Source, "no-source-files";

@@ -28,9 +28,12 @@ pub(super) fn syntax_error(
         pest::error::ErrorVariant::CustomError { message } => {
             // pest's own limits (nesting too deep for the stack, call budget).
             let span = Span::new(file, position, position);
-            return Diagnostic::error(Code::SyntaxError, format!("cannot parse this: {message}"))
-                .with_primary(span, "parsing stopped here")
-                .with_help("simplify the nesting of lists and blocks here");
+            return Diagnostic::error(
+                Code::SyntaxError,
+                format!("this is nested too deeply to parse ({message})"),
+            )
+            .with_primary(span, "parsing stopped here")
+            .with_help("simplify the nesting of lists and blocks here");
         }
     };
     let found = token_at(src, position);
@@ -103,18 +106,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_in => "`in`",
         Rule::decl_name | Rule::ident | Rule::path | Rule::key => "a name",
         Rule::string => "a string",
-        Rule::expr
-        | Rule::list
-        | Rule::path_or_call
-        | Rule::cidr
-        | Rule::ipv4
-        | Rule::decimal_size
-        | Rule::size
-        | Rule::spaced_size
-        | Rule::integer
-        | Rule::kw_true
-        | Rule::kw_false
-        | Rule::kw_auto => "a value",
+        Rule::expr | Rule::list | Rule::path_or_call | Rule::number | Rule::keyword_value => {
+            "a value"
+        }
         Rule::attribute | Rule::block => "an attribute or a block",
         Rule::use_decl
         | Rule::kw_use
@@ -448,6 +442,30 @@ pub(super) fn fractional_number(span: Span, text: &str) -> Diagnostic {
     )
     .with_primary(span, "fractions are not supported")
     .with_help("numbers in pxic are whole; for a size use a smaller unit (`1536MiB`, not `1.5GiB`)")
+}
+
+/// A number-like token that is none of integer, size, address or CIDR.
+pub(super) fn malformed_number(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::MalformedNumber,
+        format!("`{text}` is not a number, size, address or network"),
+    )
+    .with_primary(span, "not a valid literal")
+    .with_help(
+        "write a number (`42`), a size (`4GiB`), an IPv4 address (`10.10.0.2`) or a \
+         network (`10.10.0.0/24`)",
+    )
+}
+
+pub(super) fn keyword_as_name(span: Span, word: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::KeywordAsName,
+        format!("`{word}` is a keyword and cannot be used as a name"),
+    )
+    .with_primary(span, "keyword")
+    .with_help(format!(
+        "choose another name, or write it as a string: `\"{word}\"`"
+    ))
 }
 
 pub(super) fn ipv4_part_count(span: Span, text: &str, parts: usize) -> Diagnostic {

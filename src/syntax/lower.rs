@@ -12,6 +12,9 @@ use std::net::Ipv4Addr;
 
 type P<'i> = Pair<'i, Rule>;
 
+/// Words the grammar gives a meaning; they cannot name anything.
+const KEYWORDS: [&str; 6] = ["use", "for", "in", "true", "false", "auto"];
+
 /// Collects the AST, comments and diagnostics of one file as its items are parsed.
 pub(super) struct Lowerer {
     file: FileId,
@@ -60,7 +63,9 @@ impl Lowerer {
     /// end of the file was reached.
     pub(super) fn next_item(&mut self, pair: P<'_>, base: usize) -> bool {
         self.base = base;
-        for p in pair.clone().into_inner().flatten() {
+        // Walking every pair for comments costs; most items have none.
+        let has_comment = pair.as_str().contains('#');
+        for p in pair.clone().into_inner().flatten().filter(|_| has_comment) {
             if p.as_rule() == Rule::COMMENT {
                 let span = self.span(&p);
                 self.comments.push(Comment {
@@ -132,7 +137,7 @@ impl Lowerer {
         for p in inner(pair) {
             match p.as_rule() {
                 Rule::kw_for | Rule::kw_in | Rule::lbrace | Rule::rbrace => {}
-                Rule::ident => var = Some(self.ident(&p)),
+                Rule::ident => var = Some(self.binding(&p)),
                 Rule::expr => iterable = Some(self.expr(p)),
                 _ => items.extend(self.item(p)),
             }
@@ -211,9 +216,19 @@ impl Lowerer {
         let span = self.span(&pair);
         match inner(pair).next() {
             Some(p) if p.as_rule() == Rule::string => Name::Str(self.string(p)),
-            Some(p) => Name::Ident(self.ident(&p)),
+            Some(p) => Name::Ident(self.binding(&p)),
             None => Name::Ident(self.empty_ident(span)),
         }
+    }
+
+    /// A name being introduced (a declaration, a label, a loop variable): keywords
+    /// cannot be, or they could never be referred to.
+    fn binding(&mut self, pair: &P<'_>) -> Ident {
+        let ident = self.ident(pair);
+        if KEYWORDS.contains(&ident.name.as_str()) {
+            self.report(errors::keyword_as_name(ident.span, &ident.name));
+        }
+        ident
     }
 
     fn parents(&mut self, pair: P<'_>) -> Vec<Path> {
@@ -326,21 +341,12 @@ impl Lowerer {
         let kind = match pair.as_rule() {
             Rule::string => ExprKind::Str(self.string(pair)),
             Rule::list => ExprKind::List(self.list(pair)),
-            Rule::kw_true => ExprKind::Bool(true),
-            Rule::kw_false => ExprKind::Bool(false),
-            Rule::kw_auto => ExprKind::Auto,
-            Rule::integer => self.integer(&pair),
-            Rule::size => self.size(pair),
-            Rule::spaced_size => {
-                self.report(errors::space_before_unit(span, pair.as_str()));
-                ExprKind::Invalid
-            }
-            Rule::decimal_size => {
-                self.report(errors::fractional_size(span, pair.as_str()));
-                ExprKind::Invalid
-            }
-            Rule::ipv4 => self.ipv4(&pair).map_or(ExprKind::Invalid, ExprKind::Ipv4),
-            Rule::cidr => self.cidr(pair),
+            Rule::keyword_value => match pair.as_str() {
+                "true" => ExprKind::Bool(true),
+                "false" => ExprKind::Bool(false),
+                _ => ExprKind::Auto,
+            },
+            Rule::number => self.number(pair.as_str(), span),
             Rule::path_or_call => self.path_or_call(pair),
             _ => {
                 self.unexpected(&pair);
@@ -415,33 +421,59 @@ impl Lowerer {
 
     // ───────────── literals ─────────────
 
-    fn integer(&mut self, pair: &P<'_>) -> ExprKind {
-        match pair.as_str().parse::<u64>() {
-            Ok(n) => ExprKind::Int(n),
-            Err(_) => {
-                self.report(errors::number_too_large(self.span(pair), pair.as_str()));
+    /// Classifies a `number` token — integer, size, IPv4 address or CIDR — and checks
+    /// it, reporting exactly what is wrong when it is none of them.
+    fn number(&mut self, text: &str, span: Span) -> ExprKind {
+        if text.contains([' ', '\t']) {
+            self.report(errors::space_before_unit(span, text));
+            return ExprKind::Invalid;
+        }
+        let unit_at = text
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(text.len());
+        let (numeric, unit) = text.split_at(unit_at);
+        let (address, prefix) = match numeric.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (numeric, None),
+        };
+        let dots = address.matches('.').count();
+        match (dots, prefix, unit.is_empty()) {
+            (0, None, true) => self.integer(text, span),
+            (0, None, false) => self.size(address, unit, span),
+            (1, None, false) => {
+                self.report(errors::fractional_size(span, text));
+                ExprKind::Invalid
+            }
+            (1, None, true) => {
+                self.report(errors::fractional_number(span, text));
+                ExprKind::Invalid
+            }
+            (_, None, true) => self
+                .ipv4(address, span.start as usize)
+                .map_or(ExprKind::Invalid, ExprKind::Ipv4),
+            (d, Some(prefix), true) if d > 0 => self.cidr(address, prefix, span),
+            _ => {
+                self.report(errors::malformed_number(span, text));
                 ExprKind::Invalid
             }
         }
     }
 
-    fn size(&mut self, pair: P<'_>) -> ExprKind {
-        let span = self.span(&pair);
-        let text = pair.as_str();
-        let mut count = None;
-        let mut unit = None;
-        for p in inner(pair) {
-            match p.as_rule() {
-                Rule::digits => count = Some(p.as_str()),
-                Rule::unit => unit = Some((p.as_str(), self.span(&p))),
-                _ => self.unexpected(&p),
+    fn integer(&mut self, text: &str, span: Span) -> ExprKind {
+        match text.parse::<u64>() {
+            Ok(n) => ExprKind::Int(n),
+            Err(_) => {
+                self.report(errors::number_too_large(span, text));
+                ExprKind::Invalid
             }
         }
-        let (Some(count), Some((unit_text, unit_span))) = (count, unit) else {
-            return ExprKind::Invalid;
-        };
-        let Some(unit) = SizeUnit::from_symbol(unit_text) else {
-            self.report(errors::unknown_size_unit(unit_span, count, unit_text));
+    }
+
+    fn size(&mut self, count: &str, unit: &str, span: Span) -> ExprKind {
+        let unit_start = span.start as usize + count.len();
+        let Some(unit) = SizeUnit::from_symbol(unit) else {
+            let unit_span = Span::new(self.file, unit_start, unit_start + unit.len());
+            self.report(errors::unknown_size_unit(unit_span, count, unit));
             return ExprKind::Invalid;
         };
         match count.parse::<u64>() {
@@ -449,27 +481,24 @@ impl Lowerer {
                 ExprKind::Size { count, unit }
             }
             _ => {
-                self.report(errors::number_too_large(span, text));
+                let text = format!("{count}{}", unit.symbol());
+                self.report(errors::number_too_large(span, &text));
                 ExprKind::Invalid
             }
         }
     }
 
-    /// Checks four octets, each 0–255 without leading zeros.
-    fn ipv4(&mut self, pair: &P<'_>) -> Option<Ipv4Addr> {
-        let span = self.span(pair);
-        let text = pair.as_str();
+    /// Checks four octets, each 0–255 without leading zeros; `start` is the offset of
+    /// `text` in the file, so that a bad octet gets its own span.
+    fn ipv4(&mut self, text: &str, start: usize) -> Option<Ipv4Addr> {
+        let span = Span::new(self.file, start, start + text.len());
         let parts: Vec<&str> = text.split('.').collect();
-        if parts.len() == 2 {
-            self.report(errors::fractional_number(span, text));
-            return None;
-        }
         if parts.len() != 4 {
             self.report(errors::ipv4_part_count(span, text, parts.len()));
             return None;
         }
         let mut octets = [0u8; 4];
-        let mut at = span.start as usize;
+        let mut at = start;
         let mut ok = true;
         for (i, part) in parts.iter().enumerate() {
             let part_span = Span::new(self.file, at, at + part.len());
@@ -490,28 +519,19 @@ impl Lowerer {
         ok.then(|| Ipv4Addr::from(octets))
     }
 
-    fn cidr(&mut self, pair: P<'_>) -> ExprKind {
-        let mut addr = None;
-        let mut prefix_ok = None;
-        let mut valid = true;
-        for p in inner(pair) {
-            match p.as_rule() {
-                Rule::ipv4 => {
-                    addr = self.ipv4(&p);
-                    valid &= addr.is_some();
-                }
-                Rule::digits => match p.as_str().parse::<u8>() {
-                    Ok(prefix) if prefix <= 32 => prefix_ok = Some(prefix),
-                    _ => {
-                        self.report(errors::cidr_prefix_too_long(self.span(&p), p.as_str()));
-                        valid = false;
-                    }
-                },
-                _ => self.unexpected(&p),
+    fn cidr(&mut self, address: &str, prefix: &str, span: Span) -> ExprKind {
+        let addr = self.ipv4(address, span.start as usize);
+        let prefix_start = span.start as usize + address.len() + 1;
+        let prefix_span = Span::new(self.file, prefix_start, prefix_start + prefix.len());
+        let prefix = match prefix.parse::<u8>() {
+            Ok(p) if p <= 32 => Some(p),
+            _ => {
+                self.report(errors::cidr_prefix_too_long(prefix_span, prefix));
+                None
             }
-        }
-        match (addr, prefix_ok, valid) {
-            (Some(addr), Some(prefix), true) => ExprKind::Cidr { addr, prefix },
+        };
+        match (addr, prefix) {
+            (Some(addr), Some(prefix)) => ExprKind::Cidr { addr, prefix },
             _ => ExprKind::Invalid,
         }
     }

@@ -1,0 +1,183 @@
+//! The `pxic` binary as a user runs it: exit codes, discovery of a project's files,
+//! the two message formats, and `pxic explain`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pxic(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("pxic runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_bundled_example_is_clean() {
+    let out = pxic(&["check", "examples/homelab"], repo());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("checked 3 files: no problems"));
+}
+
+#[test]
+fn errors_in_every_file_are_reported_and_exit_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.pxi", "vm a {\n  memory = 4GB\n}\n");
+    write(
+        dir.path(),
+        "sub/b.pxi",
+        "host b {\n  address = 10.0.0.300\n}\n",
+    );
+    write(dir.path(), "sub/c.pxi", "vm c { cores = 1 }\n");
+    let out = pxic(&["check", "."], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("PXI0004"), "{err}");
+    assert!(err.contains("[a.pxi:2:13]"), "{err}");
+    assert!(err.contains("PXI0006"), "{err}");
+    assert!(err.contains("[sub/b.pxi:2:20]"), "{err}");
+    assert!(err.contains("help: write `4GiB`"), "{err}");
+    assert!(err.contains("checked 3 files: 2 errors"), "{err}");
+    // Files are read in sorted order, so a.pxi is reported before sub/b.pxi.
+    assert!(err.find("PXI0004") < err.find("PXI0006"));
+}
+
+#[test]
+fn generated_hidden_and_build_folders_are_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "main.pxi", "vm a { cores = 1 }\n");
+    for skipped in [
+        ".git",
+        "target",
+        "ansible",
+        "terraform",
+        "packer",
+        "x/.hidden",
+    ] {
+        write(dir.path(), &format!("{skipped}/broken.pxi"), "vm {\n");
+    }
+    write(dir.path(), "notes.txt", "vm {\n");
+    let out = pxic(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("checked 1 file: no problems"));
+}
+
+#[test]
+fn unreadable_input_exits_2_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = pxic(&["check", "nope"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read `nope`: no such file or directory"));
+
+    std::fs::write(dir.path().join("latin1.pxi"), b"vm a { x = \"caf\xe9\" }\n").expect("write");
+    let not_utf8 = pxic(&["check", "latin1.pxi"], dir.path());
+    assert_eq!(not_utf8.status.code(), Some(2));
+    let err = stderr(&not_utf8);
+    assert!(
+        err.contains("PXI0091") && err.contains("not valid UTF-8"),
+        "{err}"
+    );
+    assert!(err.contains("offset 15 (line 1)"), "{err}");
+
+    let empty = tempfile::tempdir().expect("tempdir");
+    let no_sources = pxic(&["check"], empty.path());
+    assert_eq!(no_sources.status.code(), Some(2));
+    assert!(stderr(&no_sources).contains("PXI0092"));
+}
+
+#[test]
+fn a_bad_file_does_not_hide_the_errors_of_the_others() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.pxi"), b"\xff\xfe").expect("write");
+    write(dir.path(), "b.pxi", "vm b { cores = 2.5 }\n");
+    let out = pxic(&["check"], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("PXI0091") && err.contains("PXI0014"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = pxic(&["check", "--no-such-flag"], repo());
+    assert_eq!(out.status.code(), Some(2));
+    let out = pxic(&["frobnicate"], repo());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn json_lines_carry_code_position_and_help() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "a.pxi",
+        "vm a {\n  cores 4\n}\nvm b { m = 4GB }\n",
+    );
+    let out = pxic(&["--message-format", "json", "check", "a.pxi"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["code"], "PXI0001");
+    assert_eq!(lines[0]["severity"], "error");
+    assert_eq!(
+        lines[0]["message"],
+        "expected `=` or `{` after `cores`, found `4`"
+    );
+    assert_eq!(lines[0]["labels"][0]["file"], "a.pxi");
+    assert_eq!(lines[0]["labels"][0]["line"], 2);
+    assert_eq!(lines[0]["labels"][0]["column"], 9);
+    assert_eq!(lines[0]["labels"][0]["primary"], true);
+    assert!(lines[0]["help"].as_str().is_some_and(|h| !h.is_empty()));
+    assert_eq!(lines[1]["code"], "PXI0004");
+    // Human text stays off stdout, so the JSON can be piped as it is.
+    assert!(!stdout(&out).contains('×'));
+}
+
+#[test]
+fn output_has_no_colour_codes_off_a_terminal_or_with_no_color() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.pxi", "vm a { m = 4GB }\n");
+    let piped = pxic(&["check"], dir.path());
+    assert!(!stderr(&piped).contains('\u{1b}'));
+    let no_color = Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .arg("check")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pxic runs");
+    assert!(!stderr(&no_color).contains('\u{1b}'));
+    assert!(stderr(&no_color).contains("PXI0004"));
+}
+
+#[test]
+fn explain_prints_the_page_of_a_code() {
+    for spelling in ["PXI0002", "pxi0002", "2"] {
+        let out = pxic(&["explain", spelling], repo());
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).starts_with("# PXI0002"), "{}", stdout(&out));
+    }
+    let unknown = pxic(&["explain", "PXI0999"], repo());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("unknown diagnostic code"));
+}
