@@ -7,6 +7,8 @@
 pub mod ast;
 pub mod dump;
 mod errors;
+mod fast;
+mod literals;
 mod lower;
 mod parser;
 
@@ -16,7 +18,18 @@ use crate::source::{FileId, SourceMap};
 /// Parses one file. The returned file holds every item that parsed, so later phases
 /// can still look at the rest; the diagnostics are sorted by position. Never panics.
 pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<Diagnostic>) {
-    let (ast, mut diagnostics) = parser::parse(file, src);
+    parse_with(file, src, parser::Strategy::FastPathFirst)
+}
+
+/// Parses with pest alone, bypassing the fast path; for tests that check the fast
+/// path gives the same result.
+#[doc(hidden)]
+pub fn parse_with_pest_only(file: FileId, src: &str) -> (ast::File, Vec<Diagnostic>) {
+    parse_with(file, src, parser::Strategy::PestOnly)
+}
+
+fn parse_with(file: FileId, src: &str, strategy: parser::Strategy) -> (ast::File, Vec<Diagnostic>) {
+    let (ast, mut diagnostics) = parser::parse(file, src, strategy);
     diag::sort(&mut diagnostics);
     (ast, diagnostics)
 }

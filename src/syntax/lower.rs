@@ -4,16 +4,13 @@
 
 use super::ast::*;
 use super::errors;
+use super::literals;
 use super::parser::Rule;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
-use std::net::Ipv4Addr;
 
 type P<'i> = Pair<'i, Rule>;
-
-/// Words the grammar gives a meaning; they cannot name anything.
-const KEYWORDS: [&str; 6] = ["use", "for", "in", "true", "false", "auto"];
 
 /// Collects the AST, comments and diagnostics of one file as its items are parsed.
 pub(super) struct Lowerer {
@@ -23,6 +20,24 @@ pub(super) struct Lowerer {
     items: Vec<Item>,
     comments: Vec<Comment>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a pair's own text ends. pest puts the implicit whitespace before an optional
+/// or repeated part inside the rule even when that part is absent, so `expr` in
+/// `cores = 2  # note` would span `2  # note`; for the rules that end that way the span
+/// ends with their last child instead, as the fast path's spans do.
+fn tight_end(pair: &P<'_>) -> usize {
+    let ends_with_optional = matches!(
+        pair.as_rule(),
+        Rule::expr | Rule::path_or_call | Rule::parents | Rule::attribute | Rule::stray_attribute
+    );
+    let last = ends_with_optional
+        .then(|| inner(pair.clone()).last())
+        .flatten();
+    match last {
+        Some(last) => tight_end(&last),
+        None => pair.as_span().end(),
+    }
 }
 
 /// The children of a pair, without comments (they are collected separately).
@@ -54,9 +69,20 @@ impl Lowerer {
         (file, self.diagnostics)
     }
 
+    /// Takes an item the fast path parsed.
+    pub(super) fn push(&mut self, item: Item, comments: Vec<Comment>) {
+        self.items.push(item);
+        self.comments.extend(comments);
+    }
+
+    /// Takes the comments at the end of a file.
+    pub(super) fn push_comments(&mut self, comments: Vec<Comment>) {
+        self.comments.extend(comments);
+    }
+
     fn span(&self, pair: &P<'_>) -> Span {
-        let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let start = pair.as_span().start();
+        Span::new(self.file, self.base + start, self.base + tight_end(pair))
     }
 
     /// Lowers one `next_item` pair parsed from the text at `base`. Returns whether the
@@ -225,9 +251,7 @@ impl Lowerer {
     /// cannot be, or they could never be referred to.
     fn binding(&mut self, pair: &P<'_>) -> Ident {
         let ident = self.ident(pair);
-        if KEYWORDS.contains(&ident.name.as_str()) {
-            self.report(errors::keyword_as_name(ident.span, &ident.name));
-        }
+        literals::check_binding(&ident, &mut self.diagnostics);
         ident
     }
 
@@ -346,7 +370,7 @@ impl Lowerer {
                 "false" => ExprKind::Bool(false),
                 _ => ExprKind::Auto,
             },
-            Rule::number => self.number(pair.as_str(), span),
+            Rule::number => literals::number(pair.as_str(), span, &mut self.diagnostics),
             Rule::path_or_call => self.path_or_call(pair),
             _ => {
                 self.unexpected(&pair);
@@ -421,121 +445,6 @@ impl Lowerer {
 
     // ───────────── literals ─────────────
 
-    /// Classifies a `number` token — integer, size, IPv4 address or CIDR — and checks
-    /// it, reporting exactly what is wrong when it is none of them.
-    fn number(&mut self, text: &str, span: Span) -> ExprKind {
-        if text.contains([' ', '\t']) {
-            self.report(errors::space_before_unit(span, text));
-            return ExprKind::Invalid;
-        }
-        let unit_at = text
-            .find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(text.len());
-        let (numeric, unit) = text.split_at(unit_at);
-        let (address, prefix) = match numeric.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (numeric, None),
-        };
-        let dots = address.matches('.').count();
-        match (dots, prefix, unit.is_empty()) {
-            (0, None, true) => self.integer(text, span),
-            (0, None, false) => self.size(address, unit, span),
-            (1, None, false) => {
-                self.report(errors::fractional_size(span, text));
-                ExprKind::Invalid
-            }
-            (1, None, true) => {
-                self.report(errors::fractional_number(span, text));
-                ExprKind::Invalid
-            }
-            (_, None, true) => self
-                .ipv4(address, span.start as usize)
-                .map_or(ExprKind::Invalid, ExprKind::Ipv4),
-            (d, Some(prefix), true) if d > 0 => self.cidr(address, prefix, span),
-            _ => {
-                self.report(errors::malformed_number(span, text));
-                ExprKind::Invalid
-            }
-        }
-    }
-
-    fn integer(&mut self, text: &str, span: Span) -> ExprKind {
-        match text.parse::<u64>() {
-            Ok(n) => ExprKind::Int(n),
-            Err(_) => {
-                self.report(errors::number_too_large(span, text));
-                ExprKind::Invalid
-            }
-        }
-    }
-
-    fn size(&mut self, count: &str, unit: &str, span: Span) -> ExprKind {
-        let unit_start = span.start as usize + count.len();
-        let Some(unit) = SizeUnit::from_symbol(unit) else {
-            let unit_span = Span::new(self.file, unit_start, unit_start + unit.len());
-            self.report(errors::unknown_size_unit(unit_span, count, unit));
-            return ExprKind::Invalid;
-        };
-        match count.parse::<u64>() {
-            Ok(count) if count.checked_mul(unit.bytes()).is_some() => {
-                ExprKind::Size { count, unit }
-            }
-            _ => {
-                let text = format!("{count}{}", unit.symbol());
-                self.report(errors::number_too_large(span, &text));
-                ExprKind::Invalid
-            }
-        }
-    }
-
-    /// Checks four octets, each 0–255 without leading zeros; `start` is the offset of
-    /// `text` in the file, so that a bad octet gets its own span.
-    fn ipv4(&mut self, text: &str, start: usize) -> Option<Ipv4Addr> {
-        let span = Span::new(self.file, start, start + text.len());
-        let parts: Vec<&str> = text.split('.').collect();
-        if parts.len() != 4 {
-            self.report(errors::ipv4_part_count(span, text, parts.len()));
-            return None;
-        }
-        let mut octets = [0u8; 4];
-        let mut at = start;
-        let mut ok = true;
-        for (i, part) in parts.iter().enumerate() {
-            let part_span = Span::new(self.file, at, at + part.len());
-            at += part.len() + 1;
-            if part.len() > 1 && part.starts_with('0') {
-                self.report(errors::ipv4_leading_zero(part_span, text, part));
-                ok = false;
-                continue;
-            }
-            match part.parse::<u8>() {
-                Ok(octet) => octets[i] = octet,
-                Err(_) => {
-                    self.report(errors::ipv4_octet_range(part_span, part));
-                    ok = false;
-                }
-            }
-        }
-        ok.then(|| Ipv4Addr::from(octets))
-    }
-
-    fn cidr(&mut self, address: &str, prefix: &str, span: Span) -> ExprKind {
-        let addr = self.ipv4(address, span.start as usize);
-        let prefix_start = span.start as usize + address.len() + 1;
-        let prefix_span = Span::new(self.file, prefix_start, prefix_start + prefix.len());
-        let prefix = match prefix.parse::<u8>() {
-            Ok(p) if p <= 32 => Some(p),
-            _ => {
-                self.report(errors::cidr_prefix_too_long(prefix_span, prefix));
-                None
-            }
-        };
-        match (addr, prefix) {
-            (Some(addr), Some(prefix)) => ExprKind::Cidr { addr, prefix },
-            _ => ExprKind::Invalid,
-        }
-    }
-
     fn string(&mut self, pair: P<'_>) -> StrLit {
         let span = self.span(&pair);
         let mut parts: Vec<StrPart> = Vec::new();
@@ -551,7 +460,7 @@ impl Lowerer {
                 Rule::text => push_text(&mut parts, p.as_str()),
                 Rule::escape => {
                     let escape_span = self.span(&p);
-                    match unescape(p.as_str()) {
+                    match literals::unescape(p.as_str()) {
                         Some(c) => push_text(&mut parts, c.encode_utf8(&mut [0; 4])),
                         None => self.report(errors::invalid_escape(escape_span, p.as_str())),
                     }
@@ -566,25 +475,5 @@ impl Lowerer {
             }
         }
         StrLit { parts, span }
-    }
-}
-
-/// Decodes one escape (`\n`, `\u{1F600}`, …); `None` if it is not a valid escape.
-fn unescape(escape: &str) -> Option<char> {
-    let body = escape.strip_prefix('\\')?;
-    match body {
-        "n" => Some('\n'),
-        "t" => Some('\t'),
-        "r" => Some('\r'),
-        "\"" => Some('"'),
-        "\\" => Some('\\'),
-        "$" => Some('$'),
-        _ => {
-            let hex = body.strip_prefix("u{")?.strip_suffix('}')?;
-            if hex.is_empty() || hex.len() > 6 {
-                return None;
-            }
-            char::from_u32(u32::from_str_radix(hex, 16).ok()?)
-        }
     }
 }
