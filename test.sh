@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting, lints, and every test.
+# Usage: ./test.sh          (from the repository root; needs only a Rust toolchain)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --locked --all-targets
+
+step "the bundled example checks cleanly"
+cargo run --quiet --locked -- check examples/homelab
