@@ -75,11 +75,11 @@ fn read_source(path: &Path) -> Result<String, Diagnostic> {
     if bytes.len() > MAX_FILE_LEN {
         return Err(Diagnostic::error(
             Code::SourceTooLarge,
-            format!("`{}` is larger than 4 GiB", path.display()),
+            format!("`{}` is 4 GiB or larger", path.display()),
         )
         .with_help("split the project over several `.pxi` files"));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(
@@ -89,6 +89,11 @@ fn read_source(path: &Path) -> Result<String, Diagnostic> {
         .with_help(format!(
             "save the file as UTF-8; the first invalid byte is at offset {at} (line {line})"
         ))
+    })?;
+    // Some Windows editors start UTF-8 files with a byte-order mark; it is not text.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
 

@@ -181,3 +181,15 @@ fn explain_prints_the_page_of_a_code() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("unknown diagnostic code"));
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_source() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("bom.pxi"),
+        b"\xef\xbb\xbfvm a { cores = 1 }\n",
+    )
+    .expect("write");
+    let out = pxic(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

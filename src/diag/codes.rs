@@ -58,7 +58,7 @@ registry! {
     UnknownSizeUnit      = "PXI0004", Syntax, "unknown-size-unit";
     FractionalSize       = "PXI0005", Syntax, "fractional-size";
     InvalidIpv4          = "PXI0006", Syntax, "invalid-ipv4";
-    Ipv4LeadingZero      = "PXI0007", Syntax, "ipv4-leading-zero";
+    LeadingZero          = "PXI0007", Syntax, "leading-zero";
     CidrPrefixTooLong    = "PXI0008", Syntax, "cidr-prefix-too-long";
     NumberTooLarge       = "PXI0009", Syntax, "number-too-large";
     UnknownDeclKind      = "PXI0010", Syntax, "unknown-declaration-kind";

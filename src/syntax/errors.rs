@@ -37,9 +37,17 @@ pub(super) fn syntax_error(
         }
     };
     let found = token_at(src, position);
-    if found.is_none() && expected.contains(&"`}`") {
+    if found.is_none()
+        && (expected.contains(&"`}`") || !unclosed_braces(src, item_start).is_empty())
+    {
         return unclosed_block(file, src, item_start, position);
     }
+    // At the end of the file, point at the end of the last line, which is shown.
+    let position = if found.is_none() {
+        src.trim_end().len()
+    } else {
+        position
+    };
     let span = Span::new(file, position, position + found.map_or(0, str::len));
     let (found_text, found_label) = match found {
         None => (
@@ -140,6 +148,18 @@ fn syntax_help(expected: &[&str], found: Option<&str>) -> String {
     {
         return format!("`{word}` is a keyword; write the name as a string: `\"{word}\"`");
     }
+    if found.is_some_and(|f| f.starts_with('-')) && has("a value") {
+        return "pxic has no negative numbers".to_string();
+    }
+    if let Some(c) = found.filter(|f| is_stray_character(f)) {
+        return format!(
+            "`{c}` has no meaning in pxic outside a string; remove it, or write the text as a \
+             string"
+        );
+    }
+    if found.is_some_and(|f| f.starts_with('"')) && has("`}`") && has("`(`") {
+        return "close the interpolation with `}` before the string's closing `\"`".to_string();
+    }
     if found == Some("}") && has("a declaration") {
         return "this `}` closes nothing; remove it".to_string();
     }
@@ -186,6 +206,15 @@ fn syntax_help(expected: &[&str], found: Option<&str>) -> String {
     "see docs/language.md for the syntax".to_string()
 }
 
+/// A character that starts no token of the language.
+fn is_stray_character(token: &str) -> bool {
+    let mut chars = token.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => !is_word_char(c) && !"\"[]{}(),=:.#$".contains(c),
+        _ => false,
+    }
+}
+
 fn is_keyword(word: &str) -> bool {
     matches!(word, "use" | "for" | "in" | "true" | "false" | "auto")
 }
@@ -217,8 +246,9 @@ fn token_before(src: &str, position: usize) -> Option<&str> {
     if before.ends_with("${") {
         return before.get(before.len() - 2..);
     }
+    let in_token = |c: char| is_word_char(c) || c == '.' || c == '/';
     let start = if is_word_char(last) {
-        before.rfind(|c| !is_word_char(c)).map_or(0, |i| {
+        before.rfind(|c| !in_token(c)).map_or(0, |i| {
             i + before[i..].chars().next().map_or(1, char::len_utf8)
         })
     } else {
@@ -269,6 +299,14 @@ fn unclosed_block(file: FileId, src: &str, item_start: usize, position: usize) -
         Span::new(file, outer, outer + 1),
         "this `{` is never closed",
     );
+    let diagnostic = if open.len() > 1 {
+        diagnostic.with_note(format!(
+            "{} blocks are still open at the end of the file",
+            open.len()
+        ))
+    } else {
+        diagnostic
+    };
     let next_decl = recovery_point(src, outer).filter(|&p| p < position);
     match next_decl {
         Some(at) => {
@@ -331,10 +369,34 @@ pub(super) fn unterminated_string(span: Span) -> Diagnostic {
 }
 
 pub(super) fn invalid_escape(span: Span, escape: &str) -> Diagnostic {
-    let shown = if escape == "\\" { "\\" } else { escape };
+    if let Some(hex) = escape
+        .strip_prefix("\\u{")
+        .and_then(|rest| rest.strip_suffix('}'))
+    {
+        let well_formed =
+            !hex.is_empty() && hex.len() <= 6 && hex.chars().all(|c| c.is_ascii_hexdigit());
+        let (label, help) = if well_formed {
+            (
+                "not a Unicode character",
+                "a Unicode escape names a character from `0` to `10FFFF`, outside the \
+                 surrogates `D800`–`DFFF`",
+            )
+        } else {
+            (
+                "not 1 to 6 hex digits",
+                "a Unicode escape holds 1 to 6 hex digits, such as `\\u{e9}` for `é`",
+            )
+        };
+        return Diagnostic::error(
+            Code::InvalidEscape,
+            format!("invalid Unicode escape `{escape}`"),
+        )
+        .with_primary(span, label)
+        .with_help(help);
+    }
     Diagnostic::error(
         Code::InvalidEscape,
-        format!("unknown escape sequence `{shown}`"),
+        format!("unknown escape sequence `{escape}`"),
     )
     .with_primary(span, "not a valid escape")
     .with_help(
@@ -441,7 +503,10 @@ pub(super) fn fractional_number(span: Span, text: &str) -> Diagnostic {
         format!("`{text}` is not a whole number"),
     )
     .with_primary(span, "fractions are not supported")
-    .with_help("numbers in pxic are whole; for a size use a smaller unit (`1536MiB`, not `1.5GiB`)")
+    .with_help(
+        "numbers in pxic are whole (for a size, use a smaller unit: `1536MiB`, not \
+         `1.5GiB`); an IPv4 address has four parts, such as `10.10.0.1`",
+    )
 }
 
 /// A number-like token that is none of integer, size, address or CIDR.
@@ -492,12 +557,25 @@ pub(super) fn ipv4_leading_zero(span: Span, text: &str, octet: &str) -> Diagnost
     let trimmed = octet.trim_start_matches('0');
     let fixed = if trimmed.is_empty() { "0" } else { trimmed };
     Diagnostic::error(
-        Code::Ipv4LeadingZero,
+        Code::LeadingZero,
         format!("IPv4 address part `{octet}` has a leading zero"),
     )
     .with_primary(span, "leading zero")
     .with_help(format!(
         "write `{fixed}`; some tools read `{octet}` in `{text}` as octal, so pxic refuses it"
+    ))
+}
+
+pub(super) fn number_leading_zero(span: Span, digits: &str) -> Diagnostic {
+    let trimmed = digits.trim_start_matches('0');
+    let fixed = if trimmed.is_empty() { "0" } else { trimmed };
+    Diagnostic::error(
+        Code::LeadingZero,
+        format!("number `{digits}` has a leading zero"),
+    )
+    .with_primary(span, "leading zero")
+    .with_help(format!(
+        "write `{fixed}`; some tools read a leading zero as octal, so pxic refuses it"
     ))
 }
 

@@ -439,10 +439,12 @@ impl Fast<'_> {
             self.pos += 1;
             segments.push(self.ident()?);
         }
-        Some(Path {
+        let path = Path {
             segments,
             span: self.span(start, self.pos),
-        })
+        };
+        literals::check_path(&path, &mut self.problems);
+        Some(path)
     }
 
     fn ident(&mut self) -> Option<Ident> {
@@ -567,11 +569,14 @@ impl Fast<'_> {
     fn escape(&mut self) -> Option<&str> {
         let start = self.pos;
         self.pos += 1;
-        if self.eat("u{") {
-            while self.peek().is_some_and(|b| b.is_ascii_hexdigit()) {
-                self.pos += 1;
-            }
-            self.expect("}")?;
+        let braced = self.bytes[self.pos..].starts_with(b"u{")
+            && self.bytes[self.pos + 2..]
+                .iter()
+                .find(|&&b| matches!(b, b'}' | b'"' | b'\n' | b'\r'))
+                == Some(&b'}');
+        if braced {
+            let close = self.bytes[self.pos..].iter().position(|&b| b == b'}')?;
+            self.pos += close + 1;
         } else {
             let c = self.src[self.pos..].chars().next()?;
             if c == '\n' || c == '\r' {

@@ -2,7 +2,7 @@
 //! path): what a number-like token means, string escapes, and names that may not be
 //! keywords. Each check returns its value and pushes any problem to `out`.
 
-use super::ast::{ExprKind, Ident, SizeUnit};
+use super::ast::{ExprKind, Ident, Path, SizeUnit};
 use super::errors;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -17,6 +17,22 @@ pub(super) fn check_binding(ident: &Ident, out: &mut Vec<Diagnostic>) {
     if KEYWORDS.contains(&ident.name.as_str()) {
         out.push(errors::keyword_as_name(ident.span, &ident.name));
     }
+}
+
+/// A reference may not name a keyword either: `x = in` can only be a mistake.
+pub(super) fn check_path(path: &Path, out: &mut Vec<Diagnostic>) {
+    for segment in &path.segments {
+        check_binding(segment, out);
+    }
+}
+
+/// `007`, `/024`: a leading zero reads as octal to some tools, so it is refused.
+fn check_leading_zero(digits: &str, span: Span, out: &mut Vec<Diagnostic>) -> bool {
+    let bad = digits.len() > 1 && digits.starts_with('0');
+    if bad {
+        out.push(errors::number_leading_zero(span, digits));
+    }
+    !bad
 }
 
 /// Classifies a `number` token — integer, size, IPv4 address or CIDR — and checks
@@ -57,6 +73,9 @@ pub(super) fn number(text: &str, span: Span, out: &mut Vec<Diagnostic>) -> ExprK
 }
 
 fn integer(text: &str, span: Span, out: &mut Vec<Diagnostic>) -> ExprKind {
+    if !check_leading_zero(text, span, out) {
+        return ExprKind::Invalid;
+    }
     match text.parse::<u64>() {
         Ok(n) => ExprKind::Int(n),
         Err(_) => {
@@ -68,6 +87,10 @@ fn integer(text: &str, span: Span, out: &mut Vec<Diagnostic>) -> ExprKind {
 
 fn size(count: &str, unit: &str, span: Span, out: &mut Vec<Diagnostic>) -> ExprKind {
     let unit_start = span.start as usize + count.len();
+    let count_span = Span::new(span.file, span.start as usize, unit_start);
+    if !check_leading_zero(count, count_span, out) {
+        return ExprKind::Invalid;
+    }
     let Some(unit) = SizeUnit::from_symbol(unit) else {
         let unit_span = Span::new(span.file, unit_start, unit_start + unit.len());
         out.push(errors::unknown_size_unit(unit_span, count, unit));
@@ -119,6 +142,7 @@ fn cidr(address: &str, prefix: &str, span: Span, out: &mut Vec<Diagnostic>) -> E
     let prefix_start = span.start as usize + address.len() + 1;
     let prefix_span = Span::new(span.file, prefix_start, prefix_start + prefix.len());
     let prefix = match prefix.parse::<u8>() {
+        _ if !check_leading_zero(prefix, prefix_span, out) => None,
         Ok(p) if p <= 32 => Some(p),
         _ => {
             out.push(errors::cidr_prefix_too_long(prefix_span, prefix));

@@ -419,7 +419,9 @@ impl Lowerer {
             .filter(|p| p.as_rule() == Rule::ident)
             .map(|p| self.ident(&p))
             .collect();
-        Path { segments, span }
+        let path = Path { segments, span };
+        literals::check_path(&path, &mut self.diagnostics);
+        path
     }
 
     fn ident(&self, pair: &P<'_>) -> Ident {
@@ -462,6 +464,9 @@ impl Lowerer {
                     let escape_span = self.span(&p);
                     match literals::unescape(p.as_str()) {
                         Some(c) => push_text(&mut parts, c.encode_utf8(&mut [0; 4])),
+                        // A `\` at the end of a line: the string is unterminated,
+                        // which is reported once, below.
+                        None if p.as_str() == "\\" => {}
                         None => self.report(errors::invalid_escape(escape_span, p.as_str())),
                     }
                 }

@@ -1,0 +1,3 @@
+role motd {
+  text = "line one\
+}

@@ -1,0 +1,3 @@
+vm web-01 {
+  template = in
+}

@@ -1,0 +1,3 @@
+network lan {
+  gateway = 10.10
+}
