@@ -3,8 +3,10 @@
 //! are printed.
 
 mod args;
+mod build;
 mod check;
 mod explain;
+mod project;
 
 pub use args::{Cli, Command, MessageFormat};
 
@@ -41,6 +43,7 @@ pub fn main() -> ExitCode {
     let printer = Printer::for_terminal(cli.message_format);
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args, &printer),
+        Command::Build(args) => build::run(args, &printer),
         Command::Explain(args) => explain::run(args),
     };
     outcome.into()

@@ -119,3 +119,57 @@ fn describe_io(error: &std::io::Error) -> String {
         }
     }
 }
+
+/// The real file system, for `file("…")` in sources.
+pub struct FsWorld;
+
+impl crate::check::World for FsWorld {
+    fn read_file(&self, path: &Path) -> Result<String, String> {
+        std::fs::read_to_string(path).map_err(|e| describe_io(&e))
+    }
+}
+
+/// Where a project's lock file lives: in the project folder, or beside a lone file.
+pub fn lock_path(project: &Path) -> PathBuf {
+    let dir = if project.is_dir() {
+        project
+    } else {
+        project.parent().unwrap_or(Path::new("."))
+    };
+    dir.join("pxi.lock")
+}
+
+/// Reads `pxi.lock`; a missing file is an empty lock.
+pub fn read_lock(path: &Path) -> Result<crate::check::lock::Lock, Diagnostic> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => crate::check::lock::Lock::parse(&text).map_err(|reason| {
+            Diagnostic::error(
+                Code::BadLockFile,
+                format!("cannot read `{}`: {reason}", path.display()),
+            )
+            .with_help("fix the file, or delete it to let pxic allocate everything anew")
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(cannot_read(path, &e)),
+    }
+}
+
+/// Writes a file atomically: a temporary file beside it, then a rename, so a reader
+/// never sees half of it.
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.pxic-tmp"));
+    let result = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        Diagnostic::error(
+            Code::CannotWrite,
+            format!("cannot write `{}`: {}", path.display(), describe_io(&e)),
+        )
+        .with_help("check that the folder exists and that you may write to it")
+    })
+}

@@ -11,8 +11,11 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(clippy::todo)]
 
+pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod io;
+pub mod ir;
 pub mod source;
+pub mod stdlib;
 pub mod syntax;

@@ -27,6 +27,9 @@ fn write(dir: &Path, path: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// The smallest valid project: a cluster.
+const MINIMAL: &str = "cluster lab { endpoint = \"https://10.0.0.2:8006/\" }\n";
+
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -64,7 +67,7 @@ fn errors_in_every_file_are_reported_and_exit_1() {
 #[test]
 fn generated_hidden_and_build_folders_are_skipped() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "main.pxi", "vm a { cores = 1 }\n");
+    write(dir.path(), "main.pxi", MINIMAL);
     for skipped in [
         ".git",
         "target",
@@ -185,11 +188,8 @@ fn explain_prints_the_page_of_a_code() {
 #[test]
 fn a_byte_order_mark_is_not_part_of_the_source() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("bom.pxi"),
-        b"\xef\xbb\xbfvm a { cores = 1 }\n",
-    )
-    .expect("write");
+    let text = format!("\u{feff}{MINIMAL}");
+    std::fs::write(dir.path().join("bom.pxi"), text).expect("write");
     let out = pxic(&["check"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -38,6 +38,7 @@ for i in 1..=3 {
 container dns-01 {
   host     = pve1
   template = os.debian_12_lxc
+  storage  = local-lvm
   cores    = 1
   memory   = 512MiB
   disk     = 8GiB

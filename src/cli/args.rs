@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Check `.pxi` files for errors without writing anything.
     Check(CheckArgs),
+    /// Check a project, update `pxi.lock` and emit the result.
+    Build(BuildArgs),
     /// Explain a diagnostic code, such as `pxic explain PXI0002`.
     Explain(ExplainArgs),
 }
@@ -29,6 +31,42 @@ pub struct CheckArgs {
     /// A `.pxi` file, or a project folder (every `.pxi` file below it).
     #[arg(default_value = ".")]
     pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// A project folder (every `.pxi` file below it), or one `.pxi` file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// What to emit: `ir`, the checked plan as JSON on stdout.
+    #[arg(long, value_enum)]
+    pub emit: Option<Emit>,
+    /// Fail instead of changing `pxi.lock` (for CI).
+    #[arg(long)]
+    pub locked: bool,
+}
+
+impl BuildArgs {
+    pub fn lock_mode(&self) -> LockMode {
+        if self.locked {
+            LockMode::Locked
+        } else {
+            LockMode::Update
+        }
+    }
+}
+
+/// What `pxic build` emits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Emit {
+    Ir,
+}
+
+/// Whether a build may change `pxi.lock`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockMode {
+    Update,
+    Locked,
 }
 
 #[derive(Debug, Args)]
@@ -42,4 +80,15 @@ pub struct ExplainArgs {
 pub enum MessageFormat {
     Human,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }

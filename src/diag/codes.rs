@@ -12,6 +12,9 @@ use serde::{Serialize, Serializer};
 pub enum Phase {
     Source,
     Syntax,
+    Names,
+    Types,
+    Estate,
     Internal,
 }
 
@@ -72,6 +75,60 @@ registry! {
     SourceNotUtf8        = "PXI0091", Source, "source-not-utf8";
     NoSourceFiles        = "PXI0092", Source, "no-source-files";
     SourceTooLarge       = "PXI0093", Source, "source-too-large";
+    BadLockFile          = "PXI0094", Source, "bad-lock-file";
+    CannotWrite          = "PXI0095", Source, "cannot-write";
+    LockOutOfDate        = "PXI0096", Source, "lock-out-of-date";
+    NothingToEmit        = "PXI0097", Source, "nothing-to-emit";
+    BadUsePath           = "PXI0100", Names, "bad-use-path";
+    DuplicateName        = "PXI0101", Names, "duplicate-name";
+    UnknownModule        = "PXI0102", Names, "unknown-module";
+    ModuleNotUsed        = "PXI0103", Names, "module-not-used";
+    UnknownName          = "PXI0104", Names, "unknown-name";
+    WrongKind            = "PXI0105", Names, "wrong-kind";
+    UnknownAttribute     = "PXI0106", Names, "unknown-attribute";
+    UnknownBlock         = "PXI0107", Names, "unknown-block";
+    MissingAttribute     = "PXI0108", Names, "missing-attribute";
+    DuplicateAttribute   = "PXI0109", Names, "duplicate-attribute";
+    DuplicateBlock       = "PXI0110", Names, "duplicate-block";
+    MissingLabel         = "PXI0111", Names, "missing-label";
+    UnexpectedLabel      = "PXI0112", Names, "unexpected-label";
+    CannotInherit        = "PXI0113", Names, "cannot-inherit";
+    ProfileCycle         = "PXI0114", Names, "profile-cycle";
+    UnknownFunction      = "PXI0115", Names, "unknown-function";
+    TooManyInstances     = "PXI0116", Names, "too-many-instances";
+    BadLoop              = "PXI0117", Names, "bad-loop";
+    NameInterpolation    = "PXI0118", Names, "name-interpolation";
+    BlockAttributeMixup  = "PXI0119", Names, "block-attribute-mixup";
+    TypeMismatch         = "PXI0201", Types, "type-mismatch";
+    SizeWithoutUnit      = "PXI0202", Types, "size-without-unit";
+    ExpectedList         = "PXI0203", Types, "expected-list";
+    UnknownWord          = "PXI0204", Types, "unknown-word";
+    QuotedWord           = "PXI0205", Types, "quoted-word";
+    EmptyRange           = "PXI0206", Types, "empty-range";
+    SecretInClear        = "PXI0207", Types, "secret-in-clear";
+    SecretInterpolated   = "PXI0208", Types, "secret-interpolated";
+    BadEnvName           = "PXI0209", Types, "bad-env-name";
+    WrongArgumentCount   = "PXI0210", Types, "wrong-argument-count";
+    CannotReadFile       = "PXI0211", Types, "cannot-read-file";
+    ClusterCount         = "PXI0300", Estate, "cluster-count";
+    DuplicateVmid        = "PXI0301", Estate, "duplicate-vmid";
+    DuplicateAddress     = "PXI0302", Estate, "duplicate-address";
+    AddressOutsideNetwork = "PXI0303", Estate, "address-outside-network";
+    AddressReserved      = "PXI0304", Estate, "address-reserved";
+    AddressIsGateway     = "PXI0305", Estate, "address-is-gateway";
+    NoPool               = "PXI0306", Estate, "no-pool";
+    PoolExhausted        = "PXI0307", Estate, "pool-exhausted";
+    VmidsExhausted       = "PXI0308", Estate, "vmids-exhausted";
+    VmidOutOfRange       = "PXI0309", Estate, "vmid-out-of-range";
+    NoBridge             = "PXI0310", Estate, "no-bridge";
+    UnknownStorage       = "PXI0311", Estate, "unknown-storage";
+    StorageContent       = "PXI0312", Estate, "storage-content";
+    TemplateNotReachable = "PXI0313", Estate, "template-not-reachable";
+    InvalidDnsLabel      = "PXI0314", Estate, "invalid-dns-label";
+    CoresExceedHost      = "PXI0315", Estate, "cores-exceed-host";
+    MemoryOvercommitted  = "PXI0316", Estate, "memory-overcommitted";
+    ImageKind            = "PXI0317", Estate, "image-kind";
+    VlanOutOfRange       = "PXI0318", Estate, "vlan-out-of-range";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

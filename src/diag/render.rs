@@ -165,7 +165,7 @@ impl fmt::Debug for Report<'_> {
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_related {
-            f.write_str("related")
+            f.write_str("see also")
         } else {
             f.write_str(&self.diagnostic.message)
         }

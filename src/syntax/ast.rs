@@ -52,6 +52,8 @@ pub enum DeclKind {
     Cluster,
     Network,
     Host,
+    /// An OS image: a cloud image, an installer ISO or a container template.
+    Image,
     Template,
     Profile,
     Role,
@@ -61,10 +63,11 @@ pub enum DeclKind {
 }
 
 impl DeclKind {
-    pub const ALL: [DeclKind; 9] = [
+    pub const ALL: [DeclKind; 10] = [
         DeclKind::Cluster,
         DeclKind::Network,
         DeclKind::Host,
+        DeclKind::Image,
         DeclKind::Template,
         DeclKind::Profile,
         DeclKind::Role,
@@ -79,6 +82,7 @@ impl DeclKind {
             DeclKind::Cluster => "cluster",
             DeclKind::Network => "network",
             DeclKind::Host => "host",
+            DeclKind::Image => "image",
             DeclKind::Template => "template",
             DeclKind::Profile => "profile",
             DeclKind::Role => "role",

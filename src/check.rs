@@ -1,0 +1,99 @@
+//! Checking: the ASTs of a project (and of the stdlib) become the IR, with every
+//! problem reported.
+//!
+//! - [`expand`] unrolls `for` generators and evaluates names → instances;
+//! - [`scope`] builds the table of names and looks references up;
+//! - [`eval`] evaluates each declaration against [`schema`], with inheritance;
+//! - [`lower`] builds the [`ir::Plan`], asking [`alloc`] for VMIDs, addresses and
+//!   MACs (kept stable by the [`lock::Lock`]), and [`estate`] checks the whole.
+//!
+//! Pure: files named by `file(…)` are read through the [`World`] the caller passes.
+
+mod alloc;
+mod errors;
+mod estate;
+mod eval;
+mod expand;
+pub mod lock;
+mod lower;
+pub mod schema;
+mod scope;
+
+use crate::diag::{self, Diagnostic};
+use crate::ir;
+use crate::source::SourceMap;
+use crate::syntax::ast::{self, DeclKind};
+use lock::Lock;
+use std::collections::BTreeMap;
+
+/// What checking reads besides the sources: the files `file("…")` names.
+pub trait World {
+    /// The text of a file, or why it cannot be read.
+    fn read_file(&self, path: &std::path::Path) -> Result<String, String>;
+}
+
+/// The result of checking a project.
+#[derive(Debug)]
+pub struct Checked {
+    /// The plan, when the project has no errors.
+    pub plan: Option<ir::Plan>,
+    /// The allocations the plan uses: what `pxi.lock` should now say.
+    pub lock: Lock,
+    /// Every problem, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a project's files together with the stdlib's (`std_files`: module name and
+/// AST of each stdlib file). `lock` is the current `pxi.lock`.
+pub fn check(
+    sources: &SourceMap,
+    files: &[ast::File],
+    std_files: &[(&'static str, ast::File)],
+    world: &dyn World,
+    lock: &Lock,
+) -> Checked {
+    let mut out = Vec::new();
+    let all: Vec<(Option<&'static str>, &ast::File)> = std_files
+        .iter()
+        .map(|(m, f)| (Some(*m), f))
+        .chain(files.iter().map(|f| (None, f)))
+        .collect();
+    let (instances, uses) = expand::expand(&all, &mut out);
+    let scope = scope::Scope::build(&instances, &uses, &mut out);
+    let records: Vec<eval::Record> = {
+        let mut evaluator = eval::Evaluator {
+            instances: &instances,
+            scope: &scope,
+            sources,
+            world,
+            out: &mut out,
+        };
+        (0..instances.len())
+            .map(|id| evaluator.record_of(id))
+            .collect()
+    };
+    let (plan, new_lock) = lower::Lowering {
+        instances: &instances,
+        records: &records,
+        sources,
+        out: &mut out,
+    }
+    .plan(lock);
+    if let Some(plan) = &plan {
+        let spans: BTreeMap<String, crate::source::Span> = instances
+            .iter()
+            .filter(|i| i.module.is_none())
+            .filter(|i| matches!(i.kind, DeclKind::Vm | DeclKind::Container | DeclKind::Host))
+            .map(|i| (format!("{}/{}", i.kind.keyword(), i.name), i.name_span))
+            .collect();
+        estate::check_capacity(plan, &spans, &mut out);
+    }
+    diag::sort(&mut out);
+    out.dedup();
+    let plan = plan.filter(|_| !diag::has_errors(&out));
+    Checked {
+        plan,
+        lock: new_lock,
+        diagnostics: out,
+    }
+}

@@ -1,0 +1,394 @@
+//! Every diagnostic of the checker, worded in one place.
+
+use super::expand::Instance;
+use super::schema::Ty;
+use crate::diag::{Code, Diagnostic, suggest};
+use crate::source::Span;
+use crate::syntax::ast::{self, DeclKind, ExprKind};
+
+fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let found = suggest(name, candidates);
+    match found.as_slice() {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        [one, two, ..] => Some(format!("did you mean `{one}` or `{two}`?")),
+    }
+}
+
+// ───────────── names ─────────────
+
+pub fn bad_use_path(span: Span, path: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadUsePath,
+        format!("`use {path}` does not name a stdlib module"),
+    )
+    .with_primary(span, "not `std.<module>`")
+    .with_help("write `use std.os`, `use std.roles` or `use std.profiles`")
+}
+
+pub fn duplicate_name(second: &Instance<'_>, first: &Instance<'_>) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateName,
+        format!("`{}` is declared twice", second.name),
+    )
+    .with_primary(
+        second.name_span,
+        format!("this {} reuses the name", second.kind.keyword()),
+    )
+    .with_secondary(
+        first.name_span,
+        format!("first declared here, as a {}", first.kind.keyword()),
+    )
+    .with_help("every declaration needs its own name; rename one of them")
+}
+
+pub fn unknown_module(span: Span, name: &str, known: &[&str]) -> Diagnostic {
+    let help = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
+        let list: Vec<String> = known.iter().map(|k| format!("`std.{k}`")).collect();
+        format!("the stdlib has {}", list.join(", "))
+    });
+    Diagnostic::error(
+        Code::UnknownModule,
+        format!("unknown stdlib module `std.{name}`"),
+    )
+    .with_primary(span, "no such module")
+    .with_help(help)
+}
+
+pub fn module_not_used(span: Span, module: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::ModuleNotUsed,
+        format!("module `{module}` is not in scope"),
+    )
+    .with_primary(span, format!("`{module}` comes from `std.{module}`"))
+    .with_help(format!(
+        "add `use std.{module}` to one of the project's files"
+    ))
+}
+
+pub fn unknown_name<'a>(
+    span: Span,
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let help = did_you_mean(name, candidates)
+        .unwrap_or_else(|| format!("declare `{name}`, or check its spelling"));
+    Diagnostic::error(Code::UnknownName, format!("unknown name `{name}`"))
+        .with_primary(span, "not declared anywhere in the project")
+        .with_help(help)
+}
+
+fn a_kind(kind: DeclKind) -> String {
+    let word = kind.keyword();
+    let article = if word.starts_with(|c: char| "aeiou".contains(c)) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{word}`")
+}
+
+pub fn wrong_kind(span: Span, target: &Instance<'_>, expected: DeclKind) -> Diagnostic {
+    Diagnostic::error(
+        Code::WrongKind,
+        format!(
+            "`{}` is {}, not {}",
+            target.name,
+            a_kind(target.kind),
+            a_kind(expected)
+        ),
+    )
+    .with_primary(span, format!("{} is expected here", a_kind(expected)))
+    .with_secondary(
+        target.name_span,
+        format!("`{}` is declared here", target.name),
+    )
+    .with_help(format!("name {} here", a_kind(expected)))
+}
+
+pub fn wrong_kind_loop(span: Span, expected: DeclKind) -> Diagnostic {
+    Diagnostic::error(
+        Code::WrongKind,
+        format!("a loop variable is not {}", a_kind(expected)),
+    )
+    .with_primary(span, format!("{} is expected here", a_kind(expected)))
+    .with_help("loop over a list of names, such as `for h in [pve1, pve2]`, to use them here")
+}
+
+pub fn unknown_attribute<'a>(
+    span: Span,
+    key: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let help = did_you_mean(key, names)
+        .unwrap_or_else(|| "see docs/schema.md for the attributes each block takes".to_string());
+    Diagnostic::error(Code::UnknownAttribute, format!("unknown attribute `{key}`"))
+        .with_primary(span, "not an attribute of this block")
+        .with_help(help)
+}
+
+pub fn unknown_block<'a>(
+    span: Span,
+    kind: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let help = did_you_mean(kind, names)
+        .unwrap_or_else(|| "see docs/schema.md for the blocks each declaration takes".to_string());
+    Diagnostic::error(Code::UnknownBlock, format!("unknown block `{kind}`"))
+        .with_primary(span, "not a block of this declaration")
+        .with_help(help)
+}
+
+pub fn block_written_as_attribute(span: Span, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::BlockAttributeMixup,
+        format!("`{key}` is a block, not an attribute"),
+    )
+    .with_primary(span, "written with `=`")
+    .with_help(format!("write `{key} … {{ … }}` instead of `{key} = …`"))
+}
+
+pub fn attribute_written_as_block(span: Span, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::BlockAttributeMixup,
+        format!("`{key}` is an attribute, not a block"),
+    )
+    .with_primary(span, "written with `{ … }`")
+    .with_help(format!("write `{key} = …`"))
+}
+
+pub fn missing_attribute(span: Span, name: &str, ty: Ty) -> Diagnostic {
+    Diagnostic::error(
+        Code::MissingAttribute,
+        format!("missing attribute `{name}`"),
+    )
+    .with_primary(span, format!("needs `{name}`"))
+    .with_help(format!("add `{name} = …`, {}", ty.describe()))
+}
+
+pub fn duplicate_attribute(span: Span, first: Span, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateAttribute,
+        format!("attribute `{key}` is set twice"),
+    )
+    .with_primary(span, "set again here")
+    .with_secondary(first, "first set here")
+    .with_help("remove one of them")
+}
+
+pub fn duplicate_block(span: Span, first: Span, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateBlock,
+        format!("block `{kind}` is written twice"),
+    )
+    .with_primary(span, "written again here")
+    .with_secondary(first, "first written here")
+    .with_help("merge the two blocks into one")
+}
+
+pub fn missing_label(span: Span, kind: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(Code::MissingLabel, format!("block `{kind}` needs a label"))
+        .with_primary(span, format!("`{kind}` without a label"))
+        .with_help(format!(
+            "write `{kind} <label> {{ … }}`, where the label is {what}"
+        ))
+}
+
+pub fn unexpected_label(span: Span, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::UnexpectedLabel,
+        format!("block `{kind}` takes no label"),
+    )
+    .with_primary(span, "remove this label")
+    .with_help(format!("write `{kind} {{ … }}`"))
+}
+
+pub fn cannot_inherit(span: Span, kind: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::CannotInherit,
+        format!("a `{kind}` cannot inherit from profiles"),
+    )
+    .with_primary(
+        span,
+        "profiles are only for `vm`, `container` and `profile`",
+    )
+    .with_help("remove the `: …` after the name")
+}
+
+pub fn profile_cycle(span: Span, cycle: &[String]) -> Diagnostic {
+    Diagnostic::error(
+        Code::ProfileCycle,
+        format!(
+            "profiles inherit from each other in a cycle: {}",
+            cycle.join(" → ")
+        ),
+    )
+    .with_primary(span, "this closes the cycle")
+    .with_help("remove one of the inheritances so the chain ends")
+}
+
+pub fn unknown_function(span: Span, name: &str) -> Diagnostic {
+    let help = did_you_mean(name, ["env", "file"])
+        .unwrap_or_else(|| "the functions are `env(\"NAME\")` and `file(\"path\")`".to_string());
+    Diagnostic::error(Code::UnknownFunction, format!("unknown function `{name}`"))
+        .with_primary(span, "not a function")
+        .with_help(help)
+}
+
+pub fn too_many_instances(span: Span, limit: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::TooManyInstances,
+        format!("generators make more than {limit} declarations"),
+    )
+    .with_primary(span, "expansion stopped here")
+    .with_help("check the loop's range; a project this large is surely a mistake")
+}
+
+pub fn bad_loop_iterable(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadLoop,
+        "a `for` loops over a range of numbers or a list",
+    )
+    .with_primary(span, "cannot loop over this")
+    .with_help("write `for i in 1..=3 { … }` or `for h in [pve1, pve2] { … }`")
+}
+
+pub fn bad_loop_value(span: Span) -> Diagnostic {
+    Diagnostic::error(Code::BadLoop, "a loop list holds numbers, strings or names")
+        .with_primary(span, "cannot be a loop value")
+        .with_help("write numbers, strings or names of declarations in the list")
+}
+
+pub fn name_interpolates_non_loop_value(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::NameInterpolation,
+        "a declaration's name may interpolate only loop variables",
+    )
+    .with_primary(span, "not a loop variable")
+    .with_help("names are fixed before anything else is evaluated: use `for` variables, such as `\"web-${i}\"`")
+}
+
+// ───────────── types and values ─────────────
+
+/// What an expression is, in words, for "found …".
+fn found(expr: &ast::Expr) -> String {
+    match &expr.kind {
+        ExprKind::Str(_) => "a string".to_string(),
+        ExprKind::Int(n) => format!("the number `{n}`"),
+        ExprKind::Bool(b) => format!("`{b}`"),
+        ExprKind::Size { count, unit } => format!("the size `{count}{}`", unit.symbol()),
+        ExprKind::Ipv4(a) => format!("the address `{a}`"),
+        ExprKind::Cidr { addr, prefix } => format!("the network `{addr}/{prefix}`"),
+        ExprKind::Range { .. } => "a range".to_string(),
+        ExprKind::List(_) => "a list".to_string(),
+        ExprKind::Ref(p) => format!("the name `{}`", p.dotted()),
+        ExprKind::Call { func, .. } => format!("a call to `{}`", func.dotted()),
+        ExprKind::Auto => "`auto`".to_string(),
+        ExprKind::Invalid => "an invalid value".to_string(),
+    }
+}
+
+pub fn type_mismatch(expr: &ast::Expr, expected: &str) -> Diagnostic {
+    type_mismatch_at(expr.span, &found(expr), expected)
+}
+
+pub fn type_mismatch_at(span: Span, found: &str, expected: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::TypeMismatch,
+        format!("expected {expected}, found {found}"),
+    )
+    .with_primary(span, format!("expected {expected}"))
+    .with_help(format!("write {expected} here"))
+}
+
+pub fn size_without_unit(span: Span, n: u64) -> Diagnostic {
+    Diagnostic::error(Code::SizeWithoutUnit, format!("the size `{n}` has no unit"))
+        .with_primary(span, "expected a size such as `4GiB`")
+        .with_help(format!(
+            "write `{n}GiB` or `{n}MiB`; pxic does not guess the unit"
+        ))
+}
+
+pub fn expected_list(expr: &ast::Expr, ty: Ty) -> Diagnostic {
+    Diagnostic::error(
+        Code::ExpectedList,
+        format!("expected {}, found {}", ty.describe(), found(expr)),
+    )
+    .with_primary(expr.span, "not a list")
+    .with_help("put the value in brackets, such as `[\"web\"]`")
+}
+
+pub fn unknown_word(span: Span, word: &str, words: &[&str]) -> Diagnostic {
+    let list: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    let help = did_you_mean(word, words.iter().copied())
+        .unwrap_or_else(|| format!("write one of {}", list.join(", ")));
+    Diagnostic::error(
+        Code::UnknownWord,
+        format!("`{word}` is not one of the allowed values"),
+    )
+    .with_primary(span, format!("expected one of {}", list.join(", ")))
+    .with_help(help)
+}
+
+pub fn quoted_word(span: Span, word: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::QuotedWord,
+        format!("`{word}` is a keyword value, not a string"),
+    )
+    .with_primary(span, "written in quotes")
+    .with_help(format!("write `{word}` without quotes"))
+}
+
+pub fn empty_range(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::EmptyRange,
+        "this range is empty: its start is after its end",
+    )
+    .with_primary(span, "start > end")
+    .with_help("write the smaller end first")
+}
+
+pub fn secret_in_clear(span: Span, ty: Ty) -> Diagnostic {
+    Diagnostic::error(
+        Code::SecretInClear,
+        "a secret cannot be used here: it would be written out in clear",
+    )
+    .with_primary(span, format!("expected {}", ty.describe()))
+    .with_help("only attributes that take a secret (such as the cluster's `token`) accept `env(…)`")
+}
+
+pub fn secret_interpolated(span: Span, purpose: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::SecretInterpolated,
+        "a secret cannot be put into a string",
+    )
+    .with_primary(span, format!("this would write the secret into {purpose}"))
+    .with_help("secrets stay in the environment; pass them only to attributes that take a secret")
+}
+
+pub fn bad_env_name(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::BadEnvName,
+        "`env` takes the name of an environment variable",
+    )
+    .with_primary(span, "not a variable name")
+    .with_help("write `env(\"PROXMOX_VE_API_TOKEN\")`: letters, digits and `_`, in a plain string")
+}
+
+pub fn wrong_argument_count(span: Span, func: &str, want: usize, got: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::WrongArgumentCount,
+        format!("`{func}` takes {want} argument, found {got}"),
+    )
+    .with_primary(span, format!("{got} arguments"))
+    .with_help(format!("write `{func}(\"…\")`"))
+}
+
+pub fn cannot_read_file(span: Span, path: &str, reason: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::CannotReadFile,
+        format!("cannot read `{path}`: {reason}"),
+    )
+    .with_primary(span, "read relative to the folder of this `.pxi` file")
+    .with_help("check the path; `file(…)` paths are relative to the file that calls it")
+}

@@ -1,0 +1,485 @@
+//! Estate checks: mistakes that only show when declarations are looked at together —
+//! clashing VMIDs and addresses, addresses outside their network, storage that cannot
+//! hold what is put on it, hosts that are too small. Proxmox would refuse most of
+//! these halfway through an apply; pxic refuses them before anything runs.
+
+use super::eval::{Record, Value};
+use crate::diag::{Code, Diagnostic, suggest};
+use crate::ir;
+use crate::source::Span;
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// The VMIDs Proxmox accepts.
+const PROXMOX_VMIDS: (u64, u64) = (100, 999_999_999);
+
+pub fn no_cluster(span: Span) -> Diagnostic {
+    Diagnostic::error(Code::ClusterCount, "the project declares no `cluster`")
+        .with_primary(span, "found while checking this declaration")
+        .with_help(
+            "add `cluster <name> { endpoint = \"https://<host>:8006/\" }` to one of the files",
+        )
+}
+
+pub fn several_clusters(span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(Code::ClusterCount, "a project describes one cluster")
+        .with_primary(span, "a second `cluster`")
+        .with_secondary(first, "the first one")
+        .with_help("keep one `cluster` declaration; put each cluster in a project of its own")
+}
+
+pub fn check_vmid(vmid: u64, span: Span, out: &mut Vec<Diagnostic>) -> Option<u32> {
+    if (PROXMOX_VMIDS.0..=PROXMOX_VMIDS.1).contains(&vmid) {
+        return u32::try_from(vmid).ok();
+    }
+    out.push(
+        Diagnostic::error(
+            Code::VmidOutOfRange,
+            format!("VMID {vmid} is outside what Proxmox accepts"),
+        )
+        .with_primary(span, "must be 100 to 999999999")
+        .with_help("Proxmox reserves 0–99; choose a VMID of 100 or more"),
+    );
+    None
+}
+
+pub fn check_vmid_range(range: ir::IdRange, span: Span, out: &mut Vec<Diagnostic>) {
+    let _ = check_vmid(u64::from(range.first), span, out)
+        .and_then(|_| check_vmid(u64::from(range.last), span, out));
+}
+
+pub fn duplicate_vmid(vmid: u32, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(Code::DuplicateVmid, format!("VMID {vmid} is used twice"))
+        .with_primary(span, "used again here")
+        .with_secondary(first, "first used here")
+        .with_help("give each guest and template its own VMID, or write `vmid = auto`")
+}
+
+pub fn vmids_exhausted(span: Span, range: ir::IdRange) -> Diagnostic {
+    Diagnostic::error(
+        Code::VmidsExhausted,
+        format!("no free VMID left in {} .. {}", range.first, range.last),
+    )
+    .with_primary(span, "needs a VMID")
+    .with_help("widen the cluster's `vmids` range")
+}
+
+pub fn duplicate_address(addr: Ipv4Addr, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateAddress,
+        format!("address {addr} is used twice"),
+    )
+    .with_primary(span, "used again here")
+    .with_secondary(first, "first used here")
+    .with_help("give each interface its own address, or write `ip = auto`")
+}
+
+pub fn no_pool(span: Span, network: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::NoPool,
+        format!("network `{network}` has no pool to allocate from"),
+    )
+    .with_primary(span, "`auto` needs a pool")
+    .with_help(format!(
+        "add `pool = <first> .. <last>` to network `{network}`, or write the address"
+    ))
+}
+
+pub fn pool_exhausted(span: Span, network: &ir::Network) -> Diagnostic {
+    let (first, last) = network
+        .pool
+        .map_or((network.address, network.address), |p| (p.first, p.last));
+    Diagnostic::error(
+        Code::PoolExhausted,
+        format!(
+            "no free address left in the pool of network `{}`",
+            network.name
+        ),
+    )
+    .with_primary(span, "needs an address")
+    .with_help(format!(
+        "widen the pool ({first} .. {last}), or write some addresses by hand"
+    ))
+}
+
+fn mask(prefix: u8) -> u32 {
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - u32::from(prefix))
+    }
+}
+
+fn in_network(a: Ipv4Addr, network: &ir::Network) -> bool {
+    let m = mask(network.prefix);
+    u32::from(a) & m == u32::from(network.address) & m
+}
+
+/// Inside the network and neither its network nor its broadcast address.
+pub fn host_address_in(a: Ipv4Addr, network: &ir::Network) -> bool {
+    if !in_network(a, network) {
+        return false;
+    }
+    if network.prefix >= 31 {
+        return true;
+    }
+    let m = mask(network.prefix);
+    let base = u32::from(network.address) & m;
+    let a = u32::from(a);
+    a != base && a != base | !m
+}
+
+fn outside(addr: Ipv4Addr, network: &ir::Network, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::AddressOutsideNetwork,
+        format!(
+            "{addr} is outside network `{}` ({}/{})",
+            network.name, network.address, network.prefix
+        ),
+    )
+    .with_primary(span, "not in the network")
+    .with_help(format!(
+        "use an address in {}/{}",
+        network.address, network.prefix
+    ))
+}
+
+fn reserved(addr: Ipv4Addr, network: &ir::Network, span: Span) -> Diagnostic {
+    let which = if u32::from(addr) & !mask(network.prefix) == 0 {
+        "network"
+    } else {
+        "broadcast"
+    };
+    Diagnostic::error(
+        Code::AddressReserved,
+        format!(
+            "{addr} is the {which} address of network `{}`",
+            network.name
+        ),
+    )
+    .with_primary(span, format!("the {which} address"))
+    .with_help("use an address between the first and the last of the network")
+}
+
+/// A network's own settings: prefix without host bits, gateway and pool inside it.
+pub fn check_network(network: &ir::Network, r: &Record, out: &mut Vec<Diagnostic>) {
+    let m = mask(network.prefix);
+    if u32::from(network.address) & !m != 0
+        && let Some(span) = r.fields.get("cidr").map(|f| f.span)
+    {
+        let base = Ipv4Addr::from(u32::from(network.address) & m);
+        out.push(
+            Diagnostic::error(
+                Code::AddressReserved,
+                format!("`{}/{}` has host bits set", network.address, network.prefix),
+            )
+            .with_primary(span, "not the network's first address")
+            .with_help(format!("write `{base}/{}`", network.prefix)),
+        );
+    }
+    if let (Some(gw), Some(span)) = (network.gateway, r.fields.get("gateway").map(|f| f.span)) {
+        if !in_network(gw, network) {
+            out.push(outside(gw, network, span));
+        } else if !host_address_in(gw, network) {
+            out.push(reserved(gw, network, span));
+        }
+    }
+    if let (Some(pool), Some(span)) = (network.pool, r.fields.get("pool").map(|f| f.span)) {
+        for end in [pool.first, pool.last] {
+            if !in_network(end, network) {
+                out.push(outside(end, network, span));
+                break;
+            }
+        }
+    }
+    if let Some(Value::Int(vlan)) = r.fields.get("vlan").map(|f| &f.value)
+        && !(1..=4094).contains(vlan)
+        && let Some(span) = r.fields.get("vlan").map(|f| f.span)
+    {
+        out.push(
+            Diagnostic::error(
+                Code::VlanOutOfRange,
+                format!("VLAN {vlan} is not a valid tag"),
+            )
+            .with_primary(span, "must be 1 to 4094")
+            .with_help("use a VLAN tag from 1 to 4094"),
+        );
+    }
+}
+
+/// A static address: in its network, not reserved, not the gateway.
+pub fn check_static_address(
+    addr: Ipv4Addr,
+    network: &ir::Network,
+    span: Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !in_network(addr, network) {
+        out.push(outside(addr, network, span));
+    } else if !host_address_in(addr, network) {
+        out.push(reserved(addr, network, span));
+    } else if Some(addr) == network.gateway {
+        out.push(
+            Diagnostic::error(
+                Code::AddressIsGateway,
+                format!("{addr} is the gateway of network `{}`", network.name),
+            )
+            .with_primary(span, "the gateway's address")
+            .with_help("choose another address; the gateway already has this one"),
+        );
+    }
+}
+
+/// The storage a name means on a host: the host's own, else the cluster's shared one.
+pub fn storage_on<'h>(
+    host: &'h ir::Host,
+    cluster: &'h ir::Cluster,
+    name: &str,
+    span: Option<Span>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'h ir::Storage> {
+    if let Some(s) = host
+        .storages
+        .get(name)
+        .or_else(|| cluster.storages.get(name))
+    {
+        return Some(s);
+    }
+    if let Some(span) = span {
+        let names = host
+            .storages
+            .keys()
+            .chain(cluster.storages.keys())
+            .map(String::as_str);
+        let help = match suggest(name, names).first() {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "declare `storage {name} {{ … }}` on host `{}` or on the cluster",
+                host.name
+            ),
+        };
+        out.push(
+            Diagnostic::error(
+                Code::UnknownStorage,
+                format!("host `{}` has no storage `{name}`", host.name),
+            )
+            .with_primary(span, "not on this host nor shared by the cluster")
+            .with_help(help),
+        );
+    }
+    None
+}
+
+/// The storage must list `content` among what it holds.
+pub fn check_storage_content(
+    storage: &ir::Storage,
+    content: &str,
+    span: Option<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if storage.content.iter().any(|c| c == content) {
+        return;
+    }
+    let what = match content {
+        "images" => "VM disks",
+        "rootdir" => "container volumes",
+        "iso" => "installer images",
+        "snippets" => "cloud-init snippets",
+        "vztmpl" => "container templates",
+        _ => content,
+    };
+    if let Some(span) = span {
+        out.push(
+            Diagnostic::error(
+                Code::StorageContent,
+                format!("storage `{}` cannot hold {what}", storage.name),
+            )
+            .with_primary(span, format!("needs `{content}` content"))
+            .with_help(format!(
+                "add `{content}` to the storage's `content`, or choose a storage that has it"
+            )),
+        );
+    }
+}
+
+pub fn image_kind_mismatch(span: Span, image: &str, kind: &str, need: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::ImageKind,
+        format!("image `{image}` is of kind `{kind}`"),
+    )
+    .with_primary(span, "the wrong kind of image")
+    .with_help(need.to_string())
+}
+
+pub fn unknown_bridge(span: Span, bridge: &str, host: &ir::Host) -> Diagnostic {
+    let names = host.bridges.keys().map(String::as_str);
+    let help = match suggest(bridge, names).first() {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("declare `bridge {bridge} {{ … }}` on host `{}`", host.name),
+    };
+    Diagnostic::error(
+        Code::NoBridge,
+        format!("host `{}` has no bridge `{bridge}`", host.name),
+    )
+    .with_primary(span, "not a bridge of the guest's host")
+    .with_help(help)
+}
+
+pub fn no_bridge(span: Span, network: &str, host: &ir::Host) -> Diagnostic {
+    Diagnostic::error(
+        Code::NoBridge,
+        format!("host `{}` has no bridge for network `{network}`", host.name),
+    )
+    .with_primary(span, "the guest's host cannot reach this network")
+    .with_help(format!(
+        "add `network = {network}` to a bridge of host `{}`, or set `bridge = …` here",
+        host.name
+    ))
+}
+
+/// A template on another node is only reachable through shared storage.
+pub fn check_template_reachable(
+    template: &str,
+    template_host: &str,
+    template_storage: &str,
+    host: &ir::Host,
+    cluster: &ir::Cluster,
+    span: Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    let shared = cluster
+        .storages
+        .get(template_storage)
+        .is_some_and(|s| s.shared);
+    if shared {
+        return;
+    }
+    out.push(
+        Diagnostic::error(
+            Code::TemplateNotReachable,
+            format!(
+                "template `{template}` is on `{template_host}`, not on `{}`",
+                host.name
+            ),
+        )
+        .with_primary(
+            span,
+            format!("`{template_storage}` is local to `{template_host}`"),
+        )
+        .with_help(format!(
+            "put the template on shared storage, move the guest to `{template_host}`, or add a \
+             template on `{}`",
+            host.name
+        )),
+    );
+}
+
+/// A name becomes a host name: letters, digits and hyphens, 63 at most, no hyphen at
+/// either end.
+pub fn check_dns_label(name: &str, span: Span, out: &mut Vec<Diagnostic>) {
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if valid {
+        return;
+    }
+    let fixed: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .trim_matches('-')
+        .chars()
+        .take(63)
+        .collect();
+    out.push(
+        Diagnostic::error(
+            Code::InvalidDnsLabel,
+            format!("`{name}` is not a valid host name"),
+        )
+        .with_primary(span, "becomes the guest's host name")
+        .with_help(if fixed.is_empty() {
+            "use letters, digits and hyphens (at most 63), not starting or ending with a hyphen"
+                .to_string()
+        } else {
+            format!("use letters, digits and hyphens, such as `{fixed}`")
+        }),
+    );
+}
+
+/// Cores above a host's, and memory promised beyond it (a warning: Proxmox allows
+/// overcommit, but it is seldom meant).
+pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut Vec<Diagnostic>) {
+    let mut memory: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
+    let guests = plan
+        .vms
+        .values()
+        .map(|v| (&v.name, &v.host, v.cores * v.sockets, v.memory, "vm"))
+        .chain(
+            plan.containers
+                .values()
+                .map(|c| (&c.name, &c.host, c.cores, c.memory, "container")),
+        );
+    for (name, host_name, cores, mem, kind) in guests {
+        let Some(host) = plan.hosts.get(host_name) else {
+            continue;
+        };
+        let span = spans.get(&format!("{kind}/{name}")).copied();
+        if let (Some(host_cores), Some(span)) = (host.cores, span)
+            && cores > host_cores
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::CoresExceedHost,
+                    format!("`{name}` has {cores} cores; host `{host_name}` has {host_cores}"),
+                )
+                .with_primary(span, "more cores than its host")
+                .with_help(format!(
+                    "give it at most {host_cores} cores, or move it to a bigger host"
+                )),
+            );
+        }
+        let entry = memory.entry(host_name.as_str()).or_default();
+        entry.0 += mem;
+        entry.1 += 1;
+    }
+    for (host_name, (total, count)) in memory {
+        let Some(host) = plan.hosts.get(host_name) else {
+            continue;
+        };
+        let (Some(capacity), Some(span)) = (host.memory, spans.get(&format!("host/{host_name}")))
+        else {
+            continue;
+        };
+        if total > capacity {
+            out.push(
+                Diagnostic::warning(
+                    Code::MemoryOvercommitted,
+                    format!(
+                        "host `{host_name}` is promised {} of memory but has {}",
+                        gib(total),
+                        gib(capacity)
+                    ),
+                )
+                .with_primary(*span, format!("{count} guests on this host"))
+                .with_help("move guests to other hosts, shrink them, or give the host more memory"),
+            );
+        }
+    }
+}
+
+fn gib(bytes: u64) -> String {
+    let g = bytes as f64 / f64::from(1u32 << 30);
+    if (g - g.round()).abs() < 1e-9 {
+        format!("{}GiB", g.round())
+    } else {
+        format!("{g:.1}GiB")
+    }
+}

@@ -1,0 +1,725 @@
+//! Evaluation: a declaration's body (with what it inherits from profiles) becomes a
+//! [`Record`] of typed values, checked against the schema, with defaults applied.
+
+use super::World;
+use super::errors;
+use super::expand::{Env, Instance, LoopValue};
+use super::schema::{self, Default, LabelRule, Ty};
+use super::scope::{Found, Id, Scope};
+use crate::diag::Diagnostic;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::{self, DeclKind, ExprKind, Key, Member, Name, StrPart};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// A value of one of the schema's types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(u64),
+    Bool(bool),
+    /// Bytes.
+    Size(u64),
+    Ipv4(Ipv4Addr),
+    Cidr(Ipv4Addr, u8),
+    IntRange(u64, u64),
+    AddrRange(Ipv4Addr, Ipv4Addr),
+    Word(String),
+    Ref(Id),
+    Storage(String),
+    Secret(String),
+    List(Vec<Spanned>),
+    Auto,
+}
+
+/// A value and where it was written (or, for a default, the declaration's name).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// Where a piece of source is evaluated: its loop variables, module and file.
+#[derive(Clone, Debug)]
+pub struct Ctx<'a> {
+    pub env: Env<'a>,
+    pub module: Option<&'static str>,
+    pub file: FileId,
+}
+
+/// The evaluated body of a declaration or block.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    pub fields: BTreeMap<&'static str, Spanned>,
+    pub blocks: Vec<BlockRecord>,
+    /// The attributes of a free-form block (`vars`).
+    pub free: BTreeMap<String, Spanned>,
+}
+
+/// An evaluated nested block.
+#[derive(Clone, Debug)]
+pub struct BlockRecord {
+    pub kind: &'static str,
+    pub label: Option<(String, Span)>,
+    pub record: Record,
+}
+
+/// Evaluates declarations; holds what every evaluation needs.
+pub struct Evaluator<'a, 'c> {
+    pub instances: &'c [Instance<'a>],
+    pub scope: &'c Scope,
+    pub sources: &'c SourceMap,
+    pub world: &'c dyn World,
+    pub out: &'c mut Vec<Diagnostic>,
+}
+
+/// A member of a body with the context it is evaluated in (its own declaration's,
+/// or the profile's it was inherited from).
+type Placed<'a> = (&'a Member, Ctx<'a>);
+
+impl<'a> Evaluator<'a, '_> {
+    fn ctx_of(&self, id: Id) -> Ctx<'a> {
+        let i = &self.instances[id];
+        Ctx {
+            env: i.env.clone(),
+            module: i.module,
+            file: i.file,
+        }
+    }
+
+    /// The record of a declaration, with inherited attributes, defaults and the
+    /// required-attribute check.
+    pub fn record_of(&mut self, id: Id) -> Record {
+        let instance = &self.instances[id];
+        let kind = instance.kind;
+        let members = self.members_with_profiles(id, &mut Vec::new());
+        let schema = schema::of(kind);
+        let mut record = self.body(&members, schema);
+        self.check_duplicates(&instance.decl.body, schema);
+        let required_checked = kind != DeclKind::Profile;
+        self.apply_defaults(&mut record, schema, instance.name_span, required_checked);
+        record
+    }
+
+    /// The members of a declaration after inheritance: its profiles' (left to right,
+    /// each flattened) and then its own.
+    fn members_with_profiles(&mut self, id: Id, visiting: &mut Vec<Id>) -> Vec<Placed<'a>> {
+        let instance = &self.instances[id];
+        let decl: &'a ast::Decl = instance.decl;
+        let ctx = self.ctx_of(id);
+        let mut members = Vec::new();
+        if !decl.parents.is_empty()
+            && !matches!(
+                instance.kind,
+                DeclKind::Vm | DeclKind::Container | DeclKind::Profile
+            )
+        {
+            self.out.push(errors::cannot_inherit(
+                decl.parents[0].span,
+                instance.kind.keyword(),
+            ));
+        }
+        visiting.push(id);
+        for parent in &decl.parents {
+            match self.scope.lookup(
+                parent,
+                &ctx.env,
+                ctx.module,
+                Some(DeclKind::Profile),
+                self.instances,
+            ) {
+                Ok(Found::Decl(pid)) if self.instances[pid].kind == DeclKind::Profile => {
+                    if visiting.contains(&pid) {
+                        let cycle: Vec<String> = visiting
+                            .iter()
+                            .skip_while(|v| **v != pid)
+                            .map(|v| self.instances[*v].name.clone())
+                            .chain(std::iter::once(self.instances[pid].name.clone()))
+                            .collect();
+                        self.out.push(errors::profile_cycle(parent.span, &cycle));
+                        continue;
+                    }
+                    members.extend(self.members_with_profiles(pid, visiting));
+                }
+                Ok(Found::Decl(pid)) => self.out.push(errors::wrong_kind(
+                    parent.span,
+                    &self.instances[pid],
+                    DeclKind::Profile,
+                )),
+                Ok(Found::Loop(_)) => self
+                    .out
+                    .push(errors::wrong_kind_loop(parent.span, DeclKind::Profile)),
+                Err(d) => self.out.push(d),
+            }
+        }
+        visiting.pop();
+        members.extend(decl.body.members.iter().map(|m| (m, ctx.clone())));
+        members
+    }
+
+    /// Evaluates members against a schema. Later members override earlier ones of the
+    /// same name: that is how inheritance works. (Twice in one body is reported by
+    /// [`Evaluator::check_duplicates`].)
+    fn body(&mut self, members: &[Placed<'a>], schema: &'static schema::Block) -> Record {
+        let mut record = Record::default();
+        for (member, ctx) in members {
+            match member {
+                Member::Attr(attr) => self.attribute(attr, ctx, schema, &mut record),
+                Member::Block(block) => self.block(block, ctx, schema, &mut record),
+            }
+        }
+        record
+    }
+
+    fn attribute(
+        &mut self,
+        attr: &'a ast::Attr,
+        ctx: &Ctx<'a>,
+        schema: &'static schema::Block,
+        record: &mut Record,
+    ) {
+        let (key, key_span) = match &attr.key {
+            Key::Ident(i) => (i.name.clone(), i.span),
+            Key::Str(s) => (s.as_plain().unwrap_or_default(), s.span),
+        };
+        if schema.free_form {
+            if let Some(value) = self.scalar(&attr.value, ctx) {
+                record.free.insert(key, value);
+            }
+            return;
+        }
+        let spec = match &attr.key {
+            Key::Ident(_) => schema.attr(&key),
+            Key::Str(_) => None,
+        };
+        let Some(spec) = spec else {
+            if schema.nested(&key).is_some() {
+                self.out
+                    .push(errors::block_written_as_attribute(key_span, &key));
+            } else {
+                self.out
+                    .push(errors::unknown_attribute(key_span, &key, schema.names()));
+            }
+            return;
+        };
+        if let Some(value) = self.value(&attr.value, spec.ty, ctx) {
+            record.fields.insert(spec.name, value);
+        }
+    }
+
+    fn block(
+        &mut self,
+        block: &'a ast::Block,
+        ctx: &Ctx<'a>,
+        schema: &'static schema::Block,
+        record: &mut Record,
+    ) {
+        let Some(nested) = schema.nested(&block.kind.name) else {
+            if schema.attr(&block.kind.name).is_some() {
+                self.out.push(errors::attribute_written_as_block(
+                    block.kind.span,
+                    &block.kind.name,
+                ));
+            } else {
+                self.out.push(errors::unknown_block(
+                    block.kind.span,
+                    &block.kind.name,
+                    schema.names(),
+                ));
+            }
+            return;
+        };
+        let label = match (&block.label, nested.label) {
+            (Some(name), LabelRule::Required(_)) => match self.label(name, ctx) {
+                Some(l) => Some(l),
+                None => return,
+            },
+            (None, LabelRule::Required(what)) => {
+                self.out
+                    .push(errors::missing_label(block.kind.span, nested.kind, what));
+                return;
+            }
+            (Some(name), LabelRule::None) => {
+                self.out
+                    .push(errors::unexpected_label(name.span(), nested.kind));
+                return;
+            }
+            (None, LabelRule::None) => None,
+        };
+        let inner_members: Vec<Placed<'a>> = block
+            .body
+            .members
+            .iter()
+            .map(|m| (m, ctx.clone()))
+            .collect();
+        let mut inner = self.body(&inner_members, nested.schema);
+        self.apply_defaults(&mut inner, nested.schema, block.kind.span, true);
+        let new = BlockRecord {
+            kind: nested.kind,
+            label,
+            record: inner,
+        };
+        // An inherited block of the same kind and label (or of a kind that may appear
+        // once) is replaced by the later one.
+        let replaces = |b: &BlockRecord| {
+            b.kind == new.kind
+                && (!nested.repeat
+                    || b.label.as_ref().map(|(l, _)| l) == new.label.as_ref().map(|(l, _)| l))
+        };
+        match record.blocks.iter().position(replaces) {
+            Some(at) => record.blocks[at] = new,
+            None => record.blocks.push(new),
+        }
+    }
+
+    /// Reports attributes and blocks written twice in one body, in a declaration and
+    /// every block inside it.
+    pub fn check_duplicates(&mut self, body: &'a ast::Body, schema: &'static schema::Block) {
+        let mut attrs: BTreeMap<String, Span> = BTreeMap::new();
+        let mut blocks: BTreeMap<(String, Option<String>), Span> = BTreeMap::new();
+        for member in &body.members {
+            match member {
+                Member::Attr(attr) => {
+                    let (key, span) = match &attr.key {
+                        Key::Ident(i) => (i.name.clone(), i.span),
+                        Key::Str(s) => (s.as_plain().unwrap_or_default(), s.span),
+                    };
+                    match attrs.get(&key) {
+                        Some(first) => self
+                            .out
+                            .push(errors::duplicate_attribute(span, *first, &key)),
+                        None => {
+                            attrs.insert(key, span);
+                        }
+                    }
+                }
+                Member::Block(block) => {
+                    let Some(nested) = schema.nested(&block.kind.name) else {
+                        continue;
+                    };
+                    let label = match &block.label {
+                        Some(Name::Ident(i)) if nested.repeat => Some(i.name.clone()),
+                        Some(Name::Str(s)) if nested.repeat => s.as_plain(),
+                        _ => None,
+                    };
+                    let key = (nested.kind.to_string(), label);
+                    match blocks.get(&key) {
+                        Some(first) => self.out.push(errors::duplicate_block(
+                            block.kind.span,
+                            *first,
+                            nested.kind,
+                        )),
+                        None => {
+                            blocks.insert(key, block.kind.span);
+                        }
+                    }
+                    self.check_duplicates(&block.body, nested.schema);
+                }
+            }
+        }
+    }
+
+    /// Fills defaults and reports missing required attributes.
+    fn apply_defaults(
+        &mut self,
+        record: &mut Record,
+        schema: &'static schema::Block,
+        at: Span,
+        check_required: bool,
+    ) {
+        for spec in schema.attrs {
+            if record.fields.contains_key(spec.name) {
+                continue;
+            }
+            let value = match spec.default {
+                Default::Required => {
+                    if check_required {
+                        self.out
+                            .push(errors::missing_attribute(at, spec.name, spec.ty));
+                    }
+                    continue;
+                }
+                Default::Optional => continue,
+                Default::Int(n) => Value::Int(n),
+                Default::Bool(b) => Value::Bool(b),
+                Default::Size(n) => Value::Size(n),
+                Default::Str(s) => Value::Str(s.to_string()),
+                Default::Word(w) => Value::Word(w.to_string()),
+                Default::EmptyList => Value::List(Vec::new()),
+                Default::Auto => Value::Auto,
+            };
+            record.fields.insert(spec.name, Spanned { value, span: at });
+        }
+    }
+
+    fn label(&mut self, name: &'a Name, ctx: &Ctx<'a>) -> Option<(String, Span)> {
+        match name {
+            Name::Ident(i) => Some((i.name.clone(), i.span)),
+            Name::Str(s) => self.string(s, ctx, Purpose::Name).map(|t| (t, s.span)),
+        }
+    }
+
+    /// A value of a free-form block: a string, number or boolean.
+    fn scalar(&mut self, expr: &'a ast::Expr, ctx: &Ctx<'a>) -> Option<Spanned> {
+        let value = match &expr.kind {
+            ExprKind::Str(s) => Value::Str(self.string(s, ctx, Purpose::Text)?),
+            ExprKind::Int(n) => Value::Int(*n),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Invalid => return None,
+            _ => {
+                self.out
+                    .push(errors::type_mismatch(expr, "a string, number or boolean"));
+                return None;
+            }
+        };
+        Some(Spanned {
+            value,
+            span: expr.span,
+        })
+    }
+
+    /// Evaluates an expression as a value of `ty`.
+    pub fn value(&mut self, expr: &'a ast::Expr, ty: Ty, ctx: &Ctx<'a>) -> Option<Spanned> {
+        let span = expr.span;
+        let wrap = |value| Some(Spanned { value, span });
+        // A loop variable stands for its value.
+        if let ExprKind::Ref(path) = &expr.kind
+            && path.segments.len() == 1
+            && let Some(v) = super::expand::lookup_env(&ctx.env, &path.segments[0].name)
+        {
+            return self.loop_value(v, expr, ty, ctx);
+        }
+        match (ty, &expr.kind) {
+            (_, ExprKind::Invalid) => None,
+            (Ty::AutoOr(_), ExprKind::Auto) => wrap(Value::Auto),
+            (Ty::AutoOr(inner), _) => self.value(expr, *inner, ctx),
+            (Ty::List(inner), ExprKind::List(items)) => {
+                let values = items
+                    .iter()
+                    .filter_map(|item| self.value(item, *inner, ctx))
+                    .collect();
+                wrap(Value::List(values))
+            }
+            (Ty::Str, ExprKind::Str(s)) => wrap(Value::Str(self.string(s, ctx, Purpose::Text)?)),
+            (Ty::Str, ExprKind::Call { func, args }) if func.dotted() == "file" => {
+                wrap(Value::Str(self.file_call(expr, args, ctx)?))
+            }
+            (Ty::Secret, ExprKind::Call { func, args }) if func.dotted() == "env" => {
+                wrap(Value::Secret(self.env_call(expr, args)?))
+            }
+            (_, ExprKind::Call { func, args }) if func.dotted() == "env" => {
+                let _ = self.env_call(expr, args);
+                self.out.push(errors::secret_in_clear(span, ty));
+                None
+            }
+            (_, ExprKind::Call { func, .. }) if func.dotted() != "file" => {
+                self.out
+                    .push(errors::unknown_function(func.span, &func.dotted()));
+                None
+            }
+            (Ty::Int, ExprKind::Int(n)) => wrap(Value::Int(*n)),
+            (Ty::Bool, ExprKind::Bool(b)) => wrap(Value::Bool(*b)),
+            (Ty::Size, ExprKind::Size { .. }) => wrap(Value::Size(expr.kind.size_bytes()?)),
+            (Ty::Ipv4, ExprKind::Ipv4(a)) => wrap(Value::Ipv4(*a)),
+            (Ty::Cidr, ExprKind::Cidr { addr, prefix }) => wrap(Value::Cidr(*addr, *prefix)),
+            (Ty::IntRange, ExprKind::Range { start, end, .. }) => match (&start.kind, &end.kind) {
+                (ExprKind::Int(a), ExprKind::Int(b)) if a <= b => wrap(Value::IntRange(*a, *b)),
+                (ExprKind::Int(_), ExprKind::Int(_)) => {
+                    self.out.push(errors::empty_range(span));
+                    None
+                }
+                _ => {
+                    self.out.push(errors::type_mismatch(expr, &ty.describe()));
+                    None
+                }
+            },
+            (Ty::AddrRange, ExprKind::Range { start, end, .. }) => match (&start.kind, &end.kind) {
+                (ExprKind::Ipv4(a), ExprKind::Ipv4(b)) if a <= b => wrap(Value::AddrRange(*a, *b)),
+                (ExprKind::Ipv4(_), ExprKind::Ipv4(_)) => {
+                    self.out.push(errors::empty_range(span));
+                    None
+                }
+                _ => {
+                    self.out.push(errors::type_mismatch(expr, &ty.describe()));
+                    None
+                }
+            },
+            (Ty::Enum(_) | Ty::Ref(_) | Ty::StorageRef, ExprKind::Ref(path)) => {
+                self.reference(path, span, ty, ctx)
+            }
+            (Ty::Enum(words), ExprKind::Str(s))
+                if s.as_plain().is_some_and(|p| words.contains(&p.as_str())) =>
+            {
+                self.out
+                    .push(errors::quoted_word(span, &s.as_plain().unwrap_or_default()));
+                None
+            }
+            (Ty::Size, ExprKind::Int(n)) => {
+                self.out.push(errors::size_without_unit(span, *n));
+                None
+            }
+            (Ty::List(_), _) => {
+                self.out.push(errors::expected_list(expr, ty));
+                None
+            }
+            _ => {
+                self.out.push(errors::type_mismatch(expr, &ty.describe()));
+                None
+            }
+        }
+    }
+
+    /// A bare name as a value: a word of an enumeration, a declaration of a kind, or a
+    /// storage of the host.
+    fn reference(
+        &mut self,
+        path: &'a ast::Path,
+        span: Span,
+        ty: Ty,
+        ctx: &Ctx<'a>,
+    ) -> Option<Spanned> {
+        let wrap = |value| Some(Spanned { value, span });
+        match ty {
+            Ty::Enum(words) => {
+                let word = match path.segments.as_slice() {
+                    [one] => one.name.clone(),
+                    _ => path.dotted(),
+                };
+                if words.contains(&word.as_str()) {
+                    wrap(Value::Word(word))
+                } else {
+                    self.out.push(errors::unknown_word(span, &word, words));
+                    None
+                }
+            }
+            Ty::StorageRef => match path.segments.as_slice() {
+                [one] => wrap(Value::Storage(one.name.clone())),
+                _ => {
+                    self.out.push(errors::type_mismatch_at(
+                        span,
+                        "a reference",
+                        &ty.describe(),
+                    ));
+                    None
+                }
+            },
+            Ty::Ref(kind) => {
+                match self
+                    .scope
+                    .lookup(path, &ctx.env, ctx.module, Some(kind), self.instances)
+                {
+                    Ok(Found::Decl(id)) if self.instances[id].kind == kind => wrap(Value::Ref(id)),
+                    Ok(Found::Decl(id)) => {
+                        self.out
+                            .push(errors::wrong_kind(span, &self.instances[id], kind));
+                        None
+                    }
+                    Ok(Found::Loop(_)) => {
+                        self.out.push(errors::wrong_kind_loop(span, kind));
+                        None
+                    }
+                    Err(d) => {
+                        self.out.push(d);
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.out.push(errors::type_mismatch_at(
+                    span,
+                    "a reference",
+                    &ty.describe(),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A loop variable used as a value of `ty`.
+    fn loop_value(
+        &mut self,
+        value: LoopValue<'a>,
+        expr: &'a ast::Expr,
+        ty: Ty,
+        ctx: &Ctx<'a>,
+    ) -> Option<Spanned> {
+        let span = expr.span;
+        let ty = match ty {
+            Ty::AutoOr(inner) => *inner,
+            other => other,
+        };
+        let value = match (value, ty) {
+            (LoopValue::Int(n), Ty::Int) => Value::Int(n),
+            (LoopValue::Int(n), Ty::Str) => Value::Str(n.to_string()),
+            (LoopValue::Str(s), Ty::Str) => Value::Str(s),
+            (LoopValue::Ref(path), Ty::Ref(_) | Ty::Enum(_) | Ty::StorageRef) => {
+                // The list element names something from where the loop is written.
+                let outer = Ctx {
+                    env: std::rc::Rc::default(),
+                    module: ctx.module,
+                    file: ctx.file,
+                };
+                return self.reference(path, span, ty, &outer);
+            }
+            _ => {
+                self.out.push(errors::type_mismatch(expr, &ty.describe()));
+                return None;
+            }
+        };
+        Some(Spanned { value, span })
+    }
+
+    /// A string with its interpolations evaluated. Secrets never become text.
+    fn string(&mut self, s: &'a ast::StrLit, ctx: &Ctx<'a>, purpose: Purpose) -> Option<String> {
+        let mut out = String::new();
+        for part in &s.parts {
+            match part {
+                StrPart::Text(t) => out.push_str(t),
+                StrPart::Interp(e) => out.push_str(&self.interpolated(e, ctx, purpose)?),
+            }
+        }
+        Some(out)
+    }
+
+    fn interpolated(
+        &mut self,
+        e: &'a ast::Expr,
+        ctx: &Ctx<'a>,
+        purpose: Purpose,
+    ) -> Option<String> {
+        match &e.kind {
+            ExprKind::Int(n) => Some(n.to_string()),
+            ExprKind::Str(s) => self.string(s, ctx, purpose),
+            ExprKind::Ref(path) => {
+                match self
+                    .scope
+                    .lookup(path, &ctx.env, ctx.module, None, self.instances)
+                {
+                    Ok(Found::Loop(LoopValue::Int(n))) => Some(n.to_string()),
+                    Ok(Found::Loop(LoopValue::Str(s))) => Some(s),
+                    Ok(Found::Loop(LoopValue::Ref(p))) => Some(p.dotted()),
+                    Ok(Found::Decl(id)) => Some(self.instances[id].name.clone()),
+                    Err(d) => {
+                        self.out.push(d);
+                        None
+                    }
+                }
+            }
+            ExprKind::Call { func, .. } if func.dotted() == "env" => {
+                self.out
+                    .push(errors::secret_interpolated(e.span, purpose.word()));
+                None
+            }
+            ExprKind::Invalid => None,
+            _ => {
+                self.out
+                    .push(errors::type_mismatch(e, "a name, number or string"));
+                None
+            }
+        }
+    }
+
+    /// `env("NAME")`: the variable's name (its value is never read).
+    fn env_call(&mut self, call: &ast::Expr, args: &'a [ast::Expr]) -> Option<String> {
+        match args {
+            [arg] => match &arg.kind {
+                ExprKind::Str(s) => match s.as_plain() {
+                    Some(name) if is_env_name(&name) => Some(name),
+                    _ => {
+                        self.out.push(errors::bad_env_name(arg.span));
+                        None
+                    }
+                },
+                _ => {
+                    self.out.push(errors::bad_env_name(arg.span));
+                    None
+                }
+            },
+            _ => {
+                self.out.push(errors::wrong_argument_count(
+                    call.span,
+                    "env",
+                    1,
+                    args.len(),
+                ));
+                None
+            }
+        }
+    }
+
+    /// `file("path")`: the file's text, relative to the calling file's folder.
+    fn file_call(
+        &mut self,
+        call: &ast::Expr,
+        args: &'a [ast::Expr],
+        ctx: &Ctx<'a>,
+    ) -> Option<String> {
+        let [arg] = args else {
+            self.out.push(errors::wrong_argument_count(
+                call.span,
+                "file",
+                1,
+                args.len(),
+            ));
+            return None;
+        };
+        let ExprKind::Str(s) = &arg.kind else {
+            self.out
+                .push(errors::type_mismatch(arg, "a path as a string"));
+            return None;
+        };
+        let relative = self.string(s, ctx, Purpose::Text)?;
+        if ctx.module.is_some() {
+            self.out.push(errors::cannot_read_file(
+                arg.span,
+                &relative,
+                "the stdlib cannot read files",
+            ));
+            return None;
+        }
+        let base = self
+            .sources
+            .get(ctx.file)
+            .map(|f| {
+                std::path::Path::new(&f.name)
+                    .parent()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        let path = base.join(&relative);
+        match self.world.read_file(&path) {
+            Ok(text) => Some(text),
+            Err(reason) => {
+                self.out.push(errors::cannot_read_file(
+                    arg.span,
+                    &path.display().to_string(),
+                    &reason,
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// What an interpolated string becomes, for the message when a secret is put in it.
+#[derive(Clone, Copy)]
+enum Purpose {
+    Name,
+    Text,
+}
+
+impl Purpose {
+    fn word(self) -> &'static str {
+        match self {
+            Purpose::Name => "a name",
+            Purpose::Text => "text that is written into generated files",
+        }
+    }
+}
+
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}

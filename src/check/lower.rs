@@ -1,0 +1,915 @@
+//! Records → IR: reads each declaration's evaluated record into the typed IR,
+//! resolving references to names and asking `alloc` for what is `auto`. Checks that
+//! need several declarations at once live in `estate`.
+
+use super::alloc::{Allocator, GuestKey};
+use super::errors;
+use super::estate;
+use super::eval::{BlockRecord, Record, Spanned, Value};
+use super::expand::Instance;
+use super::lock::Lock;
+use crate::diag::Diagnostic;
+use crate::ir::{self, Builder, Plan};
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast::DeclKind;
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// The VMIDs pxic allocates from when the cluster does not say.
+pub const DEFAULT_VMIDS: (u32, u32) = (100, 9999);
+
+/// Typed reads of a record's fields; the evaluator already checked the types, so a
+/// mismatch here means "absent".
+trait Fields {
+    fn str(&self, name: &str) -> Option<String>;
+    fn int(&self, name: &str) -> Option<u64>;
+    fn bool(&self, name: &str) -> bool;
+    fn size(&self, name: &str) -> Option<u64>;
+    fn word(&self, name: &str) -> Option<String>;
+    fn id(&self, name: &str) -> Option<usize>;
+    fn strings(&self, name: &str) -> Vec<String>;
+    fn ids(&self, name: &str) -> Vec<usize>;
+    fn span(&self, name: &str) -> Option<Span>;
+}
+
+impl Fields for Record {
+    fn str(&self, name: &str) -> Option<String> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::Str(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+    fn int(&self, name: &str) -> Option<u64> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    fn bool(&self, name: &str) -> bool {
+        matches!(
+            self.fields.get(name).map(|f| &f.value),
+            Some(Value::Bool(true))
+        )
+    }
+    fn size(&self, name: &str) -> Option<u64> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::Size(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    fn word(&self, name: &str) -> Option<String> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::Word(w)) => Some(w.clone()),
+            _ => None,
+        }
+    }
+    fn id(&self, name: &str) -> Option<usize> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::Ref(id)) => Some(*id),
+            _ => None,
+        }
+    }
+    fn strings(&self, name: &str) -> Vec<String> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|i| match &i.value {
+                    Value::Str(s) | Value::Word(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn ids(&self, name: &str) -> Vec<usize> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|i| match i.value {
+                    Value::Ref(id) => Some(id),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn span(&self, name: &str) -> Option<Span> {
+        self.fields.get(name).map(|f| f.span)
+    }
+}
+
+/// Builds the plan from every instance's record.
+pub struct Lowering<'a, 'c> {
+    pub instances: &'c [Instance<'a>],
+    pub records: &'c [Record],
+    pub sources: &'c SourceMap,
+    pub out: &'c mut Vec<Diagnostic>,
+}
+
+impl Lowering<'_, '_> {
+    /// The name a declaration is known by in the IR: `os.ubuntu_2404` for the
+    /// stdlib's, its own name for the project's.
+    fn qualified(&self, id: usize) -> String {
+        let i = &self.instances[id];
+        match i.module {
+            Some(m) => format!("{m}.{}", i.name),
+            None => i.name.clone(),
+        }
+    }
+
+    fn of_kind(&self, kind: DeclKind) -> impl Iterator<Item = usize> + '_ {
+        self.instances
+            .iter()
+            .enumerate()
+            .filter(move |(_, i)| i.kind == kind)
+            .map(|(id, _)| id)
+    }
+
+    fn origin(&self, id: usize) -> ir::Origin {
+        let i = &self.instances[id];
+        let file = self.sources.get(i.file);
+        ir::Origin {
+            file: file.map(|f| f.name.clone()).unwrap_or_default(),
+            line: file.map_or(0, |f| f.line_col(i.name_span.start as usize).line),
+        }
+    }
+
+    /// The whole plan, or `None` when the project has no cluster to build it for.
+    pub fn plan(&mut self, lock: &Lock) -> (Option<Plan>, Lock) {
+        let clusters: Vec<usize> = self.of_kind(DeclKind::Cluster).collect();
+        let cluster_id = match clusters.as_slice() {
+            [one] => *one,
+            [] => {
+                if let Some(first) = self.instances.iter().find(|i| i.module.is_none()) {
+                    self.out.push(estate::no_cluster(first.name_span));
+                }
+                return (None, lock.clone());
+            }
+            [first, rest @ ..] => {
+                for other in rest {
+                    self.out.push(estate::several_clusters(
+                        self.instances[*other].name_span,
+                        self.instances[*first].name_span,
+                    ));
+                }
+                *first
+            }
+        };
+        let cluster = self.cluster(cluster_id);
+        let network_ids: Vec<usize> = self.of_kind(DeclKind::Network).collect();
+        let networks: BTreeMap<String, (usize, ir::Network)> = network_ids
+            .into_iter()
+            .map(|id| (self.qualified(id), (id, self.network(id))))
+            .collect();
+        let host_ids: Vec<usize> = self.of_kind(DeclKind::Host).collect();
+        let hosts: BTreeMap<String, (usize, ir::Host)> = host_ids
+            .into_iter()
+            .map(|id| (self.qualified(id), (id, self.host(id))))
+            .collect();
+        let images: BTreeMap<String, ir::Image> = self
+            .of_kind(DeclKind::Image)
+            .map(|id| (self.qualified(id), self.image(id)))
+            .collect();
+        let roles: BTreeMap<String, ir::Role> = self
+            .of_kind(DeclKind::Role)
+            .map(|id| (self.qualified(id), self.role(id)))
+            .collect();
+        let pools: BTreeMap<String, ir::Pool> = self
+            .of_kind(DeclKind::Pool)
+            .map(|id| {
+                let r = &self.records[id];
+                (
+                    self.qualified(id),
+                    ir::Pool {
+                        name: self.qualified(id),
+                        comment: r.str("comment"),
+                    },
+                )
+            })
+            .collect();
+
+        let mut alloc = Allocator::new(lock, cluster.vmids);
+        // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
+        // In the order of their keys, so that what is new is allocated the same way
+        // whatever the order of files and declarations.
+        let mut guests: Vec<usize> = self
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                matches!(
+                    i.kind,
+                    DeclKind::Template | DeclKind::Vm | DeclKind::Container
+                )
+            })
+            .map(|(id, _)| id)
+            .collect();
+        guests.sort_by_key(|id| self.guest_key(*id));
+        for &id in &guests {
+            let r = &self.records[id];
+            if let (Some(vmid), Some(span)) = (r.int("vmid"), r.span("vmid")) {
+                alloc.claim_vmid(self.guest_key(id), vmid, span, self.out);
+            }
+            let records = self.records;
+            for nic in records[id].blocks.iter().filter(|b| b.kind == "network") {
+                if let Some(Spanned {
+                    value: Value::Ipv4(addr),
+                    span,
+                }) = nic.record.fields.get("ip")
+                {
+                    alloc.claim_address(*addr, *span, self.out);
+                }
+            }
+        }
+        let mut templates = BTreeMap::new();
+        let mut vms = BTreeMap::new();
+        let mut containers = BTreeMap::new();
+        for &id in &guests {
+            let key = self.guest_key(id);
+            let vmid = match self.records[id].int("vmid") {
+                Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
+                None => alloc.vmid(&key, self.instances[id].name_span, self.out),
+            };
+            match self.instances[id].kind {
+                DeclKind::Template => {
+                    if let Some(t) = self.template(id, vmid, &hosts, &cluster, &images) {
+                        templates.insert(t.name.clone(), t);
+                    }
+                }
+                DeclKind::Vm => {
+                    if let Some(vm) =
+                        self.vm(id, vmid, &key, &hosts, &networks, &cluster, &mut alloc)
+                    {
+                        vms.insert(vm.name.clone(), vm);
+                    }
+                }
+                _ => {
+                    if let Some(ct) = self.container(
+                        id, vmid, &key, &hosts, &networks, &cluster, &images, &mut alloc,
+                    ) {
+                        containers.insert(ct.name.clone(), ct);
+                    }
+                }
+            }
+        }
+        // Templates are referred to by VMs through their VMID.
+        for vm in vms.values_mut() {
+            if let Some(t) = templates.get(&vm.template) {
+                vm.template_vmid = t.vmid;
+            }
+        }
+        let plan = Plan {
+            version: ir::IR_VERSION,
+            cluster,
+            networks: networks.into_iter().map(|(k, (_, n))| (k, n)).collect(),
+            hosts: hosts.into_iter().map(|(k, (_, h))| (k, h)).collect(),
+            images,
+            templates,
+            roles,
+            pools,
+            vms,
+            containers,
+        };
+        let new_lock = alloc.into_lock();
+        (Some(plan), new_lock)
+    }
+
+    fn guest_key(&self, id: usize) -> GuestKey {
+        let kind = self.instances[id].kind.keyword();
+        GuestKey(format!("{kind}/{}", self.qualified(id)))
+    }
+
+    fn nic_blocks(&self, id: usize) -> impl Iterator<Item = &BlockRecord> {
+        self.records[id]
+            .blocks
+            .iter()
+            .filter(|b| b.kind == "network")
+    }
+
+    fn cluster(&mut self, id: usize) -> ir::Cluster {
+        let r = &self.records[id];
+        let vmids = match r.fields.get("vmids").map(|f| &f.value) {
+            Some(Value::IntRange(a, b)) => ir::IdRange {
+                first: u32::try_from(*a).unwrap_or(u32::MAX),
+                last: u32::try_from(*b).unwrap_or(u32::MAX),
+            },
+            _ => ir::IdRange {
+                first: DEFAULT_VMIDS.0,
+                last: DEFAULT_VMIDS.1,
+            },
+        };
+        if let Some(span) = r.span("vmids") {
+            estate::check_vmid_range(vmids, span, self.out);
+        }
+        let token = match r.fields.get("token").map(|f| &f.value) {
+            Some(Value::Secret(env)) => Some(ir::Secret { env: env.clone() }),
+            _ => None,
+        };
+        let storages = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == "storage")
+            .map(|b| storage(b, true))
+            .map(|s| (s.name.clone(), s))
+            .collect();
+        ir::Cluster {
+            name: self.qualified(id),
+            endpoint: r.str("endpoint").unwrap_or_default(),
+            token,
+            insecure: r.bool("insecure"),
+            vmids,
+            domain: r.str("domain"),
+            timezone: r.str("timezone").unwrap_or_default(),
+            storages,
+        }
+    }
+
+    fn network(&mut self, id: usize) -> ir::Network {
+        let r = &self.records[id];
+        let (address, prefix) = match r.fields.get("cidr").map(|f| &f.value) {
+            Some(Value::Cidr(a, p)) => (*a, *p),
+            _ => (Ipv4Addr::UNSPECIFIED, 0),
+        };
+        let dns = match r.fields.get("dns").map(|f| &f.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|i| match i.value {
+                    Value::Ipv4(a) => Some(a),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let gateway = match r.fields.get("gateway").map(|f| &f.value) {
+            Some(Value::Ipv4(a)) => Some(*a),
+            _ => None,
+        };
+        let pool = match r.fields.get("pool").map(|f| &f.value) {
+            Some(Value::AddrRange(a, b)) => Some(ir::AddrRange {
+                first: *a,
+                last: *b,
+            }),
+            _ => None,
+        };
+        let network = ir::Network {
+            name: self.qualified(id),
+            address,
+            prefix,
+            gateway,
+            dns,
+            pool,
+            vlan: r.int("vlan").map(|v| u16::try_from(v).unwrap_or(u16::MAX)),
+            mtu: r.int("mtu").map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+        };
+        estate::check_network(&network, r, self.out);
+        network
+    }
+
+    fn host(&mut self, id: usize) -> ir::Host {
+        let r = &self.records[id];
+        let name = self.qualified(id);
+        let bridges = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == "bridge")
+            .filter_map(|b| {
+                let label = b.label.as_ref()?.0.clone();
+                Some((
+                    label.clone(),
+                    ir::Bridge {
+                        name: label,
+                        ports: b.record.strings("ports"),
+                        network: b.record.id("network").map(|n| self.qualified(n)),
+                        vlan_aware: b.record.bool("vlan_aware"),
+                        mtu: b
+                            .record
+                            .int("mtu")
+                            .map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+                    },
+                ))
+            })
+            .collect();
+        let storages = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == "storage")
+            .map(|b| storage(b, false))
+            .map(|s| (s.name.clone(), s))
+            .collect();
+        let mut packages = r.strings("packages");
+        packages.sort();
+        packages.dedup();
+        ir::Host {
+            node: r.str("node").unwrap_or_else(|| name.clone()),
+            name,
+            address: match r.fields.get("address").map(|f| &f.value) {
+                Some(Value::Ipv4(a)) => *a,
+                _ => Ipv4Addr::UNSPECIFIED,
+            },
+            cores: r.int("cores").map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+            memory: r.size("memory"),
+            packages,
+            bridges,
+            storages,
+            origin: self.origin(id),
+        }
+    }
+
+    fn image(&self, id: usize) -> ir::Image {
+        let r = &self.records[id];
+        let url = r.str("url").unwrap_or_default();
+        let file_name = r
+            .str("file_name")
+            .unwrap_or_else(|| url.rsplit('/').next().unwrap_or_default().to_string());
+        ir::Image {
+            name: self.qualified(id),
+            kind: r.word("kind").unwrap_or_default(),
+            url,
+            checksum_url: r.str("checksum_url"),
+            checksum: r.str("checksum"),
+            checksum_algorithm: r.word("checksum_algorithm").unwrap_or_default(),
+            file_name,
+            family: r.word("family").unwrap_or_default(),
+            version: r.str("version"),
+        }
+    }
+
+    fn role(&self, id: usize) -> ir::Role {
+        let r = &self.records[id];
+        let firewall = r
+            .blocks
+            .iter()
+            .find(|b| b.kind == "firewall")
+            .map(|b| ir::Firewall {
+                allow: ports(&b.record, "allow"),
+                allow_udp: ports(&b.record, "allow_udp"),
+                from: match b.record.fields.get("from").map(|f| &f.value) {
+                    Some(Value::List(items)) => items
+                        .iter()
+                        .filter_map(|i| match i.value {
+                            Value::Cidr(a, p) => Some(format!("{a}/{p}")),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
+            });
+        let files = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == "file")
+            .filter_map(|b| {
+                Some((
+                    b.label.as_ref()?.0.clone(),
+                    ir::RoleFile {
+                        content: b.record.str("content").unwrap_or_default(),
+                        mode: b.record.str("mode").unwrap_or_default(),
+                        owner: b.record.str("owner").unwrap_or_default(),
+                    },
+                ))
+            })
+            .collect();
+        let vars = r
+            .blocks
+            .iter()
+            .find(|b| b.kind == "vars")
+            .map(|b| {
+                b.record
+                    .free
+                    .iter()
+                    .map(|(k, v)| {
+                        let text = match &v.value {
+                            Value::Str(s) => s.clone(),
+                            Value::Int(n) => n.to_string(),
+                            Value::Bool(b) => b.to_string(),
+                            _ => String::new(),
+                        };
+                        (k.clone(), text)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        ir::Role {
+            name: self.qualified(id),
+            description: r.str("description"),
+            packages: r.strings("packages"),
+            services: r.strings("services"),
+            depends: r
+                .ids("depends")
+                .into_iter()
+                .map(|d| self.qualified(d))
+                .collect(),
+            galaxy: r.str("galaxy"),
+            firewall,
+            files,
+            vars,
+        }
+    }
+
+    /// The host a guest names, with its IR.
+    fn host_of<'h>(
+        &self,
+        id: usize,
+        hosts: &'h BTreeMap<String, (usize, ir::Host)>,
+    ) -> Option<(usize, &'h ir::Host)> {
+        let host_id = self.records[id].id("host")?;
+        hosts
+            .get(&self.qualified(host_id))
+            .map(|(hid, h)| (*hid, h))
+    }
+
+    fn template(
+        &mut self,
+        id: usize,
+        vmid: u32,
+        hosts: &BTreeMap<String, (usize, ir::Host)>,
+        cluster: &ir::Cluster,
+        images: &BTreeMap<String, ir::Image>,
+    ) -> Option<ir::Template> {
+        let (_, host) = self.host_of(id, hosts)?;
+        let r = &self.records[id];
+        let image_name = self.qualified(r.id("image")?);
+        let image = images.get(&image_name)?;
+        let storage_name = storage_field(r)?;
+        let storage =
+            estate::storage_on(host, cluster, &storage_name, r.span("storage"), self.out)?;
+        let content = if image.kind == "lxc" {
+            "vztmpl"
+        } else {
+            "images"
+        };
+        if image.kind == "lxc" {
+            self.out.push(estate::image_kind_mismatch(
+                r.span("image").unwrap_or(self.instances[id].name_span),
+                &image.name,
+                &image.kind,
+                "a VM template needs a `cloud` image or an `iso`",
+            ));
+        }
+        estate::check_storage_content(storage, content, r.span("storage"), self.out);
+        let build = r
+            .blocks
+            .iter()
+            .find(|b| b.kind == "build")
+            .map(|b| ir::Build {
+                packages: b.record.strings("packages"),
+                scripts: b.record.strings("scripts"),
+                roles: b
+                    .record
+                    .ids("roles")
+                    .into_iter()
+                    .map(|d| self.qualified(d))
+                    .collect(),
+            });
+        let builder = if image.kind == "iso" || build.is_some() {
+            Builder::Packer
+        } else {
+            Builder::Terraform
+        };
+        let name = self.qualified(id);
+        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
+        Some(ir::Template {
+            name,
+            host: host.name.clone(),
+            node: host.node.clone(),
+            vmid,
+            image: image_name,
+            storage: storage_name,
+            disk: r.size("disk").unwrap_or_default(),
+            cores: r
+                .int("cores")
+                .map_or(1, |c| u32::try_from(c).unwrap_or(u32::MAX)),
+            memory: r.size("memory").unwrap_or_default(),
+            builder,
+            build,
+            origin: self.origin(id),
+        })
+    }
+
+    /// The NICs of a guest, with allocated addresses and MACs.
+    #[allow(clippy::too_many_arguments)]
+    fn nics(
+        &mut self,
+        id: usize,
+        key: &GuestKey,
+        host: &ir::Host,
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+        alloc: &mut Allocator,
+    ) -> Vec<ir::Nic> {
+        let mut nics = Vec::new();
+        let blocks: Vec<BlockRecord> = self.nic_blocks(id).cloned().collect();
+        for block in blocks {
+            let Some((label, label_span)) = block.label.clone() else {
+                continue;
+            };
+            let Some((_, network)) = networks.get(&label) else {
+                let names: Vec<&str> = networks.keys().map(String::as_str).collect();
+                self.out
+                    .push(errors::unknown_name(label_span, &label, names));
+                continue;
+            };
+            let bridge = match block.record.str("bridge") {
+                Some(b) => {
+                    if !host.bridges.contains_key(&b) {
+                        self.out.push(estate::unknown_bridge(
+                            block.record.span("bridge").unwrap_or(label_span),
+                            &b,
+                            host,
+                        ));
+                    }
+                    b
+                }
+                None => match host
+                    .bridges
+                    .values()
+                    .find(|b| b.network.as_deref() == Some(network.name.as_str()))
+                {
+                    Some(b) => b.name.clone(),
+                    None => {
+                        self.out
+                            .push(estate::no_bridge(label_span, &network.name, host));
+                        continue;
+                    }
+                },
+            };
+            let nic_key = format!("{}/{}", key.0, network.name);
+            let address = match block.record.fields.get("ip") {
+                Some(Spanned {
+                    value: Value::Ipv4(a),
+                    span,
+                }) => {
+                    estate::check_static_address(*a, network, *span, self.out);
+                    *a
+                }
+                Some(Spanned { span, .. }) => {
+                    match alloc.address(&nic_key, network, *span, self.out) {
+                        Some(a) => a,
+                        None => continue,
+                    }
+                }
+                None => continue,
+            };
+            nics.push(ir::Nic {
+                network: network.name.clone(),
+                bridge,
+                address,
+                prefix: network.prefix,
+                gateway: network.gateway,
+                vlan: network.vlan,
+                mtu: network.mtu,
+                mac: alloc.mac(&nic_key),
+                firewall: block.record.bool("firewall"),
+            });
+        }
+        nics
+    }
+
+    fn users(&self, id: usize) -> Vec<ir::User> {
+        self.records[id]
+            .blocks
+            .iter()
+            .filter(|b| b.kind == "user")
+            .filter_map(|b| {
+                Some(ir::User {
+                    name: b.label.as_ref()?.0.clone(),
+                    ssh_keys: b
+                        .record
+                        .strings("ssh_keys")
+                        .into_iter()
+                        .map(|k| k.trim().to_string())
+                        .collect(),
+                    sudo: b.record.bool("sudo"),
+                    shell: b.record.str("shell").unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn tags(&self, id: usize) -> Vec<String> {
+        let mut tags = self.records[id].strings("tags");
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn vm(
+        &mut self,
+        id: usize,
+        vmid: u32,
+        key: &GuestKey,
+        hosts: &BTreeMap<String, (usize, ir::Host)>,
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+        cluster: &ir::Cluster,
+        alloc: &mut Allocator,
+    ) -> Option<ir::Vm> {
+        let (_, host) = self.host_of(id, hosts)?;
+        let host = host.clone();
+        let r = self.records[id].clone();
+        let template_id = r.id("template")?;
+        let template_name = self.qualified(template_id);
+        let template_host = self.records[template_id]
+            .id("host")
+            .map(|h| self.qualified(h));
+        let template_storage = storage_field(&self.records[template_id]);
+        let storage_name = storage_field(&r).or_else(|| template_storage.clone())?;
+        let storage = estate::storage_on(
+            &host,
+            cluster,
+            &storage_name,
+            r.span("storage").or(r.span("template")),
+            self.out,
+        )?;
+        estate::check_storage_content(
+            storage,
+            "images",
+            r.span("storage").or(r.span("template")),
+            self.out,
+        );
+        if let (Some(t_host), Some(t_storage)) = (&template_host, &template_storage)
+            && *t_host != host.name
+        {
+            estate::check_template_reachable(
+                &template_name,
+                t_host,
+                t_storage,
+                &host,
+                cluster,
+                r.span("template").unwrap_or(self.instances[id].name_span),
+                self.out,
+            );
+        }
+        let name = self.qualified(id);
+        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
+        let nics = self.nics(id, key, &host, networks, alloc);
+        let dns = self.guest_dns(&nics, networks);
+        Some(ir::Vm {
+            name,
+            host: host.name.clone(),
+            node: host.node.clone(),
+            vmid,
+            template: template_name,
+            template_vmid: 0,
+            cores: count(&r, "cores"),
+            sockets: count(&r, "sockets"),
+            cpu_type: r.str("cpu_type").unwrap_or_default(),
+            memory: r.size("memory").unwrap_or_default(),
+            balloon: r.size("balloon"),
+            disk: r.size("disk").unwrap_or_default(),
+            storage: storage_name,
+            agent: r.bool("agent"),
+            full_clone: r.bool("full_clone"),
+            nics,
+            users: self.users(id),
+            roles: r
+                .ids("roles")
+                .into_iter()
+                .map(|d| self.qualified(d))
+                .collect(),
+            tags: self.tags(id),
+            pool: r.id("pool").map(|p| self.qualified(p)),
+            description: r.str("description"),
+            on_boot: r.bool("on_boot"),
+            started: r.bool("started"),
+            dns,
+            domain: cluster.domain.clone(),
+            origin: self.origin(id),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn container(
+        &mut self,
+        id: usize,
+        vmid: u32,
+        key: &GuestKey,
+        hosts: &BTreeMap<String, (usize, ir::Host)>,
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+        cluster: &ir::Cluster,
+        images: &BTreeMap<String, ir::Image>,
+        alloc: &mut Allocator,
+    ) -> Option<ir::Container> {
+        let (_, host) = self.host_of(id, hosts)?;
+        let host = host.clone();
+        let r = self.records[id].clone();
+        let image_name = self.qualified(r.id("template")?);
+        let image = images.get(&image_name)?;
+        if image.kind != "lxc" {
+            self.out.push(estate::image_kind_mismatch(
+                r.span("template").unwrap_or(self.instances[id].name_span),
+                &image.name,
+                &image.kind,
+                "a container needs an `lxc` image",
+            ));
+        }
+        let Some(storage_name) = storage_field(&r) else {
+            self.out.push(errors::missing_attribute(
+                self.instances[id].name_span,
+                "storage",
+                super::schema::Ty::StorageRef,
+            ));
+            return None;
+        };
+        let storage =
+            estate::storage_on(&host, cluster, &storage_name, r.span("storage"), self.out)?;
+        estate::check_storage_content(storage, "rootdir", r.span("storage"), self.out);
+        let name = self.qualified(id);
+        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
+        let nics = self.nics(id, key, &host, networks, alloc);
+        let dns = self.guest_dns(&nics, networks);
+        let features = r.blocks.iter().find(|b| b.kind == "features");
+        Some(ir::Container {
+            name,
+            host: host.name.clone(),
+            node: host.node.clone(),
+            vmid,
+            image: image_name,
+            cores: count(&r, "cores"),
+            memory: r.size("memory").unwrap_or_default(),
+            swap: r.size("swap").unwrap_or_default(),
+            disk: r.size("disk").unwrap_or_default(),
+            storage: storage_name,
+            unprivileged: r.bool("unprivileged"),
+            nesting: features.is_some_and(|f| f.record.bool("nesting")),
+            keyctl: features.is_some_and(|f| f.record.bool("keyctl")),
+            nics,
+            users: self.users(id),
+            roles: r
+                .ids("roles")
+                .into_iter()
+                .map(|d| self.qualified(d))
+                .collect(),
+            tags: self.tags(id),
+            pool: r.id("pool").map(|p| self.qualified(p)),
+            description: r.str("description"),
+            on_boot: r.bool("on_boot"),
+            started: r.bool("started"),
+            dns,
+            domain: cluster.domain.clone(),
+            origin: self.origin(id),
+        })
+    }
+
+    /// DNS servers of a guest: those of its first network.
+    fn guest_dns(
+        &self,
+        nics: &[ir::Nic],
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+    ) -> Vec<Ipv4Addr> {
+        nics.first()
+            .and_then(|n| networks.get(&n.network))
+            .map(|(_, n)| n.dns.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn count(r: &Record, name: &str) -> u32 {
+    r.int(name)
+        .map_or(1, |c| u32::try_from(c).unwrap_or(u32::MAX))
+}
+
+fn storage_field(r: &Record) -> Option<String> {
+    match r.fields.get("storage").map(|f| &f.value) {
+        Some(Value::Storage(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn ports(r: &Record, name: &str) -> Vec<u16> {
+    match r.fields.get(name).map(|f| &f.value) {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|i| match i.value {
+                Value::Int(n) => u16::try_from(n).ok(),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A storage block's IR. `shared` defaults from the storage type.
+fn storage(b: &BlockRecord, cluster_level: bool) -> ir::Storage {
+    let r = &b.record;
+    let kind = r.word("type").unwrap_or_default();
+    let shared = match r.fields.get("shared").map(|f| &f.value) {
+        Some(Value::Bool(s)) => *s,
+        _ => cluster_level || matches!(kind.as_str(), "nfs" | "cifs" | "rbd" | "cephfs"),
+    };
+    let mut content = r.strings("content");
+    content.sort();
+    content.dedup();
+    ir::Storage {
+        name: b.label.as_ref().map(|l| l.0.clone()).unwrap_or_default(),
+        kind,
+        content,
+        path: r.str("path"),
+        vg: r.str("vg"),
+        thinpool: r.str("thinpool"),
+        pool: r.str("pool"),
+        server: r.str("server"),
+        export: r.str("export"),
+        monitors: r.strings("monitors"),
+        shared,
+    }
+}

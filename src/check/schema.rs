@@ -1,0 +1,890 @@
+//! The schema of every block: which attributes and nested blocks it takes, their
+//! types, whether they are required, their defaults and a one-line doc each (shown on
+//! hover by the language server, and in `docs/schema.md`).
+//!
+//! The evaluator applies defaults from here, so a default is written once.
+
+use crate::syntax::ast::DeclKind;
+
+/// The type of an attribute's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    Str,
+    Int,
+    Bool,
+    /// `4GiB`
+    Size,
+    Ipv4,
+    Cidr,
+    /// `100 .. 999`, both ends included.
+    IntRange,
+    /// `10.0.0.100 .. 10.0.0.199`, both ends included.
+    AddrRange,
+    /// One of a fixed set of bare words: `type = lvmthin`.
+    Enum(&'static [&'static str]),
+    /// A reference to a top-level declaration of this kind.
+    Ref(DeclKind),
+    /// A reference to a storage of the host the block is placed on.
+    StorageRef,
+    /// `env("NAME")`: a secret that pxic never writes out.
+    Secret,
+    List(&'static Ty),
+    /// `auto`, or a value of the inner type.
+    AutoOr(&'static Ty),
+}
+
+impl Ty {
+    /// How the type is named in messages, with an example.
+    pub fn describe(self) -> String {
+        match self {
+            Ty::Str => "a string such as `\"text\"`".to_string(),
+            Ty::Int => "a whole number such as `4`".to_string(),
+            Ty::Bool => "`true` or `false`".to_string(),
+            Ty::Size => "a size such as `4GiB`".to_string(),
+            Ty::Ipv4 => "an IPv4 address such as `10.10.0.2`".to_string(),
+            Ty::Cidr => "a network such as `10.10.0.0/24`".to_string(),
+            Ty::IntRange => "a range of numbers such as `100 .. 999`".to_string(),
+            Ty::AddrRange => {
+                "a range of addresses such as `10.10.0.100 .. 10.10.0.199`".to_string()
+            }
+            Ty::Enum(words) => {
+                let words: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+                format!("one of {}", words.join(", "))
+            }
+            Ty::Ref(kind) => format!("the name of a `{}`", kind.keyword()),
+            Ty::StorageRef => "the name of a storage on the host".to_string(),
+            Ty::Secret => "a secret such as `env(\"PROXMOX_VE_API_TOKEN\")`".to_string(),
+            Ty::List(inner) => format!("a list of {}", inner.plural()),
+            Ty::AutoOr(inner) => format!("`auto` or {}", inner.describe()),
+        }
+    }
+
+    /// The type's values in the plural, for list types.
+    fn plural(self) -> String {
+        match self {
+            Ty::Str => "strings".to_string(),
+            Ty::Int => "whole numbers".to_string(),
+            Ty::Bool => "booleans".to_string(),
+            Ty::Size => "sizes".to_string(),
+            Ty::Ipv4 => "IPv4 addresses".to_string(),
+            Ty::Cidr => "networks".to_string(),
+            Ty::IntRange | Ty::AddrRange => "ranges".to_string(),
+            Ty::Enum(words) => {
+                let words: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+                format!("words among {}", words.join(", "))
+            }
+            Ty::Ref(kind) => format!("`{}` names", kind.keyword()),
+            Ty::StorageRef => "storage names".to_string(),
+            Ty::Secret => "secrets".to_string(),
+            Ty::List(_) => "lists".to_string(),
+            Ty::AutoOr(inner) => inner.plural(),
+        }
+    }
+}
+
+/// A value to use when an attribute is not written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Default {
+    /// The attribute must be written.
+    Required,
+    /// Absent means absent (`None` in the IR).
+    Optional,
+    Int(u64),
+    Bool(bool),
+    /// In bytes.
+    Size(u64),
+    Str(&'static str),
+    Word(&'static str),
+    EmptyList,
+    Auto,
+}
+
+/// One attribute of a block.
+#[derive(Clone, Copy, Debug)]
+pub struct Attr {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub default: Default,
+    pub doc: &'static str,
+}
+
+/// Whether a nested block takes a label (`bridge vmbr0 { … }`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelRule {
+    None,
+    Required(&'static str),
+}
+
+/// A nested block: its kind word, label rule, whether it may repeat, and its schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Nested {
+    pub kind: &'static str,
+    pub label: LabelRule,
+    pub repeat: bool,
+    pub schema: &'static Block,
+}
+
+/// The schema of a block or declaration.
+#[derive(Debug)]
+pub struct Block {
+    pub doc: &'static str,
+    pub attrs: &'static [Attr],
+    pub blocks: &'static [Nested],
+    /// Free-form blocks (`vars { … }`) take any attribute of any scalar type.
+    pub free_form: bool,
+}
+
+impl Block {
+    pub fn attr(&self, name: &str) -> Option<&'static Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn nested(&self, kind: &str) -> Option<&'static Nested> {
+        self.blocks.iter().find(|b| b.kind == kind)
+    }
+
+    /// Every attribute and block name, for "did you mean" suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.attrs
+            .iter()
+            .map(|a| a.name)
+            .chain(self.blocks.iter().map(|b| b.kind))
+    }
+}
+
+const fn attr(name: &'static str, ty: Ty, default: Default, doc: &'static str) -> Attr {
+    Attr {
+        name,
+        ty,
+        default,
+        doc,
+    }
+}
+
+const GIB: u64 = 1 << 30;
+
+pub const STORAGE_TYPES: &[&str] = &[
+    "dir", "lvm", "lvmthin", "zfspool", "nfs", "cifs", "rbd", "cephfs",
+];
+pub const STORAGE_CONTENT: &[&str] = &[
+    "images", "rootdir", "iso", "vztmpl", "snippets", "backup", "import",
+];
+pub const IMAGE_KINDS: &[&str] = &["cloud", "iso", "lxc"];
+pub const OS_FAMILIES: &[&str] = &["ubuntu", "debian", "rocky", "almalinux", "other"];
+pub const CHECKSUM_ALGORITHMS: &[&str] = &["sha256", "sha512"];
+
+static STORAGE: Block = Block {
+    doc: "A Proxmox storage: where disks, ISOs, snippets and container templates live.",
+    attrs: &[
+        attr(
+            "type",
+            Ty::Enum(STORAGE_TYPES),
+            Default::Required,
+            "The storage backend, as in `/etc/pve/storage.cfg`.",
+        ),
+        attr(
+            "content",
+            Ty::List(&Ty::Enum(STORAGE_CONTENT)),
+            Default::Required,
+            "What the storage may hold.",
+        ),
+        attr(
+            "path",
+            Ty::Str,
+            Default::Optional,
+            "The folder of a `dir` storage, or the mount point of `nfs`/`cifs`/`cephfs`.",
+        ),
+        attr(
+            "vg",
+            Ty::Str,
+            Default::Optional,
+            "The LVM volume group of an `lvm` or `lvmthin` storage.",
+        ),
+        attr(
+            "thinpool",
+            Ty::Str,
+            Default::Optional,
+            "The thin pool of an `lvmthin` storage.",
+        ),
+        attr(
+            "pool",
+            Ty::Str,
+            Default::Optional,
+            "The ZFS pool (`zfspool`) or Ceph pool (`rbd`).",
+        ),
+        attr(
+            "server",
+            Ty::Str,
+            Default::Optional,
+            "The server of an `nfs` or `cifs` storage.",
+        ),
+        attr(
+            "export",
+            Ty::Str,
+            Default::Optional,
+            "The export path of an `nfs` storage.",
+        ),
+        attr(
+            "monitors",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Ceph monitor addresses of an external `rbd`/`cephfs` storage.",
+        ),
+        attr(
+            "shared",
+            Ty::Bool,
+            Default::Optional,
+            "Whether every node sees the same storage; defaults from `type`.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static BRIDGE: Block = Block {
+    doc: "A Linux bridge on a host, carrying one network to the VMs.",
+    attrs: &[
+        attr(
+            "ports",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Physical interfaces enslaved to the bridge, such as `eno1`.",
+        ),
+        attr(
+            "network",
+            Ty::Ref(DeclKind::Network),
+            Default::Optional,
+            "The network the bridge carries.",
+        ),
+        attr(
+            "vlan_aware",
+            Ty::Bool,
+            Default::Bool(false),
+            "Whether the bridge passes VLAN-tagged traffic.",
+        ),
+        attr("mtu", Ty::Int, Default::Optional, "The bridge's MTU."),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static CLUSTER: Block = Block {
+    doc: "The Proxmox VE cluster: its API endpoint, credentials and VMID range.",
+    attrs: &[
+        attr(
+            "endpoint",
+            Ty::Str,
+            Default::Required,
+            "The API URL, such as `\"https://10.10.0.2:8006/\"`.",
+        ),
+        attr(
+            "token",
+            Ty::Secret,
+            Default::Optional,
+            "The API token (`user@realm!id=secret`), from the environment.",
+        ),
+        attr(
+            "insecure",
+            Ty::Bool,
+            Default::Bool(false),
+            "Skip TLS verification (self-signed certificates).",
+        ),
+        attr(
+            "vmids",
+            Ty::IntRange,
+            Default::Optional,
+            "The VMIDs pxic may allocate; defaults to `100 .. 9999`.",
+        ),
+        attr(
+            "domain",
+            Ty::Str,
+            Default::Optional,
+            "The DNS search domain given to VMs.",
+        ),
+        attr(
+            "timezone",
+            Ty::Str,
+            Default::Str("Etc/UTC"),
+            "The time zone of hosts and VMs.",
+        ),
+    ],
+    blocks: &[Nested {
+        kind: "storage",
+        label: LabelRule::Required("the storage's name"),
+        repeat: true,
+        schema: &STORAGE,
+    }],
+    free_form: false,
+};
+
+static NETWORK: Block = Block {
+    doc: "An IPv4 network that VMs attach to.",
+    attrs: &[
+        attr(
+            "cidr",
+            Ty::Cidr,
+            Default::Required,
+            "The network, such as `10.10.0.0/24`.",
+        ),
+        attr(
+            "gateway",
+            Ty::Ipv4,
+            Default::Optional,
+            "The default gateway.",
+        ),
+        attr(
+            "dns",
+            Ty::List(&Ty::Ipv4),
+            Default::EmptyList,
+            "DNS servers given to VMs.",
+        ),
+        attr(
+            "pool",
+            Ty::AddrRange,
+            Default::Optional,
+            "Addresses handed out for `ip = auto`, both ends included.",
+        ),
+        attr(
+            "vlan",
+            Ty::Int,
+            Default::Optional,
+            "The VLAN tag (1 to 4094) of VM interfaces on this network.",
+        ),
+        attr(
+            "mtu",
+            Ty::Int,
+            Default::Optional,
+            "The MTU of VM interfaces on this network.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static HOST: Block = Block {
+    doc: "A Proxmox VE node.",
+    attrs: &[
+        attr(
+            "address",
+            Ty::Ipv4,
+            Default::Required,
+            "The node's management address.",
+        ),
+        attr(
+            "node",
+            Ty::Str,
+            Default::Optional,
+            "The Proxmox node name, if it differs from the declaration's name.",
+        ),
+        attr(
+            "cores",
+            Ty::Int,
+            Default::Optional,
+            "CPU cores, for capacity checks.",
+        ),
+        attr(
+            "memory",
+            Ty::Size,
+            Default::Optional,
+            "Memory, for capacity checks.",
+        ),
+        attr(
+            "packages",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Extra Debian packages to install on the node.",
+        ),
+    ],
+    blocks: &[
+        Nested {
+            kind: "bridge",
+            label: LabelRule::Required("the bridge's interface name, such as `vmbr0`"),
+            repeat: true,
+            schema: &BRIDGE,
+        },
+        Nested {
+            kind: "storage",
+            label: LabelRule::Required("the storage's name"),
+            repeat: true,
+            schema: &STORAGE,
+        },
+    ],
+    free_form: false,
+};
+
+static IMAGE: Block = Block {
+    doc: "An OS image: a cloud image, an installer ISO or a container template.",
+    attrs: &[
+        attr(
+            "kind",
+            Ty::Enum(IMAGE_KINDS),
+            Default::Required,
+            "`cloud` (a disk image), `iso` (an installer) or `lxc` (a container template).",
+        ),
+        attr("url", Ty::Str, Default::Required, "Where to download it."),
+        attr(
+            "checksum_url",
+            Ty::Str,
+            Default::Optional,
+            "A file of checksums published beside it.",
+        ),
+        attr(
+            "checksum",
+            Ty::Str,
+            Default::Optional,
+            "The file's checksum, when pinned.",
+        ),
+        attr(
+            "checksum_algorithm",
+            Ty::Enum(CHECKSUM_ALGORITHMS),
+            Default::Word("sha256"),
+            "The checksum's algorithm.",
+        ),
+        attr(
+            "file_name",
+            Ty::Str,
+            Default::Optional,
+            "The name to store it under; defaults to the URL's last part.",
+        ),
+        attr(
+            "family",
+            Ty::Enum(OS_FAMILIES),
+            Default::Word("other"),
+            "The OS family, which decides how it is installed.",
+        ),
+        attr(
+            "version",
+            Ty::Str,
+            Default::Optional,
+            "The OS version, such as `\"24.04\"`.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static BUILD: Block = Block {
+    doc: "Provisioning that turns an image into a template (made by Packer).",
+    attrs: &[
+        attr(
+            "packages",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Packages to bake into the template.",
+        ),
+        attr(
+            "scripts",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Shell commands to run while building.",
+        ),
+        attr(
+            "roles",
+            Ty::List(&Ty::Ref(DeclKind::Role)),
+            Default::EmptyList,
+            "Roles to apply while building.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static TEMPLATE: Block = Block {
+    doc: "A VM template that VMs are cloned from.",
+    attrs: &[
+        attr(
+            "host",
+            Ty::Ref(DeclKind::Host),
+            Default::Required,
+            "The node the template lives on.",
+        ),
+        attr(
+            "vmid",
+            Ty::AutoOr(&Ty::Int),
+            Default::Auto,
+            "The template's VMID.",
+        ),
+        attr(
+            "image",
+            Ty::Ref(DeclKind::Image),
+            Default::Required,
+            "The cloud image or installer ISO it is made from.",
+        ),
+        attr(
+            "storage",
+            Ty::StorageRef,
+            Default::Required,
+            "Where the template's disk lives.",
+        ),
+        attr(
+            "disk",
+            Ty::Size,
+            Default::Size(20 * GIB),
+            "The template's disk size.",
+        ),
+        attr("cores", Ty::Int, Default::Int(2), "Cores of the build VM."),
+        attr(
+            "memory",
+            Ty::Size,
+            Default::Size(2 * GIB),
+            "Memory of the build VM.",
+        ),
+    ],
+    blocks: &[Nested {
+        kind: "build",
+        label: LabelRule::None,
+        repeat: false,
+        schema: &BUILD,
+    }],
+    free_form: false,
+};
+
+static FIREWALL: Block = Block {
+    doc: "Firewall rules applied on the guest (ufw).",
+    attrs: &[
+        attr(
+            "allow",
+            Ty::List(&Ty::Int),
+            Default::EmptyList,
+            "TCP ports to open.",
+        ),
+        attr(
+            "allow_udp",
+            Ty::List(&Ty::Int),
+            Default::EmptyList,
+            "UDP ports to open.",
+        ),
+        attr(
+            "from",
+            Ty::List(&Ty::Cidr),
+            Default::EmptyList,
+            "Sources allowed to reach those ports; anywhere when empty.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static ROLE_FILE: Block = Block {
+    doc: "A file written on the guest.",
+    attrs: &[
+        attr("content", Ty::Str, Default::Required, "The file's content."),
+        attr(
+            "mode",
+            Ty::Str,
+            Default::Str("0644"),
+            "The file's permissions.",
+        ),
+        attr("owner", Ty::Str, Default::Str("root"), "The file's owner."),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static VARS: Block = Block {
+    doc: "Variables handed to the role's tasks.",
+    attrs: &[],
+    blocks: &[],
+    free_form: true,
+};
+
+static ROLE: Block = Block {
+    doc: "What to configure on a guest: packages, services, files, firewall rules.",
+    attrs: &[
+        attr(
+            "packages",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Packages to install.",
+        ),
+        attr(
+            "services",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Services to enable and start.",
+        ),
+        attr(
+            "depends",
+            Ty::List(&Ty::Ref(DeclKind::Role)),
+            Default::EmptyList,
+            "Roles applied before this one.",
+        ),
+        attr(
+            "galaxy",
+            Ty::Str,
+            Default::Optional,
+            "An Ansible Galaxy role to apply, such as `\"geerlingguy.docker\"`.",
+        ),
+        attr(
+            "description",
+            Ty::Str,
+            Default::Optional,
+            "What the role does.",
+        ),
+    ],
+    blocks: &[
+        Nested {
+            kind: "firewall",
+            label: LabelRule::None,
+            repeat: false,
+            schema: &FIREWALL,
+        },
+        Nested {
+            kind: "file",
+            label: LabelRule::Required("the file's absolute path"),
+            repeat: true,
+            schema: &ROLE_FILE,
+        },
+        Nested {
+            kind: "vars",
+            label: LabelRule::None,
+            repeat: false,
+            schema: &VARS,
+        },
+    ],
+    free_form: false,
+};
+
+static VM_NETWORK: Block = Block {
+    doc: "A network interface, on the network named by the label.",
+    attrs: &[
+        attr(
+            "ip",
+            Ty::AutoOr(&Ty::Ipv4),
+            Default::Auto,
+            "The address, or `auto` to take one from the network's pool.",
+        ),
+        attr(
+            "bridge",
+            Ty::Str,
+            Default::Optional,
+            "The host bridge; defaults to the host's bridge for this network.",
+        ),
+        attr(
+            "firewall",
+            Ty::Bool,
+            Default::Bool(false),
+            "Whether Proxmox's firewall filters this interface.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static USER: Block = Block {
+    doc: "A login account on the guest, created by cloud-init.",
+    attrs: &[
+        attr(
+            "ssh_keys",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "Public SSH keys, such as `file(\"keys/admin.pub\")`.",
+        ),
+        attr(
+            "sudo",
+            Ty::Bool,
+            Default::Bool(false),
+            "Whether the user may run any command with sudo.",
+        ),
+        attr(
+            "shell",
+            Ty::Str,
+            Default::Str("/bin/bash"),
+            "The login shell.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+/// Attributes VMs and containers share; profiles may set any of them.
+macro_rules! guest_attrs {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            attr("host", Ty::Ref(DeclKind::Host), Default::Required, "The node the guest runs on."),
+            attr("vmid", Ty::AutoOr(&Ty::Int), Default::Auto, "The guest's VMID."),
+            attr("cores", Ty::Int, Default::Int(1), "CPU cores."),
+            attr("memory", Ty::Size, Default::Size(GIB), "Memory."),
+            attr("disk", Ty::Size, Default::Size(20 * GIB), "The root disk's size."),
+            attr("storage", Ty::StorageRef, Default::Optional, "Where the root disk lives; defaults to the template's storage."),
+            attr("tags", Ty::List(&Ty::Str), Default::EmptyList, "Proxmox tags, also Ansible groups."),
+            attr("pool", Ty::Ref(DeclKind::Pool), Default::Optional, "The resource pool."),
+            attr("description", Ty::Str, Default::Optional, "Shown in the Proxmox UI."),
+            attr("roles", Ty::List(&Ty::Ref(DeclKind::Role)), Default::EmptyList, "Roles that configure the guest, in order."),
+            attr("on_boot", Ty::Bool, Default::Bool(true), "Start the guest when the node boots."),
+            attr("started", Ty::Bool, Default::Bool(true), "Keep the guest running."),
+            $($extra,)*
+        ]
+    };
+}
+
+static VM: Block = Block {
+    doc: "A virtual machine cloned from a template.",
+    attrs: guest_attrs![
+        attr(
+            "template",
+            Ty::Ref(DeclKind::Template),
+            Default::Required,
+            "The template the VM is cloned from."
+        ),
+        attr("sockets", Ty::Int, Default::Int(1), "CPU sockets."),
+        attr(
+            "cpu_type",
+            Ty::Str,
+            Default::Str("x86-64-v2-AES"),
+            "The emulated CPU type."
+        ),
+        attr(
+            "balloon",
+            Ty::Size,
+            Default::Optional,
+            "Minimum memory with ballooning; off when absent."
+        ),
+        attr(
+            "agent",
+            Ty::Bool,
+            Default::Bool(true),
+            "Whether the QEMU guest agent is enabled."
+        ),
+        attr(
+            "full_clone",
+            Ty::Bool,
+            Default::Bool(true),
+            "A full clone (`true`) or a linked clone."
+        ),
+    ],
+    blocks: &[
+        Nested {
+            kind: "network",
+            label: LabelRule::Required("the network's name"),
+            repeat: true,
+            schema: &VM_NETWORK,
+        },
+        Nested {
+            kind: "user",
+            label: LabelRule::Required("the user's login name"),
+            repeat: true,
+            schema: &USER,
+        },
+    ],
+    free_form: false,
+};
+
+static CONTAINER_FEATURES: Block = Block {
+    doc: "LXC features.",
+    attrs: &[
+        attr(
+            "nesting",
+            Ty::Bool,
+            Default::Bool(false),
+            "Allow nested containers (needed by systemd in some guests).",
+        ),
+        attr(
+            "keyctl",
+            Ty::Bool,
+            Default::Bool(false),
+            "Allow the keyctl system call (needed by Docker).",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static CONTAINER: Block = Block {
+    doc: "An LXC container made from a container template image.",
+    attrs: guest_attrs![
+        attr(
+            "template",
+            Ty::Ref(DeclKind::Image),
+            Default::Required,
+            "The container template image (`kind = lxc`)."
+        ),
+        attr("swap", Ty::Size, Default::Size(512 << 20), "Swap."),
+        attr(
+            "unprivileged",
+            Ty::Bool,
+            Default::Bool(true),
+            "Run as an unprivileged container."
+        ),
+    ],
+    blocks: &[
+        Nested {
+            kind: "network",
+            label: LabelRule::Required("the network's name"),
+            repeat: true,
+            schema: &VM_NETWORK,
+        },
+        Nested {
+            kind: "user",
+            label: LabelRule::Required("the user's login name"),
+            repeat: true,
+            schema: &USER,
+        },
+        Nested {
+            kind: "features",
+            label: LabelRule::None,
+            repeat: false,
+            schema: &CONTAINER_FEATURES,
+        },
+    ],
+    free_form: false,
+};
+
+static POOL: Block = Block {
+    doc: "A Proxmox resource pool that groups guests.",
+    attrs: &[attr(
+        "comment",
+        Ty::Str,
+        Default::Optional,
+        "Shown in the Proxmox UI.",
+    )],
+    blocks: &[],
+    free_form: false,
+};
+
+/// The schema of a top-level declaration. Profiles take a VM's attributes (and a
+/// container's extra ones), none of them required.
+pub fn of(kind: DeclKind) -> &'static Block {
+    match kind {
+        DeclKind::Cluster => &CLUSTER,
+        DeclKind::Network => &NETWORK,
+        DeclKind::Host => &HOST,
+        DeclKind::Image => &IMAGE,
+        DeclKind::Template => &TEMPLATE,
+        DeclKind::Profile | DeclKind::Vm => &VM,
+        DeclKind::Container => &CONTAINER,
+        DeclKind::Role => &ROLE,
+        DeclKind::Pool => &POOL,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_attribute_and_block_has_a_doc_and_a_unique_name() {
+        for kind in DeclKind::ALL {
+            let block = of(kind);
+            assert!(!block.doc.is_empty());
+            let mut names: Vec<&str> = block.attrs.iter().map(|a| a.name).collect();
+            names.extend(block.blocks.iter().map(|b| b.kind));
+            let count = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), count, "{kind:?} repeats a name");
+            for a in block.attrs {
+                assert!(!a.doc.is_empty(), "{kind:?}.{} has no doc", a.name);
+            }
+        }
+    }
+
+    #[test]
+    fn types_describe_themselves_with_an_example() {
+        assert_eq!(Ty::Size.describe(), "a size such as `4GiB`");
+        assert_eq!(
+            Ty::List(&Ty::Ref(DeclKind::Role)).describe(),
+            "a list of `role` names"
+        );
+    }
+}

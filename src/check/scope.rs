@@ -1,0 +1,173 @@
+//! Names: the table of every declaration (the project's and the stdlib's), `use`d
+//! modules, and the lookup of a reference from a place in the source.
+
+use super::errors;
+use super::expand::{Env, Instance, LoopValue, UseLine, lookup_env};
+use crate::diag::Diagnostic;
+use crate::stdlib;
+use crate::syntax::ast::{self, DeclKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Index of an instance in the checker's list.
+pub type Id = usize;
+
+/// Which declarations share names. VMs, containers and templates become Proxmox
+/// guests whose names must not clash; every other kind has names of its own, so a pool
+/// and a profile may both be called `staging`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Namespace {
+    Guests,
+    Kind(DeclKind),
+}
+
+impl Namespace {
+    pub fn of(kind: DeclKind) -> Namespace {
+        match kind {
+            DeclKind::Vm | DeclKind::Container | DeclKind::Template => Namespace::Guests,
+            other => Namespace::Kind(other),
+        }
+    }
+}
+
+type Key = (Option<&'static str>, Namespace, String);
+
+/// Every name, by the module it lives in (`None`: the project) and its namespace.
+pub struct Scope {
+    names: BTreeMap<Key, Id>,
+    used_modules: BTreeSet<String>,
+}
+
+/// What a reference names.
+#[derive(Debug)]
+pub enum Found<'a> {
+    Decl(Id),
+    Loop(LoopValue<'a>),
+}
+
+impl Scope {
+    /// Builds the table, reporting duplicate names and unknown modules.
+    pub fn build(instances: &[Instance<'_>], uses: &[UseLine], out: &mut Vec<Diagnostic>) -> Scope {
+        let mut names: BTreeMap<Key, Id> = BTreeMap::new();
+        for (id, instance) in instances.iter().enumerate() {
+            let key = (
+                instance.module,
+                Namespace::of(instance.kind),
+                instance.name.clone(),
+            );
+            match names.get(&key) {
+                Some(&first) => out.push(errors::duplicate_name(instance, &instances[first])),
+                None => {
+                    names.insert(key, id);
+                }
+            }
+        }
+        let known: Vec<&str> = stdlib::MODULES.iter().map(|(m, _)| *m).collect();
+        let mut used_modules = BTreeSet::new();
+        for line in uses {
+            if known.contains(&line.module.as_str()) {
+                used_modules.insert(line.module.clone());
+            } else {
+                out.push(errors::unknown_module(line.span, &line.module, &known));
+            }
+        }
+        Scope {
+            names,
+            used_modules,
+        }
+    }
+
+    /// Looks a path up from a place: loop variables first, then the place's own module,
+    /// then the project; `os.x` looks in a `use`d module. A name of the `expected`
+    /// kind wins; failing that, a declaration of another kind is returned, for the
+    /// caller to report as the wrong kind.
+    pub fn lookup<'a>(
+        &self,
+        path: &'a ast::Path,
+        env: &Env<'a>,
+        module: Option<&'static str>,
+        expected: Option<DeclKind>,
+        instances: &[Instance<'_>],
+    ) -> Result<Found<'a>, Diagnostic> {
+        let (search_modules, name): (Vec<Option<&'static str>>, &str) =
+            match path.segments.as_slice() {
+                [one] => {
+                    if let Some(value) = lookup_env(env, &one.name) {
+                        return Ok(Found::Loop(value));
+                    }
+                    let mut modules = Vec::new();
+                    if module.is_some() {
+                        modules.push(module);
+                    }
+                    modules.push(None);
+                    (modules, one.name.as_str())
+                }
+                [first, second] => {
+                    let Some(module_name) = stdlib::MODULES
+                        .iter()
+                        .map(|(m, _)| *m)
+                        .find(|m| *m == first.name)
+                    else {
+                        return Err(self.unknown(path, module, expected, instances));
+                    };
+                    // Inside the stdlib, modules see each other without `use`.
+                    if module.is_none() && !self.used_modules.contains(module_name) {
+                        return Err(errors::module_not_used(path.span, module_name));
+                    }
+                    (vec![Some(module_name)], second.name.as_str())
+                }
+                _ => return Err(self.unknown(path, module, expected, instances)),
+            };
+        let namespaces: Vec<Namespace> = match expected {
+            Some(kind) => std::iter::once(Namespace::of(kind))
+                .chain(ALL_NAMESPACES)
+                .collect(),
+            None => ALL_NAMESPACES.to_vec(),
+        };
+        for ns in namespaces {
+            for m in &search_modules {
+                // The expected namespace is searched first; a hit elsewhere is returned
+                // for the caller to report as the wrong kind.
+                if let Some(&id) = self.names.get(&(*m, ns, name.to_string())) {
+                    return Ok(Found::Decl(id));
+                }
+            }
+        }
+        Err(self.unknown(path, module, expected, instances))
+    }
+
+    /// "unknown name", with the nearest names of the expected kind as suggestions.
+    fn unknown(
+        &self,
+        path: &ast::Path,
+        module: Option<&'static str>,
+        expected: Option<DeclKind>,
+        instances: &[Instance<'_>],
+    ) -> Diagnostic {
+        let wanted = path.dotted();
+        let candidates: Vec<String> = self
+            .names
+            .iter()
+            .filter(|((m, _, _), id)| {
+                let visible =
+                    m.is_none() || *m == module || m.is_some_and(|m| self.used_modules.contains(m));
+                visible && expected.is_none_or(|k| instances[**id].kind == k)
+            })
+            .map(|((m, _, n), _)| match m {
+                Some(m) if Some(*m) != module => format!("{m}.{n}"),
+                _ => n.clone(),
+            })
+            .collect();
+        errors::unknown_name(path.span, &wanted, candidates.iter().map(String::as_str))
+    }
+}
+
+const ALL_NAMESPACES: [Namespace; 8] = [
+    Namespace::Guests,
+    Namespace::Kind(DeclKind::Host),
+    Namespace::Kind(DeclKind::Network),
+    Namespace::Kind(DeclKind::Image),
+    Namespace::Kind(DeclKind::Profile),
+    Namespace::Kind(DeclKind::Role),
+    Namespace::Kind(DeclKind::Pool),
+    Namespace::Kind(DeclKind::Cluster),
+];

@@ -1,0 +1,277 @@
+//! The IR types. Sizes are in bytes; names of stdlib things keep their module
+//! (`os.ubuntu_2404`, `roles.base`).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// The version of the IR's JSON shape; bumped on any incompatible change.
+pub const IR_VERSION: u32 = 1;
+
+/// Everything a project declares, resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub version: u32,
+    pub cluster: Cluster,
+    pub networks: BTreeMap<String, Network>,
+    pub hosts: BTreeMap<String, Host>,
+    pub images: BTreeMap<String, Image>,
+    pub templates: BTreeMap<String, Template>,
+    pub roles: BTreeMap<String, Role>,
+    pub pools: BTreeMap<String, Pool>,
+    pub vms: BTreeMap<String, Vm>,
+    pub containers: BTreeMap<String, Container>,
+}
+
+/// Where a declaration was written, for comments in generated files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The file, relative to the project.
+    pub file: String,
+    pub line: usize,
+}
+
+/// A value read from the environment when a tool runs; pxic never sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Secret {
+    pub env: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdRange {
+    pub first: u32,
+    pub last: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddrRange {
+    pub first: Ipv4Addr,
+    pub last: Ipv4Addr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub name: String,
+    pub endpoint: String,
+    pub token: Option<Secret>,
+    pub insecure: bool,
+    pub vmids: IdRange,
+    pub domain: Option<String>,
+    pub timezone: String,
+    /// Storage every node shares (Ceph, NFS, …).
+    pub storages: BTreeMap<String, Storage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    pub name: String,
+    pub address: Ipv4Addr,
+    pub prefix: u8,
+    pub gateway: Option<Ipv4Addr>,
+    pub dns: Vec<Ipv4Addr>,
+    pub pool: Option<AddrRange>,
+    pub vlan: Option<u16>,
+    pub mtu: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Host {
+    pub name: String,
+    /// The Proxmox node name.
+    pub node: String,
+    pub address: Ipv4Addr,
+    pub cores: Option<u32>,
+    pub memory: Option<u64>,
+    pub packages: Vec<String>,
+    pub bridges: BTreeMap<String, Bridge>,
+    /// Storage local to this node.
+    pub storages: BTreeMap<String, Storage>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bridge {
+    pub name: String,
+    pub ports: Vec<String>,
+    pub network: Option<String>,
+    pub vlan_aware: bool,
+    pub mtu: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Storage {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Sorted.
+    pub content: Vec<String>,
+    pub path: Option<String>,
+    pub vg: Option<String>,
+    pub thinpool: Option<String>,
+    pub pool: Option<String>,
+    pub server: Option<String>,
+    pub export: Option<String>,
+    pub monitors: Vec<String>,
+    pub shared: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub name: String,
+    pub kind: String,
+    pub url: String,
+    pub checksum_url: Option<String>,
+    pub checksum: Option<String>,
+    pub checksum_algorithm: String,
+    pub file_name: String,
+    pub family: String,
+    pub version: Option<String>,
+}
+
+/// Which tool makes a template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Builder {
+    /// A cloud image without provisioning: downloaded and marked as a template.
+    Terraform,
+    /// An installer ISO, or provisioning on top of an image.
+    Packer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub name: String,
+    pub host: String,
+    pub node: String,
+    pub vmid: u32,
+    pub image: String,
+    pub storage: String,
+    pub disk: u64,
+    pub cores: u32,
+    pub memory: u64,
+    pub builder: Builder,
+    pub build: Option<Build>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    pub packages: Vec<String>,
+    pub scripts: Vec<String>,
+    pub roles: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    pub description: Option<String>,
+    pub packages: Vec<String>,
+    pub services: Vec<String>,
+    pub depends: Vec<String>,
+    pub galaxy: Option<String>,
+    pub firewall: Option<Firewall>,
+    pub files: BTreeMap<String, RoleFile>,
+    /// Scalars, already rendered as text.
+    pub vars: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Firewall {
+    pub allow: Vec<u16>,
+    pub allow_udp: Vec<u16>,
+    pub from: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleFile {
+    pub content: String,
+    pub mode: String,
+    pub owner: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pool {
+    pub name: String,
+    pub comment: Option<String>,
+}
+
+/// A guest's network interface.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nic {
+    pub network: String,
+    pub bridge: String,
+    pub address: Ipv4Addr,
+    pub prefix: u8,
+    pub gateway: Option<Ipv4Addr>,
+    pub vlan: Option<u16>,
+    pub mtu: Option<u32>,
+    pub mac: String,
+    pub firewall: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub ssh_keys: Vec<String>,
+    pub sudo: bool,
+    pub shell: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vm {
+    pub name: String,
+    pub host: String,
+    pub node: String,
+    pub vmid: u32,
+    pub template: String,
+    pub template_vmid: u32,
+    pub cores: u32,
+    pub sockets: u32,
+    pub cpu_type: String,
+    pub memory: u64,
+    pub balloon: Option<u64>,
+    pub disk: u64,
+    pub storage: String,
+    pub agent: bool,
+    pub full_clone: bool,
+    pub nics: Vec<Nic>,
+    pub users: Vec<User>,
+    pub roles: Vec<String>,
+    /// Sorted.
+    pub tags: Vec<String>,
+    pub pool: Option<String>,
+    pub description: Option<String>,
+    pub on_boot: bool,
+    pub started: bool,
+    pub dns: Vec<Ipv4Addr>,
+    pub domain: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Container {
+    pub name: String,
+    pub host: String,
+    pub node: String,
+    pub vmid: u32,
+    pub image: String,
+    pub cores: u32,
+    pub memory: u64,
+    pub swap: u64,
+    pub disk: u64,
+    pub storage: String,
+    pub unprivileged: bool,
+    pub nesting: bool,
+    pub keyctl: bool,
+    pub nics: Vec<Nic>,
+    pub users: Vec<User>,
+    pub roles: Vec<String>,
+    pub tags: Vec<String>,
+    pub pool: Option<String>,
+    pub description: Option<String>,
+    pub on_boot: bool,
+    pub started: bool,
+    pub dns: Vec<Ipv4Addr>,
+    pub domain: Option<String>,
+    pub origin: Origin,
+}

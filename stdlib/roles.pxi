@@ -1,0 +1,88 @@
+# std.roles: roles that configure Debian and Ubuntu guests after they are created.
+#
+# `use std.roles`, then `roles = [roles.base, roles.ssh_hardening]` in a VM or container.
+# The roles install Debian packages and write files under /etc/apt and /etc/ssh, so they
+# are for Debian and Ubuntu guests: on Rocky Linux and AlmaLinux, write your own.
+#
+# Roles run in the order a guest lists them, each after the roles it `depends` on.
+
+# The baseline for every VM: the QEMU guest agent (which lets Proxmox read the VM's
+# addresses and shut it down cleanly), automatic security updates, and a few tools.
+# It is for VMs only: the guest agent cannot start in a container, which has no
+# virtio-serial port.
+role base {
+  description = "Guest agent, unattended security upgrades, time zone and everyday tools."
+  packages    = ["qemu-guest-agent", "unattended-upgrades", "ca-certificates", "curl", "htop", "vim", "less", "bash-completion"]
+  services    = ["qemu-guest-agent"]
+
+  # Turns on the daily apt timers: refresh the package lists, apply the upgrades that
+  # /etc/apt/apt.conf.d/50unattended-upgrades allows (security updates, by default), and
+  # clean the package cache weekly.
+  file "/etc/apt/apt.conf.d/20auto-upgrades" {
+    content = "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\nAPT::Periodic::AutocleanInterval \"7\";\n"
+    mode    = "0644"
+    owner   = "root"
+  }
+
+  vars {
+    timezone = "Etc/UTC"    # the guest's time zone, an IANA name such as "Europe/Berlin"
+  }
+}
+
+# Key-only SSH: no passwords, no root login, fewer tries, dead connections dropped.
+# A drop-in under sshd_config.d, read before the rest of the configuration. sshd keeps
+# the first value it reads for each keyword, and the file name sorts before cloud-init's
+# 50-cloud-init.conf and Ubuntu's 60-cloudimg-settings.conf, so these settings win.
+# sshd reads it when it next reloads or restarts. Give every user an SSH key
+# (`user … { ssh_keys = [...] }`) before applying it.
+role ssh_hardening {
+  description = "Key-only SSH: no password or root login, fewer auth tries."
+  packages    = ["openssh-server"]
+
+  file "/etc/ssh/sshd_config.d/10-pxic-hardening.conf" {
+    content = "# Managed by pxic (std.roles.ssh_hardening).\nPermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitEmptyPasswords no\nPubkeyAuthentication yes\nAuthenticationMethods publickey\nMaxAuthTries 3\nLoginGraceTime 30\nX11Forwarding no\nClientAliveInterval 300\nClientAliveCountMax 2\n"
+    mode    = "0644"
+    owner   = "root"
+  }
+}
+
+# A host firewall (ufw) that lets SSH in. Every `firewall { }` block of the guest's
+# roles adds its ports to the same ufw; other roles that open ports depend on this one,
+# so that SSH stays open when ufw comes up.
+role firewall {
+  description = "ufw host firewall, with SSH (22/tcp) allowed."
+  packages    = ["ufw"]
+  services    = ["ufw"]
+  firewall { allow = [22] }
+}
+
+# Docker Engine from the distribution, with the Compose v2 plugin (`docker compose`).
+# `docker-compose-v2` is Ubuntu's package name (22.04 and 24.04); Debian packages Compose
+# as `docker-compose`, which is the plugin only from Debian 13 on. Note that ports
+# published by containers bypass ufw. In a container, Docker needs
+# `features { nesting = true, keyctl = true }`.
+role docker {
+  description = "Docker Engine (docker.io) and the Compose v2 plugin."
+  packages    = ["docker.io", "docker-compose-v2"]
+  services    = ["docker"]
+}
+
+# nginx from the distribution, serving HTTP and HTTPS.
+role nginx {
+  description = "nginx web server, with 80/tcp and 443/tcp open."
+  depends     = [firewall]
+  packages    = ["nginx"]
+  services    = ["nginx"]
+  firewall { allow = [80, 443] }
+}
+
+# The Prometheus node exporter: host metrics on http://<guest>:9100/metrics. The port
+# is open to anyone who can reach the guest: to limit it to your Prometheus server,
+# write your own role with `firewall { allow = [9100], from = [10.10.0.5/32] }`.
+role node_exporter {
+  description = "Prometheus node exporter, with 9100/tcp open."
+  depends     = [firewall]
+  packages    = ["prometheus-node-exporter"]
+  services    = ["prometheus-node-exporter"]
+  firewall { allow = [9100] }
+}
