@@ -23,6 +23,7 @@ use crate::diag::{self, Diagnostic};
 use crate::ir;
 use crate::source::SourceMap;
 use crate::syntax::ast::{self, DeclKind};
+use crate::{stdlib, syntax};
 use lock::Lock;
 use std::collections::BTreeMap;
 
@@ -41,6 +42,33 @@ pub struct Checked {
     pub lock: Lock,
     /// Every problem, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks every file in `sources` as one project, with the stdlib (whose
+/// sources are added to the map, so diagnostics can point into them). Meaning is not
+/// checked when there are syntax errors: the declarations they lose would only cause
+/// more errors that say nothing new.
+pub fn check_project(sources: &mut SourceMap, world: &dyn World, lock: &Lock) -> Checked {
+    let (asts, syntax_errors) = syntax::parse_all(sources);
+    let std_ids = stdlib::add_to(sources);
+    if diag::has_errors(&syntax_errors) {
+        return Checked {
+            plan: None,
+            lock: lock.clone(),
+            diagnostics: syntax_errors,
+        };
+    }
+    let std_files: Vec<(&'static str, ast::File)> = std_ids
+        .into_iter()
+        .filter_map(|(name, id)| Some((name, syntax::parse(id, &sources.get(id)?.text).0)))
+        .collect();
+    let mut checked = check(sources, &asts, &std_files, world, lock);
+    if !syntax_errors.is_empty() {
+        // Warnings only, at most; keep them with the rest.
+        checked.diagnostics.extend(syntax_errors);
+        diag::sort(&mut checked.diagnostics);
+    }
+    checked
 }
 
 /// Checks a project's files together with the stdlib's (`std_files`: module name and
@@ -77,6 +105,9 @@ pub fn check(
         records: &records,
         sources,
         out: &mut out,
+        project_start: files
+            .first()
+            .map(|f| crate::source::Span::new(f.file, 0, 0)),
     }
     .plan(lock);
     if let Some(plan) = &plan {

@@ -55,6 +55,8 @@ pub struct Printer {
     format: MessageFormat,
     style: Style,
     width: usize,
+    /// JSON diagnostics go to stderr when stdout carries a command's output.
+    json_on_stderr: bool,
 }
 
 impl Printer {
@@ -74,6 +76,15 @@ impl Printer {
             format,
             style,
             width,
+            json_on_stderr: false,
+        }
+    }
+
+    /// The same printer, keeping stdout for the command's own output.
+    pub fn keeping_stdout(&self) -> Printer {
+        Printer {
+            json_on_stderr: true,
+            ..*self
         }
     }
 
@@ -88,6 +99,12 @@ impl Printer {
                         render::render(sources, d, self.style, self.width)
                     );
                     let _ = writeln!(err);
+                }
+            }
+            MessageFormat::Json if self.json_on_stderr => {
+                let mut err = std::io::stderr().lock();
+                for d in diagnostics {
+                    let _ = writeln!(err, "{}", render::to_json(sources, d));
                 }
             }
             MessageFormat::Json => {

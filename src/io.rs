@@ -51,18 +51,32 @@ fn is_skipped(entry: &walkdir::DirEntry) -> bool {
 
 /// Reads every file named, reporting every file that cannot be read (not only the
 /// first). The map holds the files that could be read.
-pub fn read_sources(paths: &[PathBuf]) -> (SourceMap, Vec<Diagnostic>) {
+pub fn read_sources(root: &Path, paths: &[PathBuf]) -> (SourceMap, Vec<Diagnostic>) {
     let mut map = SourceMap::new();
     let mut problems = Vec::new();
     for path in paths {
         match read_source(path) {
             Ok(text) => {
-                map.add(display_name(path), text);
+                let id = map.add(display_name(path), text);
+                map.set_project_path(id, project_path(root, path));
             }
             Err(d) => problems.push(d),
         }
     }
     (map, problems)
+}
+
+/// A file's path within the project (`vms.pxi`, `prod/web.pxi`), `/`-separated.
+fn project_path(root: &Path, path: &Path) -> String {
+    let relative = match path.strip_prefix(root) {
+        Ok(r) if !r.as_os_str().is_empty() => r,
+        _ => Path::new(path.file_name().unwrap_or(path.as_os_str())),
+    };
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 /// The name a file is shown under: its path as given, without a leading `./`.

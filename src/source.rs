@@ -72,8 +72,11 @@ pub struct LineCol {
 /// One source text and the name it is shown under.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The path as the user should see it (relative to where pxic was pointed).
+    /// The path as the user should see it in diagnostics.
     pub name: String,
+    /// The path relative to the project's folder, with `/` separators: the same on
+    /// every machine, so it may appear in generated files.
+    pub project_path: String,
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -84,6 +87,7 @@ impl SourceFile {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SourceFile {
+            project_path: name.clone(),
             name,
             text,
             line_starts,
@@ -121,6 +125,13 @@ impl SourceMap {
         let id = FileId(to_u32(self.files.len()));
         self.files.push(SourceFile::new(name.into(), text.into()));
         id
+    }
+
+    /// Records where a file is within its project (see [`SourceFile::project_path`]).
+    pub fn set_project_path(&mut self, id: FileId, path: impl Into<String>) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.project_path = path.into();
+        }
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {

@@ -4,6 +4,9 @@
 //!   the rendered diagnostics (there must be at least one).
 //! - `ui/parse/*.pxi`: valid files covering every construct; the snapshot is the source
 //!   and the AST outline (there must be no diagnostics).
+//! - `ui/check/*.pxi`: whole one-file projects for the checker; the snapshot is the
+//!   source and the rendered diagnostics. `ok_*.pxi` must check cleanly; every other
+//!   fixture must have an error.
 
 use pxic::diag::render::{Style, render};
 use pxic::source::SourceMap;
@@ -78,9 +81,75 @@ fn valid_syntax() {
 fn examples_parse_cleanly() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let paths = pxic::io::discover(&examples).expect("examples/ holds .pxi files");
-    let (map, unreadable) = pxic::io::read_sources(&paths);
+    let (map, unreadable) = pxic::io::read_sources(&examples, &paths);
     assert!(unreadable.is_empty());
     let (files, diagnostics) = syntax::parse_all(&map);
     assert!(diagnostics.is_empty(), "{}", rendered(&map, &diagnostics));
     assert!(files.iter().all(|f| !f.items.is_empty()));
+}
+
+/// Reads `file("…")` relative to the fixtures' folder.
+struct FixtureWorld(std::path::PathBuf);
+
+impl pxic::check::World for FixtureWorld {
+    fn read_file(&self, path: &Path) -> Result<String, String> {
+        pxic::check::World::read_file(&pxic::io::FsWorld, &self.0.join(path))
+    }
+}
+
+#[test]
+fn check_diagnostics() {
+    insta::glob!("ui/check/*.pxi", |path| {
+        let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
+        let name = path
+            .file_name()
+            .expect("fixture has a name")
+            .to_string_lossy()
+            .to_string();
+        let mut map = SourceMap::new();
+        map.add(name.clone(), text.clone());
+        let world = FixtureWorld(path.parent().expect("in a folder").to_path_buf());
+        let checked = pxic::check::check_project(&mut map, &world, &Default::default());
+        let diagnostics = checked.diagnostics;
+        if name.starts_with("ok_") {
+            assert!(
+                diagnostics.is_empty(),
+                "{name} should check cleanly:\n{}",
+                rendered(&map, &diagnostics)
+            );
+            assert!(checked.plan.is_some(), "{name} should give a plan");
+        } else {
+            assert!(
+                pxic::diag::has_errors(&diagnostics),
+                "{name} should have an error but checked cleanly"
+            );
+        }
+        let body = if diagnostics.is_empty() {
+            "ok\n".to_string()
+        } else {
+            rendered(&map, &diagnostics)
+        };
+        insta::assert_snapshot!(format!("----- SOURCE\n{text}----- DIAGNOSTICS\n{body}"));
+    });
+}
+
+/// Both bundled examples check without a single diagnostic.
+#[test]
+fn examples_check_cleanly() {
+    for example in ["homelab", "cluster"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example);
+        let paths = pxic::io::discover(&dir).expect("example has .pxi files");
+        let (mut map, unreadable) = pxic::io::read_sources(&dir, &paths);
+        assert!(unreadable.is_empty());
+        let lock = pxic::io::read_lock(&pxic::io::lock_path(&dir)).expect("lock is readable");
+        let checked = pxic::check::check_project(&mut map, &pxic::io::FsWorld, &lock);
+        assert!(
+            checked.diagnostics.is_empty(),
+            "{example}:\n{}",
+            rendered(&map, &checked.diagnostics)
+        );
+        assert!(checked.plan.is_some());
+    }
 }

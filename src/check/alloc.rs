@@ -23,12 +23,25 @@ pub struct Allocator<'l> {
     range: ir::IdRange,
     /// VMIDs taken, with where they were taken (for duplicate reports).
     vmids: BTreeMap<u32, (GuestKey, Span)>,
-    addresses: BTreeMap<Ipv4Addr, Span>,
+    /// Addresses taken, per network.
+    addresses: BTreeMap<(String, Ipv4Addr), Span>,
     macs: BTreeSet<String>,
+    /// What the old lock gave to guests and NICs that still exist: new ones skip it,
+    /// so that a guest allocated later in this build still finds its own.
+    reserved_vmids: BTreeMap<u32, String>,
+    reserved_addresses: BTreeMap<Ipv4Addr, String>,
+    reserved_macs: BTreeSet<String>,
+    /// Where the search for the lowest free VMID (and address, per network) resumes:
+    /// nothing is freed during a build, so the lowest free one only moves up.
+    next_vmid: u32,
+    next_address: BTreeMap<String, u32>,
 }
 
 impl<'l> Allocator<'l> {
-    pub fn new(old: &'l Lock, range: ir::IdRange) -> Allocator<'l> {
+    /// `live` holds the keys of every guest and NIC of this build: what the old lock
+    /// gave to keys that are gone is free again.
+    pub fn new(old: &'l Lock, range: ir::IdRange, live: &BTreeSet<String>) -> Allocator<'l> {
+        let is_live = |k: &String| live.contains(k.as_str());
         Allocator {
             old,
             new: Lock::default(),
@@ -36,6 +49,26 @@ impl<'l> Allocator<'l> {
             vmids: BTreeMap::new(),
             addresses: BTreeMap::new(),
             macs: BTreeSet::new(),
+            reserved_vmids: old
+                .vmids
+                .iter()
+                .filter(|(k, _)| is_live(k))
+                .map(|(k, v)| (*v, k.clone()))
+                .collect(),
+            reserved_addresses: old
+                .addresses
+                .iter()
+                .filter(|(k, _)| is_live(k))
+                .map(|(k, a)| (*a, k.clone()))
+                .collect(),
+            reserved_macs: old
+                .macs
+                .iter()
+                .filter(|(k, _)| is_live(k))
+                .map(|(_, m)| m.clone())
+                .collect(),
+            next_vmid: range.first,
+            next_address: BTreeMap::new(),
         }
     }
 
@@ -53,24 +86,43 @@ impl<'l> Allocator<'l> {
     }
 
     /// Records an address written in the source.
-    pub fn claim_address(&mut self, addr: Ipv4Addr, span: Span, out: &mut Vec<Diagnostic>) {
-        match self.addresses.get(&addr) {
+    pub fn claim_address(
+        &mut self,
+        network: &str,
+        addr: Ipv4Addr,
+        span: Span,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let key = (network.to_string(), addr);
+        match self.addresses.get(&key) {
             Some(first) => out.push(estate::duplicate_address(addr, span, *first)),
             None => {
-                self.addresses.insert(addr, span);
+                self.addresses.insert(key, span);
             }
         }
     }
 
     /// The VMID of a guest written as `auto`: the locked one if still free and in range,
-    /// else the lowest free one.
+    /// else the lowest free one that no other guest holds in the lock.
     pub fn vmid(&mut self, key: &GuestKey, span: Span, out: &mut Vec<Diagnostic>) -> u32 {
         let in_range = |v: u32| self.range.first <= v && v <= self.range.last;
         let locked = self.old.vmids.get(&key.0).copied();
         let vmid = match locked {
             Some(v) if in_range(v) && !self.vmids.contains_key(&v) => Some(v),
-            _ => (self.range.first..=self.range.last)
-                .find(|v| !self.vmids.contains_key(v) && !self.locked_by_other(*v, key)),
+            _ => {
+                let start = self.next_vmid.max(self.range.first);
+                let free = (start..=self.range.last).find(|v| {
+                    !self.vmids.contains_key(v)
+                        && self
+                            .reserved_vmids
+                            .get(v)
+                            .is_none_or(|owner| *owner == key.0)
+                });
+                if let Some(v) = free {
+                    self.next_vmid = v;
+                }
+                free
+            }
         };
         let Some(vmid) = vmid else {
             out.push(estate::vmids_exhausted(span, self.range));
@@ -79,15 +131,6 @@ impl<'l> Allocator<'l> {
         self.vmids.insert(vmid, (key.clone(), span));
         self.new.vmids.insert(key.0.clone(), vmid);
         vmid
-    }
-
-    /// Whether the old lock gave this VMID to another guest that still exists or may
-    /// come back; new guests skip those so a guest removed for a moment keeps its id.
-    fn locked_by_other(&self, vmid: u32, key: &GuestKey) -> bool {
-        self.old
-            .vmids
-            .iter()
-            .any(|(k, v)| *v == vmid && *k != key.0)
     }
 
     /// The address of a NIC written as `ip = auto`.
@@ -108,31 +151,41 @@ impl<'l> Allocator<'l> {
                 && estate::host_address_in(a, network)
                 && Some(a) != network.gateway
         };
+        let name = network.name.clone();
+        let taken = |a: Ipv4Addr, addresses: &BTreeMap<(String, Ipv4Addr), Span>| {
+            addresses.contains_key(&(name.clone(), a))
+        };
         let locked = self.old.addresses.get(key).copied();
         let addr = match locked {
-            Some(a) if usable(a) && !self.addresses.contains_key(&a) => Some(a),
+            Some(a) if usable(a) && !taken(a, &self.addresses) => Some(a),
             _ => {
-                let locked_elsewhere: BTreeSet<Ipv4Addr> = self
-                    .old
-                    .addresses
-                    .iter()
-                    .filter(|(k, _)| k.as_str() != key)
-                    .map(|(_, a)| *a)
-                    .collect();
-                (u32::from(pool.first)..=u32::from(pool.last))
+                let start = self
+                    .next_address
+                    .get(&network.name)
+                    .copied()
+                    .unwrap_or(u32::from(pool.first))
+                    .max(u32::from(pool.first));
+                let free = (start..=u32::from(pool.last))
                     .map(Ipv4Addr::from)
                     .find(|a| {
                         usable(*a)
-                            && !self.addresses.contains_key(a)
-                            && !locked_elsewhere.contains(a)
-                    })
+                            && !taken(*a, &self.addresses)
+                            && self
+                                .reserved_addresses
+                                .get(a)
+                                .is_none_or(|owner| owner == key)
+                    });
+                if let Some(a) = free {
+                    self.next_address.insert(network.name.clone(), u32::from(a));
+                }
+                free
             }
         };
         let Some(addr) = addr else {
             out.push(estate::pool_exhausted(span, network));
             return None;
         };
-        self.addresses.insert(addr, span);
+        self.addresses.insert((network.name.clone(), addr), span);
         self.new.addresses.insert(key.to_string(), addr);
         Some(addr)
     }
@@ -141,18 +194,20 @@ impl<'l> Allocator<'l> {
     /// the lock too), moved on past any collision.
     pub fn mac(&mut self, key: &str) -> String {
         let mac = match self.old.macs.get(key) {
-            Some(m) if !self.macs.contains(m) => m.clone(),
+            Some(m) if is_mac(m) && !self.macs.contains(m) => m.clone(),
             _ => {
-                let mut seed = fnv1a(key.as_bytes());
-                loop {
-                    let candidate = format_mac(seed);
-                    if !self.macs.contains(&candidate)
-                        && !self.old.macs.values().any(|m| *m == candidate)
-                    {
-                        break candidate;
+                // 24 bits after the prefix: collisions are likely from a few thousand
+                // NICs on, so step to the next free value (there are 16 million).
+                let mut value = (fnv1a(key.as_bytes()) >> 40) as u32;
+                let mut candidate = format_mac(value);
+                for _ in 0..MAC_SPACE {
+                    if !self.macs.contains(&candidate) && !self.reserved_macs.contains(&candidate) {
+                        break;
                     }
-                    seed = seed.wrapping_add(1);
+                    value = (value + 1) % MAC_SPACE;
+                    candidate = format_mac(value);
                 }
+                candidate
             }
         };
         self.macs.insert(mac.clone());
@@ -165,8 +220,22 @@ impl<'l> Allocator<'l> {
     }
 }
 
-fn format_mac(seed: u64) -> String {
-    let [a, b, c, ..] = seed.to_be_bytes();
+/// Six hex pairs of a unicast address: what a locked MAC must be to be kept.
+fn is_mac(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(':').collect();
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_hexdigit()))
+        && u8::from_str_radix(parts[0], 16).is_ok_and(|b| b & 1 == 0)
+}
+
+/// How many MACs the prefix leaves.
+const MAC_SPACE: u32 = 1 << 24;
+
+/// The MAC with the prefix and the low 24 bits of `value`.
+fn format_mac(value: u32) -> String {
+    let [_, a, b, c] = value.to_be_bytes();
     let bytes = [MAC_PREFIX[0], MAC_PREFIX[1], MAC_PREFIX[2], a, b, c];
     let parts: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
     parts.join(":")
@@ -187,11 +256,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn macs_are_stable_and_use_the_proxmox_prefix() {
-        assert_eq!(
-            format_mac(fnv1a(b"vm/web-01/lan")),
-            format_mac(fnv1a(b"vm/web-01/lan"))
-        );
-        assert!(format_mac(fnv1a(b"x")).starts_with("BC:24:11:"));
+    fn macs_are_unique_stable_and_use_the_proxmox_prefix() {
+        let lock = Lock::default();
+        let range = ir::IdRange {
+            first: 100,
+            last: 200,
+        };
+        let mut first = Allocator::new(&lock, range, &BTreeSet::new());
+        // Far past the first collisions of 24-bit hashes.
+        let macs: Vec<String> = (0..50_000)
+            .map(|i| first.mac(&format!("vm/v{i}/lan")))
+            .collect();
+        let unique: BTreeSet<&String> = macs.iter().collect();
+        assert_eq!(unique.len(), macs.len());
+        assert!(macs.iter().all(|m| m.starts_with("BC:24:11:") && is_mac(m)));
+        let mut second = Allocator::new(&lock, range, &BTreeSet::new());
+        assert_eq!(second.mac("vm/v0/lan"), macs[0]);
+    }
+
+    #[test]
+    fn a_locked_mac_that_is_not_a_mac_is_replaced() {
+        let mut lock = Lock::default();
+        lock.macs.insert("vm/a/lan".into(), "garbage".into());
+        let range = ir::IdRange {
+            first: 100,
+            last: 200,
+        };
+        let mut alloc = Allocator::new(&lock, range, &BTreeSet::new());
+        assert!(is_mac(&alloc.mac("vm/a/lan")));
     }
 }

@@ -27,6 +27,15 @@ pub fn bad_use_path(span: Span, path: &str) -> Diagnostic {
 }
 
 pub fn duplicate_name(second: &Instance<'_>, first: &Instance<'_>) -> Diagnostic {
+    if second.name_span == first.name_span {
+        // One declaration in a `for` that makes the same name on every pass.
+        return Diagnostic::error(
+            Code::DuplicateName,
+            format!("a generator declares `{}` more than once", second.name),
+        )
+        .with_primary(second.name_span, "the same name on every pass of the loop")
+        .with_help("put the loop variable into the name, such as `\"worker-${i}\"`");
+    }
     Diagnostic::error(
         Code::DuplicateName,
         format!("`{}` is declared twice", second.name),
@@ -253,6 +262,15 @@ pub fn bad_loop_iterable(span: Span) -> Diagnostic {
     .with_help("write `for i in 1..=3 { … }` or `for h in [pve1, pve2] { … }`")
 }
 
+pub fn reversed_loop_range(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::EmptyRange,
+        "this loop's range is reversed: it would make nothing",
+    )
+    .with_primary(span, "start > end")
+    .with_help("write the smaller end first, such as `1..=3`")
+}
+
 pub fn bad_loop_value(span: Span) -> Diagnostic {
     Diagnostic::error(Code::BadLoop, "a loop list holds numbers, strings or names")
         .with_primary(span, "cannot be a loop value")
@@ -302,20 +320,29 @@ pub fn type_mismatch_at(span: Span, found: &str, expected: &str) -> Diagnostic {
 }
 
 pub fn size_without_unit(span: Span, n: u64) -> Diagnostic {
+    // Large plain numbers are usually MiB, as Proxmox's own `memory` field counts.
+    let help = if n >= 64 {
+        format!("write `{n}MiB` or `{n}GiB`; pxic does not guess the unit")
+    } else {
+        format!("write `{n}GiB` or `{n}MiB`; pxic does not guess the unit")
+    };
     Diagnostic::error(Code::SizeWithoutUnit, format!("the size `{n}` has no unit"))
         .with_primary(span, "expected a size such as `4GiB`")
-        .with_help(format!(
-            "write `{n}GiB` or `{n}MiB`; pxic does not guess the unit"
-        ))
+        .with_help(help)
 }
 
 pub fn expected_list(expr: &ast::Expr, ty: Ty) -> Diagnostic {
+    let help = match &expr.kind {
+        ExprKind::Ref(p) => format!("put the value in brackets: `[{}]`", p.dotted()),
+        ExprKind::Int(n) => format!("put the value in brackets: `[{n}]`"),
+        _ => "put the value in brackets: `[…]`".to_string(),
+    };
     Diagnostic::error(
         Code::ExpectedList,
         format!("expected {}, found {}", ty.describe(), found(expr)),
     )
     .with_primary(expr.span, "not a list")
-    .with_help("put the value in brackets, such as `[\"web\"]`")
+    .with_help(help)
 }
 
 pub fn unknown_word(span: Span, word: &str, words: &[&str]) -> Diagnostic {
@@ -333,7 +360,7 @@ pub fn unknown_word(span: Span, word: &str, words: &[&str]) -> Diagnostic {
 pub fn quoted_word(span: Span, word: &str) -> Diagnostic {
     Diagnostic::error(
         Code::QuotedWord,
-        format!("`{word}` is a keyword value, not a string"),
+        format!("`{word}` is a bare word here, not a string"),
     )
     .with_primary(span, "written in quotes")
     .with_help(format!("write `{word}` without quotes"))

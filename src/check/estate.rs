@@ -15,7 +15,7 @@ const PROXMOX_VMIDS: (u64, u64) = (100, 999_999_999);
 
 pub fn no_cluster(span: Span) -> Diagnostic {
     Diagnostic::error(Code::ClusterCount, "the project declares no `cluster`")
-        .with_primary(span, "found while checking this declaration")
+        .with_primary(span, "in this project")
         .with_help(
             "add `cluster <name> { endpoint = \"https://<host>:8006/\" }` to one of the files",
         )
@@ -347,11 +347,17 @@ pub fn check_template_reachable(
     span: Span,
     out: &mut Vec<Diagnostic>,
 ) {
-    let shared = cluster
+    // Shared storage declared on the cluster, or shared storage of the same name on
+    // both nodes (an NFS export mounted on each), reaches every node that has it.
+    let on_cluster = cluster
         .storages
         .get(template_storage)
         .is_some_and(|s| s.shared);
-    if shared {
+    let on_both = host
+        .storages
+        .get(template_storage)
+        .is_some_and(|s| s.shared);
+    if on_cluster || on_both {
         return;
     }
     out.push(
@@ -468,7 +474,14 @@ pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut
                         gib(capacity)
                     ),
                 )
-                .with_primary(*span, format!("{count} guests on this host"))
+                .with_primary(
+                    *span,
+                    if count == 1 {
+                        "1 guest on this host".to_string()
+                    } else {
+                        format!("{count} guests on this host")
+                    },
+                )
                 .with_help("move guests to other hosts, shrink them, or give the host more memory"),
             );
         }

@@ -54,6 +54,9 @@ pub struct Record {
     pub blocks: Vec<BlockRecord>,
     /// The attributes of a free-form block (`vars`).
     pub free: BTreeMap<String, Spanned>,
+    /// Attributes that were written, even if their value was wrong: those are not
+    /// also reported as missing.
+    pub written: std::collections::BTreeSet<&'static str>,
 }
 
 /// An evaluated nested block.
@@ -130,6 +133,13 @@ impl<'a> Evaluator<'a, '_> {
             ) {
                 Ok(Found::Decl(pid)) if self.instances[pid].kind == DeclKind::Profile => {
                     if visiting.contains(&pid) {
+                        // Every profile of the cycle finds it; the one declared first
+                        // reports it.
+                        let members: Vec<Id> =
+                            visiting.iter().copied().skip_while(|v| *v != pid).collect();
+                        if members.iter().min() != visiting.first() {
+                            continue;
+                        }
                         let cycle: Vec<String> = visiting
                             .iter()
                             .skip_while(|v| **v != pid)
@@ -188,11 +198,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             return;
         }
-        let spec = match &attr.key {
-            Key::Ident(_) => schema.attr(&key),
-            Key::Str(_) => None,
-        };
-        let Some(spec) = spec else {
+        let Some(spec) = schema.attr(&key) else {
             if schema.nested(&key).is_some() {
                 self.out
                     .push(errors::block_written_as_attribute(key_span, &key));
@@ -202,8 +208,15 @@ impl<'a> Evaluator<'a, '_> {
             }
             return;
         };
-        if let Some(value) = self.value(&attr.value, spec.ty, ctx) {
-            record.fields.insert(spec.name, value);
+        record.written.insert(spec.name);
+        match self.value(&attr.value, spec.ty, ctx) {
+            Some(value) => {
+                record.fields.insert(spec.name, value);
+            }
+            // A later (overriding) value that is wrong must not leave an inherited one.
+            None => {
+                record.fields.remove(spec.name);
+            }
         }
     }
 
@@ -299,7 +312,14 @@ impl<'a> Evaluator<'a, '_> {
                     };
                     let label = match &block.label {
                         Some(Name::Ident(i)) if nested.repeat => Some(i.name.clone()),
-                        Some(Name::Str(s)) if nested.repeat => s.as_plain(),
+                        Some(Name::Str(s)) if nested.repeat => match s.as_plain() {
+                            Some(plain) => Some(plain),
+                            // Interpolated: only known per instance; not compared here.
+                            None => {
+                                self.check_duplicates(&block.body, nested.schema);
+                                continue;
+                            }
+                        },
                         _ => None,
                     };
                     let key = (nested.kind.to_string(), label);
@@ -328,7 +348,7 @@ impl<'a> Evaluator<'a, '_> {
         check_required: bool,
     ) {
         for spec in schema.attrs {
-            if record.fields.contains_key(spec.name) {
+            if record.fields.contains_key(spec.name) || record.written.contains(spec.name) {
                 continue;
             }
             let value = match spec.default {
@@ -366,6 +386,10 @@ impl<'a> Evaluator<'a, '_> {
             ExprKind::Int(n) => Value::Int(*n),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Invalid => return None,
+            ExprKind::Call { func, .. } if func.dotted() == "env" => {
+                self.out.push(errors::secret_in_clear(expr.span, Ty::Str));
+                return None;
+            }
             _ => {
                 self.out
                     .push(errors::type_mismatch(expr, "a string, number or boolean"));
@@ -392,6 +416,10 @@ impl<'a> Evaluator<'a, '_> {
         match (ty, &expr.kind) {
             (_, ExprKind::Invalid) => None,
             (Ty::AutoOr(_), ExprKind::Auto) => wrap(Value::Auto),
+            (Ty::AutoOr(_), ExprKind::Str(s)) if s.as_plain().as_deref() == Some("auto") => {
+                self.out.push(errors::quoted_word(span, "auto"));
+                None
+            }
             (Ty::AutoOr(inner), _) => self.value(expr, *inner, ctx),
             (Ty::List(inner), ExprKind::List(items)) => {
                 let values = items

@@ -143,11 +143,17 @@ impl<'a> Expander<'a, '_> {
     ) -> Option<Vec<LoopValue<'a>>> {
         match &iterable.kind {
             ExprKind::Range { start, end, bound } => {
-                let (Some(first), Some(last)) =
-                    (self.loop_int(start, env), self.loop_int(end, env))
-                else {
-                    return None;
+                let (first, last) = match (self.loop_int(start, env), self.loop_int(end, env)) {
+                    (Some(first), Some(last)) => (first, last),
+                    _ => {
+                        self.out.push(errors::bad_loop_iterable(iterable.span));
+                        return None;
+                    }
                 };
+                if last < first {
+                    self.out.push(errors::reversed_loop_range(iterable.span));
+                    return None;
+                }
                 let last = match bound {
                     RangeEnd::Inclusive => Some(last),
                     RangeEnd::HalfOpen => last.checked_sub(1),
@@ -190,17 +196,10 @@ impl<'a> Expander<'a, '_> {
             ExprKind::Ref(path) if path.segments.len() == 1 => {
                 match lookup_env(env, &path.segments[0].name) {
                     Some(LoopValue::Int(n)) => Some(n),
-                    _ => {
-                        self.out.push(errors::bad_loop_iterable(expr.span));
-                        None
-                    }
+                    _ => None,
                 }
             }
-            ExprKind::Invalid => None,
-            _ => {
-                self.out.push(errors::bad_loop_iterable(expr.span));
-                None
-            }
+            _ => None,
         }
     }
 

@@ -104,6 +104,8 @@ pub struct Lowering<'a, 'c> {
     pub records: &'c [Record],
     pub sources: &'c SourceMap,
     pub out: &'c mut Vec<Diagnostic>,
+    /// Where to point a problem of the whole project (the start of its first file).
+    pub project_start: Option<Span>,
 }
 
 impl Lowering<'_, '_> {
@@ -117,31 +119,71 @@ impl Lowering<'_, '_> {
         }
     }
 
-    fn of_kind(&self, kind: DeclKind) -> impl Iterator<Item = usize> + '_ {
+    /// The declarations of a kind that belong in the plan: the project's own, and
+    /// the stdlib's that the project uses.
+    fn of_kind<'s>(
+        &'s self,
+        kind: DeclKind,
+        used: &'s std::collections::BTreeSet<usize>,
+    ) -> impl Iterator<Item = usize> + 's {
         self.instances
             .iter()
             .enumerate()
-            .filter(move |(_, i)| i.kind == kind)
+            .filter(move |(id, i)| i.kind == kind && (i.module.is_none() || used.contains(id)))
             .map(|(id, _)| id)
     }
 
+    /// The stdlib declarations the project refers to, directly or through others
+    /// (a role's `depends`), so the plan does not carry the whole stdlib.
+    fn used_stdlib(&self) -> std::collections::BTreeSet<usize> {
+        fn refs(record: &Record, found: &mut Vec<usize>) {
+            fn walk(value: &Value, found: &mut Vec<usize>) {
+                match value {
+                    Value::Ref(id) => found.push(*id),
+                    Value::List(items) => items.iter().for_each(|i| walk(&i.value, found)),
+                    _ => {}
+                }
+            }
+            record.fields.values().for_each(|f| walk(&f.value, found));
+            record.blocks.iter().for_each(|b| refs(&b.record, found));
+        }
+        let mut used = std::collections::BTreeSet::new();
+        let mut queue: Vec<usize> = Vec::new();
+        for (id, instance) in self.instances.iter().enumerate() {
+            if instance.module.is_none() {
+                refs(&self.records[id], &mut queue);
+            }
+        }
+        while let Some(id) = queue.pop() {
+            if self.instances[id].module.is_some() && used.insert(id) {
+                refs(&self.records[id], &mut queue);
+            }
+        }
+        used
+    }
+
     fn origin(&self, id: usize) -> ir::Origin {
-        let i = &self.instances[id];
-        let file = self.sources.get(i.file);
+        let file = self.sources.get(self.instances[id].file);
         ir::Origin {
-            file: file.map(|f| f.name.clone()).unwrap_or_default(),
-            line: file.map_or(0, |f| f.line_col(i.name_span.start as usize).line),
+            file: file.map(|f| f.project_path.clone()).unwrap_or_default(),
         }
     }
 
     /// The whole plan, or `None` when the project has no cluster to build it for.
     pub fn plan(&mut self, lock: &Lock) -> (Option<Plan>, Lock) {
-        let clusters: Vec<usize> = self.of_kind(DeclKind::Cluster).collect();
+        let used = self.used_stdlib();
+        let clusters: Vec<usize> = self.of_kind(DeclKind::Cluster, &used).collect();
         let cluster_id = match clusters.as_slice() {
             [one] => *one,
             [] => {
-                if let Some(first) = self.instances.iter().find(|i| i.module.is_none()) {
-                    self.out.push(estate::no_cluster(first.name_span));
+                let at = self
+                    .instances
+                    .iter()
+                    .find(|i| i.module.is_none())
+                    .map(|i| i.name_span)
+                    .or(self.project_start);
+                if let Some(at) = at {
+                    self.out.push(estate::no_cluster(at));
                 }
                 return (None, lock.clone());
             }
@@ -156,26 +198,26 @@ impl Lowering<'_, '_> {
             }
         };
         let cluster = self.cluster(cluster_id);
-        let network_ids: Vec<usize> = self.of_kind(DeclKind::Network).collect();
+        let network_ids: Vec<usize> = self.of_kind(DeclKind::Network, &used).collect();
         let networks: BTreeMap<String, (usize, ir::Network)> = network_ids
             .into_iter()
             .map(|id| (self.qualified(id), (id, self.network(id))))
             .collect();
-        let host_ids: Vec<usize> = self.of_kind(DeclKind::Host).collect();
+        let host_ids: Vec<usize> = self.of_kind(DeclKind::Host, &used).collect();
         let hosts: BTreeMap<String, (usize, ir::Host)> = host_ids
             .into_iter()
             .map(|id| (self.qualified(id), (id, self.host(id))))
             .collect();
         let images: BTreeMap<String, ir::Image> = self
-            .of_kind(DeclKind::Image)
+            .of_kind(DeclKind::Image, &used)
             .map(|id| (self.qualified(id), self.image(id)))
             .collect();
         let roles: BTreeMap<String, ir::Role> = self
-            .of_kind(DeclKind::Role)
+            .of_kind(DeclKind::Role, &used)
             .map(|id| (self.qualified(id), self.role(id)))
             .collect();
         let pools: BTreeMap<String, ir::Pool> = self
-            .of_kind(DeclKind::Pool)
+            .of_kind(DeclKind::Pool, &used)
             .map(|id| {
                 let r = &self.records[id];
                 (
@@ -188,7 +230,26 @@ impl Lowering<'_, '_> {
             })
             .collect();
 
-        let mut alloc = Allocator::new(lock, cluster.vmids);
+        let live: std::collections::BTreeSet<String> = self
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                matches!(
+                    i.kind,
+                    DeclKind::Template | DeclKind::Vm | DeclKind::Container
+                )
+            })
+            .flat_map(|(id, _)| {
+                let key = self.guest_key(id).0;
+                let nics: Vec<String> = self
+                    .nic_blocks(id)
+                    .filter_map(|b| b.label.as_ref().map(|(l, _)| format!("{key}/{l}")))
+                    .collect();
+                std::iter::once(key).chain(nics)
+            })
+            .collect();
+        let mut alloc = Allocator::new(lock, cluster.vmids, &live);
         // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
         // In the order of their keys, so that what is new is allocated the same way
         // whatever the order of files and declarations.
@@ -204,7 +265,7 @@ impl Lowering<'_, '_> {
             })
             .map(|(id, _)| id)
             .collect();
-        guests.sort_by_key(|id| self.guest_key(*id));
+        guests.sort_by_cached_key(|id| self.guest_key(*id));
         for &id in &guests {
             let r = &self.records[id];
             if let (Some(vmid), Some(span)) = (r.int("vmid"), r.span("vmid")) {
@@ -212,12 +273,15 @@ impl Lowering<'_, '_> {
             }
             let records = self.records;
             for nic in records[id].blocks.iter().filter(|b| b.kind == "network") {
-                if let Some(Spanned {
-                    value: Value::Ipv4(addr),
-                    span,
-                }) = nic.record.fields.get("ip")
+                if let (
+                    Some(Spanned {
+                        value: Value::Ipv4(addr),
+                        span,
+                    }),
+                    Some((network, _)),
+                ) = (nic.record.fields.get("ip"), &nic.label)
                 {
-                    alloc.claim_address(*addr, *span, self.out);
+                    alloc.claim_address(network, *addr, *span, self.out);
                 }
             }
         }
@@ -533,11 +597,6 @@ impl Lowering<'_, '_> {
         let storage_name = storage_field(r)?;
         let storage =
             estate::storage_on(host, cluster, &storage_name, r.span("storage"), self.out)?;
-        let content = if image.kind == "lxc" {
-            "vztmpl"
-        } else {
-            "images"
-        };
         if image.kind == "lxc" {
             self.out.push(estate::image_kind_mismatch(
                 r.span("image").unwrap_or(self.instances[id].name_span),
@@ -545,8 +604,9 @@ impl Lowering<'_, '_> {
                 &image.kind,
                 "a VM template needs a `cloud` image or an `iso`",
             ));
+        } else {
+            estate::check_storage_content(storage, "images", r.span("storage"), self.out);
         }
-        estate::check_storage_content(storage, content, r.span("storage"), self.out);
         let build = r
             .blocks
             .iter()
@@ -597,8 +657,8 @@ impl Lowering<'_, '_> {
         alloc: &mut Allocator,
     ) -> Vec<ir::Nic> {
         let mut nics = Vec::new();
-        let blocks: Vec<BlockRecord> = self.nic_blocks(id).cloned().collect();
-        for block in blocks {
+        let records = self.records;
+        for block in records[id].blocks.iter().filter(|b| b.kind == "network") {
             let Some((label, label_span)) = block.label.clone() else {
                 continue;
             };
@@ -704,17 +764,17 @@ impl Lowering<'_, '_> {
         alloc: &mut Allocator,
     ) -> Option<ir::Vm> {
         let (_, host) = self.host_of(id, hosts)?;
-        let host = host.clone();
-        let r = self.records[id].clone();
+        let records = self.records;
+        let r = &records[id];
         let template_id = r.id("template")?;
         let template_name = self.qualified(template_id);
         let template_host = self.records[template_id]
             .id("host")
             .map(|h| self.qualified(h));
         let template_storage = storage_field(&self.records[template_id]);
-        let storage_name = storage_field(&r).or_else(|| template_storage.clone())?;
+        let storage_name = storage_field(r).or_else(|| template_storage.clone())?;
         let storage = estate::storage_on(
-            &host,
+            host,
             cluster,
             &storage_name,
             r.span("storage").or(r.span("template")),
@@ -733,7 +793,7 @@ impl Lowering<'_, '_> {
                 &template_name,
                 t_host,
                 t_storage,
-                &host,
+                host,
                 cluster,
                 r.span("template").unwrap_or(self.instances[id].name_span),
                 self.out,
@@ -741,7 +801,7 @@ impl Lowering<'_, '_> {
         }
         let name = self.qualified(id);
         estate::check_dns_label(&name, self.instances[id].name_span, self.out);
-        let nics = self.nics(id, key, &host, networks, alloc);
+        let nics = self.nics(id, key, host, networks, alloc);
         let dns = self.guest_dns(&nics, networks);
         Some(ir::Vm {
             name,
@@ -750,8 +810,8 @@ impl Lowering<'_, '_> {
             vmid,
             template: template_name,
             template_vmid: 0,
-            cores: count(&r, "cores"),
-            sockets: count(&r, "sockets"),
+            cores: count(r, "cores"),
+            sockets: count(r, "sockets"),
             cpu_type: r.str("cpu_type").unwrap_or_default(),
             memory: r.size("memory").unwrap_or_default(),
             balloon: r.size("balloon"),
@@ -790,8 +850,8 @@ impl Lowering<'_, '_> {
         alloc: &mut Allocator,
     ) -> Option<ir::Container> {
         let (_, host) = self.host_of(id, hosts)?;
-        let host = host.clone();
-        let r = self.records[id].clone();
+        let records = self.records;
+        let r = &records[id];
         let image_name = self.qualified(r.id("template")?);
         let image = images.get(&image_name)?;
         if image.kind != "lxc" {
@@ -802,7 +862,7 @@ impl Lowering<'_, '_> {
                 "a container needs an `lxc` image",
             ));
         }
-        let Some(storage_name) = storage_field(&r) else {
+        let Some(storage_name) = storage_field(r) else {
             self.out.push(errors::missing_attribute(
                 self.instances[id].name_span,
                 "storage",
@@ -811,11 +871,11 @@ impl Lowering<'_, '_> {
             return None;
         };
         let storage =
-            estate::storage_on(&host, cluster, &storage_name, r.span("storage"), self.out)?;
+            estate::storage_on(host, cluster, &storage_name, r.span("storage"), self.out)?;
         estate::check_storage_content(storage, "rootdir", r.span("storage"), self.out);
         let name = self.qualified(id);
         estate::check_dns_label(&name, self.instances[id].name_span, self.out);
-        let nics = self.nics(id, key, &host, networks, alloc);
+        let nics = self.nics(id, key, host, networks, alloc);
         let dns = self.guest_dns(&nics, networks);
         let features = r.blocks.iter().find(|b| b.kind == "features");
         Some(ir::Container {
@@ -824,7 +884,7 @@ impl Lowering<'_, '_> {
             node: host.node.clone(),
             vmid,
             image: image_name,
-            cores: count(&r, "cores"),
+            cores: count(r, "cores"),
             memory: r.size("memory").unwrap_or_default(),
             swap: r.size("swap").unwrap_or_default(),
             disk: r.size("disk").unwrap_or_default(),

@@ -706,7 +706,6 @@ macro_rules! guest_attrs {
             attr("cores", Ty::Int, Default::Int(1), "CPU cores."),
             attr("memory", Ty::Size, Default::Size(GIB), "Memory."),
             attr("disk", Ty::Size, Default::Size(20 * GIB), "The root disk's size."),
-            attr("storage", Ty::StorageRef, Default::Optional, "Where the root disk lives; defaults to the template's storage."),
             attr("tags", Ty::List(&Ty::Str), Default::EmptyList, "Proxmox tags, also Ansible groups."),
             attr("pool", Ty::Ref(DeclKind::Pool), Default::Optional, "The resource pool."),
             attr("description", Ty::Str, Default::Optional, "Shown in the Proxmox UI."),
@@ -726,6 +725,12 @@ static VM: Block = Block {
             Ty::Ref(DeclKind::Template),
             Default::Required,
             "The template the VM is cloned from."
+        ),
+        attr(
+            "storage",
+            Ty::StorageRef,
+            Default::Optional,
+            "Where the disk lives; defaults to the template's storage."
         ),
         attr("sockets", Ty::Int, Default::Int(1), "CPU sockets."),
         attr(
@@ -799,12 +804,91 @@ static CONTAINER: Block = Block {
             Default::Required,
             "The container template image (`kind = lxc`)."
         ),
+        attr(
+            "storage",
+            Ty::StorageRef,
+            Default::Required,
+            "Where the root volume lives."
+        ),
         attr("swap", Ty::Size, Default::Size(512 << 20), "Swap."),
         attr(
             "unprivileged",
             Ty::Bool,
             Default::Bool(true),
             "Run as an unprivileged container."
+        ),
+    ],
+    blocks: &[
+        Nested {
+            kind: "network",
+            label: LabelRule::Required("the network's name"),
+            repeat: true,
+            schema: &VM_NETWORK,
+        },
+        Nested {
+            kind: "user",
+            label: LabelRule::Required("the user's login name"),
+            repeat: true,
+            schema: &USER,
+        },
+        Nested {
+            kind: "features",
+            label: LabelRule::None,
+            repeat: false,
+            schema: &CONTAINER_FEATURES,
+        },
+    ],
+    free_form: false,
+};
+
+/// A profile sets any attribute of a VM, and the container-only ones; what it sets
+/// is checked again against the schema of each guest that inherits it.
+static PROFILE: Block = Block {
+    doc: "Settings shared by the VMs and containers that inherit them.",
+    attrs: guest_attrs![
+        attr(
+            "template",
+            Ty::Ref(DeclKind::Template),
+            Default::Optional,
+            "The template VMs are cloned from."
+        ),
+        attr(
+            "storage",
+            Ty::StorageRef,
+            Default::Optional,
+            "Where the disk lives."
+        ),
+        attr("sockets", Ty::Int, Default::Optional, "CPU sockets (VMs)."),
+        attr(
+            "cpu_type",
+            Ty::Str,
+            Default::Optional,
+            "The emulated CPU type (VMs)."
+        ),
+        attr(
+            "balloon",
+            Ty::Size,
+            Default::Optional,
+            "Minimum memory with ballooning (VMs)."
+        ),
+        attr(
+            "agent",
+            Ty::Bool,
+            Default::Optional,
+            "Whether the QEMU guest agent is enabled (VMs)."
+        ),
+        attr(
+            "full_clone",
+            Ty::Bool,
+            Default::Optional,
+            "A full or a linked clone (VMs)."
+        ),
+        attr("swap", Ty::Size, Default::Optional, "Swap (containers)."),
+        attr(
+            "unprivileged",
+            Ty::Bool,
+            Default::Optional,
+            "Run as an unprivileged container (containers)."
         ),
     ],
     blocks: &[
@@ -851,10 +935,91 @@ pub fn of(kind: DeclKind) -> &'static Block {
         DeclKind::Host => &HOST,
         DeclKind::Image => &IMAGE,
         DeclKind::Template => &TEMPLATE,
-        DeclKind::Profile | DeclKind::Vm => &VM,
+        DeclKind::Profile => &PROFILE,
+        DeclKind::Vm => &VM,
         DeclKind::Container => &CONTAINER,
         DeclKind::Role => &ROLE,
         DeclKind::Pool => &POOL,
+    }
+}
+
+impl Default {
+    /// The default as it would be written in a `.pxi` file, for documentation.
+    fn describe(self) -> String {
+        match self {
+            Default::Required => "required".to_string(),
+            Default::Optional => "optional".to_string(),
+            Default::Int(n) => format!("`{n}`"),
+            Default::Bool(b) => format!("`{b}`"),
+            Default::Size(bytes) => format!("`{}`", size_text(bytes)),
+            Default::Str(s) => format!("`\"{s}\"`"),
+            Default::Word(w) => format!("`{w}`"),
+            Default::EmptyList => "`[]`".to_string(),
+            Default::Auto => "`auto`".to_string(),
+        }
+    }
+}
+
+fn size_text(bytes: u64) -> String {
+    let units = [
+        ("TiB", 1u64 << 40),
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+    ];
+    units
+        .iter()
+        .find(|(_, size)| bytes.is_multiple_of(*size))
+        .map_or(format!("{bytes}"), |(unit, size)| {
+            format!("{}{unit}", bytes / size)
+        })
+}
+
+/// `docs/schema.md`: every declaration and block with its attributes, generated from
+/// this file so the two cannot drift (a test compares them).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Schema\n\n<!-- generated from src/check/schema.rs by `PXIC_UPDATE_DOCS=1 cargo test schema`; do not edit -->\n\nEvery declaration and block, with the attributes it takes. Defaults apply when an attribute is not written.\n",
+    );
+    for kind in DeclKind::ALL {
+        block_markdown(&mut out, &format!("`{}`", kind.keyword()), of(kind), 2);
+    }
+    out
+}
+
+fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize) {
+    out.push_str(&format!(
+        "\n{} {title}\n\n{}\n",
+        "#".repeat(level),
+        block.doc
+    ));
+    if block.free_form {
+        out.push_str("\nAny attribute, with a string, number or boolean value.\n");
+    }
+    if !block.attrs.is_empty() {
+        out.push_str("\n| attribute | type | default | |\n|---|---|---|---|\n");
+        for a in block.attrs {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                a.name,
+                a.ty.describe().replace('|', "\\|"),
+                a.default.describe(),
+                a.doc.replace('|', "\\|")
+            ));
+        }
+    }
+    for nested in block.blocks {
+        let label = match nested.label {
+            LabelRule::None => String::new(),
+            LabelRule::Required(what) => format!(" — labelled with {what}"),
+        };
+        let repeat = if nested.repeat { ", may repeat" } else { "" };
+        block_markdown(
+            out,
+            &format!("block `{}`{label}{repeat}", nested.kind),
+            nested.schema,
+            level + 1,
+        );
     }
 }
 
@@ -877,6 +1042,22 @@ mod tests {
                 assert!(!a.doc.is_empty(), "{kind:?}.{} has no doc", a.name);
             }
         }
+    }
+
+    /// `docs/schema.md` is generated from the schema; set `PXIC_UPDATE_DOCS=1` to
+    /// rewrite it after changing the schema.
+    #[test]
+    fn schema_docs_are_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/schema.md");
+        let expected = markdown();
+        if std::env::var_os("PXIC_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &expected).expect("docs/schema.md is writable");
+        }
+        let actual = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "docs/schema.md is out of date: run `PXIC_UPDATE_DOCS=1 cargo test schema`"
+        );
     }
 
     #[test]

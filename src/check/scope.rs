@@ -31,9 +31,14 @@ impl Namespace {
 
 type Key = (Option<&'static str>, Namespace, String);
 
+/// The declarations that share one bare name: module, namespace, instance.
+type Homonyms = Vec<(Option<&'static str>, Namespace, Id)>;
+
 /// Every name, by the module it lives in (`None`: the project) and its namespace.
 pub struct Scope {
     names: BTreeMap<Key, Id>,
+    /// The same, by bare name: a lookup then costs no allocation.
+    by_name: std::collections::HashMap<String, Homonyms>,
     used_modules: BTreeSet<String>,
 }
 
@@ -70,8 +75,17 @@ impl Scope {
                 out.push(errors::unknown_module(line.span, &line.module, &known));
             }
         }
+        let mut by_name: std::collections::HashMap<String, Homonyms> =
+            std::collections::HashMap::new();
+        for ((module, ns, name), id) in &names {
+            by_name
+                .entry(name.clone())
+                .or_default()
+                .push((*module, *ns, *id));
+        }
         Scope {
             names,
+            by_name,
             used_modules,
         }
     }
@@ -123,12 +137,14 @@ impl Scope {
                 .collect(),
             None => ALL_NAMESPACES.to_vec(),
         };
+        let entries = self.by_name.get(name).map_or(&[][..], Vec::as_slice);
         for ns in namespaces {
             for m in &search_modules {
                 // The expected namespace is searched first; a hit elsewhere is returned
                 // for the caller to report as the wrong kind.
-                if let Some(&id) = self.names.get(&(*m, ns, name.to_string())) {
-                    return Ok(Found::Decl(id));
+                if let Some((_, _, id)) = entries.iter().find(|(em, ens, _)| em == m && *ens == ns)
+                {
+                    return Ok(Found::Decl(*id));
                 }
             }
         }

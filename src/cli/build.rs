@@ -12,6 +12,8 @@ use crate::io;
 use crate::source::SourceMap;
 
 pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
+    // stdout carries the IR.
+    let printer = &printer.keeping_stdout();
     let Some(Emit::Ir) = args.emit else {
         let problem = Diagnostic::error(
             Code::NothingToEmit,

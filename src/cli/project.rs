@@ -2,9 +2,9 @@
 
 use super::{Outcome, Printer};
 use crate::check::{self, Checked};
-use crate::diag::{self, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::source::SourceMap;
-use crate::{io, stdlib, syntax};
+use crate::{io, syntax};
 use std::path::Path;
 
 /// A checked project, with the sources its diagnostics point into.
@@ -19,7 +19,7 @@ pub struct Loaded {
 /// problems that stop it before checking (unreadable input) and the outcome.
 pub fn load(path: &Path) -> Result<Loaded, (SourceMap, Vec<Diagnostic>)> {
     let paths = io::discover(path).map_err(|d| (SourceMap::new(), vec![d]))?;
-    let (mut sources, unreadable) = io::read_sources(&paths);
+    let (mut sources, unreadable) = io::read_sources(path, &paths);
     if !unreadable.is_empty() {
         // Still report the syntax errors of the files that could be read.
         let (_, mut problems) = syntax::parse_all(&sources);
@@ -28,34 +28,7 @@ pub fn load(path: &Path) -> Result<Loaded, (SourceMap, Vec<Diagnostic>)> {
     }
     let lock = io::read_lock(&io::lock_path(path)).map_err(|d| (SourceMap::new(), vec![d]))?;
     let files = sources.len();
-    let (asts, syntax_errors) = syntax::parse_all(&sources);
-    let std_ids = stdlib::add_to(&mut sources);
-    if diag::has_errors(&syntax_errors) {
-        // Meaning is not checked on a broken file: its missing declarations would only
-        // cause more errors that say nothing new.
-        let checked = Checked {
-            plan: None,
-            lock,
-            diagnostics: syntax_errors,
-        };
-        return Ok(Loaded {
-            sources,
-            checked,
-            files,
-        });
-    }
-    let std_files: Vec<(&'static str, crate::syntax::ast::File)> = std_ids
-        .into_iter()
-        .filter_map(|(name, id)| {
-            let text = &sources.get(id)?.text;
-            Some((name, syntax::parse(id, text).0))
-        })
-        .collect();
-    let mut checked = check::check(&sources, &asts, &std_files, &io::FsWorld, &lock);
-    let mut all = syntax_errors;
-    all.append(&mut checked.diagnostics);
-    diag::sort(&mut all);
-    checked.diagnostics = all;
+    let checked = check::check_project(&mut sources, &io::FsWorld, &lock);
     Ok(Loaded {
         sources,
         checked,

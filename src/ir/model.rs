@@ -23,12 +23,12 @@ pub struct Plan {
     pub containers: BTreeMap<String, Container>,
 }
 
-/// Where a declaration was written, for comments in generated files.
+/// Where a declaration was written, for comments in generated files. Only the file:
+/// a line number would change every generated file whenever a line is added above.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
-    /// The file, relative to the project.
+    /// The file, relative to the project, `/`-separated.
     pub file: String,
-    pub line: usize,
 }
 
 /// A value read from the environment when a tool runs; pxic never sees it.

@@ -1,0 +1,176 @@
+//! `pxi.lock`: allocations stay put when other guests come and go, and `--locked`
+//! refuses to change the lock.
+
+use pxic::check::lock::Lock;
+use pxic::check::{World, check_project};
+use pxic::source::SourceMap;
+use std::path::Path;
+
+/// No project here reads files.
+struct NoFiles;
+
+impl World for NoFiles {
+    fn read_file(&self, _: &Path) -> Result<String, String> {
+        Err("no files in this test".to_string())
+    }
+}
+
+const BASE: &str = r#"
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+  vmids    = 100 .. 199
+}
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+image cloud { kind = cloud, url = "https://example.org/cloud.img" }
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, content = [images, rootdir] }
+}
+template base { host = pve1, image = cloud, storage = local-lvm, vmid = 9000 }
+"#;
+
+fn vm(name: &str) -> String {
+    format!("vm {name} {{\n  host = pve1\n  template = base\n  network lan {{ ip = auto }}\n}}\n")
+}
+
+/// Checks a project made of BASE and the named VMs, with a lock.
+fn build(vms: &[&str], lock: &Lock) -> (pxic::ir::Plan, Lock) {
+    let mut text = BASE.to_string();
+    for name in vms {
+        text.push_str(&vm(name));
+    }
+    let mut map = SourceMap::new();
+    map.add("main.pxi", text);
+    let checked = check_project(&mut map, &NoFiles, lock);
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    (checked.plan.expect("a plan"), checked.lock)
+}
+
+fn allocation(plan: &pxic::ir::Plan, name: &str) -> (u32, String, String) {
+    let vm = &plan.vms[name];
+    (
+        vm.vmid,
+        vm.nics[0].address.to_string(),
+        vm.nics[0].mac.clone(),
+    )
+}
+
+#[test]
+fn adding_a_vm_in_the_middle_moves_nothing_else() {
+    let (first, lock) = build(&["a", "c", "e"], &Lock::default());
+    let (second, lock2) = build(&["a", "b", "c", "d", "e"], &lock);
+    for name in ["a", "c", "e"] {
+        assert_eq!(
+            allocation(&first, name),
+            allocation(&second, name),
+            "{name} moved"
+        );
+    }
+    // The new ones take what is free.
+    let taken: Vec<u32> = ["a", "c", "e"].iter().map(|n| first.vms[*n].vmid).collect();
+    for name in ["b", "d"] {
+        assert!(!taken.contains(&second.vms[name].vmid));
+    }
+    // A third build with the new lock changes nothing at all.
+    let (third, lock3) = build(&["a", "b", "c", "d", "e"], &lock2);
+    assert_eq!(second, third);
+    assert_eq!(lock2, lock3);
+}
+
+#[test]
+fn removing_a_vm_moves_nothing_else() {
+    let (first, lock) = build(&["a", "b", "c"], &Lock::default());
+    let (second, lock2) = build(&["a", "c"], &lock);
+    for name in ["a", "c"] {
+        assert_eq!(allocation(&first, name), allocation(&second, name));
+    }
+    assert!(
+        !lock2.vmids.contains_key("vm/b"),
+        "a removed VM leaves the lock"
+    );
+}
+
+#[test]
+fn reordering_declarations_changes_nothing() {
+    let (first, _) = build(&["a", "b", "c"], &Lock::default());
+    let (second, _) = build(&["c", "a", "b"], &Lock::default());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_locked_value_that_became_invalid_is_allocated_anew() {
+    let (_, mut lock) = build(&["a"], &Lock::default());
+    lock.vmids.insert("vm/a".into(), 5000); // outside 100 .. 199 now
+    let (plan, new_lock) = build(&["a"], &lock);
+    assert!((100..=199).contains(&plan.vms["a"].vmid));
+    assert_eq!(new_lock.vmids["vm/a"], plan.vms["a"].vmid);
+}
+
+fn pxic(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("pxic runs")
+}
+
+#[test]
+fn build_writes_the_lock_and_locked_refuses_to_change_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path();
+    std::fs::write(project.join("main.pxi"), format!("{BASE}{}", vm("a"))).expect("write");
+
+    let locked_first = pxic(&["build", "--emit", "ir", "--locked"], project);
+    assert_eq!(
+        locked_first.status.code(),
+        Some(1),
+        "a missing lock needs writing"
+    );
+    assert!(
+        !project.join("pxi.lock").exists(),
+        "--locked writes nothing"
+    );
+    assert!(String::from_utf8_lossy(&locked_first.stderr).contains("PXI0096"));
+
+    let first = pxic(&["build", "--emit", "ir"], project);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let lock = std::fs::read_to_string(project.join("pxi.lock")).expect("lock written");
+    assert!(lock.contains("\"vm/a\": 100"));
+
+    let unchanged = pxic(&["build", "--emit", "ir", "--locked"], project);
+    assert_eq!(unchanged.status.code(), Some(0));
+    assert_eq!(first.stdout, unchanged.stdout, "the same IR");
+
+    std::fs::write(
+        project.join("main.pxi"),
+        format!("{BASE}{}{}", vm("a"), vm("b")),
+    )
+    .expect("write");
+    let needs_change = pxic(&["build", "--emit", "ir", "--locked"], project);
+    assert_eq!(needs_change.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(project.join("pxi.lock")).expect("lock"),
+        lock,
+        "untouched"
+    );
+}
+
+#[test]
+fn a_broken_lock_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.pxi"), BASE).expect("write");
+    std::fs::write(dir.path().join("pxi.lock"), "{ not json").expect("write");
+    let out = pxic(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PXI0094"));
+}

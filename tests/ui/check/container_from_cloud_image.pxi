@@ -1,0 +1,33 @@
+# A container made from a cloud image (PXI0317): containers need an `lxc`
+# container template, such as `os.debian_12_lxc`.
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+
+container dns-01 {
+  host     = pve1
+  template = os.debian_12
+  storage  = local-lvm
+  network lan { ip = 10.0.0.53 }
+}

@@ -1,0 +1,34 @@
+# A `for` generator that makes the same name twice (PXI0101): the name does
+# not interpolate the loop variable.
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+
+for i in 1..=2 {
+  vm "worker" {
+    host     = pve1
+    template = ubuntu-2404
+    network lan { ip = auto }
+  }
+}

@@ -1,0 +1,38 @@
+# Two VMs with the same name (PXI0101): they would be two Proxmox guests
+# with one name, and one host name for two machines.
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+
+vm web-01 {
+  host     = pve1
+  template = ubuntu-2404
+  network lan { ip = 10.0.0.21 }
+}
+
+vm web-01 {
+  host     = pve1
+  template = ubuntu-2404
+  network lan { ip = 10.0.0.22 }
+}

@@ -1,0 +1,37 @@
+# A VM on the network `dmz`, but its host has no bridge that carries `dmz`
+# (PXI0310).
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+network dmz {
+  cidr    = 10.0.30.0/24
+  gateway = 10.0.30.1
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+
+vm web-01 {
+  host     = pve1
+  template = ubuntu-2404
+  network dmz { ip = 10.0.30.21 }
+}

@@ -1,0 +1,22 @@
+# A project without a `cluster` (PXI0300): pxic does not know which Proxmox VE
+# API to talk to.
+
+use std.os
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}

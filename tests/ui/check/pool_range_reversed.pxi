@@ -1,0 +1,25 @@
+# A network's address pool written end first (PXI0206): the range is empty.
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.199 .. 10.0.0.100
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}

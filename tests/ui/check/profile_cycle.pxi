@@ -1,0 +1,36 @@
+# Three profiles that inherit from each other in a circle (PXI0114): there is
+# no first one to start from.
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+
+profile a : c { cores = 2 }
+profile b : a { memory = 4GiB }
+profile c : b { disk = 40GiB }
+
+vm web-01 : a {
+  host     = pve1
+  template = ubuntu-2404
+  network lan { ip = 10.0.0.21 }
+}

@@ -1,0 +1,26 @@
+# `vlan = 4095` (PXI0318): VLAN tags go from 1 to 4094.
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+  vlan    = 4095
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}

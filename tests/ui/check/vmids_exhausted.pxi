@@ -1,0 +1,39 @@
+# The cluster's VMID range holds two VMIDs, and three guests need one
+# (PXI0308).
+
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+  vmids    = 100 .. 101
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+
+vm web-01 {
+  host     = pve1
+  template = ubuntu-2404
+  network lan { ip = 10.0.0.21 }
+}
+
+vm web-02 {
+  host     = pve1
+  template = ubuntu-2404
+  network lan { ip = 10.0.0.22 }
+}
