@@ -697,6 +697,26 @@ static USER: Block = Block {
     free_form: false,
 };
 
+/// The blocks of guests (and of the profiles they inherit from).
+const GUEST_NETWORK: Nested = Nested {
+    kind: "network",
+    label: LabelRule::Required("the network's name"),
+    repeat: true,
+    schema: &VM_NETWORK,
+};
+const GUEST_USER: Nested = Nested {
+    kind: "user",
+    label: LabelRule::Required("the user's login name"),
+    repeat: true,
+    schema: &USER,
+};
+const GUEST_FEATURES: Nested = Nested {
+    kind: "features",
+    label: LabelRule::None,
+    repeat: false,
+    schema: &CONTAINER_FEATURES,
+};
+
 /// Attributes VMs and containers share; profiles may set any of them.
 macro_rules! guest_attrs {
     ($($extra:expr),* $(,)?) => {
@@ -758,20 +778,7 @@ static VM: Block = Block {
             "A full clone (`true`) or a linked clone."
         ),
     ],
-    blocks: &[
-        Nested {
-            kind: "network",
-            label: LabelRule::Required("the network's name"),
-            repeat: true,
-            schema: &VM_NETWORK,
-        },
-        Nested {
-            kind: "user",
-            label: LabelRule::Required("the user's login name"),
-            repeat: true,
-            schema: &USER,
-        },
-    ],
+    blocks: &[GUEST_NETWORK, GUEST_USER],
     free_form: false,
 };
 
@@ -818,26 +825,7 @@ static CONTAINER: Block = Block {
             "Run as an unprivileged container."
         ),
     ],
-    blocks: &[
-        Nested {
-            kind: "network",
-            label: LabelRule::Required("the network's name"),
-            repeat: true,
-            schema: &VM_NETWORK,
-        },
-        Nested {
-            kind: "user",
-            label: LabelRule::Required("the user's login name"),
-            repeat: true,
-            schema: &USER,
-        },
-        Nested {
-            kind: "features",
-            label: LabelRule::None,
-            repeat: false,
-            schema: &CONTAINER_FEATURES,
-        },
-    ],
+    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],
     free_form: false,
 };
 
@@ -891,26 +879,7 @@ static PROFILE: Block = Block {
             "Run as an unprivileged container (containers)."
         ),
     ],
-    blocks: &[
-        Nested {
-            kind: "network",
-            label: LabelRule::Required("the network's name"),
-            repeat: true,
-            schema: &VM_NETWORK,
-        },
-        Nested {
-            kind: "user",
-            label: LabelRule::Required("the user's login name"),
-            repeat: true,
-            schema: &USER,
-        },
-        Nested {
-            kind: "features",
-            label: LabelRule::None,
-            repeat: false,
-            schema: &CONTAINER_FEATURES,
-        },
-    ],
+    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],
     free_form: false,
 };
 
