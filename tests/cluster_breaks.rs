@@ -45,15 +45,40 @@ fn the_example_is_clean() {
 fn each_way_to_break_the_cluster_is_reported_precisely() {
     let cases: &[(&str, &str, &str, &[&str])] = &[
         // Two databases with one VMID.
-        ("prod.pxi", "vmid        = 2002", "vmid        = 2001", &["PXI0301"]),
+        (
+            "prod.pxi",
+            "vmid        = 2002",
+            "vmid        = 2001",
+            &["PXI0301"],
+        ),
         // A static address outside the LAN.
-        ("prod.pxi", "ip = 10.20.0.41", "ip = 10.20.1.41", &["PXI0303"]),
+        (
+            "prod.pxi",
+            "ip = 10.20.0.41",
+            "ip = 10.20.1.41",
+            &["PXI0303"],
+        ),
         // Two guests with one address.
-        ("prod.pxi", "ip = 10.20.0.42", "ip = 10.20.0.41", &["PXI0302"]),
+        (
+            "prod.pxi",
+            "ip = 10.20.0.42",
+            "ip = 10.20.0.41",
+            &["PXI0302"],
+        ),
         // An address that is the gateway.
-        ("prod.pxi", "ip = 10.20.0.41", "ip = 10.20.0.1", &["PXI0305"]),
+        (
+            "prod.pxi",
+            "ip = 10.20.0.41",
+            "ip = 10.20.0.1",
+            &["PXI0305"],
+        ),
         // A typo in a template name.
-        ("prod.pxi", "template    = ubuntu-2404", "template    = ubuntu-2204", &["PXI0104"]),
+        (
+            "prod.pxi",
+            "template    = ubuntu-2404",
+            "template    = ubuntu-2204",
+            &["PXI0104"],
+        ),
         // A host that loses its DMZ bridge while DMZ guests run on it.
         (
             "nodes.pxi",
@@ -62,9 +87,19 @@ fn each_way_to_break_the_cluster_is_reported_precisely() {
             &["PXI0310"],
         ),
         // The DMZ VLAN tag out of range.
-        ("cluster.pxi", "vlan    = 30", "vlan    = 4095", &["PXI0318"]),
+        (
+            "cluster.pxi",
+            "vlan    = 30",
+            "vlan    = 4095",
+            &["PXI0318"],
+        ),
         // Ceph no longer allowed to hold disks.
-        ("cluster.pxi", "content = [images, rootdir]", "content = [rootdir]", &["PXI0312"]),
+        (
+            "cluster.pxi",
+            "content = [images, rootdir]",
+            "content = [rootdir]",
+            &["PXI0312"],
+        ),
         // A secret written into a description.
         (
             "prod.pxi",
@@ -73,7 +108,12 @@ fn each_way_to_break_the_cluster_is_reported_precisely() {
             &["PXI0207"],
         ),
         // Memory without a unit.
-        ("nodes.pxi", "memory  = 256GiB", "memory  = 256", &["PXI0202"]),
+        (
+            "nodes.pxi",
+            "memory  = 256GiB",
+            "memory  = 256",
+            &["PXI0202"],
+        ),
         // A module used without `use`.
         ("cluster.pxi", "use std.profiles", "", &["PXI0103"]),
     ];

@@ -302,6 +302,41 @@ pub fn check_storage_content(
     }
 }
 
+/// Firewall ports: 1 to 65535.
+pub fn check_ports(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
+    let Some(Value::List(items)) = r.fields.get(name).map(|f| &f.value) else {
+        return;
+    };
+    for item in items {
+        if let Value::Int(port) = item.value {
+            if !(1..=65535).contains(&port) {
+                out.push(
+                    Diagnostic::error(Code::PortOutOfRange, format!("{port} is not a port"))
+                        .with_primary(item.span, "must be 1 to 65535")
+                        .with_help("TCP and UDP ports are numbered 1 to 65535"),
+                );
+            }
+        }
+    }
+}
+
+/// Cores, sockets and memory of a guest: none of them may be zero.
+pub fn check_resources(r: &Record, out: &mut Vec<Diagnostic>) {
+    for name in ["cores", "sockets", "memory", "disk"] {
+        let zero = matches!(
+            r.fields.get(name).map(|f| &f.value),
+            Some(Value::Int(0) | Value::Size(0))
+        );
+        if let (true, Some(span)) = (zero, r.fields.get(name).map(|f| f.span)) {
+            out.push(
+                Diagnostic::error(Code::ZeroResource, format!("`{name}` is zero"))
+                    .with_primary(span, "a guest needs some")
+                    .with_help(format!("give `{name}` a value above zero")),
+            );
+        }
+    }
+}
+
 pub fn image_kind_mismatch(span: Span, image: &str, kind: &str, need: &str) -> Diagnostic {
     Diagnostic::error(
         Code::ImageKind,

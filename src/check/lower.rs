@@ -212,8 +212,9 @@ impl Lowering<'_, '_> {
             .of_kind(DeclKind::Image, &used)
             .map(|id| (self.qualified(id), self.image(id)))
             .collect();
-        let roles: BTreeMap<String, ir::Role> = self
-            .of_kind(DeclKind::Role, &used)
+        let role_ids: Vec<usize> = self.of_kind(DeclKind::Role, &used).collect();
+        let roles: BTreeMap<String, ir::Role> = role_ids
+            .into_iter()
             .map(|id| (self.qualified(id), self.role(id)))
             .collect();
         let pools: BTreeMap<String, ir::Pool> = self
@@ -498,8 +499,13 @@ impl Lowering<'_, '_> {
         }
     }
 
-    fn role(&self, id: usize) -> ir::Role {
-        let r = &self.records[id];
+    fn role(&mut self, id: usize) -> ir::Role {
+        let records = self.records;
+        let r = &records[id];
+        if let Some(fw) = r.blocks.iter().find(|b| b.kind == "firewall") {
+            estate::check_ports(&fw.record, "allow", self.out);
+            estate::check_ports(&fw.record, "allow_udp", self.out);
+        }
         let firewall = r
             .blocks
             .iter()
@@ -766,6 +772,7 @@ impl Lowering<'_, '_> {
         let (_, host) = self.host_of(id, hosts)?;
         let records = self.records;
         let r = &records[id];
+        estate::check_resources(r, self.out);
         let template_id = r.id("template")?;
         let template_name = self.qualified(template_id);
         let template_host = self.records[template_id]
@@ -852,6 +859,7 @@ impl Lowering<'_, '_> {
         let (_, host) = self.host_of(id, hosts)?;
         let records = self.records;
         let r = &records[id];
+        estate::check_resources(r, self.out);
         let image_name = self.qualified(r.id("template")?);
         let image = images.get(&image_name)?;
         if image.kind != "lxc" {

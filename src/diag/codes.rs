@@ -129,6 +129,8 @@ registry! {
     MemoryOvercommitted  = "PXI0316", Estate, "memory-overcommitted";
     ImageKind            = "PXI0317", Estate, "image-kind";
     VlanOutOfRange       = "PXI0318", Estate, "vlan-out-of-range";
+    PortOutOfRange       = "PXI0319", Estate, "port-out-of-range";
+    ZeroResource         = "PXI0320", Estate, "zero-resource";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
