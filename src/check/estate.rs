@@ -308,14 +308,14 @@ pub fn check_ports(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
         return;
     };
     for item in items {
-        if let Value::Int(port) = item.value {
-            if !(1..=65535).contains(&port) {
-                out.push(
-                    Diagnostic::error(Code::PortOutOfRange, format!("{port} is not a port"))
-                        .with_primary(item.span, "must be 1 to 65535")
-                        .with_help("TCP and UDP ports are numbered 1 to 65535"),
-                );
-            }
+        if let Value::Int(port) = item.value
+            && !(1..=65535).contains(&port)
+        {
+            out.push(
+                Diagnostic::error(Code::PortOutOfRange, format!("{port} is not a port"))
+                    .with_primary(item.span, "must be 1 to 65535")
+                    .with_help("TCP and UDP ports are numbered 1 to 65535"),
+            );
         }
     }
 }
