@@ -53,7 +53,7 @@ fn generate(vms: usize) -> String {
     for h in 0..8 {
         let _ = write!(
             src,
-            "host pve{h} {{\n  address = 10.0.0.{}\n  cores = 128\n  memory = 1PiB\n  bridge vmbr0 {{ ports = [\"eno1\"], network = lan }}\n  storage local-lvm {{ type = lvmthin, vg = \"pve\", thinpool = \"data\", content = [images, rootdir] }}\n}}\n\ntemplate ubuntu-{h} {{\n  host = pve{h}\n  vmid = {}\n  image = os.ubuntu_2404\n  storage = local-lvm\n}}\n\n",
+            "host pve{h} {{\n  address = 10.0.0.{}\n  cores = 128\n  memory = 1PiB\n  bridge vmbr0 {{ ports = [\"eno1\"], network = lan }}\n  storage local-lvm {{ type = lvmthin, vg = \"pve\", thinpool = \"data\", content = [images, rootdir] }}\n  storage local {{ type = dir, path = \"/var/lib/vz\", content = [import] }}\n}}\n\ntemplate ubuntu-{h} {{\n  host = pve{h}\n  vmid = {}\n  image = os.ubuntu_2404\n  storage = local-lvm\n}}\n\n",
             h + 2,
             1_000_000 + h
         );

@@ -8,7 +8,7 @@ host pve1 {
   bridge vmbr0 { ports = ["eno1"], network = lan }
 
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
-  storage local     { type = dir, path = "/var/lib/vz", content = [iso, snippets, vztmpl] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl] }
 
   packages = ["htop", "ifupdown2"]
 }

@@ -280,14 +280,7 @@ pub fn check_storage_content(
     if storage.content.iter().any(|c| c == content) {
         return;
     }
-    let what = match content {
-        "images" => "VM disks",
-        "rootdir" => "container volumes",
-        "iso" => "installer images",
-        "snippets" => "cloud-init snippets",
-        "vztmpl" => "container templates",
-        _ => content,
-    };
+    let what = content_words(content);
     if let Some(span) = span {
         out.push(
             Diagnostic::error(
@@ -334,6 +327,56 @@ pub fn check_resources(r: &Record, out: &mut Vec<Diagnostic>) {
                     .with_help(format!("give `{name}` a value above zero")),
             );
         }
+    }
+}
+
+/// Where a guest's image is downloaded: the storage named, or the first of the host's
+/// (then the cluster's) that holds `content`.
+pub fn image_storage<'h>(
+    named: Option<(&str, Option<Span>)>,
+    host: &'h ir::Host,
+    cluster: &'h ir::Cluster,
+    content: &str,
+    at: Span,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'h ir::Storage> {
+    if let Some((name, span)) = named {
+        let storage = storage_on(host, cluster, name, span, out)?;
+        check_storage_content(storage, content, span, out);
+        return Some(storage);
+    }
+    let holds = |s: &&ir::Storage| s.content.iter().any(|c| c == content);
+    let found = host
+        .storages
+        .values()
+        .find(holds)
+        .or_else(|| cluster.storages.values().find(holds));
+    if found.is_none() {
+        out.push(
+            Diagnostic::error(
+                Code::StorageContent,
+                format!("no storage of host `{}` can hold {}", host.name, content_words(content)),
+            )
+            .with_primary(at, format!("needs a storage with `{content}` content"))
+            .with_help(format!(
+                "add `{content}` to the `content` of a storage on `{}` or of the cluster, or set `image_storage`",
+                host.name
+            )),
+        );
+    }
+    found
+}
+
+/// What a kind of content is, in words.
+fn content_words(content: &str) -> &str {
+    match content {
+        "images" => "VM disks",
+        "rootdir" => "container volumes",
+        "iso" => "installer images",
+        "import" => "cloud images",
+        "snippets" => "cloud-init snippets",
+        "vztmpl" => "container templates",
+        other => other,
     }
 }
 

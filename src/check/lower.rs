@@ -613,6 +613,20 @@ impl Lowering<'_, '_> {
         } else {
             estate::check_storage_content(storage, "images", r.span("storage"), self.out);
         }
+        let image_storage = {
+            let content = if image.kind == "iso" { "iso" } else { "import" };
+            let named = storage_named(r, "image_storage").map(|n| (n, r.span("image_storage")));
+            let at = r.span("image").unwrap_or(self.instances[id].name_span);
+            let storage = estate::image_storage(
+                named.as_ref().map(|(n, s)| (n.as_str(), *s)),
+                host,
+                cluster,
+                content,
+                at,
+                self.out,
+            );
+            storage.map(|s| s.name.clone()).unwrap_or_default()
+        };
         let build = r
             .blocks
             .iter()
@@ -641,6 +655,7 @@ impl Lowering<'_, '_> {
             vmid,
             image: image_name,
             storage: storage_name,
+            image_storage,
             disk: r.size("disk").unwrap_or_default(),
             cores: r
                 .int("cores")
@@ -881,6 +896,19 @@ impl Lowering<'_, '_> {
         let storage =
             estate::storage_on(host, cluster, &storage_name, r.span("storage"), self.out)?;
         estate::check_storage_content(storage, "rootdir", r.span("storage"), self.out);
+        let image_storage = {
+            let named = storage_named(r, "image_storage").map(|n| (n, r.span("image_storage")));
+            let at = r.span("template").unwrap_or(self.instances[id].name_span);
+            let storage = estate::image_storage(
+                named.as_ref().map(|(n, s)| (n.as_str(), *s)),
+                host,
+                cluster,
+                "vztmpl",
+                at,
+                self.out,
+            );
+            storage.map(|s| s.name.clone()).unwrap_or_default()
+        };
         let name = self.qualified(id);
         estate::check_dns_label(&name, self.instances[id].name_span, self.out);
         let nics = self.nics(id, key, host, networks, alloc);
@@ -897,6 +925,7 @@ impl Lowering<'_, '_> {
             swap: r.size("swap").unwrap_or_default(),
             disk: r.size("disk").unwrap_or_default(),
             storage: storage_name,
+            image_storage,
             unprivileged: r.bool("unprivileged"),
             nesting: features.is_some_and(|f| f.record.bool("nesting")),
             keyctl: features.is_some_and(|f| f.record.bool("keyctl")),
@@ -937,7 +966,11 @@ fn count(r: &Record, name: &str) -> u32 {
 }
 
 fn storage_field(r: &Record) -> Option<String> {
-    match r.fields.get("storage").map(|f| &f.value) {
+    storage_named(r, "storage")
+}
+
+fn storage_named(r: &Record, name: &str) -> Option<String> {
+    match r.fields.get(name).map(|f| &f.value) {
         Some(Value::Storage(s)) => Some(s.clone()),
         _ => None,
     }

@@ -517,6 +517,12 @@ static TEMPLATE: Block = Block {
             "Where the template's disk lives.",
         ),
         attr(
+            "image_storage",
+            Ty::StorageRef,
+            Default::Optional,
+            "Where the image is downloaded: a storage with `import` content (cloud images) or `iso` (installers); by default the first such storage of the host, then of the cluster.",
+        ),
+        attr(
             "disk",
             Ty::Size,
             Default::Size(20 * GIB),
@@ -816,6 +822,12 @@ static CONTAINER: Block = Block {
             Ty::StorageRef,
             Default::Required,
             "Where the root volume lives."
+        ),
+        attr(
+            "image_storage",
+            Ty::StorageRef,
+            Default::Optional,
+            "Where the container template is downloaded: a storage with `vztmpl` content; by default the first such storage of the host, then of the cluster."
         ),
         attr("swap", Ty::Size, Default::Size(512 << 20), "Swap."),
         attr(

@@ -146,6 +146,8 @@ pub struct Template {
     pub vmid: u32,
     pub image: String,
     pub storage: String,
+    /// Where the image or ISO is downloaded to.
+    pub image_storage: String,
     pub disk: u64,
     pub cores: u32,
     pub memory: u64,
@@ -260,6 +262,8 @@ pub struct Container {
     pub swap: u64,
     pub disk: u64,
     pub storage: String,
+    /// Where the container template is downloaded to.
+    pub image_storage: String,
     pub unprivileged: bool,
     pub nesting: bool,
     pub keyctl: bool,

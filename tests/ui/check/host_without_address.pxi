@@ -15,6 +15,7 @@ network lan {
 host pve1 {
   bridge vmbr0 { network = lan }
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, vztmpl] }
 }
 
 template ubuntu-2404 {

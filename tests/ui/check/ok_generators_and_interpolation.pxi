@@ -6,6 +6,7 @@ use std.os
 cluster lab {
   endpoint = "https://10.0.0.2:8006/"
   storage ceph-vm { type = rbd, pool = "vm", content = [images, rootdir] }
+  storage nas { type = nfs, server = "10.0.0.5", export = "/tank/pve", path = "/mnt/pve/nas", content = [iso, import, vztmpl] }
 }
 
 network lan {

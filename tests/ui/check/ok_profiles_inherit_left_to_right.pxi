@@ -23,6 +23,7 @@ host pve1 {
   memory  = 64GiB
   bridge vmbr0 { network = lan }
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, vztmpl] }
 }
 
 template debian-12 {

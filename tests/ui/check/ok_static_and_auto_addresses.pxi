@@ -24,6 +24,7 @@ host pve1 {
   bridge vmbr0 { network = lan }
   bridge vmbr1 { network = dmz, vlan_aware = true }
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, vztmpl] }
 }
 
 template ubuntu-2404 {

@@ -17,6 +17,7 @@ host pve1 {
   address = 10.0.0.2
   bridge vmbr0 { network = lan }
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, vztmpl] }
 }
 
 template ubuntu-2404 {
