@@ -55,9 +55,9 @@ fn build(vms: &[&str], lock: &Lock) -> (pxic::ir::Plan, Lock) {
 fn allocation(plan: &pxic::ir::Plan, name: &str) -> (u32, String, String) {
     let vm = &plan.vms[name];
     (
-        vm.vmid,
-        vm.nics[0].address.to_string(),
-        vm.nics[0].mac.clone(),
+        vm.guest.vmid,
+        vm.guest.nics[0].address.to_string(),
+        vm.guest.nics[0].mac.clone(),
     )
 }
 
@@ -73,9 +73,12 @@ fn adding_a_vm_in_the_middle_moves_nothing_else() {
         );
     }
     // The new ones take what is free.
-    let taken: Vec<u32> = ["a", "c", "e"].iter().map(|n| first.vms[*n].vmid).collect();
+    let taken: Vec<u32> = ["a", "c", "e"]
+        .iter()
+        .map(|n| first.vms[*n].guest.vmid)
+        .collect();
     for name in ["b", "d"] {
-        assert!(!taken.contains(&second.vms[name].vmid));
+        assert!(!taken.contains(&second.vms[name].guest.vmid));
     }
     // A third build with the new lock changes nothing at all.
     let (third, lock3) = build(&["a", "b", "c", "d", "e"], &lock2);
@@ -108,8 +111,8 @@ fn a_locked_value_that_became_invalid_is_allocated_anew() {
     let (_, mut lock) = build(&["a"], &Lock::default());
     lock.vmids.insert("vm/a".into(), 5000); // outside 100 .. 199 now
     let (plan, new_lock) = build(&["a"], &lock);
-    assert!((100..=199).contains(&plan.vms["a"].vmid));
-    assert_eq!(new_lock.vmids["vm/a"], plan.vms["a"].vmid);
+    assert!((100..=199).contains(&plan.vms["a"].guest.vmid));
+    assert_eq!(new_lock.vmids["vm/a"], plan.vms["a"].guest.vmid);
 }
 
 fn pxic(args: &[&str], dir: &Path) -> std::process::Output {

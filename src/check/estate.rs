@@ -505,12 +505,24 @@ pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut
     let guests = plan
         .vms
         .values()
-        .map(|v| (&v.name, &v.host, v.cores * v.sockets, v.memory, "vm"))
-        .chain(
-            plan.containers
-                .values()
-                .map(|c| (&c.name, &c.host, c.cores, c.memory, "container")),
-        );
+        .map(|v| {
+            (
+                &v.guest.name,
+                &v.guest.host,
+                v.guest.cores * v.sockets,
+                v.guest.memory,
+                "vm",
+            )
+        })
+        .chain(plan.containers.values().map(|c| {
+            (
+                &c.guest.name,
+                &c.guest.host,
+                c.guest.cores,
+                c.guest.memory,
+                "container",
+            )
+        }));
     for (name, host_name, cores, mem, kind) in guests {
         let Some(host) = plan.hosts.get(host_name) else {
             continue;

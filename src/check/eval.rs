@@ -450,28 +450,24 @@ impl<'a> Evaluator<'a, '_> {
             (Ty::Size, ExprKind::Size { .. }) => wrap(Value::Size(expr.kind.size_bytes()?)),
             (Ty::Ipv4, ExprKind::Ipv4(a)) => wrap(Value::Ipv4(*a)),
             (Ty::Cidr, ExprKind::Cidr { addr, prefix }) => wrap(Value::Cidr(*addr, *prefix)),
-            (Ty::IntRange, ExprKind::Range { start, end, .. }) => match (&start.kind, &end.kind) {
-                (ExprKind::Int(a), ExprKind::Int(b)) if a <= b => wrap(Value::IntRange(*a, *b)),
-                (ExprKind::Int(_), ExprKind::Int(_)) => {
+            (Ty::IntRange | Ty::AddrRange, ExprKind::Range { start, end, .. }) => {
+                let value = match (ty, &start.kind, &end.kind) {
+                    (Ty::IntRange, ExprKind::Int(a), ExprKind::Int(b)) => {
+                        (a <= b).then_some(Value::IntRange(*a, *b))
+                    }
+                    (Ty::AddrRange, ExprKind::Ipv4(a), ExprKind::Ipv4(b)) => {
+                        (a <= b).then_some(Value::AddrRange(*a, *b))
+                    }
+                    _ => {
+                        self.out.push(errors::type_mismatch(expr, &ty.describe()));
+                        return None;
+                    }
+                };
+                if value.is_none() {
                     self.out.push(errors::empty_range(span));
-                    None
                 }
-                _ => {
-                    self.out.push(errors::type_mismatch(expr, &ty.describe()));
-                    None
-                }
-            },
-            (Ty::AddrRange, ExprKind::Range { start, end, .. }) => match (&start.kind, &end.kind) {
-                (ExprKind::Ipv4(a), ExprKind::Ipv4(b)) if a <= b => wrap(Value::AddrRange(*a, *b)),
-                (ExprKind::Ipv4(_), ExprKind::Ipv4(_)) => {
-                    self.out.push(errors::empty_range(span));
-                    None
-                }
-                _ => {
-                    self.out.push(errors::type_mismatch(expr, &ty.describe()));
-                    None
-                }
-            },
+                value.and_then(wrap)
+            }
             (Ty::Enum(_) | Ty::Ref(_) | Ty::StorageRef, ExprKind::Ref(path)) => {
                 self.reference(path, span, ty, ctx)
             }

@@ -305,14 +305,14 @@ impl Lowering<'_, '_> {
                     if let Some(vm) =
                         self.vm(id, vmid, &key, &hosts, &networks, &cluster, &mut alloc)
                     {
-                        vms.insert(vm.name.clone(), vm);
+                        vms.insert(vm.guest.name.clone(), vm);
                     }
                 }
                 _ => {
                     if let Some(ct) = self.container(
                         id, vmid, &key, &hosts, &networks, &cluster, &images, &mut alloc,
                     ) {
-                        containers.insert(ct.name.clone(), ct);
+                        containers.insert(ct.guest.name.clone(), ct);
                     }
                 }
             }
@@ -773,74 +773,39 @@ impl Lowering<'_, '_> {
         tags
     }
 
+    /// What a VM and a container share, checked the same way for both. `storage` is
+    /// the root disk's storage and `content` what it must hold there.
     #[allow(clippy::too_many_arguments)]
-    fn vm(
+    fn guest(
         &mut self,
         id: usize,
         vmid: u32,
         key: &GuestKey,
-        hosts: &BTreeMap<String, (usize, ir::Host)>,
+        host: &ir::Host,
+        storage: (String, Option<Span>, &str),
         networks: &BTreeMap<String, (usize, ir::Network)>,
         cluster: &ir::Cluster,
         alloc: &mut Allocator,
-    ) -> Option<ir::Vm> {
-        let (_, host) = self.host_of(id, hosts)?;
+    ) -> Option<ir::Guest> {
         let records = self.records;
         let r = &records[id];
         estate::check_resources(r, self.out);
-        let template_id = r.id("template")?;
-        let template_name = self.qualified(template_id);
-        let template_host = self.records[template_id]
-            .id("host")
-            .map(|h| self.qualified(h));
-        let template_storage = storage_field(&self.records[template_id]);
-        let storage_name = storage_field(r).or_else(|| template_storage.clone())?;
-        let storage = estate::storage_on(
-            host,
-            cluster,
-            &storage_name,
-            r.span("storage").or(r.span("template")),
-            self.out,
-        )?;
-        estate::check_storage_content(
-            storage,
-            "images",
-            r.span("storage").or(r.span("template")),
-            self.out,
-        );
-        if let (Some(t_host), Some(t_storage)) = (&template_host, &template_storage)
-            && *t_host != host.name
-        {
-            estate::check_template_reachable(
-                &template_name,
-                t_host,
-                t_storage,
-                host,
-                cluster,
-                r.span("template").unwrap_or(self.instances[id].name_span),
-                self.out,
-            );
-        }
+        let (storage_name, storage_span, content) = storage;
+        let found = estate::storage_on(host, cluster, &storage_name, storage_span, self.out)?;
+        estate::check_storage_content(found, content, storage_span, self.out);
         let name = self.qualified(id);
         estate::check_dns_label(&name, self.instances[id].name_span, self.out);
         let nics = self.nics(id, key, host, networks, alloc);
         let dns = self.guest_dns(&nics, networks);
-        Some(ir::Vm {
+        Some(ir::Guest {
             name,
             host: host.name.clone(),
             node: host.node.clone(),
             vmid,
-            template: template_name,
-            template_vmid: 0,
             cores: count(r, "cores"),
-            sockets: count(r, "sockets"),
-            cpu_type: r.str("cpu_type").unwrap_or_default(),
             memory: r.size("memory").unwrap_or_default(),
-            balloon: r.size("balloon"),
             disk: r.size("disk").unwrap_or_default(),
             storage: storage_name,
-            agent: r.bool("agent"),
-            full_clone: r.bool("full_clone"),
             nics,
             users: self.users(id),
             roles: r
@@ -860,6 +825,62 @@ impl Lowering<'_, '_> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    fn vm(
+        &mut self,
+        id: usize,
+        vmid: u32,
+        key: &GuestKey,
+        hosts: &BTreeMap<String, (usize, ir::Host)>,
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+        cluster: &ir::Cluster,
+        alloc: &mut Allocator,
+    ) -> Option<ir::Vm> {
+        let (_, host) = self.host_of(id, hosts)?;
+        let records = self.records;
+        let r = &records[id];
+        let template_id = r.id("template")?;
+        let template_name = self.qualified(template_id);
+        let template_host = records[template_id].id("host").map(|h| self.qualified(h));
+        let template_storage = storage_field(&records[template_id]);
+        // The disk goes where written, else beside the template's.
+        let storage_name = storage_field(r).or_else(|| template_storage.clone())?;
+        let storage_span = r.span("storage").or(r.span("template"));
+        if let (Some(t_host), Some(t_storage)) = (&template_host, &template_storage)
+            && *t_host != host.name
+        {
+            estate::check_template_reachable(
+                &template_name,
+                t_host,
+                t_storage,
+                host,
+                cluster,
+                r.span("template").unwrap_or(self.instances[id].name_span),
+                self.out,
+            );
+        }
+        let guest = self.guest(
+            id,
+            vmid,
+            key,
+            host,
+            (storage_name, storage_span, "images"),
+            networks,
+            cluster,
+            alloc,
+        )?;
+        Some(ir::Vm {
+            guest,
+            template: template_name,
+            template_vmid: 0,
+            sockets: count(r, "sockets"),
+            cpu_type: r.str("cpu_type").unwrap_or_default(),
+            balloon: r.size("balloon"),
+            agent: r.bool("agent"),
+            full_clone: r.bool("full_clone"),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn container(
         &mut self,
         id: usize,
@@ -874,76 +895,50 @@ impl Lowering<'_, '_> {
         let (_, host) = self.host_of(id, hosts)?;
         let records = self.records;
         let r = &records[id];
-        estate::check_resources(r, self.out);
         let image_name = self.qualified(r.id("template")?);
         let image = images.get(&image_name)?;
+        let image_at = r.span("template").unwrap_or(self.instances[id].name_span);
         if image.kind != "lxc" {
             self.out.push(estate::image_kind_mismatch(
-                r.span("template").unwrap_or(self.instances[id].name_span),
+                image_at,
                 &image.name,
                 &image.kind,
                 "a container needs an `lxc` image",
             ));
         }
-        let Some(storage_name) = storage_field(r) else {
-            self.out.push(errors::missing_attribute(
-                self.instances[id].name_span,
-                "storage",
-                super::schema::Ty::StorageRef,
-            ));
-            return None;
-        };
-        let storage =
-            estate::storage_on(host, cluster, &storage_name, r.span("storage"), self.out)?;
-        estate::check_storage_content(storage, "rootdir", r.span("storage"), self.out);
+        let storage_name = storage_field(r)?;
         let image_storage = {
             let named = storage_named(r, "image_storage").map(|n| (n, r.span("image_storage")));
-            let at = r.span("template").unwrap_or(self.instances[id].name_span);
-            let storage = estate::image_storage(
+            estate::image_storage(
                 named.as_ref().map(|(n, s)| (n.as_str(), *s)),
                 host,
                 cluster,
                 "vztmpl",
-                at,
+                image_at,
                 self.out,
-            );
-            storage.map(|s| s.name.clone()).unwrap_or_default()
+            )
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
         };
-        let name = self.qualified(id);
-        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
-        let nics = self.nics(id, key, host, networks, alloc);
-        let dns = self.guest_dns(&nics, networks);
+        let guest = self.guest(
+            id,
+            vmid,
+            key,
+            host,
+            (storage_name, r.span("storage"), "rootdir"),
+            networks,
+            cluster,
+            alloc,
+        )?;
         let features = r.blocks.iter().find(|b| b.kind == "features");
         Some(ir::Container {
-            name,
-            host: host.name.clone(),
-            node: host.node.clone(),
-            vmid,
+            guest,
             image: image_name,
-            cores: count(r, "cores"),
-            memory: r.size("memory").unwrap_or_default(),
-            swap: r.size("swap").unwrap_or_default(),
-            disk: r.size("disk").unwrap_or_default(),
-            storage: storage_name,
             image_storage,
+            swap: r.size("swap").unwrap_or_default(),
             unprivileged: r.bool("unprivileged"),
             nesting: features.is_some_and(|f| f.record.bool("nesting")),
             keyctl: features.is_some_and(|f| f.record.bool("keyctl")),
-            nics,
-            users: self.users(id),
-            roles: r
-                .ids("roles")
-                .into_iter()
-                .map(|d| self.qualified(d))
-                .collect(),
-            tags: self.tags(id),
-            pool: r.id("pool").map(|p| self.qualified(p)),
-            description: r.str("description"),
-            on_boot: r.bool("on_boot"),
-            started: r.bool("started"),
-            dns,
-            domain: cluster.domain.clone(),
-            origin: self.origin(id),
         })
     }
 

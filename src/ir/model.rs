@@ -219,23 +219,17 @@ pub struct User {
     pub shell: String,
 }
 
+/// What VMs and containers have in common.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Vm {
+pub struct Guest {
     pub name: String,
     pub host: String,
     pub node: String,
     pub vmid: u32,
-    pub template: String,
-    pub template_vmid: u32,
     pub cores: u32,
-    pub sockets: u32,
-    pub cpu_type: String,
     pub memory: u64,
-    pub balloon: Option<u64>,
     pub disk: u64,
     pub storage: String,
-    pub agent: bool,
-    pub full_clone: bool,
     pub nics: Vec<Nic>,
     pub users: Vec<User>,
     pub roles: Vec<String>,
@@ -250,32 +244,30 @@ pub struct Vm {
     pub origin: Origin,
 }
 
+/// A VM cloned from a template. Its JSON holds the [`Guest`] fields inline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vm {
+    #[serde(flatten)]
+    pub guest: Guest,
+    pub template: String,
+    pub template_vmid: u32,
+    pub sockets: u32,
+    pub cpu_type: String,
+    pub balloon: Option<u64>,
+    pub agent: bool,
+    pub full_clone: bool,
+}
+
+/// An LXC container. Its JSON holds the [`Guest`] fields inline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Container {
-    pub name: String,
-    pub host: String,
-    pub node: String,
-    pub vmid: u32,
+    #[serde(flatten)]
+    pub guest: Guest,
     pub image: String,
-    pub cores: u32,
-    pub memory: u64,
-    pub swap: u64,
-    pub disk: u64,
-    pub storage: String,
     /// Where the container template is downloaded to.
     pub image_storage: String,
+    pub swap: u64,
     pub unprivileged: bool,
     pub nesting: bool,
     pub keyctl: bool,
-    pub nics: Vec<Nic>,
-    pub users: Vec<User>,
-    pub roles: Vec<String>,
-    pub tags: Vec<String>,
-    pub pool: Option<String>,
-    pub description: Option<String>,
-    pub on_boot: bool,
-    pub started: bool,
-    pub dns: Vec<Ipv4Addr>,
-    pub domain: Option<String>,
-    pub origin: Origin,
 }
