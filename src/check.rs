@@ -44,6 +44,58 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Adds to problems found in a declaration made by a `for` generator which one it
+/// was (they all point at the same source), as a note `merge_generated` gathers.
+pub(crate) fn name_generated(instance: &expand::Instance<'_>, found: &mut [Diagnostic]) {
+    if instance.env.is_empty() {
+        return;
+    }
+    for d in found {
+        d.notes.push(format!("{GENERATED}`{}`", instance.name));
+    }
+}
+
+/// The start of the note that names a generated declaration.
+const GENERATED: &str = "in ";
+
+/// Merges diagnostics that differ only in which generated declaration they were
+/// found in: one error at the loop's source, naming the declarations concerned.
+fn merge_generated(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for mut d in diagnostics {
+        let names: Vec<String> = d
+            .notes
+            .iter()
+            .filter_map(|n| n.strip_prefix(GENERATED).map(str::to_string))
+            .collect();
+        d.notes.retain(|n| !n.starts_with(GENERATED));
+        match merged.iter_mut().find(|(m, _)| *m == d) {
+            Some((_, all)) => all.extend(names),
+            None => merged.push((d, names)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut d, mut names)| {
+            names.dedup();
+            let shown: Vec<&String> = names.iter().take(3).collect();
+            let list: Vec<String> = shown.iter().map(|n| n.to_string()).collect();
+            match names.len() {
+                0 => {}
+                1..=3 => d
+                    .notes
+                    .push(format!("in the generated {}", list.join(", "))),
+                n => d.notes.push(format!(
+                    "in the generated {} and {} more",
+                    list.join(", "),
+                    n - 3
+                )),
+            }
+            d
+        })
+        .collect()
+}
+
 /// Parses and checks every file in `sources` as one project, with the stdlib (whose
 /// sources are added to the map, so diagnostics can point into them). Meaning is not
 /// checked when there are syntax errors: the declarations they lose would only cause
@@ -97,7 +149,12 @@ pub fn check(
             out: &mut out,
         };
         (0..instances.len())
-            .map(|id| evaluator.record_of(id))
+            .map(|id| {
+                let before = evaluator.out.len();
+                let record = evaluator.record_of(id);
+                name_generated(&instances[id], &mut evaluator.out[before..]);
+                record
+            })
             .collect()
     };
     let (plan, new_lock) = lower::Lowering {
@@ -120,7 +177,7 @@ pub fn check(
         estate::check_capacity(plan, &spans, &mut out);
     }
     diag::sort(&mut out);
-    out.dedup();
+    let out = merge_generated(out);
     let plan = plan.filter(|_| !diag::has_errors(&out));
     Checked {
         plan,

@@ -98,6 +98,23 @@ impl Fields for Record {
     }
 }
 
+/// What guests are built against: the plan's hosts, networks, cluster and images.
+#[derive(Clone, Copy)]
+struct Known<'k> {
+    hosts: &'k BTreeMap<String, (usize, ir::Host)>,
+    networks: &'k BTreeMap<String, (usize, ir::Network)>,
+    cluster: &'k ir::Cluster,
+    images: &'k BTreeMap<String, ir::Image>,
+}
+
+/// The guests built so far.
+#[derive(Default)]
+struct Guests {
+    templates: BTreeMap<String, ir::Template>,
+    vms: BTreeMap<String, ir::Vm>,
+    containers: BTreeMap<String, ir::Container>,
+}
+
 /// Builds the plan from every instance's record.
 pub struct Lowering<'a, 'c> {
     pub instances: &'c [Instance<'a>],
@@ -286,37 +303,23 @@ impl Lowering<'_, '_> {
                 }
             }
         }
-        let mut templates = BTreeMap::new();
-        let mut vms = BTreeMap::new();
-        let mut containers = BTreeMap::new();
+        let mut guests_built = Guests::default();
+        let known = Known {
+            hosts: &hosts,
+            networks: &networks,
+            cluster: &cluster,
+            images: &images,
+        };
         for &id in &guests {
-            let key = self.guest_key(id);
-            let vmid = match self.records[id].int("vmid") {
-                Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
-                None => alloc.vmid(&key, self.instances[id].name_span, self.out),
-            };
-            match self.instances[id].kind {
-                DeclKind::Template => {
-                    if let Some(t) = self.template(id, vmid, &hosts, &cluster, &images) {
-                        templates.insert(t.name.clone(), t);
-                    }
-                }
-                DeclKind::Vm => {
-                    if let Some(vm) =
-                        self.vm(id, vmid, &key, &hosts, &networks, &cluster, &mut alloc)
-                    {
-                        vms.insert(vm.guest.name.clone(), vm);
-                    }
-                }
-                _ => {
-                    if let Some(ct) = self.container(
-                        id, vmid, &key, &hosts, &networks, &cluster, &images, &mut alloc,
-                    ) {
-                        containers.insert(ct.guest.name.clone(), ct);
-                    }
-                }
-            }
+            let before = self.out.len();
+            self.guest_into_plan(id, &known, &mut alloc, &mut guests_built);
+            super::name_generated(&self.instances[id], &mut self.out[before..]);
         }
+        let Guests {
+            templates,
+            mut vms,
+            containers,
+        } = guests_built;
         // Templates are referred to by VMs through their VMID.
         for vm in vms.values_mut() {
             if let Some(t) = templates.get(&vm.template) {
@@ -337,6 +340,46 @@ impl Lowering<'_, '_> {
         };
         let new_lock = alloc.into_lock();
         (Some(plan), new_lock)
+    }
+
+    /// Builds one template, VM or container into `built`.
+    fn guest_into_plan(
+        &mut self,
+        id: usize,
+        known: &Known<'_>,
+        alloc: &mut Allocator,
+        built: &mut Guests,
+    ) {
+        let Known {
+            hosts,
+            networks,
+            cluster,
+            images,
+        } = *known;
+        let key = self.guest_key(id);
+        let vmid = match self.records[id].int("vmid") {
+            Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
+            None => alloc.vmid(&key, self.instances[id].name_span, self.out),
+        };
+        match self.instances[id].kind {
+            DeclKind::Template => {
+                if let Some(t) = self.template(id, vmid, hosts, cluster, images) {
+                    built.templates.insert(t.name.clone(), t);
+                }
+            }
+            DeclKind::Vm => {
+                if let Some(vm) = self.vm(id, vmid, &key, hosts, networks, cluster, alloc) {
+                    built.vms.insert(vm.guest.name.clone(), vm);
+                }
+            }
+            _ => {
+                if let Some(ct) =
+                    self.container(id, vmid, &key, hosts, networks, cluster, images, alloc)
+                {
+                    built.containers.insert(ct.guest.name.clone(), ct);
+                }
+            }
+        }
     }
 
     fn guest_key(&self, id: usize) -> GuestKey {
