@@ -175,6 +175,7 @@ pub fn check(
             .map(|i| (format!("{}/{}", i.kind.keyword(), i.name), i.name_span))
             .collect();
         estate::check_capacity(plan, &spans, &mut out);
+        estate::check_host_addresses(plan, &spans, &mut out);
     }
     diag::sort(&mut out);
     let out = merge_generated(out);

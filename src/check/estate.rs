@@ -313,6 +313,105 @@ pub fn check_ports(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The minimum memory of a ballooning VM cannot be above its memory.
+pub fn check_balloon(r: &Record, out: &mut Vec<Diagnostic>) {
+    let size = |name: &str| match r.fields.get(name) {
+        Some(f) => match f.value {
+            Value::Size(n) => Some((n, f.span)),
+            _ => None,
+        },
+        None => None,
+    };
+    if let (Some((balloon, span)), Some((memory, _))) = (size("balloon"), size("memory"))
+        && balloon > memory
+    {
+        out.push(
+            Diagnostic::error(
+                Code::BalloonAboveMemory,
+                format!(
+                    "`balloon` ({}) is above `memory` ({})",
+                    gib(balloon),
+                    gib(memory)
+                ),
+            )
+            .with_primary(span, "the minimum is above the maximum")
+            .with_help("`balloon` is the least memory the VM keeps: make it at most `memory`"),
+        );
+    }
+}
+
+/// The cluster's API endpoint: an `https://` URL, as the provider and Packer need.
+pub fn check_endpoint(endpoint: &str, span: Span, out: &mut Vec<Diagnostic>) {
+    let rest = endpoint
+        .strip_prefix("https://")
+        .or_else(|| endpoint.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', ':']).next().unwrap_or_default());
+    if host.is_some_and(|h| !h.is_empty()) {
+        return;
+    }
+    out.push(
+        Diagnostic::error(Code::BadEndpoint, format!("`{endpoint}` is not an API URL"))
+            .with_primary(span, "needs `https://<host>:8006/`")
+            .with_help("write the Proxmox API URL, such as `\"https://10.10.0.2:8006/\"`"),
+    );
+}
+
+/// Hosts each have their own management address, which no guest may take.
+pub fn check_host_addresses(
+    plan: &ir::Plan,
+    spans: &BTreeMap<String, Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut hosts: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
+    for host in plan.hosts.values() {
+        let span = spans.get(&format!("host/{}", host.name)).copied();
+        match (hosts.get(&host.address), span) {
+            (Some(first), Some(span)) => out.push(
+                Diagnostic::error(
+                    Code::HostAddressInUse,
+                    format!(
+                        "hosts `{first}` and `{}` have the same address {}",
+                        host.name, host.address
+                    ),
+                )
+                .with_primary(span, "same address as another host")
+                .with_help("give each host its own management address"),
+            ),
+            _ => {
+                hosts.insert(host.address, &host.name);
+            }
+        }
+    }
+    let guests = plan
+        .vms
+        .values()
+        .map(|v| (&v.guest, "vm"))
+        .chain(plan.containers.values().map(|c| (&c.guest, "container")));
+    for (guest, kind) in guests {
+        for nic in &guest.nics {
+            let (Some(host), Some(span)) = (
+                hosts.get(&nic.address),
+                spans.get(&format!("{kind}/{}", guest.name)),
+            ) else {
+                continue;
+            };
+            out.push(
+                Diagnostic::error(
+                    Code::HostAddressInUse,
+                    format!(
+                        "`{}` takes {}, the address of host `{host}`",
+                        guest.name, nic.address
+                    ),
+                )
+                .with_primary(*span, "its address belongs to a host")
+                .with_help(
+                    "give the guest another address, or take it from the pool with `ip = auto`",
+                ),
+            );
+        }
+    }
+}
+
 /// Cores, sockets and memory of a guest: none of them may be zero.
 pub fn check_resources(r: &Record, out: &mut Vec<Diagnostic>) {
     for name in ["cores", "sockets", "memory", "disk"] {

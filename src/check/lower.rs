@@ -396,6 +396,9 @@ impl Lowering<'_, '_> {
 
     fn cluster(&mut self, id: usize) -> ir::Cluster {
         let r = &self.records[id];
+        if let (Some(endpoint), Some(span)) = (r.str("endpoint"), r.span("endpoint")) {
+            estate::check_endpoint(&endpoint, span, self.out);
+        }
         let vmids = match r.fields.get("vmids").map(|f| &f.value) {
             Some(Value::IntRange(a, b)) => ir::IdRange {
                 first: u32::try_from(*a).unwrap_or(u32::MAX),
@@ -833,6 +836,7 @@ impl Lowering<'_, '_> {
         let records = self.records;
         let r = &records[id];
         estate::check_resources(r, self.out);
+        estate::check_balloon(r, self.out);
         let (storage_name, storage_span, content) = storage;
         let found = estate::storage_on(host, cluster, &storage_name, storage_span, self.out)?;
         estate::check_storage_content(found, content, storage_span, self.out);

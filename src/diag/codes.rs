@@ -131,6 +131,9 @@ registry! {
     VlanOutOfRange       = "PXI0318", Estate, "vlan-out-of-range";
     PortOutOfRange       = "PXI0319", Estate, "port-out-of-range";
     ZeroResource         = "PXI0320", Estate, "zero-resource";
+    BalloonAboveMemory   = "PXI0321", Estate, "balloon-above-memory";
+    BadEndpoint          = "PXI0322", Estate, "bad-endpoint";
+    HostAddressInUse     = "PXI0323", Estate, "host-address-in-use";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
