@@ -315,6 +315,9 @@ pub fn check_ports(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
 
 /// The minimum memory of a ballooning VM cannot be above its memory.
 pub fn check_balloon(r: &Record, out: &mut Vec<Diagnostic>) {
+    if r.incomplete {
+        return;
+    }
     let size = |name: &str| match r.fields.get(name) {
         Some(f) => match f.value {
             Value::Size(n) => Some((n, f.span)),
@@ -414,6 +417,9 @@ pub fn check_host_addresses(
 
 /// Cores, sockets and memory of a guest: none of them may be zero.
 pub fn check_resources(r: &Record, out: &mut Vec<Diagnostic>) {
+    if r.incomplete {
+        return;
+    }
     for name in ["cores", "sockets", "memory", "disk"] {
         let zero = matches!(
             r.fields.get(name).map(|f| &f.value),

@@ -57,6 +57,9 @@ pub struct Record {
     /// Attributes that were written, even if their value was wrong: those are not
     /// also reported as missing.
     pub written: std::collections::BTreeSet<&'static str>,
+    /// A profile it inherits from could not be found: what it would have supplied is
+    /// missing, so checks of missing or related values would only mislead.
+    pub incomplete: bool,
 }
 
 /// An evaluated nested block.
@@ -95,11 +98,14 @@ impl<'a> Evaluator<'a, '_> {
     pub fn record_of(&mut self, id: Id) -> Record {
         let instance = &self.instances[id];
         let kind = instance.kind;
+        let before = self.out.len();
         let members = self.members_with_profiles(id, &mut Vec::new());
+        let incomplete = self.out.len() > before;
         let schema = schema::of(kind);
         let mut record = self.body(&members, schema);
+        record.incomplete = incomplete;
         self.check_duplicates(&instance.decl.body, schema);
-        let required_checked = kind != DeclKind::Profile;
+        let required_checked = kind != DeclKind::Profile && !incomplete;
         self.apply_defaults(&mut record, schema, instance.name_span, required_checked);
         record
     }
