@@ -178,3 +178,25 @@ fn a_broken_lock_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("PXI0094"));
 }
+
+/// The IR is byte-identical whether the project is named from inside it, from its
+/// parent, or by an absolute path: no path of the machine leaks into it.
+#[test]
+fn the_ir_does_not_depend_on_the_working_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("infra");
+    std::fs::create_dir(&project).expect("mkdir");
+    std::fs::write(project.join("main.pxi"), format!("{BASE}{}", vm("a"))).expect("write");
+    let inside = pxic(&["build", "--emit", "ir"], &project);
+    let parent = pxic(&["build", "infra", "--emit", "ir"], dir.path());
+    let absolute = pxic(
+        &["build", &project.display().to_string(), "--emit", "ir"],
+        Path::new("/"),
+    );
+    assert_eq!(inside.status.code(), Some(0));
+    assert_eq!(inside.stdout, parent.stdout);
+    assert_eq!(inside.stdout, absolute.stdout);
+    let ir = String::from_utf8_lossy(&inside.stdout);
+    assert!(ir.contains("\"file\": \"main.pxi\""), "{ir}");
+    assert!(!ir.contains(&dir.path().display().to_string()));
+}
