@@ -65,6 +65,10 @@ pub(super) fn parse(file: FileId, src: &str, strategy: Strategy) -> (ast::File, 
             Err(error) => {
                 let position = offset + errors::pest_position(&error);
                 lowerer.report(errors::syntax_error(file, src, offset, position, &error));
+                if let Some(end) = recover_within(file, src, offset, position, &mut lowerer) {
+                    offset = end;
+                    continue;
+                }
                 match errors::recovery_point(src, position) {
                     Some(next) => offset = next,
                     None => break,
@@ -73,4 +77,92 @@ pub(super) fn parse(file: FileId, src: &str, strategy: Strategy) -> (ast::File, 
         }
     }
     lowerer.finish()
+}
+
+/// How many broken lines one declaration may have before the rest of it is skipped.
+const MAX_LINES_SKIPPED: usize = 8;
+
+/// Goes on past a syntax error inside a declaration, to report the next one too: the
+/// line with the error is blanked (spaces keep every offset) and the declaration
+/// parsed again. Only a line whose brackets balance is blanked, and the recovery stops
+/// when errors follow line after line, where one mistake is being reported again.
+/// Returns where the declaration ends when it could finally be parsed.
+fn recover_within(
+    file: FileId,
+    src: &str,
+    item_start: usize,
+    first_error: usize,
+    lowerer: &mut Lowerer,
+) -> Option<usize> {
+    let mut patched = src.to_string();
+    let mut error_at = first_error;
+    for _ in 0..MAX_LINES_SKIPPED {
+        let (line_start, line_end) = line_around(&patched, error_at);
+        if line_start <= item_start || !balanced(&patched[line_start..line_end]) {
+            return None;
+        }
+        let blank: String = patched[line_start..line_end]
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        patched.replace_range(line_start..line_end, &blank);
+        match PxiParser::parse(Rule::next_item, &patched[item_start..]) {
+            Ok(mut pairs) => {
+                let pair = pairs.next()?;
+                let end = item_start + pair.as_span().end();
+                lowerer.next_item(pair, item_start);
+                return Some(end);
+            }
+            Err(error) => {
+                let next = item_start + errors::pest_position(&error);
+                // An error on the very next line is most often the same mistake.
+                let (next_line, _) = line_around(&patched, next);
+                let between = patched.get(line_end..next_line);
+                if between.is_none_or(|text| text.trim().is_empty()) {
+                    return None;
+                }
+                lowerer.report(errors::syntax_error(
+                    file, &patched, item_start, next, &error,
+                ));
+                error_at = next;
+            }
+        }
+    }
+    None
+}
+
+/// The line (without its newline) that holds `at`.
+fn line_around(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    (start, end)
+}
+
+/// Whether a line opens and closes as many brackets as it closes, outside strings and
+/// comments: blanking it then leaves the structure around it intact.
+fn balanced(line: &str) -> bool {
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => in_string = false,
+            (true, _) => {}
+            (false, '"') => in_string = true,
+            (false, '#') => break,
+            (false, '{' | '[' | '(') => depth += 1,
+            (false, '}' | ']' | ')') => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0 && !in_string
 }
