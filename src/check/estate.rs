@@ -318,14 +318,19 @@ pub fn check_balloon(r: &Record, out: &mut Vec<Diagnostic>) {
     if r.incomplete {
         return;
     }
-    let size = |name: &str| match r.fields.get(name) {
+    let balloon = match r.fields.get("balloon") {
         Some(f) => match f.value {
             Value::Size(n) => Some((n, f.span)),
             _ => None,
         },
         None => None,
     };
-    if let (Some((balloon, span)), Some((memory, _))) = (size("balloon"), size("memory"))
+    // `memory` may be its default.
+    let memory = match r.value("memory").as_deref() {
+        Some(Value::Size(n)) => Some(*n),
+        _ => None,
+    };
+    if let (Some((balloon, span)), Some(memory)) = (balloon, memory)
         && balloon > memory
     {
         out.push(

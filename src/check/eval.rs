@@ -60,6 +60,29 @@ pub struct Record {
     /// A profile it inherits from could not be found: what it would have supplied is
     /// missing, so checks of missing or related values would only mislead.
     pub incomplete: bool,
+    /// The schema it was checked against, whose defaults stand in for what was not
+    /// written (they are not copied into every record).
+    pub schema: Option<&'static schema::Block>,
+}
+
+impl Record {
+    /// A field's value, or its default when it was not written.
+    pub fn value(&self, name: &str) -> Option<std::borrow::Cow<'_, Value>> {
+        if let Some(field) = self.fields.get(name) {
+            return Some(std::borrow::Cow::Borrowed(&field.value));
+        }
+        let value = match self.schema?.attr(name)?.default {
+            Default::Required | Default::Optional => return None,
+            Default::Int(n) => Value::Int(n),
+            Default::Bool(b) => Value::Bool(b),
+            Default::Size(n) => Value::Size(n),
+            Default::Str(s) => Value::Str(s.to_string()),
+            Default::Word(w) => Value::Word(w.to_string()),
+            Default::EmptyList => Value::List(Vec::new()),
+            Default::Auto => Value::Auto,
+        };
+        Some(std::borrow::Cow::Owned(value))
+    }
 }
 
 /// An evaluated nested block.
@@ -177,7 +200,10 @@ impl<'a> Evaluator<'a, '_> {
     /// same name: that is how inheritance works. (Twice in one body is reported by
     /// [`Evaluator::check_duplicates`].)
     fn body(&mut self, members: &[Placed<'a>], schema: &'static schema::Block) -> Record {
-        let mut record = Record::default();
+        let mut record = Record {
+            schema: Some(schema),
+            ..Record::default()
+        };
         for (member, ctx) in members {
             match member {
                 Member::Attr(attr) => self.attribute(attr, ctx, schema, &mut record),
@@ -346,6 +372,8 @@ impl<'a> Evaluator<'a, '_> {
     }
 
     /// Fills defaults and reports missing required attributes.
+    /// Reports the required attributes that were not written. (Defaults are read
+    /// through [`Record::value`], not copied in.)
     fn apply_defaults(
         &mut self,
         record: &mut Record,
@@ -353,28 +381,17 @@ impl<'a> Evaluator<'a, '_> {
         at: Span,
         check_required: bool,
     ) {
+        if !check_required {
+            return;
+        }
         for spec in schema.attrs {
-            if record.fields.contains_key(spec.name) || record.written.contains(spec.name) {
-                continue;
+            let missing = spec.default == Default::Required
+                && !record.fields.contains_key(spec.name)
+                && !record.written.contains(spec.name);
+            if missing {
+                self.out
+                    .push(errors::missing_attribute(at, spec.name, spec.ty));
             }
-            let value = match spec.default {
-                Default::Required => {
-                    if check_required {
-                        self.out
-                            .push(errors::missing_attribute(at, spec.name, spec.ty));
-                    }
-                    continue;
-                }
-                Default::Optional => continue,
-                Default::Int(n) => Value::Int(n),
-                Default::Bool(b) => Value::Bool(b),
-                Default::Size(n) => Value::Size(n),
-                Default::Str(s) => Value::Str(s.to_string()),
-                Default::Word(w) => Value::Word(w.to_string()),
-                Default::EmptyList => Value::List(Vec::new()),
-                Default::Auto => Value::Auto,
-            };
-            record.fields.insert(spec.name, Spanned { value, span: at });
         }
     }
 

@@ -34,31 +34,28 @@ trait Fields {
 
 impl Fields for Record {
     fn str(&self, name: &str) -> Option<String> {
-        match self.fields.get(name).map(|f| &f.value) {
+        match self.value(name).as_deref() {
             Some(Value::Str(s)) => Some(s.clone()),
             _ => None,
         }
     }
     fn int(&self, name: &str) -> Option<u64> {
-        match self.fields.get(name).map(|f| &f.value) {
+        match self.value(name).as_deref() {
             Some(Value::Int(n)) => Some(*n),
             _ => None,
         }
     }
     fn bool(&self, name: &str) -> bool {
-        matches!(
-            self.fields.get(name).map(|f| &f.value),
-            Some(Value::Bool(true))
-        )
+        matches!(self.value(name).as_deref(), Some(Value::Bool(true)))
     }
     fn size(&self, name: &str) -> Option<u64> {
-        match self.fields.get(name).map(|f| &f.value) {
+        match self.value(name).as_deref() {
             Some(Value::Size(n)) => Some(*n),
             _ => None,
         }
     }
     fn word(&self, name: &str) -> Option<String> {
-        match self.fields.get(name).map(|f| &f.value) {
+        match self.value(name).as_deref() {
             Some(Value::Word(w)) => Some(w.clone()),
             _ => None,
         }
@@ -770,6 +767,13 @@ impl Lowering<'_, '_> {
                 }
                 Some(Spanned { span, .. }) => {
                     match alloc.address(&nic_key, network, *span, self.out) {
+                        Some(a) => a,
+                        None => continue,
+                    }
+                }
+                // Not written: `auto`, allocated at the block's label.
+                None if !block.record.written.contains("ip") => {
+                    match alloc.address(&nic_key, network, label_span, self.out) {
                         Some(a) => a,
                         None => continue,
                     }
