@@ -1,12 +1,13 @@
 //! pxic compiles `.pxi` files, a typed declarative language for Proxmox VE
 //! infrastructure, into Ansible, Terraform and Packer files.
 //!
-//! The pipeline:
+//! The pipeline (see `docs/architecture.md`):
 //! - [`io`] finds a project's `.pxi` files and reads them into a [`source::SourceMap`];
 //! - [`syntax`] parses each file into an [`syntax::ast::File`] (grammar in
 //!   `grammar/pxi.pest`), reporting every syntax error;
-//! - `check` will resolve names, check types and allocate VMIDs and addresses into the IR;
-//! - `backend` will turn the IR into Ansible, Terraform and Packer files;
+//! - [`check`] resolves names (with the [`stdlib`]), checks types and the estate, and
+//!   allocates VMIDs, addresses and MACs into the [`ir::Plan`];
+//! - backends that turn the IR into Ansible, Terraform and Packer files come next;
 //! - [`cli`] is the `pxic` command; every problem on the way is a [`diag::Diagnostic`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(clippy::todo)]

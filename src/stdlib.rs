@@ -17,3 +17,31 @@ pub fn add_to(map: &mut SourceMap) -> Vec<(&'static str, FileId)> {
         .map(|(name, text)| (*name, map.add(format!("<std>/{name}.pxi"), *text)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stdlib's own problems would be hidden from users (its diagnostics point
+    /// into the binary), so it must parse and check cleanly.
+    #[test]
+    fn the_stdlib_parses_and_checks_cleanly() {
+        for (name, text) in MODULES {
+            let (_, diagnostics) = crate::syntax::parse(crate::source::FileId::DETACHED, text);
+            assert!(diagnostics.is_empty(), "std.{name}: {diagnostics:?}");
+        }
+        let mut map = SourceMap::new();
+        map.add(
+            "main.pxi",
+            "use std.os\nuse std.roles\nuse std.profiles\ncluster lab { endpoint = \"https://10.0.0.2:8006/\" }\n",
+        );
+        struct NoFiles;
+        impl crate::check::World for NoFiles {
+            fn read_file(&self, _: &std::path::Path) -> Result<String, String> {
+                Err("none".into())
+            }
+        }
+        let checked = crate::check::check_project(&mut map, &NoFiles, &Default::default());
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    }
+}

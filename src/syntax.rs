@@ -2,7 +2,7 @@
 //!
 //! pest stays inside this module: `parser` holds the generated parser and drives it one
 //! item at a time, `lower` turns pairs into the AST, `errors` words every diagnostic,
-//! and `dump` prints an AST as an indented outline (for snapshots and `--emit ast`).
+//! and `dump` prints an AST as an indented outline (for snapshot tests).
 
 pub mod ast;
 pub mod dump;

@@ -11,7 +11,7 @@ pub struct Cli {
     pub command: Command,
 
     /// How to print diagnostics: `human` text on stderr, or `json`, one object per line
-    /// on stdout.
+    /// on stdout (on stderr for `build --emit ir`, whose stdout is the IR).
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
 }

@@ -40,7 +40,7 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
         return Outcome::Errors;
     };
     let lock_path = io::lock_path(&args.path);
-    let old = io::read_lock(&lock_path).unwrap_or_default();
+    let old = &loaded.lock;
     let new = &loaded.checked.lock;
     if old.render() != new.render() {
         match args.lock_mode() {

@@ -13,10 +13,13 @@ pub struct Loaded {
     pub checked: Checked,
     /// The user's own files (not the stdlib's).
     pub files: usize,
+    /// `pxi.lock` as it was before this run.
+    pub lock: check::lock::Lock,
 }
 
 /// Reads, parses and checks the project at `path`, printing nothing. `Err` carries the
-/// problems that stop it before checking (unreadable input) and the outcome.
+/// problems that stop it before checking (unreadable input, a broken lock file) with
+/// the sources they point into.
 pub fn load(path: &Path) -> Result<Loaded, (SourceMap, Vec<Diagnostic>)> {
     let paths = io::discover(path).map_err(|d| (SourceMap::new(), vec![d]))?;
     let (mut sources, unreadable) = io::read_sources(path, &paths);
@@ -33,16 +36,18 @@ pub fn load(path: &Path) -> Result<Loaded, (SourceMap, Vec<Diagnostic>)> {
         sources,
         checked,
         files,
+        lock,
     })
 }
 
-/// Prints the problems that stopped a load and says how it ended.
+/// Prints the problems that stopped a command before it could check anything (or
+/// write its results), and says how it ended. No "checked N files" line: nothing, or
+/// not all, was.
 pub fn report_unloadable(
     printer: &Printer,
     sources: &SourceMap,
     problems: &[Diagnostic],
 ) -> Outcome {
     printer.print(sources, problems);
-    printer.summary(sources.len(), problems);
     Outcome::Unusable
 }
