@@ -101,9 +101,16 @@ fn recover_within(
         if line_start <= item_start || !balanced(&patched[line_start..line_end]) {
             return None;
         }
+        // One space per byte, so that every offset after the line stays where it was.
         let blank: String = patched[line_start..line_end]
             .chars()
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .map(|c| {
+                if c == '\t' {
+                    "\t".to_string()
+                } else {
+                    " ".repeat(c.len_utf8())
+                }
+            })
             .collect();
         patched.replace_range(line_start..line_end, &blank);
         match PxiParser::parse(Rule::next_item, &patched[item_start..]) {
