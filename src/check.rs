@@ -171,11 +171,18 @@ pub fn check(
         let spans: BTreeMap<String, crate::source::Span> = instances
             .iter()
             .filter(|i| i.module.is_none())
-            .filter(|i| matches!(i.kind, DeclKind::Vm | DeclKind::Container | DeclKind::Host))
+            .filter(|i| {
+                matches!(
+                    i.kind,
+                    DeclKind::Vm | DeclKind::Container | DeclKind::Host | DeclKind::Cluster
+                )
+            })
             .map(|i| (format!("{}/{}", i.kind.keyword(), i.name), i.name_span))
             .collect();
         estate::check_capacity(plan, &spans, &mut out);
         estate::check_host_addresses(plan, &spans, &mut out);
+        estate::check_disk_capacity(plan, &spans, &mut out);
+        estate::check_disk_not_below_template(plan, &spans, &mut out);
     }
     diag::sort(&mut out);
     let out = merge_generated(out);

@@ -688,6 +688,127 @@ pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut
     }
 }
 
+/// Guests' disks against the declared size of each storage (a warning: thin
+/// provisioning allows it, but it is seldom meant). Templates count too.
+pub fn check_disk_capacity(
+    plan: &ir::Plan,
+    spans: &BTreeMap<String, Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    // (storage owner, storage name) → bytes promised and how many disks; shared
+    // storage is owned by the cluster, local storage by its host.
+    let mut used: BTreeMap<(String, String), (u64, usize)> = BTreeMap::new();
+    let owner = |host: &str, storage: &str| {
+        if plan.cluster.storages.contains_key(storage)
+            && !plan
+                .hosts
+                .get(host)
+                .is_some_and(|h| h.storages.contains_key(storage))
+        {
+            String::new()
+        } else {
+            host.to_string()
+        }
+    };
+    let disks = plan
+        .vms
+        .values()
+        .map(|v| (&v.guest.host, &v.guest.storage, v.guest.disk))
+        .chain(
+            plan.containers
+                .values()
+                .map(|c| (&c.guest.host, &c.guest.storage, c.guest.disk)),
+        )
+        .chain(
+            plan.templates
+                .values()
+                .map(|t| (&t.host, &t.storage, t.disk)),
+        );
+    for (host, storage, disk) in disks {
+        let entry = used
+            .entry((owner(host, storage), storage.clone()))
+            .or_default();
+        entry.0 += disk;
+        entry.1 += 1;
+    }
+    for ((owner, name), (total, count)) in used {
+        let storage = if owner.is_empty() {
+            plan.cluster.storages.get(&name)
+        } else {
+            plan.hosts.get(&owner).and_then(|h| h.storages.get(&name))
+        };
+        let Some(capacity) = storage.and_then(|s| s.size) else {
+            continue;
+        };
+        let at = if owner.is_empty() {
+            spans.get(&format!("cluster/{}", plan.cluster.name))
+        } else {
+            spans.get(&format!("host/{owner}"))
+        };
+        let (true, Some(at)) = (total > capacity, at) else {
+            continue;
+        };
+        let place = if owner.is_empty() {
+            "the cluster".to_string()
+        } else {
+            format!("host `{owner}`")
+        };
+        out.push(
+            Diagnostic::warning(
+                Code::DiskOvercommitted,
+                format!(
+                    "storage `{name}` of {place} is promised {} of disks but holds {}",
+                    gib(total),
+                    gib(capacity)
+                ),
+            )
+            .with_primary(
+                *at,
+                if count == 1 {
+                    "1 disk on it".to_string()
+                } else {
+                    format!("{count} disks on it")
+                },
+            )
+            .with_help(
+                "move disks to other storage, shrink them, or declare the storage's real `size`",
+            ),
+        );
+    }
+}
+
+/// A VM's disk is its template's disk, grown: Proxmox cannot shrink a cloned disk.
+pub fn check_disk_not_below_template(
+    plan: &ir::Plan,
+    spans: &BTreeMap<String, Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for vm in plan.vms.values() {
+        let Some(template) = plan.templates.get(&vm.template) else {
+            continue;
+        };
+        let Some(span) = spans.get(&format!("vm/{}", vm.guest.name)) else {
+            continue;
+        };
+        if vm.guest.disk < template.disk {
+            out.push(
+                Diagnostic::error(
+                    Code::DiskBelowTemplate,
+                    format!(
+                        "`{}` has a {} disk; its template `{}` has {}",
+                        vm.guest.name,
+                        gib(vm.guest.disk),
+                        template.name,
+                        gib(template.disk)
+                    ),
+                )
+                .with_primary(*span, "a clone's disk can only grow")
+                .with_help(format!("give it a disk of at least {}", gib(template.disk))),
+            );
+        }
+    }
+}
+
 fn gib(bytes: u64) -> String {
     let g = bytes as f64 / f64::from(1u32 << 30);
     if (g - g.round()).abs() < 1e-9 {

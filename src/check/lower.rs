@@ -1058,5 +1058,6 @@ fn storage(b: &BlockRecord, cluster_level: bool) -> ir::Storage {
         export: r.str("export"),
         monitors: r.strings("monitors"),
         shared,
+        size: r.size("size"),
     }
 }

@@ -236,6 +236,12 @@ static STORAGE: Block = Block {
             Default::Optional,
             "Whether every node sees the same storage; defaults from `type`.",
         ),
+        attr(
+            "size",
+            Ty::Size,
+            Default::Optional,
+            "Its usable capacity, for the check that guests' disks fit.",
+        ),
     ],
     blocks: &[],
     free_form: false,

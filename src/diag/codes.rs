@@ -134,6 +134,8 @@ registry! {
     BalloonAboveMemory   = "PXI0321", Estate, "balloon-above-memory";
     BadEndpoint          = "PXI0322", Estate, "bad-endpoint";
     HostAddressInUse     = "PXI0323", Estate, "host-address-in-use";
+    DiskOvercommitted    = "PXI0324", Estate, "disk-overcommitted";
+    DiskBelowTemplate    = "PXI0325", Estate, "disk-below-template";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -113,6 +113,8 @@ pub struct Storage {
     pub export: Option<String>,
     pub monitors: Vec<String>,
     pub shared: bool,
+    /// Usable capacity in bytes, when declared.
+    pub size: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
