@@ -295,6 +295,20 @@ pub fn check_storage_content(
     }
 }
 
+/// An MTU Linux and Proxmox accept on a bridge or a guest's interface.
+pub fn check_mtu(r: &Record, out: &mut Vec<Diagnostic>) {
+    if let Some(f) = r.fields.get("mtu")
+        && let Value::Int(mtu) = f.value
+        && !(576..=65520).contains(&mtu)
+    {
+        out.push(
+            Diagnostic::error(Code::MtuOutOfRange, format!("MTU {mtu} is out of range"))
+                .with_primary(f.span, "must be 576 to 65520")
+                .with_help("use the network's real MTU, usually 1500, or 9000 for jumbo frames"),
+        );
+    }
+}
+
 /// Firewall ports: 1 to 65535.
 pub fn check_ports(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
     let Some(Value::List(items)) = r.fields.get(name).map(|f| &f.value) else {

@@ -470,11 +470,15 @@ impl Lowering<'_, '_> {
             mtu: r.int("mtu").map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
         };
         estate::check_network(&network, r, self.out);
+        estate::check_mtu(r, self.out);
         network
     }
 
     fn host(&mut self, id: usize) -> ir::Host {
         let r = &self.records[id];
+        for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
+            estate::check_mtu(&bridge.record, self.out);
+        }
         let name = self.qualified(id);
         let bridges = r
             .blocks

@@ -136,6 +136,7 @@ registry! {
     HostAddressInUse     = "PXI0323", Estate, "host-address-in-use";
     DiskOvercommitted    = "PXI0324", Estate, "disk-overcommitted";
     DiskBelowTemplate    = "PXI0325", Estate, "disk-below-template";
+    MtuOutOfRange        = "PXI0326", Estate, "mtu-out-of-range";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
