@@ -102,18 +102,16 @@ impl Scope {
         expected: Option<DeclKind>,
         instances: &[Instance<'_>],
     ) -> Result<Found<'a>, Diagnostic> {
-        let (search_modules, name): (Vec<Option<&'static str>>, &str) =
+        // Modules to search, in order (at most two, no allocation: this runs for every
+        // reference).
+        let (search_modules, name): ([Option<Option<&'static str>>; 2], &str) =
             match path.segments.as_slice() {
                 [one] => {
                     if let Some(value) = lookup_env(env, &one.name) {
                         return Ok(Found::Loop(value));
                     }
-                    let mut modules = Vec::new();
-                    if module.is_some() {
-                        modules.push(module);
-                    }
-                    modules.push(None);
-                    (modules, one.name.as_str())
+                    let own = module.is_some().then_some(module);
+                    ([own, Some(None)], one.name.as_str())
                 }
                 [first, second] => {
                     let Some(module_name) = stdlib::MODULES
@@ -127,19 +125,17 @@ impl Scope {
                     if module.is_none() && !self.used_modules.contains(module_name) {
                         return Err(errors::module_not_used(path.span, module_name));
                     }
-                    (vec![Some(module_name)], second.name.as_str())
+                    ([Some(Some(module_name)), None], second.name.as_str())
                 }
                 _ => return Err(self.unknown(path, module, expected, instances)),
             };
-        let namespaces: Vec<Namespace> = match expected {
-            Some(kind) => std::iter::once(Namespace::of(kind))
-                .chain(ALL_NAMESPACES)
-                .collect(),
-            None => ALL_NAMESPACES.to_vec(),
-        };
+        let namespaces = expected
+            .map(Namespace::of)
+            .into_iter()
+            .chain(ALL_NAMESPACES);
         let entries = self.by_name.get(name).map_or(&[][..], Vec::as_slice);
         for ns in namespaces {
-            for m in &search_modules {
+            for m in search_modules.iter().flatten() {
                 // The expected namespace is searched first; a hit elsewhere is returned
                 // for the caller to report as the wrong kind.
                 if let Some((_, _, id)) = entries.iter().find(|(em, ens, _)| em == m && *ens == ns)
