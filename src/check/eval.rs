@@ -539,17 +539,9 @@ impl<'a> Evaluator<'a, '_> {
                     None
                 }
             }
-            Ty::StorageRef => match path.segments.as_slice() {
-                [one] => wrap(Value::Storage(one.name.clone())),
-                _ => {
-                    self.out.push(errors::type_mismatch_at(
-                        span,
-                        "a reference",
-                        &ty.describe(),
-                    ));
-                    None
-                }
-            },
+            Ty::StorageRef if path.segments.len() == 1 => {
+                wrap(Value::Storage(path.segments[0].name.clone()))
+            }
             Ty::Ref(kind) => {
                 match self
                     .scope

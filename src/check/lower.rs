@@ -67,28 +67,16 @@ impl Fields for Record {
         }
     }
     fn strings(&self, name: &str) -> Vec<String> {
-        match self.fields.get(name).map(|f| &f.value) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|i| match &i.value {
-                    Value::Str(s) | Value::Word(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+        list(self, name, |v| match v {
+            Value::Str(s) | Value::Word(s) => Some(s.clone()),
+            _ => None,
+        })
     }
     fn ids(&self, name: &str) -> Vec<usize> {
-        match self.fields.get(name).map(|f| &f.value) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|i| match i.value {
-                    Value::Ref(id) => Some(id),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+        list(self, name, |v| match v {
+            Value::Ref(id) => Some(*id),
+            _ => None,
+        })
     }
     fn span(&self, name: &str) -> Option<Span> {
         self.fields.get(name).map(|f| f.span)
@@ -438,16 +426,10 @@ impl Lowering<'_, '_> {
             Some(Value::Cidr(a, p)) => (*a, *p),
             _ => (Ipv4Addr::UNSPECIFIED, 0),
         };
-        let dns = match r.fields.get("dns").map(|f| &f.value) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|i| match i.value {
-                    Value::Ipv4(a) => Some(a),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let dns = list(r, "dns", |v| match v {
+            Value::Ipv4(a) => Some(*a),
+            _ => None,
+        });
         let gateway = match r.fields.get("gateway").map(|f| &f.value) {
             Some(Value::Ipv4(a)) => Some(*a),
             _ => None,
@@ -560,16 +542,10 @@ impl Lowering<'_, '_> {
             .map(|b| ir::Firewall {
                 allow: ports(&b.record, "allow"),
                 allow_udp: ports(&b.record, "allow_udp"),
-                from: match b.record.fields.get("from").map(|f| &f.value) {
-                    Some(Value::List(items)) => items
-                        .iter()
-                        .filter_map(|i| match i.value {
-                            Value::Cidr(a, p) => Some(format!("{a}/{p}")),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                },
+                from: list(&b.record, "from", |v| match v {
+                    Value::Cidr(a, p) => Some(format!("{a}/{p}")),
+                    _ => None,
+                }),
             });
         let files = r
             .blocks
@@ -1027,14 +1003,16 @@ fn storage_named(r: &Record, name: &str) -> Option<String> {
 }
 
 fn ports(r: &Record, name: &str) -> Vec<u16> {
+    list(r, name, |v| match v {
+        Value::Int(n) => u16::try_from(*n).ok(),
+        _ => None,
+    })
+}
+
+/// The items of a list field that `pick` accepts.
+fn list<T>(r: &Record, name: &str, pick: impl Fn(&Value) -> Option<T>) -> Vec<T> {
     match r.fields.get(name).map(|f| &f.value) {
-        Some(Value::List(items)) => items
-            .iter()
-            .filter_map(|i| match i.value {
-                Value::Int(n) => u16::try_from(n).ok(),
-                _ => None,
-            })
-            .collect(),
+        Some(Value::List(items)) => items.iter().filter_map(|i| pick(&i.value)).collect(),
         _ => Vec::new(),
     }
 }
