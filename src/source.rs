@@ -33,23 +33,6 @@ impl Span {
         }
     }
 
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-
-    pub fn len(self) -> usize {
-        (self.end - self.start) as usize
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.start == self.end
-    }
-
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }

@@ -101,18 +101,11 @@ proptest! {
 /// Random declarations built from the schema's own words: mostly wrong in some way,
 /// which is the point — every error path runs.
 fn decl() -> impl Strategy<Value = String> {
-    let kinds = prop::sample::select(vec![
-        "cluster",
-        "network",
-        "host",
-        "image",
-        "template",
-        "profile",
-        "role",
-        "vm",
-        "container",
-        "pool",
-    ]);
+    let kinds = prop::sample::select(
+        pxic::syntax::ast::DeclKind::ALL
+            .map(|k| k.keyword())
+            .to_vec(),
+    );
     let keys = prop::sample::select(vec![
         "endpoint", "token", "vmids", "cidr", "gateway", "pool", "address", "cores", "memory",
         "disk", "host", "template", "image", "storage", "vmid", "kind", "url", "roles", "tags",

@@ -173,17 +173,11 @@ fn body(depth: u32) -> BoxedStrategy<String> {
 
 fn decl() -> impl Strategy<Value = String> {
     (
-        prop::sample::select(vec![
-            "cluster",
-            "network",
-            "host",
-            "template",
-            "profile",
-            "role",
-            "vm",
-            "container",
-            "pool",
-        ]),
+        prop::sample::select(
+            pxic::syntax::ast::DeclKind::ALL
+                .map(|k| k.keyword())
+                .to_vec(),
+        ),
         prop_oneof!["[a-z][a-z0-9-]{0,8}", Just("\"worker-${i}\"".to_string())],
         prop::sample::select(vec![
             "",

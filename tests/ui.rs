@@ -13,6 +13,17 @@ use pxic::source::SourceMap;
 use pxic::syntax;
 use std::path::Path;
 
+/// A fixture's file name (how snapshots show it, wherever the repository is checked
+/// out) and text.
+fn read_fixture(path: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
+    let name = path
+        .file_name()
+        .expect("fixture has a name")
+        .to_string_lossy();
+    (name.into_owned(), text)
+}
+
 /// Parses one fixture, shown under its file name so snapshots do not depend on where
 /// the repository is checked out.
 fn parse_fixture(
@@ -23,12 +34,7 @@ fn parse_fixture(
     syntax::ast::File,
     Vec<pxic::diag::Diagnostic>,
 ) {
-    let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
-    let name = path
-        .file_name()
-        .expect("fixture has a name")
-        .to_string_lossy()
-        .to_string();
+    let (name, text) = read_fixture(path);
     let mut map = SourceMap::new();
     let id = map.add(name, text.clone());
     let (ast, diagnostics) = syntax::parse(id, &text);
@@ -100,12 +106,7 @@ impl pxic::check::World for FixtureWorld {
 #[test]
 fn check_diagnostics() {
     insta::glob!("ui/check/*.pxi", |path| {
-        let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
-        let name = path
-            .file_name()
-            .expect("fixture has a name")
-            .to_string_lossy()
-            .to_string();
+        let (name, text) = read_fixture(path);
         let mut map = SourceMap::new();
         map.add(name.clone(), text.clone());
         let world = FixtureWorld(path.parent().expect("in a folder").to_path_buf());

@@ -59,11 +59,6 @@ impl Lock {
         text.push('\n');
         text
     }
-
-    /// Whether it holds no allocation at all.
-    pub fn is_empty(&self) -> bool {
-        self.vmids.is_empty() && self.addresses.is_empty() && self.macs.is_empty()
-    }
 }
 
 #[cfg(test)]

@@ -233,7 +233,9 @@ impl Lowering<'_, '_> {
             })
             .collect();
 
-        let live: std::collections::BTreeSet<String> = self
+        // Every template, VM and container with its key, in key order, so that what is
+        // new is allocated the same way whatever the order of files and declarations.
+        let mut guests: Vec<(usize, GuestKey)> = self
             .instances
             .iter()
             .enumerate()
@@ -243,39 +245,26 @@ impl Lowering<'_, '_> {
                     DeclKind::Template | DeclKind::Vm | DeclKind::Container
                 )
             })
-            .flat_map(|(id, _)| {
-                let key = self.guest_key(id).0;
-                let nics: Vec<String> = self
-                    .nic_blocks(id)
-                    .filter_map(|b| b.label.as_ref().map(|(l, _)| format!("{key}/{l}")))
-                    .collect();
-                std::iter::once(key).chain(nics)
+            .map(|(id, _)| (id, self.guest_key(id)))
+            .collect();
+        guests.sort_by(|a, b| a.1.cmp(&b.1));
+        let live: std::collections::BTreeSet<String> = guests
+            .iter()
+            .flat_map(|(id, key)| {
+                let nics = nic_blocks(&self.records[*id])
+                    .filter_map(|b| b.label.as_ref().map(|(l, _)| format!("{}/{l}", key.0)));
+                std::iter::once(key.0.clone()).chain(nics)
             })
             .collect();
         let mut alloc = Allocator::new(lock, cluster.vmids, &live);
         // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
-        // In the order of their keys, so that what is new is allocated the same way
-        // whatever the order of files and declarations.
-        let mut guests: Vec<usize> = self
-            .instances
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| {
-                matches!(
-                    i.kind,
-                    DeclKind::Template | DeclKind::Vm | DeclKind::Container
-                )
-            })
-            .map(|(id, _)| id)
-            .collect();
-        guests.sort_by_cached_key(|id| self.guest_key(*id));
-        for &id in &guests {
-            let r = &self.records[id];
+        for (id, key) in &guests {
+            let r = &self.records[*id];
             if let (Some(vmid), Some(span)) = (r.int("vmid"), r.span("vmid")) {
-                alloc.claim_vmid(self.guest_key(id), vmid, span, self.out);
+                alloc.claim_vmid(key.clone(), vmid, span, self.out);
             }
             let records = self.records;
-            for nic in records[id].blocks.iter().filter(|b| b.kind == "network") {
+            for nic in nic_blocks(&records[*id]) {
                 if let (
                     Some(Spanned {
                         value: Value::Ipv4(addr),
@@ -295,9 +284,10 @@ impl Lowering<'_, '_> {
             cluster: &cluster,
             images: &images,
         };
-        for &id in &guests {
+        for (id, key) in &guests {
+            let id = *id;
             let before = self.out.len();
-            self.guest_into_plan(id, &known, &mut alloc, &mut guests_built);
+            self.guest_into_plan(id, key, &known, &mut alloc, &mut guests_built);
             super::name_generated(&self.instances[id], &mut self.out[before..]);
         }
         let Guests {
@@ -331,6 +321,7 @@ impl Lowering<'_, '_> {
     fn guest_into_plan(
         &mut self,
         id: usize,
+        key: &GuestKey,
         known: &Known<'_>,
         alloc: &mut Allocator,
         built: &mut Guests,
@@ -341,10 +332,9 @@ impl Lowering<'_, '_> {
             cluster,
             images,
         } = *known;
-        let key = self.guest_key(id);
         let vmid = match self.records[id].int("vmid") {
             Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
-            None => alloc.vmid(&key, self.instances[id].name_span, self.out),
+            None => alloc.vmid(key, self.instances[id].name_span, self.out),
         };
         match self.instances[id].kind {
             DeclKind::Template => {
@@ -353,13 +343,13 @@ impl Lowering<'_, '_> {
                 }
             }
             DeclKind::Vm => {
-                if let Some(vm) = self.vm(id, vmid, &key, hosts, networks, cluster, alloc) {
+                if let Some(vm) = self.vm(id, vmid, key, hosts, networks, cluster, alloc) {
                     built.vms.insert(vm.guest.name.clone(), vm);
                 }
             }
             _ => {
                 if let Some(ct) =
-                    self.container(id, vmid, &key, hosts, networks, cluster, images, alloc)
+                    self.container(id, vmid, key, hosts, networks, cluster, images, alloc)
                 {
                     built.containers.insert(ct.guest.name.clone(), ct);
                 }
@@ -370,13 +360,6 @@ impl Lowering<'_, '_> {
     fn guest_key(&self, id: usize) -> GuestKey {
         let kind = self.instances[id].kind.keyword();
         GuestKey(format!("{kind}/{}", self.qualified(id)))
-    }
-
-    fn nic_blocks(&self, id: usize) -> impl Iterator<Item = &BlockRecord> {
-        self.records[id]
-            .blocks
-            .iter()
-            .filter(|b| b.kind == "network")
     }
 
     fn cluster(&mut self, id: usize) -> ir::Cluster {
@@ -702,7 +685,7 @@ impl Lowering<'_, '_> {
     ) -> Vec<ir::Nic> {
         let mut nics = Vec::new();
         let records = self.records;
-        for block in records[id].blocks.iter().filter(|b| b.kind == "network") {
+        for block in nic_blocks(&records[id]) {
             let Some((label, label_span)) = block.label.clone() else {
                 continue;
             };
@@ -984,6 +967,11 @@ impl Lowering<'_, '_> {
             .map(|(_, n)| n.dns.clone())
             .unwrap_or_default()
     }
+}
+
+/// A guest's network interfaces.
+fn nic_blocks(r: &Record) -> impl Iterator<Item = &BlockRecord> {
+    r.blocks.iter().filter(|b| b.kind == "network")
 }
 
 fn count(r: &Record, name: &str) -> u32 {
