@@ -795,7 +795,7 @@ impl Lowering<'_, '_> {
         vmid: u32,
         key: &GuestKey,
         host: &ir::Host,
-        storage: (String, Option<Span>, &str),
+        storage: (Option<String>, Option<Span>, &str),
         networks: &BTreeMap<String, (usize, ir::Network)>,
         cluster: &ir::Cluster,
         alloc: &mut Allocator,
@@ -805,11 +805,18 @@ impl Lowering<'_, '_> {
         estate::check_resources(r, self.out);
         estate::check_balloon(r, self.out);
         let (storage_name, storage_span, content) = storage;
-        let found = estate::storage_on(host, cluster, &storage_name, storage_span, self.out)?;
-        estate::check_storage_content(found, content, storage_span, self.out);
+        // Every check runs, even when something needed for the IR is missing, so that
+        // one mistake in a guest does not hide the others.
+        let found = storage_name
+            .as_deref()
+            .and_then(|name| estate::storage_on(host, cluster, name, storage_span, self.out));
+        if let Some(found) = found {
+            estate::check_storage_content(found, content, storage_span, self.out);
+        }
         let name = self.qualified(id);
         estate::check_dns_label(&name, self.instances[id].name_span, self.out);
         let nics = self.nics(id, key, host, networks, alloc);
+        let storage_name = storage_name.filter(|_| found.is_some())?;
         let dns = self.guest_dns(&nics, networks);
         Some(ir::Guest {
             name,
@@ -852,18 +859,21 @@ impl Lowering<'_, '_> {
         let (_, host) = self.host_of(id, hosts)?;
         let records = self.records;
         let r = &records[id];
-        let template_id = r.id("template")?;
-        let template_name = self.qualified(template_id);
-        let template_host = records[template_id].id("host").map(|h| self.qualified(h));
-        let template_storage = storage_field(&records[template_id]);
+        let template_id = r.id("template");
+        let template_name = template_id.map(|t| self.qualified(t));
+        let template_host = template_id
+            .and_then(|t| records[t].id("host"))
+            .map(|h| self.qualified(h));
+        let template_storage = template_id.and_then(|t| storage_field(&records[t]));
         // The disk goes where written, else beside the template's.
-        let storage_name = storage_field(r).or_else(|| template_storage.clone())?;
+        let storage_name = storage_field(r).or_else(|| template_storage.clone());
         let storage_span = r.span("storage").or(r.span("template"));
-        if let (Some(t_host), Some(t_storage)) = (&template_host, &template_storage)
+        if let (Some(t_name), Some(t_host), Some(t_storage)) =
+            (&template_name, &template_host, &template_storage)
             && *t_host != host.name
         {
             estate::check_template_reachable(
-                &template_name,
+                t_name,
                 t_host,
                 t_storage,
                 host,
@@ -884,7 +894,7 @@ impl Lowering<'_, '_> {
         )?;
         Some(ir::Vm {
             guest,
-            template: template_name,
+            template: template_name?,
             template_vmid: 0,
             sockets: count(r, "sockets"),
             cpu_type: r.str("cpu_type").unwrap_or_default(),
@@ -909,10 +919,11 @@ impl Lowering<'_, '_> {
         let (_, host) = self.host_of(id, hosts)?;
         let records = self.records;
         let r = &records[id];
-        let image_name = self.qualified(r.id("template")?);
-        let image = images.get(&image_name)?;
+        let image = r
+            .id("template")
+            .and_then(|t| images.get(&self.qualified(t)));
         let image_at = r.span("template").unwrap_or(self.instances[id].name_span);
-        if image.kind != "lxc" {
+        if let Some(image) = image.filter(|i| i.kind != "lxc") {
             self.out.push(estate::image_kind_mismatch(
                 image_at,
                 &image.name,
@@ -920,7 +931,7 @@ impl Lowering<'_, '_> {
                 "a container needs an `lxc` image",
             ));
         }
-        let storage_name = storage_field(r)?;
+        let storage_name = storage_field(r);
         let image_storage = {
             let named = storage_named(r, "image_storage").map(|n| (n, r.span("image_storage")));
             estate::image_storage(
@@ -944,6 +955,7 @@ impl Lowering<'_, '_> {
             cluster,
             alloc,
         )?;
+        let image_name = image?.name.clone();
         let features = r.blocks.iter().find(|b| b.kind == "features");
         Some(ir::Container {
             guest,

@@ -1,0 +1,35 @@
+# A VM whose template is misspelled still has its address checked: one mistake
+# does not hide another in the same declaration (PXI0104, PXI0303).
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+  token    = env("PROXMOX_VE_API_TOKEN")
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  dns     = [10.0.0.1]
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { ports = ["eno1"], network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, vztmpl] }
+}
+
+template ubuntu-2404 {
+  host    = pve1
+  vmid    = 9000
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+
+vm web-01 {
+  host     = pve1
+  template = ubunt-2404
+  network lan { ip = 10.0.1.21 }
+}
