@@ -25,7 +25,6 @@ use crate::source::SourceMap;
 use crate::syntax::ast::{self, DeclKind};
 use crate::{stdlib, syntax};
 use lock::Lock;
-use std::collections::BTreeMap;
 
 /// What checking reads besides the sources: the files `file("…")` names.
 pub trait World {
@@ -168,17 +167,15 @@ pub fn check(
     }
     .plan(lock);
     if let Some(plan) = &plan {
-        let spans: BTreeMap<String, crate::source::Span> = instances
-            .iter()
-            .filter(|i| i.module.is_none())
-            .filter(|i| {
-                matches!(
-                    i.kind,
-                    DeclKind::Vm | DeclKind::Container | DeclKind::Host | DeclKind::Cluster
-                )
-            })
-            .map(|i| (format!("{}/{}", i.kind.keyword(), i.name), i.name_span))
-            .collect();
+        let mut spans = estate::Spans::default();
+        for i in instances.iter().filter(|i| i.module.is_none()) {
+            if matches!(
+                i.kind,
+                DeclKind::Vm | DeclKind::Container | DeclKind::Host | DeclKind::Cluster
+            ) {
+                spans.insert(i.kind.keyword(), &i.name, i.name_span);
+            }
+        }
         estate::check_capacity(plan, &spans, &mut out);
         estate::check_host_addresses(plan, &spans, &mut out);
         estate::check_disk_capacity(plan, &spans, &mut out);

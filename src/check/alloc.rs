@@ -7,7 +7,8 @@ use super::lock::Lock;
 use crate::diag::Diagnostic;
 use crate::ir;
 use crate::source::Span;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write;
 use std::net::Ipv4Addr;
 
 /// What an allocation belongs to: `vm/web-01`, `template/ubuntu-2404`.
@@ -24,17 +25,20 @@ pub struct Allocator<'l> {
     /// VMIDs taken, with where they were taken (for duplicate reports).
     vmids: BTreeMap<u32, (GuestKey, Span)>,
     /// Addresses taken, per network.
-    addresses: BTreeMap<(String, Ipv4Addr), Span>,
-    macs: BTreeSet<String>,
+    addresses: HashMap<String, HashMap<Ipv4Addr, Span>>,
+    /// MACs taken, as 48-bit numbers.
+    macs: HashSet<u64>,
     /// What the old lock gave to guests and NICs that still exist: new ones skip it,
     /// so that a guest allocated later in this build still finds its own.
     reserved_vmids: BTreeMap<u32, String>,
     reserved_addresses: BTreeMap<Ipv4Addr, String>,
-    reserved_macs: BTreeSet<String>,
+    reserved_macs: HashSet<u64>,
     /// Where the search for the lowest free VMID (and address, per network) resumes:
     /// nothing is freed during a build, so the lowest free one only moves up.
     next_vmid: u32,
     next_address: BTreeMap<String, u32>,
+    /// What `addresses` holds for a network with nothing taken yet.
+    no_addresses: HashMap<Ipv4Addr, Span>,
 }
 
 impl<'l> Allocator<'l> {
@@ -47,8 +51,8 @@ impl<'l> Allocator<'l> {
             new: Lock::default(),
             range,
             vmids: BTreeMap::new(),
-            addresses: BTreeMap::new(),
-            macs: BTreeSet::new(),
+            addresses: HashMap::new(),
+            macs: HashSet::new(),
             reserved_vmids: old
                 .vmids
                 .iter()
@@ -65,10 +69,11 @@ impl<'l> Allocator<'l> {
                 .macs
                 .iter()
                 .filter(|(k, _)| is_live(k))
-                .map(|(_, m)| m.clone())
+                .filter_map(|(_, m)| parse_mac(m))
                 .collect(),
             next_vmid: range.first,
             next_address: BTreeMap::new(),
+            no_addresses: HashMap::new(),
         }
     }
 
@@ -93,11 +98,11 @@ impl<'l> Allocator<'l> {
         span: Span,
         out: &mut Vec<Diagnostic>,
     ) {
-        let key = (network.to_string(), addr);
-        match self.addresses.get(&key) {
+        let taken = self.taken_in(network);
+        match taken.get(&addr) {
             Some(first) => out.push(estate::duplicate_address(addr, span, *first)),
             None => {
-                self.addresses.insert(key, span);
+                taken.insert(addr, span);
             }
         }
     }
@@ -151,13 +156,13 @@ impl<'l> Allocator<'l> {
                 && estate::host_address_in(a, network)
                 && Some(a) != network.gateway
         };
-        let name = network.name.clone();
-        let taken = |a: Ipv4Addr, addresses: &BTreeMap<(String, Ipv4Addr), Span>| {
-            addresses.contains_key(&(name.clone(), a))
-        };
+        let taken: &HashMap<Ipv4Addr, Span> = self
+            .addresses
+            .get(&network.name)
+            .unwrap_or(&self.no_addresses);
         let locked = self.old.addresses.get(key).copied();
         let addr = match locked {
-            Some(a) if usable(a) && !taken(a, &self.addresses) => Some(a),
+            Some(a) if usable(a) && !taken.contains_key(&a) => Some(a),
             _ => {
                 let start = self
                     .next_address
@@ -169,7 +174,7 @@ impl<'l> Allocator<'l> {
                     .map(Ipv4Addr::from)
                     .find(|a| {
                         usable(*a)
-                            && !taken(*a, &self.addresses)
+                            && !taken.contains_key(a)
                             && self
                                 .reserved_addresses
                                 .get(a)
@@ -185,7 +190,7 @@ impl<'l> Allocator<'l> {
             out.push(estate::pool_exhausted(span, network));
             return None;
         };
-        self.addresses.insert((network.name.clone(), addr), span);
+        self.taken_in(&network.name).insert(addr, span);
         self.new.addresses.insert(key.to_string(), addr);
         Some(addr)
     }
@@ -193,26 +198,36 @@ impl<'l> Allocator<'l> {
     /// The MAC of a NIC: the locked one, else one derived from its key (stable without
     /// the lock too), moved on past any collision.
     pub fn mac(&mut self, key: &str) -> String {
-        let mac = match self.old.macs.get(key) {
-            Some(m) if is_mac(m) && !self.macs.contains(m) => m.clone(),
+        let locked = self.old.macs.get(key);
+        let mac = match locked.and_then(|m| parse_mac(m)) {
+            Some(m) if !self.macs.contains(&m) => m,
             _ => {
                 // 24 bits after the prefix: collisions are likely from a few thousand
                 // NICs on, so step to the next free value (there are 16 million).
-                let mut value = (fnv1a(key.as_bytes()) >> 40) as u32;
-                let mut candidate = format_mac(value);
+                let mut low = (fnv1a(key.as_bytes()) >> 40) as u32;
                 for _ in 0..MAC_SPACE {
+                    let candidate = with_prefix(low);
                     if !self.macs.contains(&candidate) && !self.reserved_macs.contains(&candidate) {
                         break;
                     }
-                    value = (value + 1) % MAC_SPACE;
-                    candidate = format_mac(value);
+                    low = (low + 1) % MAC_SPACE;
                 }
-                candidate
+                with_prefix(low)
             }
         };
-        self.macs.insert(mac.clone());
-        self.new.macs.insert(key.to_string(), mac.clone());
-        mac
+        self.macs.insert(mac);
+        // A kept MAC keeps its spelling (lower case stays lower case).
+        let text = match locked {
+            Some(m) if parse_mac(m) == Some(mac) => m.clone(),
+            _ => format_mac(mac),
+        };
+        self.new.macs.insert(key.to_string(), text.clone());
+        text
+    }
+
+    /// The addresses taken in a network, to read or add to.
+    fn taken_in(&mut self, network: &str) -> &mut HashMap<Ipv4Addr, Span> {
+        self.addresses.entry(network.to_string()).or_default()
     }
 
     pub fn into_lock(self) -> Lock {
@@ -220,25 +235,42 @@ impl<'l> Allocator<'l> {
     }
 }
 
-/// Six hex pairs of a unicast address: what a locked MAC must be to be kept.
-fn is_mac(text: &str) -> bool {
-    let parts: Vec<&str> = text.split(':').collect();
-    parts.len() == 6
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_hexdigit()))
-        && u8::from_str_radix(parts[0], 16).is_ok_and(|b| b & 1 == 0)
+/// A locked MAC as a number, if it is six hex pairs of a unicast address (only then
+/// is it kept).
+fn parse_mac(text: &str) -> Option<u64> {
+    let mut value = 0u64;
+    let mut parts = 0;
+    for part in text.split(':') {
+        if part.len() != 2 || !part.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        value = (value << 8) | u64::from(u8::from_str_radix(part, 16).ok()?);
+        parts += 1;
+    }
+    let unicast = (value >> 40) & 1 == 0;
+    (parts == 6 && unicast).then_some(value)
 }
 
 /// How many MACs the prefix leaves.
 const MAC_SPACE: u32 = 1 << 24;
 
-/// The MAC with the prefix and the low 24 bits of `value`.
-fn format_mac(value: u32) -> String {
-    let [_, a, b, c] = value.to_be_bytes();
-    let bytes = [MAC_PREFIX[0], MAC_PREFIX[1], MAC_PREFIX[2], a, b, c];
-    let parts: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
-    parts.join(":")
+/// The MAC with the prefix and the low 24 bits of `low`.
+fn with_prefix(low: u32) -> u64 {
+    let prefix = u64::from_be_bytes([0, 0, MAC_PREFIX[0], MAC_PREFIX[1], MAC_PREFIX[2], 0, 0, 0]);
+    prefix | u64::from(low & (MAC_SPACE - 1))
+}
+
+/// `BC:24:11:0A:1B:2C`.
+fn format_mac(mac: u64) -> String {
+    let bytes = mac.to_be_bytes();
+    let mut text = String::with_capacity(17);
+    for (i, b) in bytes[2..].iter().enumerate() {
+        if i > 0 {
+            text.push(':');
+        }
+        let _ = write!(text, "{b:02X}");
+    }
+    text
 }
 
 /// FNV-1a: a fixed, tiny hash, so derived MACs are the same on every machine.
@@ -269,9 +301,27 @@ mod tests {
             .collect();
         let unique: BTreeSet<&String> = macs.iter().collect();
         assert_eq!(unique.len(), macs.len());
-        assert!(macs.iter().all(|m| m.starts_with("BC:24:11:") && is_mac(m)));
+        assert!(
+            macs.iter()
+                .all(|m| m.starts_with("BC:24:11:") && parse_mac(m).is_some())
+        );
         let mut second = Allocator::new(&lock, range, &BTreeSet::new());
         assert_eq!(second.mac("vm/v0/lan"), macs[0]);
+    }
+
+    #[test]
+    fn a_locked_mac_is_kept_as_written() {
+        let mut lock = Lock::default();
+        lock.macs
+            .insert("vm/a/lan".into(), "bc:24:11:0a:0b:0c".into());
+        let range = ir::IdRange {
+            first: 100,
+            last: 200,
+        };
+        let mut alloc = Allocator::new(&lock, range, &BTreeSet::new());
+        assert_eq!(alloc.mac("vm/a/lan"), "bc:24:11:0a:0b:0c");
+        // Taken already (in another spelling): the next NIC gets another.
+        assert_ne!(alloc.mac("vm/b/lan").to_lowercase(), "bc:24:11:0a:0b:0c");
     }
 
     #[test]
@@ -283,6 +333,6 @@ mod tests {
             last: 200,
         };
         let mut alloc = Allocator::new(&lock, range, &BTreeSet::new());
-        assert!(is_mac(&alloc.mac("vm/a/lan")));
+        assert!(parse_mac(&alloc.mac("vm/a/lan")).is_some());
     }
 }

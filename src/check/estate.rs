@@ -7,7 +7,7 @@ use super::eval::{Record, Value};
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::ir;
 use crate::source::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 /// The VMIDs Proxmox accepts.
@@ -378,15 +378,28 @@ pub fn check_endpoint(endpoint: &str, span: Span, out: &mut Vec<Diagnostic>) {
     );
 }
 
+/// Where each project declaration's name is written, by kind keyword and name: the
+/// checks of the finished plan point there.
+#[derive(Default)]
+pub struct Spans<'a>(HashMap<(&'a str, &'a str), Span>);
+
+impl<'a> Spans<'a> {
+    pub fn insert(&mut self, kind: &'a str, name: &'a str, span: Span) {
+        self.0.insert((kind, name), span);
+    }
+
+    pub fn get<'s>(&'s self, kind: &'s str, name: &'s str) -> Option<&'s Span> {
+        // The map's keys may be shortened to the lookup's lifetime (it is covariant).
+        let map: &'s HashMap<(&'s str, &'s str), Span> = &self.0;
+        map.get(&(kind, name))
+    }
+}
+
 /// Hosts each have their own management address, which no guest may take.
-pub fn check_host_addresses(
-    plan: &ir::Plan,
-    spans: &BTreeMap<String, Span>,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check_host_addresses(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnostic>) {
     let mut hosts: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
     for host in plan.hosts.values() {
-        let span = spans.get(&format!("host/{}", host.name)).copied();
+        let span = spans.get("host", &host.name).copied();
         match (hosts.get(&host.address), span) {
             (Some(first), Some(span)) => out.push(
                 Diagnostic::error(
@@ -411,10 +424,10 @@ pub fn check_host_addresses(
         .chain(plan.containers.values().map(|c| (&c.guest, "container")));
     for (guest, kind) in guests {
         for nic in &guest.nics {
-            let (Some(host), Some(span)) = (
-                hosts.get(&nic.address),
-                spans.get(&format!("{kind}/{}", guest.name)),
-            ) else {
+            let Some(host) = hosts.get(&nic.address) else {
+                continue;
+            };
+            let Some(span) = spans.get(kind, &guest.name) else {
                 continue;
             };
             out.push(
@@ -624,7 +637,7 @@ pub fn check_dns_label(name: &str, span: Span, out: &mut Vec<Diagnostic>) {
 
 /// Cores above a host's, and memory promised beyond it (a warning: Proxmox allows
 /// overcommit, but it is seldom meant).
-pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut Vec<Diagnostic>) {
+pub fn check_capacity(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnostic>) {
     let mut memory: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
     let guests = plan
         .vms
@@ -651,7 +664,7 @@ pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut
         let Some(host) = plan.hosts.get(host_name) else {
             continue;
         };
-        let span = spans.get(&format!("{kind}/{name}")).copied();
+        let span = spans.get(kind, name).copied();
         if let (Some(host_cores), Some(span)) = (host.cores, span)
             && cores > host_cores
         {
@@ -674,8 +687,7 @@ pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut
         let Some(host) = plan.hosts.get(host_name) else {
             continue;
         };
-        let (Some(capacity), Some(span)) = (host.memory, spans.get(&format!("host/{host_name}")))
-        else {
+        let (Some(capacity), Some(span)) = (host.memory, spans.get("host", host_name)) else {
             continue;
         };
         if total > capacity {
@@ -704,24 +716,20 @@ pub fn check_capacity(plan: &ir::Plan, spans: &BTreeMap<String, Span>, out: &mut
 
 /// Guests' disks against the declared size of each storage (a warning: thin
 /// provisioning allows it, but it is seldom meant). Templates count too.
-pub fn check_disk_capacity(
-    plan: &ir::Plan,
-    spans: &BTreeMap<String, Span>,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check_disk_capacity<'p>(plan: &'p ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnostic>) {
     // (storage owner, storage name) → bytes promised and how many disks; shared
     // storage is owned by the cluster, local storage by its host.
-    let mut used: BTreeMap<(String, String), (u64, usize)> = BTreeMap::new();
-    let owner = |host: &str, storage: &str| {
+    let mut used: BTreeMap<(&str, &str), (u64, usize)> = BTreeMap::new();
+    let owner = |host: &'p str, storage: &str| -> &'p str {
         if plan.cluster.storages.contains_key(storage)
             && !plan
                 .hosts
                 .get(host)
                 .is_some_and(|h| h.storages.contains_key(storage))
         {
-            String::new()
+            ""
         } else {
-            host.to_string()
+            host
         }
     };
     let disks = plan
@@ -740,24 +748,24 @@ pub fn check_disk_capacity(
         );
     for (host, storage, disk) in disks {
         let entry = used
-            .entry((owner(host, storage), storage.clone()))
+            .entry((owner(host, storage), storage.as_str()))
             .or_default();
         entry.0 += disk;
         entry.1 += 1;
     }
     for ((owner, name), (total, count)) in used {
         let storage = if owner.is_empty() {
-            plan.cluster.storages.get(&name)
+            plan.cluster.storages.get(name)
         } else {
-            plan.hosts.get(&owner).and_then(|h| h.storages.get(&name))
+            plan.hosts.get(owner).and_then(|h| h.storages.get(name))
         };
         let Some(capacity) = storage.and_then(|s| s.size) else {
             continue;
         };
         let at = if owner.is_empty() {
-            spans.get(&format!("cluster/{}", plan.cluster.name))
+            spans.get("cluster", &plan.cluster.name)
         } else {
-            spans.get(&format!("host/{owner}"))
+            spans.get("host", owner)
         };
         let (true, Some(at)) = (total > capacity, at) else {
             continue;
@@ -794,14 +802,14 @@ pub fn check_disk_capacity(
 /// A VM's disk is its template's disk, grown: Proxmox cannot shrink a cloned disk.
 pub fn check_disk_not_below_template(
     plan: &ir::Plan,
-    spans: &BTreeMap<String, Span>,
+    spans: &Spans<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     for vm in plan.vms.values() {
         let Some(template) = plan.templates.get(&vm.template) else {
             continue;
         };
-        let Some(span) = spans.get(&format!("vm/{}", vm.guest.name)) else {
+        let Some(span) = spans.get("vm", &vm.guest.name) else {
             continue;
         };
         if vm.guest.disk < template.disk {

@@ -9,6 +9,7 @@ use super::scope::{Found, Id, Scope};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{self, DeclKind, ExprKind, Key, Member, Name, StrPart};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -101,6 +102,9 @@ pub struct Evaluator<'a, 'c> {
     pub world: &'c dyn World,
     pub out: &'c mut Vec<Diagnostic>,
 }
+
+/// A nested block's kind and (for repeatable blocks) label: two alike are one too many.
+type BlockKey<'a> = (&'static str, Option<Cow<'a, str>>);
 
 /// A member of a body with the context it is evaluated in (its own declaration's,
 /// or the profile's it was inherited from).
@@ -320,22 +324,21 @@ impl<'a> Evaluator<'a, '_> {
     /// Reports attributes and blocks written twice in one body, in a declaration and
     /// every block inside it.
     pub fn check_duplicates(&mut self, body: &'a ast::Body, schema: &'static schema::Block) {
-        let mut attrs: BTreeMap<String, Span> = BTreeMap::new();
-        let mut blocks: BTreeMap<(String, Option<String>), Span> = BTreeMap::new();
+        // Bodies are short: a list searched in order beats a map here.
+        let mut attrs: Vec<(Cow<'a, str>, Span)> = Vec::new();
+        let mut blocks: Vec<(BlockKey<'a>, Span)> = Vec::new();
         for member in &body.members {
             match member {
                 Member::Attr(attr) => {
                     let (key, span) = match &attr.key {
-                        Key::Ident(i) => (i.name.clone(), i.span),
-                        Key::Str(s) => (s.as_plain().unwrap_or_default(), s.span),
+                        Key::Ident(i) => (Cow::Borrowed(i.name.as_str()), i.span),
+                        Key::Str(s) => (Cow::Owned(s.as_plain().unwrap_or_default()), s.span),
                     };
-                    match attrs.get(&key) {
-                        Some(first) => self
+                    match attrs.iter().find(|(k, _)| *k == key) {
+                        Some((_, first)) => self
                             .out
                             .push(errors::duplicate_attribute(span, *first, &key)),
-                        None => {
-                            attrs.insert(key, span);
-                        }
+                        None => attrs.push((key, span)),
                     }
                 }
                 Member::Block(block) => {
@@ -343,9 +346,11 @@ impl<'a> Evaluator<'a, '_> {
                         continue;
                     };
                     let label = match &block.label {
-                        Some(Name::Ident(i)) if nested.repeat => Some(i.name.clone()),
+                        Some(Name::Ident(i)) if nested.repeat => {
+                            Some(Cow::Borrowed(i.name.as_str()))
+                        }
                         Some(Name::Str(s)) if nested.repeat => match s.as_plain() {
-                            Some(plain) => Some(plain),
+                            Some(plain) => Some(Cow::Owned(plain)),
                             // Interpolated: only known per instance; not compared here.
                             None => {
                                 self.check_duplicates(&block.body, nested.schema);
@@ -354,16 +359,14 @@ impl<'a> Evaluator<'a, '_> {
                         },
                         _ => None,
                     };
-                    let key = (nested.kind.to_string(), label);
-                    match blocks.get(&key) {
-                        Some(first) => self.out.push(errors::duplicate_block(
+                    let key = (nested.kind, label);
+                    match blocks.iter().find(|(k, _)| *k == key) {
+                        Some((_, first)) => self.out.push(errors::duplicate_block(
                             block.kind.span,
                             *first,
                             nested.kind,
                         )),
-                        None => {
-                            blocks.insert(key, block.kind.span);
-                        }
+                        None => blocks.push((key, block.kind.span)),
                     }
                     self.check_duplicates(&block.body, nested.schema);
                 }
