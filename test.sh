@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: formatting, lints, and every test.
-# Usage: ./test.sh          (from the repository root; needs only a Rust toolchain)
+# Usage: ./test.sh          (from the repository root)
+# Needs a Rust toolchain, Python 3.11 and Terraform; the first run installs the test
+# provider's pinned Python packages from PyPI into target/tf-venv.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +13,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy (warnings are errors)"
 cargo clippy --all-targets --locked -- -D warnings
+
+step "the stand-in Terraform provider for terraform validate (tests/terraform/)"
+tests/terraform/setup.sh
 
 step "cargo test"
 cargo test --locked --all-targets

@@ -51,6 +51,7 @@ pub fn main() -> ExitCode {
 
 /// Prints diagnostics in the chosen format: human text on stderr, or JSON lines on
 /// stdout.
+#[derive(Clone, Copy)]
 pub struct Printer {
     format: MessageFormat,
     style: Style,
@@ -139,9 +140,16 @@ impl Printer {
         };
         eprintln!("{line}");
     }
+
+    /// A line of progress for people, on stderr; nothing with `--message-format json`.
+    pub fn note(&self, line: &str) {
+        if self.format == MessageFormat::Human {
+            eprintln!("{line}");
+        }
+    }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

@@ -7,11 +7,13 @@
 //!   `grammar/pxi.pest`), reporting every syntax error;
 //! - [`check`] resolves names (with the [`stdlib`]), checks types and the estate, and
 //!   allocates VMIDs, addresses and MACs into the [`ir::Plan`];
-//! - backends that turn the IR into Ansible, Terraform and Packer files come next;
+//! - [`backend`] turns the IR into the files each tool reads ([`backend::terraform`]
+//!   so far);
 //! - [`cli`] is the `pxic` command; every problem on the way is a [`diag::Diagnostic`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(clippy::todo)]
 
+pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod diag;

@@ -1,7 +1,7 @@
 //! Every diagnostic of the checker, worded in one place.
 
 use super::expand::Instance;
-use super::schema::Ty;
+use super::schema::{self, Ty};
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, DeclKind, ExprKind};
@@ -170,6 +170,46 @@ pub fn missing_attribute(span: Span, name: &str, ty: Ty) -> Diagnostic {
     Diagnostic::error(
         Code::MissingAttribute,
         format!("missing attribute `{name}`"),
+    )
+    .with_primary(span, format!("needs `{name}`"))
+    .with_help(format!("add `{name} = …`, {}", ty.describe()))
+}
+
+pub fn attribute_not_for_kind(
+    span: Span,
+    name: &str,
+    applies: &schema::Applies,
+    kind: &str,
+) -> Diagnostic {
+    let kinds: Vec<String> = applies.to.iter().map(|k| format!("`{k}`")).collect();
+    Diagnostic::error(
+        Code::AttributeNotForKind,
+        format!(
+            "`{name}` does not apply when `{} = {kind}`",
+            applies.selector
+        ),
+    )
+    .with_primary(span, format!("not used by `{kind}`"))
+    .with_help(format!(
+        "remove it; it is for {} = {}",
+        applies.selector,
+        kinds.join(" or ")
+    ))
+}
+
+pub fn missing_kind_attribute(
+    span: Span,
+    name: &str,
+    ty: Ty,
+    applies: &schema::Applies,
+    kind: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        Code::MissingAttribute,
+        format!(
+            "missing attribute `{name}`, which `{} = {kind}` needs",
+            applies.selector
+        ),
     )
     .with_primary(span, format!("needs `{name}`"))
     .with_help(format!("add `{name} = …`, {}", ty.describe()))

@@ -388,13 +388,49 @@ impl<'a> Evaluator<'a, '_> {
             return;
         }
         for spec in schema.attrs {
-            let missing = spec.default == Default::Required
-                && !record.fields.contains_key(spec.name)
-                && !record.written.contains(spec.name);
-            if missing {
+            let written =
+                record.fields.contains_key(spec.name) || record.written.contains(spec.name);
+            if spec.default == Default::Required && !written {
                 self.out
                     .push(errors::missing_attribute(at, spec.name, spec.ty));
             }
+            if let Some(applies) = spec.applies {
+                self.check_applies(record, spec, applies, at);
+            }
+        }
+    }
+
+    /// An attribute that belongs to some kinds of its block only: not written for
+    /// another kind, and written where the kind needs it. Nothing is said while the
+    /// kind itself is missing or wrong.
+    fn check_applies(
+        &mut self,
+        record: &Record,
+        spec: &schema::Attr,
+        applies: &schema::Applies,
+        at: Span,
+    ) {
+        let Some(Spanned {
+            value: Value::Word(kind),
+            ..
+        }) = record.fields.get(applies.selector)
+        else {
+            return;
+        };
+        match record.fields.get(spec.name) {
+            Some(field) if !applies.to.contains(&kind.as_str()) => {
+                self.out.push(errors::attribute_not_for_kind(
+                    field.span, spec.name, applies, kind,
+                ));
+            }
+            None if applies.required_by.contains(&kind.as_str())
+                && !record.written.contains(spec.name) =>
+            {
+                self.out.push(errors::missing_kind_attribute(
+                    at, spec.name, spec.ty, applies, kind,
+                ));
+            }
+            _ => {}
         }
     }
 

@@ -391,6 +391,11 @@ impl Lowering<'_, '_> {
             .map(|b| storage(b, true))
             .map(|s| (s.name.clone(), s))
             .collect();
+        let state = r
+            .blocks
+            .iter()
+            .find(|b| b.kind == "state")
+            .and_then(|b| state(&b.record));
         ir::Cluster {
             name: self.qualified(id),
             endpoint: r.str("endpoint").unwrap_or_default(),
@@ -400,6 +405,7 @@ impl Lowering<'_, '_> {
             domain: r.str("domain"),
             timezone: r.str("timezone").unwrap_or_default(),
             storages,
+            state,
         }
     }
 
@@ -982,6 +988,31 @@ impl Lowering<'_, '_> {
 }
 
 /// A guest's network interfaces.
+/// The cluster's remote Terraform state, from its `state` block (checked already: the
+/// backend's required attributes are there).
+fn state(r: &Record) -> Option<ir::State> {
+    let text = |name: &str| r.str(name).unwrap_or_default();
+    match r.word("backend")?.as_str() {
+        "s3" => Some(ir::State::S3 {
+            bucket: text("bucket"),
+            key: text("key"),
+            region: text("region"),
+            endpoint: r.str("endpoint"),
+            path_style: r.bool("path_style"),
+        }),
+        "pg" => Some(ir::State::Pg {
+            schema_name: r.str("schema_name"),
+        }),
+        "http" => Some(ir::State::Http {
+            address: text("address"),
+            lock_address: r.str("lock_address"),
+            unlock_address: r.str("unlock_address"),
+            username: r.str("username"),
+        }),
+        _ => None,
+    }
+}
+
 fn nic_blocks(r: &Record) -> impl Iterator<Item = &BlockRecord> {
     r.blocks.iter().filter(|b| b.kind == "network")
 }

@@ -106,6 +106,20 @@ pub struct Attr {
     pub ty: Ty,
     pub default: Default,
     pub doc: &'static str,
+    /// For an attribute that belongs to some kinds of its block only.
+    pub applies: Option<&'static Applies>,
+}
+
+/// Which kinds of a block an attribute belongs to, where another attribute of the
+/// block names the kind (a state backend's `bucket` is for `backend = s3` only).
+#[derive(Clone, Copy, Debug)]
+pub struct Applies {
+    /// The attribute that names the kind, a word.
+    pub selector: &'static str,
+    /// The kinds the attribute may be written for.
+    pub to: &'static [&'static str],
+    /// The kinds that need it.
+    pub required_by: &'static [&'static str],
 }
 
 /// Whether a nested block takes a label (`bridge vmbr0 { … }`).
@@ -158,6 +172,24 @@ const fn attr(name: &'static str, ty: Ty, default: Default, doc: &'static str) -
         ty,
         default,
         doc,
+        applies: None,
+    }
+}
+
+/// An attribute for some kinds of its block only (see [`Applies`]); optional unless a
+/// kind in `applies.required_by` is chosen.
+const fn kind_attr(
+    name: &'static str,
+    ty: Ty,
+    applies: &'static Applies,
+    doc: &'static str,
+) -> Attr {
+    Attr {
+        name,
+        ty,
+        default: Default::Optional,
+        doc,
+        applies: Some(applies),
     }
 }
 
@@ -314,12 +346,107 @@ static CLUSTER: Block = Block {
             "The time zone of hosts and VMs.",
         ),
     ],
-    blocks: &[Nested {
-        kind: "storage",
-        label: LabelRule::Required("the storage's name"),
-        repeat: true,
-        schema: &STORAGE,
-    }],
+    blocks: &[
+        Nested {
+            kind: "storage",
+            label: LabelRule::Required("the storage's name"),
+            repeat: true,
+            schema: &STORAGE,
+        },
+        Nested {
+            kind: "state",
+            label: LabelRule::None,
+            repeat: false,
+            schema: &STATE,
+        },
+    ],
+    free_form: false,
+};
+
+pub const STATE_BACKENDS: &[&str] = &["s3", "pg", "http"];
+
+const S3: Applies = Applies {
+    selector: "backend",
+    to: &["s3"],
+    required_by: &["s3"],
+};
+const S3_OPTIONAL: Applies = Applies {
+    selector: "backend",
+    to: &["s3"],
+    required_by: &[],
+};
+const PG_OPTIONAL: Applies = Applies {
+    selector: "backend",
+    to: &["pg"],
+    required_by: &[],
+};
+const HTTP: Applies = Applies {
+    selector: "backend",
+    to: &["http"],
+    required_by: &["http"],
+};
+const HTTP_OPTIONAL: Applies = Applies {
+    selector: "backend",
+    to: &["http"],
+    required_by: &[],
+};
+
+static STATE: Block = Block {
+    doc: "Where Terraform keeps its state, for teams: an S3 bucket (or an S3-compatible store such as MinIO), a PostgreSQL database, or an HTTP endpoint. Credentials come from the backend's own environment variables, never from here.",
+    attrs: &[
+        attr(
+            "backend",
+            Ty::Enum(STATE_BACKENDS),
+            Default::Required,
+            "The kind of remote state.",
+        ),
+        kind_attr("bucket", Ty::Str, &S3, "The S3 bucket."),
+        kind_attr(
+            "key",
+            Ty::Str,
+            &S3,
+            "The state's path in the bucket, such as `\"homelab/terraform.tfstate\"`.",
+        ),
+        kind_attr("region", Ty::Str, &S3, "The bucket's region."),
+        kind_attr(
+            "endpoint",
+            Ty::Str,
+            &S3_OPTIONAL,
+            "The URL of an S3-compatible store such as MinIO; AWS when absent.",
+        ),
+        kind_attr(
+            "path_style",
+            Ty::Bool,
+            &S3_OPTIONAL,
+            "Address the bucket as a path, not a host name, as most S3-compatible stores want.",
+        ),
+        kind_attr(
+            "schema_name",
+            Ty::Str,
+            &PG_OPTIONAL,
+            "The PostgreSQL schema to keep the state in; the connection string comes from `PG_CONN_STR`.",
+        ),
+        kind_attr("address", Ty::Str, &HTTP, "The state's URL."),
+        kind_attr(
+            "lock_address",
+            Ty::Str,
+            &HTTP_OPTIONAL,
+            "The URL to lock the state at.",
+        ),
+        kind_attr(
+            "unlock_address",
+            Ty::Str,
+            &HTTP_OPTIONAL,
+            "The URL to unlock the state at.",
+        ),
+        kind_attr(
+            "username",
+            Ty::Str,
+            &HTTP_OPTIONAL,
+            "The user for HTTP basic authentication; the password comes from `TF_HTTP_PASSWORD`.",
+        ),
+    ],
+    blocks: &[],
     free_form: false,
 };
 
@@ -974,6 +1101,12 @@ pub fn markdown() -> String {
     out
 }
 
+/// `` `s3` `` or `` `s3` or `pg` ``.
+fn words(list: &[&str]) -> String {
+    let words: Vec<String> = list.iter().map(|w| format!("`{w}`")).collect();
+    words.join(" or ")
+}
+
 fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize) {
     out.push_str(&format!(
         "\n{} {title}\n\n{}\n",
@@ -986,11 +1119,28 @@ fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize) {
     if !block.attrs.is_empty() {
         out.push_str("\n| attribute | type | default | |\n|---|---|---|---|\n");
         for a in block.attrs {
+            let default = match a.applies {
+                Some(applies) if applies.required_by.is_empty() => a.default.describe(),
+                Some(applies) => format!(
+                    "required when `{}` is {}",
+                    applies.selector,
+                    words(applies.required_by)
+                ),
+                None => a.default.describe(),
+            };
+            let only = match a.applies {
+                Some(applies) => format!(
+                    " Only when `{}` is {}.",
+                    applies.selector,
+                    words(applies.to)
+                ),
+                None => String::new(),
+            };
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
+                "| `{}` | {} | {} | {}{only} |\n",
                 a.name,
                 a.ty.describe().replace('|', "\\|"),
-                a.default.describe(),
+                default,
                 a.doc.replace('|', "\\|")
             ));
         }

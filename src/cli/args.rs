@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Check `.pxi` files for errors without writing anything.
     Check(CheckArgs),
-    /// Check a project, update `pxi.lock` and emit the result.
+    /// Check a project, update `pxi.lock` and write the generated files.
     Build(BuildArgs),
     /// Explain a diagnostic code, such as `pxic explain PXI0002`.
     Explain(ExplainArgs),
@@ -38,9 +38,13 @@ pub struct BuildArgs {
     /// A project folder (every `.pxi` file below it), or one `.pxi` file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// What to emit: `ir`, the checked plan as JSON on stdout.
+    /// Instead of writing files, print `ir`, the checked plan, as JSON on stdout.
     #[arg(long, value_enum)]
     pub emit: Option<Emit>,
+    /// The folder to write `terraform/` (and the other generated folders) into; by
+    /// default the project's folder.
+    #[arg(short, long, value_name = "OUT")]
+    pub out: Option<PathBuf>,
     /// Fail instead of changing `pxi.lock` (for CI).
     #[arg(long)]
     pub locked: bool,

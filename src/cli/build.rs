@@ -1,26 +1,22 @@
-//! `pxic build [PROJECT] --emit ir [--locked]`: check the project, update `pxi.lock`,
-//! and print the IR as JSON.
-//!
-//! The backends that write Ansible, Terraform and Packer files are not built yet, so
-//! `--emit ir` is the only output; without it the command says so and exits 2.
+//! `pxic build [PROJECT] [-o OUT] [--locked]`: check the project, update `pxi.lock`
+//! and write the generated files (`terraform/` so far) into OUT, by default the
+//! project's folder. `--emit ir` prints the checked plan as JSON instead.
 
 use super::args::{BuildArgs, Emit, LockMode};
-use super::project;
+use super::project::{self, Loaded};
 use super::{Outcome, Printer};
+use crate::backend;
 use crate::diag::{self, Code, Diagnostic};
 use crate::io;
-use crate::source::SourceMap;
+use crate::ir::Plan;
+use std::time::Instant;
 
 pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
-    // stdout carries the IR.
-    let printer = &printer.keeping_stdout();
-    let Some(Emit::Ir) = args.emit else {
-        let problem = Diagnostic::error(
-            Code::NothingToEmit,
-            "the Ansible, Terraform and Packer backends are not available yet",
-        )
-        .with_help("run `pxic build --emit ir` to get the checked plan as JSON");
-        return project::report_unloadable(printer, &SourceMap::new(), &[problem]);
+    let started = Instant::now();
+    let printer = &match args.emit {
+        // stdout carries the IR.
+        Some(Emit::Ir) => printer.keeping_stdout(),
+        None => *printer,
     };
     let loaded = match project::load(&args.path) {
         Ok(loaded) => loaded,
@@ -35,47 +31,107 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
         .as_ref()
         .filter(|_| !diag::has_errors(&diagnostics))
     else {
-        printer.print(&loaded.sources, &diagnostics);
-        printer.summary(loaded.files, &diagnostics);
-        return Outcome::Errors;
+        return finish(printer, &loaded, &diagnostics, Outcome::Errors);
     };
-    let lock_path = io::lock_path(&args.path);
-    let old = &loaded.lock;
-    let new = &loaded.checked.lock;
-    if old.render() != new.render() {
-        match args.lock_mode() {
-            LockMode::Locked => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::LockOutOfDate,
-                        format!(
-                            "`{}` would change, and `--locked` forbids it",
-                            lock_path.display()
-                        ),
-                    )
-                    .with_help("run `pxic build` without `--locked` and commit the new lock file"),
-                );
-                printer.print(&loaded.sources, &diagnostics);
-                printer.summary(loaded.files, &diagnostics);
-                return Outcome::Errors;
+    // Everything is rendered before anything is written: a failure leaves the
+    // previous files as they were.
+    let output = match args.emit {
+        Some(Emit::Ir) => match serde_json::to_string_pretty(plan) {
+            Ok(json) => Output::Ir(json),
+            Err(e) => {
+                let problem =
+                    Diagnostic::error(Code::Internal, format!("cannot serialise the IR: {e}"))
+                        .with_help("this is a bug in pxic; please report it");
+                return project::report_unloadable(printer, &loaded.sources, &[problem]);
             }
-            LockMode::Update => {
-                if let Err(problem) = io::write_atomic(&lock_path, &new.render()) {
+        },
+        None => Output::Files(emit_all(plan)),
+    };
+    if let Err(problem) = update_lock(args, &loaded, &mut diagnostics) {
+        return project::report_unloadable(printer, &loaded.sources, &[problem]);
+    }
+    if diag::has_errors(&diagnostics) {
+        return finish(printer, &loaded, &diagnostics, Outcome::Errors);
+    }
+    match output {
+        Output::Ir(json) => {
+            printer.print(&loaded.sources, &diagnostics);
+            println!("{json}");
+            printer.summary(loaded.files, &diagnostics);
+        }
+        Output::Files(files) => {
+            let out = args
+                .out
+                .clone()
+                .unwrap_or_else(|| io::project_dir(&args.path));
+            let written = match io::write_files(&out, &files) {
+                Ok(written) => written,
+                Err(problem) => {
                     return project::report_unloadable(printer, &loaded.sources, &[problem]);
                 }
-            }
+            };
+            printer.print(&loaded.sources, &diagnostics);
+            printer.summary(loaded.files, &diagnostics);
+            printer.note(&format!(
+                "wrote {} ({} changed) in {} in {} ms",
+                super::plural(files.len(), "file"),
+                written.changed,
+                out.display(),
+                started.elapsed().as_millis()
+            ));
         }
     }
-    printer.print(&loaded.sources, &diagnostics);
-    match serde_json::to_string_pretty(plan) {
-        Ok(json) => println!("{json}"),
-        Err(e) => {
-            let problem =
-                Diagnostic::error(Code::Internal, format!("cannot serialise the IR: {e}"))
-                    .with_help("this is a bug in pxic; please report it");
-            return project::report_unloadable(printer, &loaded.sources, &[problem]);
-        }
-    }
-    printer.summary(loaded.files, &diagnostics);
     Outcome::Clean
+}
+
+/// What a build produces, rendered and not yet written.
+enum Output {
+    Ir(String),
+    Files(backend::Emitted),
+}
+
+/// The files of every backend.
+fn emit_all(plan: &Plan) -> backend::Emitted {
+    backend::terraform::emit(plan)
+}
+
+/// Writes the new `pxi.lock` when allocations changed, or (with `--locked`) adds the
+/// error that forbids it. `Err` when the lock file cannot be written.
+fn update_lock(
+    args: &BuildArgs,
+    loaded: &Loaded,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let lock_path = io::lock_path(&args.path);
+    let new = loaded.checked.lock.render();
+    if loaded.lock.render() == new {
+        return Ok(());
+    }
+    match args.lock_mode() {
+        LockMode::Locked => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::LockOutOfDate,
+                    format!(
+                        "`{}` would change, and `--locked` forbids it",
+                        lock_path.display()
+                    ),
+                )
+                .with_help("run `pxic build` without `--locked` and commit the new lock file"),
+            );
+            Ok(())
+        }
+        LockMode::Update => io::write_atomic(&lock_path, &new),
+    }
+}
+
+fn finish(
+    printer: &Printer,
+    loaded: &Loaded,
+    diagnostics: &[Diagnostic],
+    outcome: Outcome,
+) -> Outcome {
+    printer.print(&loaded.sources, diagnostics);
+    printer.summary(loaded.files, diagnostics);
+    outcome
 }

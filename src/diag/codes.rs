@@ -110,6 +110,7 @@ registry! {
     BadEnvName           = "PXI0209", Types, "bad-env-name";
     WrongArgumentCount   = "PXI0210", Types, "wrong-argument-count";
     CannotReadFile       = "PXI0211", Types, "cannot-read-file";
+    AttributeNotForKind  = "PXI0212", Types, "attribute-not-for-kind";
     ClusterCount         = "PXI0300", Estate, "cluster-count";
     DuplicateVmid        = "PXI0301", Estate, "duplicate-vmid";
     DuplicateAddress     = "PXI0302", Estate, "duplicate-address";

@@ -60,6 +60,32 @@ pub struct Cluster {
     pub timezone: String,
     /// Storage every node shares (Ceph, NFS, …).
     pub storages: BTreeMap<String, Storage>,
+    /// Where Terraform keeps its state; `None`: a local file.
+    pub state: Option<State>,
+}
+
+/// A remote Terraform state. Credentials are not here: each backend reads its own
+/// environment variables.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "backend", rename_all = "lowercase")]
+pub enum State {
+    S3 {
+        bucket: String,
+        key: String,
+        region: String,
+        /// An S3-compatible store's URL; AWS when absent.
+        endpoint: Option<String>,
+        path_style: bool,
+    },
+    Pg {
+        schema_name: Option<String>,
+    },
+    Http {
+        address: String,
+        lock_address: Option<String>,
+        unlock_address: Option<String>,
+        username: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,507 @@
+//! The resources for guests: downloaded images, templates made from cloud images, VMs
+//! and containers.
+
+use super::hcl::{self, Body, Expr};
+use super::{CONTAINER, DOWNLOAD, Names, POOL, VM};
+use crate::ir::{Builder, Container, Guest, Image, Nic, Plan, Template, Vm};
+use std::collections::BTreeMap;
+
+const MIB: u64 = 1 << 20;
+const GIB: u64 = 1 << 30;
+
+/// Builds the guest files of one plan.
+pub struct Guests<'p> {
+    plan: &'p Plan,
+    names: &'p Names,
+    /// Every download, with its identifier.
+    downloads: BTreeMap<Download<'p>, String>,
+}
+
+/// One file Proxmox downloads onto one node's storage.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Download<'p> {
+    image: &'p str,
+    node: &'p str,
+    datastore: &'p str,
+    /// `import` (a disk image for a template) or `vztmpl` (a container template).
+    content_type: &'static str,
+}
+
+impl<'p> Guests<'p> {
+    pub fn new(plan: &'p Plan, names: &'p Names) -> Guests<'p> {
+        Guests {
+            plan,
+            names,
+            downloads: download_ids(plan),
+        }
+    }
+
+    /// `images.tf`: the cloud images and container templates Proxmox downloads.
+    pub fn downloads(&self) -> Body {
+        let mut file = Body::new();
+        for (d, id) in &self.downloads {
+            let Some(image) = self.plan.images.get(d.image) else {
+                continue;
+            };
+            let mut body = Body::new();
+            body.attr("content_type", Expr::str(d.content_type))
+                .attr("datastore_id", Expr::str(d.datastore))
+                .attr("node_name", Expr::str(d.node))
+                .attr("url", Expr::str(&image.url))
+                .attr("file_name", Expr::str(&image.file_name));
+            if let Some(sum) = &image.checksum {
+                body.attr("checksum", Expr::str(sum))
+                    .attr("checksum_algorithm", Expr::str(&image.checksum_algorithm));
+            }
+            body.attr("overwrite", Expr::Bool(false));
+            file.resource(Some(&download_comment(image)), DOWNLOAD, id, body);
+        }
+        file
+    }
+
+    /// The identifier of the download a template or container uses.
+    fn download_for(&self, image: &str, node: &str, datastore: &str) -> Option<&str> {
+        let shared = is_shared(self.plan, datastore);
+        self.downloads
+            .iter()
+            .find(|(d, _)| {
+                d.image == image && d.datastore == datastore && (shared || d.node == node)
+            })
+            .map(|(_, id)| id.as_str())
+    }
+
+    /// `templates.tf`: templates made from a cloud image, without Packer.
+    pub fn templates(&self) -> Body {
+        let mut file = Body::new();
+        let made = self
+            .plan
+            .templates
+            .values()
+            .filter(|t| t.builder == Builder::Terraform);
+        for template in made {
+            let download =
+                self.download_for(&template.image, &template.node, &template.image_storage);
+            let comment = format!(
+                "template {} ({}), from {}",
+                template.name, template.image, template.origin.file
+            );
+            let id = &self.names.vms[&template.name];
+            file.resource(Some(&comment), VM, id, self.template(template, download));
+        }
+        file
+    }
+
+    fn template(&self, t: &Template, download: Option<&str>) -> Body {
+        let mut body = Body::new();
+        body.attr("name", Expr::str(&t.name))
+            .attr("description", Expr::str(managed(None, &t.origin.file)))
+            .attr("node_name", Expr::str(&t.node))
+            .attr("vm_id", Expr::Num(t.vmid.into()))
+            .attr("template", Expr::Bool(true))
+            .attr("started", Expr::Bool(false))
+            .attr("on_boot", Expr::Bool(false))
+            .attr("scsi_hardware", Expr::str(SCSI_HARDWARE));
+        let mut cpu = Body::new();
+        cpu.attr("cores", Expr::Num(t.cores.into()))
+            .attr("type", Expr::str(DEFAULT_CPU_TYPE));
+        body.block("cpu", &[], cpu);
+        let mut memory = Body::new();
+        memory.attr("dedicated", Expr::Num(t.memory / MIB));
+        body.block("memory", &[], memory);
+        let import = download.map(|id| Expr::reference(DOWNLOAD, id, "id"));
+        body.block("disk", &[], self.disk(&t.host, &t.storage, t.disk, import));
+        body.block("operating_system", &[], os_l26());
+        // Debian and Ubuntu cloud images can panic on a disk resize without a serial
+        // console.
+        body.block("serial_device", &[], Body::new());
+        body
+    }
+
+    /// `vms.tf`.
+    pub fn vms(&self) -> Body {
+        let mut file = Body::new();
+        for vm in self.plan.vms.values() {
+            let comment = format!("vm {}, from {}", vm.guest.name, vm.guest.origin.file);
+            let id = &self.names.vms[&vm.guest.name];
+            file.resource(Some(&comment), VM, id, self.vm(vm));
+        }
+        file
+    }
+
+    fn vm(&self, vm: &Vm) -> Body {
+        let g = &vm.guest;
+        let mut body = Body::new();
+        body.attr("name", Expr::str(&g.name));
+        self.guest_head(g, &mut body);
+        body.attr("on_boot", Expr::Bool(g.on_boot))
+            .attr("started", Expr::Bool(g.started))
+            .attr("scsi_hardware", Expr::str(SCSI_HARDWARE));
+        if !vm.agent {
+            // Without a guest agent a shutdown request may go unanswered.
+            body.attr("stop_on_destroy", Expr::Bool(true));
+        }
+        body.block("clone", &[], self.clone_of(vm));
+        let mut agent = Body::new();
+        agent.attr("enabled", Expr::Bool(vm.agent));
+        body.block("agent", &[], agent);
+        let mut cpu = Body::new();
+        cpu.attr("cores", Expr::Num(g.cores.into()))
+            .attr("sockets", Expr::Num(vm.sockets.into()))
+            .attr("type", Expr::str(&vm.cpu_type));
+        body.block("cpu", &[], cpu);
+        let mut memory = Body::new();
+        memory
+            .attr("dedicated", Expr::Num(g.memory / MIB))
+            .attr("floating", Expr::Num(vm.balloon.unwrap_or(0) / MIB));
+        body.block("memory", &[], memory);
+        body.block("disk", &[], self.disk(&g.host, &g.storage, g.disk, None));
+        for nic in &g.nics {
+            body.block("network_device", &[], network_device(nic));
+        }
+        let mut init = Body::new();
+        init.attr("datastore_id", Expr::str(&g.storage));
+        if let Some(dns) = dns(g) {
+            init.block("dns", &[], dns);
+        }
+        ip_configs(&mut init, g);
+        if let Some(user) = g.users.first() {
+            let mut account = Body::new();
+            account
+                .attr("username", Expr::str(&user.name))
+                .attr("keys", Expr::strings(&user.ssh_keys));
+            init.block("user_account", &[], account);
+        }
+        body.block("initialization", &[], init);
+        body.block("operating_system", &[], os_l26());
+        body.block("serial_device", &[], Body::new());
+        body
+    }
+
+    /// The attributes VMs and containers share, near the top of their resource.
+    fn guest_head(&self, g: &Guest, body: &mut Body) {
+        body.attr(
+            "description",
+            Expr::str(managed(g.description.as_deref(), &g.origin.file)),
+        )
+        .attr("node_name", Expr::str(&g.node))
+        .attr("vm_id", Expr::Num(g.vmid.into()));
+        if let Some(pool) = &g.pool {
+            // A reference, so that the pool exists before its members.
+            let value = match self.names.pools.get(pool) {
+                Some(id) => Expr::reference(POOL, id, "pool_id"),
+                None => Expr::str(pool),
+            };
+            body.attr("pool_id", value);
+        }
+        if !g.tags.is_empty() {
+            body.attr("tags", Expr::strings(&g.tags));
+        }
+    }
+
+    /// The `clone` block: from a template Terraform makes, by reference (so it is made
+    /// first); from one Packer builds, by its VMID.
+    fn clone_of(&self, vm: &Vm) -> Body {
+        let template = self.plan.templates.get(&vm.template);
+        let mut clone = Body::new();
+        let made_here = template
+            .filter(|t| t.builder == Builder::Terraform)
+            .and_then(|t| self.names.vms.get(&t.name));
+        match made_here {
+            Some(id) => clone.attr("vm_id", Expr::reference(VM, id, "vm_id")),
+            None => clone.attr("vm_id", Expr::Num(vm.template_vmid.into())),
+        };
+        if let Some(t) = template {
+            clone.attr("node_name", Expr::str(&t.node));
+        }
+        clone.attr("full", Expr::Bool(vm.full_clone));
+        if vm.full_clone {
+            clone.attr("datastore_id", Expr::str(&vm.guest.storage));
+        }
+        clone
+    }
+
+    /// A disk, every attribute written: on a clone, the provider resets what a `disk`
+    /// block leaves out to the schema's defaults, not to the template's values.
+    fn disk(&self, host: &str, storage: &str, bytes: u64, import_from: Option<Expr>) -> Body {
+        let mut disk = Body::new();
+        disk.attr("interface", Expr::str("scsi0"))
+            .attr("datastore_id", Expr::str(storage));
+        disk.attr_some("import_from", import_from);
+        disk.attr("size", Expr::Num(bytes.div_ceil(GIB)))
+            .attr("file_format", Expr::str(self.file_format(host, storage)))
+            .attr("cache", Expr::str("none"))
+            .attr("discard", Expr::str("on"))
+            .attr("iothread", Expr::Bool(true))
+            .attr("ssd", Expr::Bool(true))
+            .attr("aio", Expr::str("io_uring"))
+            .attr("backup", Expr::Bool(true))
+            .attr("replicate", Expr::Bool(true));
+        disk
+    }
+
+    /// `qcow2` on file storage, `raw` on block storage (LVM, ZFS, Ceph RBD).
+    fn file_format(&self, host: &str, storage: &str) -> &'static str {
+        let kind = self
+            .plan
+            .hosts
+            .get(host)
+            .and_then(|h| h.storages.get(storage))
+            .or_else(|| self.plan.cluster.storages.get(storage))
+            .map(|s| s.kind.as_str());
+        match kind {
+            Some("dir" | "nfs" | "cifs" | "cephfs") => "qcow2",
+            _ => "raw",
+        }
+    }
+
+    /// `containers.tf`.
+    pub fn containers(&self) -> Body {
+        let mut file = Body::new();
+        for ct in self.plan.containers.values() {
+            let comment = format!("container {}, from {}", ct.guest.name, ct.guest.origin.file);
+            let id = &self.names.containers[&ct.guest.name];
+            file.resource(Some(&comment), CONTAINER, id, self.container(ct));
+        }
+        file
+    }
+
+    fn container(&self, ct: &Container) -> Body {
+        let g = &ct.guest;
+        // A container's name is its `initialization.hostname`.
+        let mut body = Body::new();
+        self.guest_head(g, &mut body);
+        body.attr("unprivileged", Expr::Bool(ct.unprivileged))
+            .attr("start_on_boot", Expr::Bool(g.on_boot))
+            .attr("started", Expr::Bool(g.started));
+        let mut cpu = Body::new();
+        cpu.attr("cores", Expr::Num(g.cores.into()));
+        body.block("cpu", &[], cpu);
+        let mut memory = Body::new();
+        memory
+            .attr("dedicated", Expr::Num(g.memory / MIB))
+            .attr("swap", Expr::Num(ct.swap / MIB));
+        body.block("memory", &[], memory);
+        let mut disk = Body::new();
+        disk.attr("datastore_id", Expr::str(&g.storage))
+            .attr("size", Expr::Num(g.disk.div_ceil(GIB)));
+        body.block("disk", &[], disk);
+        if ct.nesting || ct.keyctl {
+            let mut features = Body::new();
+            features.attr("nesting", Expr::Bool(ct.nesting));
+            if ct.keyctl {
+                features
+                    .comment("Proxmox lets only root@pam, logged in with a password, set keyctl.")
+                    .attr("keyctl", Expr::Bool(true));
+            }
+            body.block("features", &[], features);
+        }
+        let mut init = Body::new();
+        init.attr("hostname", Expr::str(&g.name));
+        if let Some(dns) = dns(g) {
+            init.block("dns", &[], dns);
+        }
+        ip_configs(&mut init, g);
+        // A container has no cloud-init: the keys of all its users go to root, which
+        // Ansible then uses to create the users.
+        let mut keys: Vec<&str> = g
+            .users
+            .iter()
+            .flat_map(|u| u.ssh_keys.iter().map(String::as_str))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if !keys.is_empty() {
+            let mut account = Body::new();
+            account.attr("keys", Expr::strings(keys));
+            init.block("user_account", &[], account);
+        }
+        body.block("initialization", &[], init);
+        for (i, nic) in g.nics.iter().enumerate() {
+            let mut interface = Body::new();
+            interface
+                .attr("name", Expr::str(format!("eth{i}")))
+                .attr("bridge", Expr::str(&nic.bridge));
+            fill_nic(&mut interface, nic);
+            body.block("network_interface", &[], interface);
+        }
+        let mut os = Body::new();
+        let template_file = self
+            .download_for(&ct.image, &g.node, &ct.image_storage)
+            .map(|id| Expr::reference(DOWNLOAD, id, "id"));
+        os.attr_some("template_file_id", template_file);
+        let family = self.plan.images.get(&ct.image).map(|i| i.family.as_str());
+        os.attr("type", Expr::str(container_os_type(family)));
+        body.block("operating_system", &[], os);
+        body
+    }
+}
+
+/// `virtio-scsi-single`: one controller per disk, which `iothread` needs to take effect.
+const SCSI_HARDWARE: &str = "virtio-scsi-single";
+
+/// The CPU type of templates: what the provider's docs recommend over `qemu64`.
+const DEFAULT_CPU_TYPE: &str = "x86-64-v2-AES";
+
+/// The description of a generated resource: the user's, then where it comes from.
+fn managed(description: Option<&str>, file: &str) -> String {
+    let origin = format!("Managed by pxic from {file}.");
+    match description {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{origin}", d.trim()),
+        _ => origin,
+    }
+}
+
+fn download_comment(image: &Image) -> String {
+    let what = match image.version.as_deref() {
+        Some(v) => format!("{} {v}", image.family),
+        None => image.family.clone(),
+    };
+    match (&image.checksum, &image.checksum_url) {
+        (Some(_), _) => format!("{} ({what})", image.name),
+        (None, Some(url)) => format!(
+            "{} ({what}). Not pinned: the provider takes only a literal checksum, and this\nimage publishes its sums at {url}",
+            image.name
+        ),
+        (None, None) => format!("{} ({what}), not pinned to a checksum", image.name),
+    }
+}
+
+fn os_l26() -> Body {
+    let mut os = Body::new();
+    os.attr("type", Expr::str("l26"));
+    os
+}
+
+/// The `dns` block, when the guest has servers or a domain.
+fn dns(g: &Guest) -> Option<Body> {
+    if g.dns.is_empty() && g.domain.is_none() {
+        return None;
+    }
+    let mut dns = Body::new();
+    dns.attr_some("domain", g.domain.as_deref().map(Expr::str));
+    if !g.dns.is_empty() {
+        dns.attr(
+            "servers",
+            Expr::strings(g.dns.iter().map(|a| a.to_string())),
+        );
+    }
+    Some(dns)
+}
+
+/// One `ip_config` per NIC, in NIC order. Only the first NIC whose network has a
+/// gateway gets it: a second default route would send replies out of the wrong
+/// interface.
+fn ip_configs(init: &mut Body, g: &Guest) {
+    let default_route = g.nics.iter().position(|n| n.gateway.is_some());
+    for (i, nic) in g.nics.iter().enumerate() {
+        let mut ipv4 = Body::new();
+        ipv4.attr(
+            "address",
+            Expr::str(format!("{}/{}", nic.address, nic.prefix)),
+        );
+        if Some(i) == default_route {
+            ipv4.attr_some("gateway", nic.gateway.map(|g| Expr::str(g.to_string())));
+        }
+        let mut config = Body::new();
+        config.block("ipv4", &[], ipv4);
+        init.block("ip_config", &[], config);
+    }
+}
+
+fn network_device(nic: &Nic) -> Body {
+    let mut device = Body::new();
+    device
+        .attr("bridge", Expr::str(&nic.bridge))
+        .attr("model", Expr::str("virtio"));
+    fill_nic(&mut device, nic);
+    device
+}
+
+/// What a VM's `network_device` and a container's `network_interface` share after
+/// the bridge.
+fn fill_nic(body: &mut Body, nic: &Nic) {
+    body.attr("mac_address", Expr::str(&nic.mac));
+    body.attr_some("vlan_id", nic.vlan.map(|v| Expr::Num(v.into())));
+    body.attr_some("mtu", nic.mtu.map(|m| Expr::Num(m.into())));
+    body.attr("firewall", Expr::Bool(nic.firewall));
+}
+
+/// The container OS types the provider knows, by image family.
+fn container_os_type(family: Option<&str>) -> &'static str {
+    match family {
+        Some("debian") => "debian",
+        Some("ubuntu") => "ubuntu",
+        Some("alpine") => "alpine",
+        Some("rocky" | "almalinux" | "centos") => "centos",
+        Some("fedora") => "fedora",
+        Some("archlinux") => "archlinux",
+        _ => "unmanaged",
+    }
+}
+
+/// Every download the templates and containers of a plan need, with its identifier:
+/// `<image>_<node>`, with the storage added when one image goes to two storages of a
+/// node.
+fn download_ids(plan: &Plan) -> BTreeMap<Download<'_>, String> {
+    let templates = plan
+        .templates
+        .values()
+        .filter(|t| t.builder == Builder::Terraform)
+        .map(|t| Download {
+            image: &t.image,
+            node: &t.node,
+            datastore: &t.image_storage,
+            content_type: "import",
+        });
+    let containers = plan.containers.values().map(|c| Download {
+        image: &c.image,
+        node: &c.guest.node,
+        datastore: &c.image_storage,
+        content_type: "vztmpl",
+    });
+    // On storage every node shares, one node downloads the file for all: the first
+    // by name of those that use it.
+    let mut first_node: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let wanted: Vec<Download> = templates.chain(containers).collect();
+    for d in wanted.iter().filter(|d| is_shared(plan, d.datastore)) {
+        let node = first_node.entry((d.image, d.datastore)).or_insert(d.node);
+        *node = (*node).min(d.node);
+    }
+    let all: std::collections::BTreeSet<Download> = wanted
+        .into_iter()
+        .map(|d| match first_node.get(&(d.image, d.datastore)) {
+            Some(node) => Download { node, ..d },
+            None => d,
+        })
+        .collect();
+    let mut per_node: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for d in &all {
+        *per_node.entry((d.image, d.node)).or_default() += 1;
+    }
+    let names: Vec<(Download, String)> = all
+        .into_iter()
+        .map(|d| {
+            let name = if per_node[&(d.image, d.node)] > 1 {
+                format!("{}-{}-{}", d.image, d.node, d.datastore)
+            } else {
+                format!("{}-{}", d.image, d.node)
+            };
+            (d, name)
+        })
+        .collect();
+    let ids = hcl::idents(names.iter().map(|(_, n)| n.as_str()));
+    names
+        .iter()
+        .zip(ids)
+        .map(|((d, _), (_, id))| (d.clone(), id))
+        .collect()
+}
+
+/// Whether every node sees the same storage: the cluster's, or one marked shared.
+fn is_shared(plan: &Plan, storage: &str) -> bool {
+    plan.cluster.storages.contains_key(storage)
+        || plan
+            .hosts
+            .values()
+            .any(|h| h.storages.get(storage).is_some_and(|s| s.shared))
+}

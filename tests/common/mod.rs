@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests that build whole projects.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The repository's root.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every project the backends are tested on: the bundled examples and each folder of
+/// `tests/ui/emit/`, with a name for each.
+pub fn emit_cases() -> Vec<(String, PathBuf)> {
+    let mut cases: Vec<(String, PathBuf)> = ["homelab", "cluster"]
+        .iter()
+        .map(|e| (format!("example-{e}"), repo().join("examples").join(e)))
+        .collect();
+    let fixtures = repo().join("tests/ui/emit");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("tests/ui/emit exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .expect("named")
+            .to_string_lossy()
+            .into_owned();
+        cases.push((name, dir));
+    }
+    cases
+}
+
+/// The checked plan of a project folder, with its `pxi.lock` when it has one. Panics
+/// with the rendered diagnostics if the project does not check cleanly.
+pub fn plan_of(dir: &Path) -> pxic::ir::Plan {
+    let paths = pxic::io::discover(dir).expect("project has .pxi files");
+    let (mut map, unreadable) = pxic::io::read_sources(dir, &paths);
+    assert!(
+        unreadable.is_empty(),
+        "unreadable files in {}",
+        dir.display()
+    );
+    let lock = pxic::io::read_lock(&pxic::io::lock_path(dir)).expect("lock is readable");
+    let checked = pxic::check::check_project(&mut map, &pxic::io::FsWorld, &lock);
+    let rendered: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .map(|d| pxic::diag::render::render(&map, d, pxic::diag::render::Style::Plain, 80))
+        .collect();
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{} should check cleanly:\n{}",
+        dir.display(),
+        rendered.join("\n")
+    );
+    checked.plan.expect("a clean check gives a plan")
+}
+
+/// Emitted files as one text: each under a `//// path` line, in path order.
+pub fn overview(files: &pxic::backend::Emitted) -> String {
+    files
+        .iter()
+        .map(|(path, text)| format!("//// {path}\n{text}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,53 @@
+# Containers: features, swap, several interfaces, and the SSH keys of all users given
+# to root (a container has no cloud-init user).
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+  token    = env("PROXMOX_VE_API_TOKEN")
+}
+
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  dns     = [10.0.0.1]
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+
+network dmz {
+  cidr    = 10.5.0.0/24
+  gateway = 10.5.0.1
+  vlan    = 5
+  pool    = 10.5.0.10 .. 10.5.0.50
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { ports = ["eno1"], network = lan }
+  bridge vmbr1 { ports = ["eno2"], network = dmz, vlan_aware = true }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [vztmpl] }
+}
+
+container proxy {
+  host         = pve1
+  template     = os.debian_12_lxc
+  storage      = local-lvm
+  cores        = 2
+  memory       = 1GiB
+  swap         = 256MiB
+  disk         = 10GiB
+  features { nesting = true, keyctl = true }
+  network lan { ip = auto }
+  network dmz { ip = 10.5.0.10 }
+  user alice { ssh_keys = ["ssh-ed25519 AAAA alice@example", "ssh-ed25519 CCCC shared@example"] }
+  user bob   { ssh_keys = ["ssh-ed25519 CCCC shared@example"] }
+  tags         = ["edge"]
+}
+
+container cache {
+  host     = pve1
+  template = os.debian_12_lxc
+  storage  = local-lvm
+  network lan { ip = auto }
+}
