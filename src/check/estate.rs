@@ -327,6 +327,51 @@ pub fn check_ports(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Tags as Proxmox takes them: a letter, digit or `_`, then letters, digits and
+/// `_ - + .` (its `pve-tag` format).
+pub fn check_tags(r: &Record, out: &mut Vec<Diagnostic>) {
+    let Some(Value::List(tags)) = r.fields.get("tags").map(|f| &f.value) else {
+        return;
+    };
+    for tag in tags {
+        let Value::Str(text) = &tag.value else {
+            continue;
+        };
+        let mut chars = text.chars();
+        let valid = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || "_-+.".contains(c));
+        if !valid {
+            let fixed: String = text
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || "_-+.".contains(c) {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect::<String>()
+                .trim_start_matches(['-', '+', '.'])
+                .to_string();
+            let help = if fixed.is_empty() {
+                "use letters, digits and `_`, with `-`, `+` or `.` after the first character"
+                    .to_string()
+            } else {
+                format!(
+                    "use letters, digits and `_ - + .`, starting with a letter, digit or `_`, such as `\"{fixed}\"`"
+                )
+            };
+            out.push(
+                Diagnostic::error(Code::InvalidTag, format!("`{text}` is not a Proxmox tag"))
+                    .with_primary(tag.span, "Proxmox would refuse this tag")
+                    .with_help(help),
+            );
+        }
+    }
+}
+
 /// The minimum memory of a ballooning VM cannot be above its memory.
 pub fn check_balloon(r: &Record, out: &mut Vec<Diagnostic>) {
     if r.incomplete {

@@ -810,6 +810,7 @@ impl Lowering<'_, '_> {
         let r = &records[id];
         estate::check_resources(r, self.out);
         estate::check_balloon(r, self.out);
+        estate::check_tags(r, self.out);
         let (storage_name, storage_span, content) = storage;
         // Every check runs, even when something needed for the IR is missing, so that
         // one mistake in a guest does not hide the others.

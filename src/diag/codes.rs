@@ -138,6 +138,7 @@ registry! {
     DiskOvercommitted    = "PXI0324", Estate, "disk-overcommitted";
     DiskBelowTemplate    = "PXI0325", Estate, "disk-below-template";
     MtuOutOfRange        = "PXI0326", Estate, "mtu-out-of-range";
+    InvalidTag           = "PXI0327", Estate, "invalid-tag";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

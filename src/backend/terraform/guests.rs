@@ -132,7 +132,8 @@ impl<'p> Guests<'p> {
         let g = &vm.guest;
         let mut body = Body::new();
         body.attr("name", Expr::str(&g.name));
-        self.guest_head(g, &mut body);
+        let description = managed(g.description.as_deref(), &g.origin.file);
+        self.guest_head(g, description, &mut body);
         body.attr("on_boot", Expr::Bool(g.on_boot))
             .attr("started", Expr::Bool(g.started))
             .attr("scsi_hardware", Expr::str(SCSI_HARDWARE));
@@ -178,13 +179,10 @@ impl<'p> Guests<'p> {
     }
 
     /// The attributes VMs and containers share, near the top of their resource.
-    fn guest_head(&self, g: &Guest, body: &mut Body) {
-        body.attr(
-            "description",
-            Expr::str(managed(g.description.as_deref(), &g.origin.file)),
-        )
-        .attr("node_name", Expr::str(&g.node))
-        .attr("vm_id", Expr::Num(g.vmid.into()));
+    fn guest_head(&self, g: &Guest, description: String, body: &mut Body) {
+        body.attr("description", Expr::str(description))
+            .attr("node_name", Expr::str(&g.node))
+            .attr("vm_id", Expr::Num(g.vmid.into()));
         if let Some(pool) = &g.pool {
             // A reference, so that the pool exists before its members.
             let value = match self.names.pools.get(pool) {
@@ -269,7 +267,10 @@ impl<'p> Guests<'p> {
         let g = &ct.guest;
         // A container's name is its `initialization.hostname`.
         let mut body = Body::new();
-        self.guest_head(g, &mut body);
+        // Proxmox stores a container's description with a final line break; without
+        // one here, every plan would show a change.
+        let description = managed(g.description.as_deref(), &g.origin.file) + "\n";
+        self.guest_head(g, description, &mut body);
         body.attr("unprivileged", Expr::Bool(ct.unprivileged))
             .attr("start_on_boot", Expr::Bool(g.on_boot))
             .attr("started", Expr::Bool(g.started));
