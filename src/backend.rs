@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod hcl;
 pub mod terraform;
 
 /// Emitted files: the path relative to the output folder (`terraform/vms.tf`, with

@@ -141,7 +141,7 @@ fn decl() -> impl Strategy<Value = String> {
     let blocks = prop::sample::select(vec![
         "",
         "bridge vmbr0 { network = lan }",
-        "storage local { type = dir, content = [images] }",
+        "storage local { type = dir, path = \"/var/lib/vz\", content = [images] }",
         "network lan { ip = auto }",
         "user u { sudo = true }",
         "build { packages = [\"x\"] }",

@@ -29,7 +29,7 @@ image cloud { kind = cloud, url = "https://example.org/cloud.img" }
 host pve1 {
   address = 10.0.0.2
   bridge vmbr0 { network = lan }
-  storage local-lvm { type = lvmthin, content = [images, rootdir] }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
   storage local { type = dir, path = "/var/lib/vz", content = [import] }
 }
 template base { host = pve1, image = cloud, storage = local-lvm, vmid = 9000 }

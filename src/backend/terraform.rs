@@ -8,11 +8,10 @@
 //! Resources are sorted by name; identifiers come from `.pxi` names.
 
 mod guests;
-pub mod hcl;
 
+use super::hcl::{self, Body, Expr, Key};
 use super::{Emitted, GENERATED};
 use crate::ir::{Builder, Plan, State};
-use hcl::{Body, Expr, Key};
 use std::collections::BTreeMap;
 
 /// The provider release the generated files are written for (and pinned to).

@@ -1070,6 +1070,7 @@ fn storage(b: &BlockRecord, cluster_level: bool) -> ir::Storage {
         pool: r.str("pool"),
         server: r.str("server"),
         export: r.str("export"),
+        share: r.str("share"),
         monitors: r.strings("monitors"),
         shared,
         size: r.size("size"),

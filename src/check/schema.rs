@@ -205,6 +205,49 @@ pub const IMAGE_KINDS: &[&str] = &["cloud", "iso", "lxc"];
 pub const OS_FAMILIES: &[&str] = &["ubuntu", "debian", "rocky", "almalinux", "other"];
 pub const CHECKSUM_ALGORITHMS: &[&str] = &["sha256", "sha512"];
 
+/// Which storage types each type-specific attribute belongs to, and which need it (as
+/// `/etc/pve/storage.cfg` does).
+const STORAGE_PATH: Applies = Applies {
+    selector: "type",
+    to: &["dir", "nfs", "cifs", "cephfs"],
+    required_by: &["dir"],
+};
+const STORAGE_VG: Applies = Applies {
+    selector: "type",
+    to: &["lvm", "lvmthin"],
+    required_by: &["lvm", "lvmthin"],
+};
+const STORAGE_THINPOOL: Applies = Applies {
+    selector: "type",
+    to: &["lvmthin"],
+    required_by: &["lvmthin"],
+};
+const STORAGE_POOL: Applies = Applies {
+    selector: "type",
+    to: &["zfspool", "rbd"],
+    required_by: &["zfspool", "rbd"],
+};
+const STORAGE_SERVER: Applies = Applies {
+    selector: "type",
+    to: &["nfs", "cifs"],
+    required_by: &["nfs", "cifs"],
+};
+const STORAGE_EXPORT: Applies = Applies {
+    selector: "type",
+    to: &["nfs"],
+    required_by: &["nfs"],
+};
+const STORAGE_SHARE: Applies = Applies {
+    selector: "type",
+    to: &["cifs"],
+    required_by: &["cifs"],
+};
+const STORAGE_MONITORS: Applies = Applies {
+    selector: "type",
+    to: &["rbd", "cephfs"],
+    required_by: &[],
+};
+
 static STORAGE: Block = Block {
     doc: "A Proxmox storage: where disks, ISOs, snippets and container templates live.",
     attrs: &[
@@ -220,46 +263,52 @@ static STORAGE: Block = Block {
             Default::Required,
             "What the storage may hold.",
         ),
-        attr(
+        kind_attr(
             "path",
             Ty::Str,
-            Default::Optional,
+            &STORAGE_PATH,
             "The folder of a `dir` storage, or the mount point of `nfs`/`cifs`/`cephfs`.",
         ),
-        attr(
+        kind_attr(
             "vg",
             Ty::Str,
-            Default::Optional,
+            &STORAGE_VG,
             "The LVM volume group of an `lvm` or `lvmthin` storage.",
         ),
-        attr(
+        kind_attr(
             "thinpool",
             Ty::Str,
-            Default::Optional,
+            &STORAGE_THINPOOL,
             "The thin pool of an `lvmthin` storage.",
         ),
-        attr(
+        kind_attr(
             "pool",
             Ty::Str,
-            Default::Optional,
+            &STORAGE_POOL,
             "The ZFS pool (`zfspool`) or Ceph pool (`rbd`).",
         ),
-        attr(
+        kind_attr(
             "server",
             Ty::Str,
-            Default::Optional,
+            &STORAGE_SERVER,
             "The server of an `nfs` or `cifs` storage.",
         ),
-        attr(
+        kind_attr(
             "export",
             Ty::Str,
-            Default::Optional,
+            &STORAGE_EXPORT,
             "The export path of an `nfs` storage.",
         ),
-        attr(
+        kind_attr(
+            "share",
+            Ty::Str,
+            &STORAGE_SHARE,
+            "The share of a `cifs` storage.",
+        ),
+        kind_attr(
             "monitors",
             Ty::List(&Ty::Str),
-            Default::EmptyList,
+            &STORAGE_MONITORS,
             "Ceph monitor addresses of an external `rbd`/`cephfs` storage.",
         ),
         attr(

@@ -137,6 +137,8 @@ pub struct Storage {
     pub pool: Option<String>,
     pub server: Option<String>,
     pub export: Option<String>,
+    /// The share of a `cifs` storage.
+    pub share: Option<String>,
     pub monitors: Vec<String>,
     pub shared: bool,
     /// Usable capacity in bytes, when declared.

@@ -1,8 +1,8 @@
 //! The resources for guests: downloaded images, templates made from cloud images, VMs
 //! and containers.
 
-use super::hcl::{self, Body, Expr};
 use super::{CONTAINER, DOWNLOAD, Names, POOL, VM};
+use crate::backend::hcl::{self, Body, Expr};
 use crate::ir::{Builder, Container, Guest, Image, Nic, Plan, Template, Vm};
 use std::collections::BTreeMap;
 

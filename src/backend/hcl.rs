@@ -1,7 +1,7 @@
-//! A small HCL document model and its printer. The printer lays out files the way
-//! `terraform fmt` does (two-space indents, `=` aligned across a run of attributes), so
-//! the generated files are already canonical; every string is escaped here and nowhere
-//! else.
+//! A small HCL document model and its printer, for Terraform and Packer files. The
+//! printer lays out files the way `terraform fmt` and `packer fmt` do (two-space
+//! indents, `=` aligned across a run of one-line attributes), so the generated files
+//! are already canonical; every string is escaped here and nowhere else.
 
 use std::fmt::Write;
 
