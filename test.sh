@@ -17,6 +17,9 @@ cargo clippy --all-targets --locked -- -D warnings
 step "the stand-in Terraform provider for terraform validate (tests/terraform/)"
 tests/terraform/setup.sh
 
+step "the pinned Ansible tools (tests/ansible/)"
+tests/ansible/setup.sh
+
 step "cargo test"
 cargo test --locked --all-targets
 

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
+pub mod ansible;
 pub mod hcl;
 pub mod terraform;
+pub mod yaml;
 
 /// Emitted files: the path relative to the output folder (`terraform/vms.tf`, with
 /// `/`) and the whole contents.

@@ -7,8 +7,8 @@
 //!   `grammar/pxi.pest`), reporting every syntax error;
 //! - [`check`] resolves names (with the [`stdlib`]), checks types and the estate, and
 //!   allocates VMIDs, addresses and MACs into the [`ir::Plan`];
-//! - [`backend`] turns the IR into the files each tool reads ([`backend::terraform`]
-//!   so far);
+//! - [`backend`] turns the IR into the files each tool reads ([`backend::terraform`],
+//!   [`backend::ansible`]; Packer next);
 //! - [`cli`] is the `pxic` command; every problem on the way is a [`diag::Diagnostic`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(clippy::todo)]

@@ -1,5 +1,5 @@
 //! `pxic build [PROJECT] [-o OUT] [--locked]`: check the project, update `pxi.lock`
-//! and write the generated files (`terraform/` so far) into OUT, by default the
+//! and write the generated files (`terraform/` and `ansible/`) into OUT, by default the
 //! project's folder. `--emit ir` prints the checked plan as JSON instead.
 
 use super::args::{BuildArgs, Emit, LockMode};
@@ -92,7 +92,9 @@ enum Output {
 
 /// The files of every backend.
 fn emit_all(plan: &Plan) -> backend::Emitted {
-    backend::terraform::emit(plan)
+    let mut files = backend::terraform::emit(plan);
+    files.extend(backend::ansible::emit(plan));
+    files
 }
 
 /// Writes the new `pxi.lock` when allocations changed, or (with `--locked`) adds the

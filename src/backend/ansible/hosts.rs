@@ -1,0 +1,384 @@
+//! `proxmox-hosts.yml` and what it reads: the Proxmox repositories, packages, the
+//! bridges in `/etc/network/interfaces` (one file per host under `files/`), and the
+//! storage definitions, added with `pvesm` when missing.
+
+use super::task;
+use crate::backend::GENERATED;
+use crate::backend::yaml::{Yaml, map};
+use crate::ir::{Bridge, Host, Network, Plan, Storage};
+use std::fmt::Write;
+use std::net::Ipv4Addr;
+
+/// The inventory variables of a Proxmox host.
+pub fn inventory_vars(plan: &Plan, host: &Host) -> Yaml {
+    let storages: Vec<Yaml> = host
+        .storages
+        .values()
+        .map(|s| storage_entry(s, Some(&host.node)))
+        .collect();
+    map()
+        .entry("ansible_host", Yaml::str(host.address.to_string()))
+        .entry("pxi_node", Yaml::text(&host.node))
+        .entry("pxi_packages", Yaml::strings(&host.packages))
+        .entry(
+            "pxi_manage_interfaces",
+            Yaml::Bool(management_bridge(plan, host).is_some()),
+        )
+        .entry("pxi_storages", Yaml::List(storages))
+        .yaml()
+}
+
+/// A storage for `pvesm add`: its name, type and options.
+fn storage_entry(storage: &Storage, node: Option<&str>) -> Yaml {
+    map()
+        .entry("name", Yaml::text(&storage.name))
+        .entry("type", Yaml::text(&storage.kind))
+        .entry("options", Yaml::strings(pvesm_options(storage, node)))
+        .yaml()
+}
+
+/// The options of `pvesm add <type> <name>` for a storage.
+fn pvesm_options(s: &Storage, node: Option<&str>) -> Vec<String> {
+    let mut options = Vec::new();
+    let mut add = |flag: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            options.push(format!("--{flag}"));
+            options.push(value.clone());
+        }
+    };
+    add("path", &s.path);
+    add("vgname", &s.vg);
+    add("thinpool", &s.thinpool);
+    add("pool", &s.pool);
+    add("server", &s.server);
+    add("export", &s.export);
+    add("share", &s.share);
+    if !s.monitors.is_empty() {
+        options.push("--monhost".into());
+        options.push(s.monitors.join(" "));
+    }
+    options.push("--content".into());
+    options.push(s.content.join(","));
+    if let Some(node) = node {
+        options.push("--nodes".into());
+        options.push(node.to_string());
+    }
+    if s.shared && matches!(s.kind.as_str(), "dir" | "lvm") {
+        options.push("--shared".into());
+        options.push("1".into());
+    }
+    options
+}
+
+/// The bridge that carries the host's own address, with its network: only then does
+/// pxic write `/etc/network/interfaces` (a file without the host's address would cut
+/// it off).
+fn management_bridge<'p>(plan: &'p Plan, host: &'p Host) -> Option<(&'p Bridge, &'p Network)> {
+    host.bridges.values().find_map(|bridge| {
+        let network = plan.networks.get(bridge.network.as_deref()?)?;
+        contains(network, host.address).then_some((bridge, network))
+    })
+}
+
+fn contains(network: &Network, address: Ipv4Addr) -> bool {
+    let mask = u32::MAX
+        .checked_shl(32 - u32::from(network.prefix))
+        .unwrap_or(0);
+    u32::from(address) & mask == u32::from(network.address) & mask
+}
+
+/// `files/<host>/interfaces` for every host whose bridges carry its address.
+pub fn static_files(plan: &Plan) -> Vec<(String, String)> {
+    plan.hosts
+        .values()
+        .filter_map(|host| {
+            let (managed, network) = management_bridge(plan, host)?;
+            Some((
+                format!("files/{}/interfaces", host.name),
+                interfaces(plan, host, managed, network),
+            ))
+        })
+        .collect()
+}
+
+/// The whole `/etc/network/interfaces` of a host, in the form Proxmox writes it.
+fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> String {
+    let mut out = format!(
+        "# {GENERATED}\n# The network of Proxmox host {}.\n\nauto lo\niface lo inet loopback\n",
+        host.name
+    );
+    // A port carries its bridge's MTU too, or jumbo frames stop at the port.
+    let mut ports: std::collections::BTreeMap<&str, Option<u32>> = Default::default();
+    for bridge in host.bridges.values() {
+        for port in &bridge.ports {
+            let mtu = ports.entry(port).or_default();
+            *mtu = (*mtu).max(bridge_mtu(plan, bridge));
+        }
+    }
+    for (port, mtu) in ports {
+        let _ = write!(out, "\niface {port} inet manual\n");
+        if let Some(mtu) = mtu {
+            let _ = writeln!(out, "\tmtu {mtu}");
+        }
+    }
+    let address = format!("{}/{}", host.address, network.prefix);
+    for bridge in host.bridges.values() {
+        let carries_address = bridge.name == managed.name;
+        let on_bridge = carries_address && network.vlan.is_none();
+        let _ = write!(out, "\nauto {}\n", bridge.name);
+        if on_bridge {
+            let _ = writeln!(out, "iface {} inet static", bridge.name);
+            let _ = writeln!(out, "\taddress {address}");
+            if let Some(gateway) = network.gateway {
+                let _ = writeln!(out, "\tgateway {gateway}");
+            }
+        } else {
+            let _ = writeln!(out, "iface {} inet manual", bridge.name);
+        }
+        let ports = if bridge.ports.is_empty() {
+            "none".to_string()
+        } else {
+            bridge.ports.join(" ")
+        };
+        let _ = writeln!(out, "\tbridge-ports {ports}");
+        out.push_str("\tbridge-stp off\n\tbridge-fd 0\n");
+        let vlan_aware = bridge.vlan_aware
+            || bridge
+                .network
+                .as_deref()
+                .and_then(|n| plan.networks.get(n))
+                .is_some_and(|n| n.vlan.is_some());
+        if vlan_aware {
+            out.push_str("\tbridge-vlan-aware yes\n\tbridge-vids 2-4094\n");
+        }
+        if let Some(mtu) = bridge_mtu(plan, bridge) {
+            let _ = writeln!(out, "\tmtu {mtu}");
+        }
+        // The host's address on a tagged network lives on a VLAN interface.
+        if carries_address && let Some(vlan) = network.vlan {
+            let _ = write!(
+                out,
+                "\nauto {name}.{vlan}\niface {name}.{vlan} inet static\n\taddress {address}\n",
+                name = bridge.name
+            );
+            if let Some(gateway) = network.gateway {
+                let _ = writeln!(out, "\tgateway {gateway}");
+            }
+        }
+    }
+    out.push_str("\nsource /etc/network/interfaces.d/*\n");
+    out
+}
+
+/// A list pxic writes itself, Jinja included (not `.pxi` text, which
+/// [`Yaml::strings`] keeps literal).
+fn pxic_list(items: &[&str]) -> Yaml {
+    Yaml::List(items.iter().map(|s| Yaml::str(*s)).collect())
+}
+
+/// A bridge's MTU: its own, else its network's.
+fn bridge_mtu(plan: &Plan, bridge: &Bridge) -> Option<u32> {
+    bridge.mtu.or_else(|| {
+        bridge
+            .network
+            .as_deref()
+            .and_then(|n| plan.networks.get(n))
+            .and_then(|n| n.mtu)
+    })
+}
+
+/// `proxmox-hosts.yml`.
+pub fn playbook(plan: &Plan) -> Yaml {
+    let cluster_storages: Vec<Yaml> = plan
+        .cluster
+        .storages
+        .values()
+        .map(|s| storage_entry(s, None))
+        .collect();
+    let vars = map()
+        .entry(
+            "pxi_pve_repository_url",
+            Yaml::str("http://download.proxmox.com/debian/pve"),
+        )
+        .entry(
+            "pxi_pve_repository_suite",
+            Yaml::str("{{ ansible_facts['distribution_release'] }}"),
+        )
+        .entry(
+            "pxi_pve_repository_components",
+            Yaml::strings(["pve-no-subscription"]),
+        )
+        .entry("pxi_cluster_storages", Yaml::List(cluster_storages));
+    let tasks = vec![
+        task(
+            "Remove the enterprise repository, which needs a subscription",
+            "ansible.builtin.file",
+            map()
+                .entry("path", Yaml::str("{{ item }}"))
+                .entry("state", Yaml::str("absent")),
+        )
+        .entry(
+            "loop",
+            Yaml::strings([
+                "/etc/apt/sources.list.d/pve-enterprise.list",
+                "/etc/apt/sources.list.d/pve-enterprise.sources",
+            ]),
+        )
+        .yaml(),
+        task(
+            "Add the no-subscription repository",
+            "ansible.builtin.deb822_repository",
+            map()
+                .entry("name", Yaml::str("pve-no-subscription"))
+                .entry("types", Yaml::strings(["deb"]))
+                .entry("uris", Yaml::str("{{ pxi_pve_repository_url }}"))
+                .entry("suites", Yaml::str("{{ pxi_pve_repository_suite }}"))
+                .entry(
+                    "components",
+                    Yaml::str("{{ pxi_pve_repository_components }}"),
+                )
+                // Only when asked for: an explicit `Trusted: no` conflicts with another
+                // entry for the same repository that leaves it out.
+                .entry(
+                    "trusted",
+                    Yaml::str("{{ pxi_pve_repository_trusted | default(omit) }}"),
+                )
+                .entry("state", Yaml::str("present")),
+        )
+        .yaml(),
+        task(
+            "Install packages",
+            "ansible.builtin.apt",
+            map()
+                .entry("name", Yaml::str("{{ pxi_packages }}"))
+                .entry("state", Yaml::str("present"))
+                .entry("update_cache", Yaml::Bool(true)),
+        )
+        .entry("when", Yaml::str("pxi_packages | length > 0"))
+        .yaml(),
+        task(
+            "Install ifupdown2, which applies network changes without a reboot",
+            "ansible.builtin.apt",
+            map()
+                .entry("name", Yaml::strings(["ifupdown2"]))
+                .entry("state", Yaml::str("present")),
+        )
+        .entry("when", Yaml::str("pxi_manage_interfaces | bool"))
+        .yaml(),
+        task(
+            "Write the network configuration",
+            "ansible.builtin.copy",
+            map()
+                .entry(
+                    "src",
+                    Yaml::str("files/{{ inventory_hostname }}/interfaces"),
+                )
+                .entry("dest", Yaml::str("/etc/network/interfaces"))
+                .entry("mode", Yaml::str("0644"))
+                .entry("owner", Yaml::str("root"))
+                .entry("group", Yaml::str("root"))
+                .entry("backup", Yaml::Bool(true)),
+        )
+        .entry("when", Yaml::str("pxi_manage_interfaces | bool"))
+        .entry("notify", Yaml::strings(["Reload the network"]))
+        .yaml(),
+        task(
+            "Look up the host's storages",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                pxic_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
+            ),
+        )
+        .entry("loop", Yaml::str("{{ pxi_storages }}"))
+        .entry(
+            "loop_control",
+            map().entry("label", Yaml::str("{{ item.name }}")).yaml(),
+        )
+        .entry("register", Yaml::str("pxi_storage_status"))
+        .entry("changed_when", Yaml::Bool(false))
+        .entry("failed_when", Yaml::Bool(false))
+        .yaml(),
+        task(
+            "Add the missing storages",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::str(
+                    "{{ ['pvesm', 'add', item.item.type, item.item.name] + item.item.options }}",
+                ),
+            ),
+        )
+        .entry("loop", Yaml::str("{{ pxi_storage_status.results }}"))
+        .entry(
+            "loop_control",
+            map()
+                .entry("label", Yaml::str("{{ item.item.name }}"))
+                .yaml(),
+        )
+        .entry("when", Yaml::str("item.rc != 0"))
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+        task(
+            "Look up the cluster's shared storages",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                pxic_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
+            ),
+        )
+        .entry("loop", Yaml::str("{{ pxi_cluster_storages }}"))
+        .entry(
+            "loop_control",
+            map().entry("label", Yaml::str("{{ item.name }}")).yaml(),
+        )
+        .entry("register", Yaml::str("pxi_cluster_storage_status"))
+        .entry("run_once", Yaml::Bool(true))
+        .entry("changed_when", Yaml::Bool(false))
+        .entry("failed_when", Yaml::Bool(false))
+        .yaml(),
+        task(
+            "Add the missing shared storages",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::str(
+                    "{{ ['pvesm', 'add', item.item.type, item.item.name] + item.item.options }}",
+                ),
+            ),
+        )
+        .entry(
+            "loop",
+            Yaml::str("{{ pxi_cluster_storage_status.results }}"),
+        )
+        .entry(
+            "loop_control",
+            map()
+                .entry("label", Yaml::str("{{ item.item.name }}"))
+                .yaml(),
+        )
+        .entry("when", Yaml::str("item.rc != 0"))
+        .entry("run_once", Yaml::Bool(true))
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+    ];
+    let handlers = vec![
+        task(
+            "Reload the network",
+            "ansible.builtin.command",
+            map().entry("cmd", Yaml::str("ifreload -a")),
+        )
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+    ];
+    Yaml::List(vec![
+        map()
+            .entry("name", Yaml::str("Configure the Proxmox VE hosts"))
+            .entry("hosts", Yaml::str("proxmox_hosts"))
+            .entry("become", Yaml::Bool(true))
+            .entry("vars", vars.yaml())
+            .entry("tasks", Yaml::List(tasks))
+            .entry("handlers", Yaml::List(handlers))
+            .yaml(),
+    ])
+}

@@ -1,0 +1,143 @@
+//! The generated playbooks, run for real: four Debian 12 targets booted with
+//! systemd-nspawn in network namespaces (`tests/ansible/targets/`) stand in for a
+//! Proxmox host, two VMs and a container. No Proxmox or VM can exist here, so the
+//! narrowest seams are faked: `pvesm` and `pveum` are stubs on the targets that log
+//! and remember, `cloud-init status --wait` answers at once, and apt installs from an
+//! offline signed repository. Everything else is real: systemd, sshd, apt, users,
+//! ufw, nginx, ifupdown2. `site.yml` must succeed, and a second run must change
+//! nothing. Needs root and Debian's apt (for debootstrap); it fails, never skips.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run(command: &mut Command) -> (bool, String) {
+    let output = command.output().expect("the command runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn targets_script(name: &str) -> Command {
+    let mut command = Command::new("bash");
+    command.arg(common::repo().join("tests/ansible/targets").join(name));
+    command
+}
+
+/// Stops the targets however the test ends.
+struct Targets;
+
+impl Drop for Targets {
+    fn drop(&mut self) {
+        let (ok, output) = run(&mut targets_script("down.sh"));
+        if !ok {
+            eprintln!("tests/ansible/targets/down.sh failed:\n{output}");
+        }
+    }
+}
+
+/// The `ok`, `changed`, `unreachable` and `failed` counts of each host in a run's
+/// PLAY RECAP.
+fn recap(output: &str) -> Vec<(String, [u32; 4])> {
+    let Some(start) = output.find("PLAY RECAP") else {
+        return Vec::new();
+    };
+    output[start..]
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (host, counts) = line.split_once(" : ")?;
+            let count = |key: &str| {
+                counts
+                    .split_whitespace()
+                    .find_map(|c| c.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+                    .unwrap_or(u32::MAX)
+            };
+            Some((
+                host.trim().to_string(),
+                [
+                    count("ok"),
+                    count("changed"),
+                    count("unreachable"),
+                    count("failed"),
+                ],
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothing() {
+    let project = common::repo().join("tests/ui/emit/ansible_run");
+    let files = pxic::backend::ansible::emit(&common::plan_of(&project));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ansible-run");
+    let _ = std::fs::remove_dir_all(&out);
+    pxic::io::write_files(&out, &files).expect("temporary folder is writable");
+    let ansible: PathBuf = out.join("ansible");
+
+    let (ok, output) = run(Command::new("bash").arg(common::repo().join("tests/ansible/setup.sh")));
+    assert!(ok, "tests/ansible/setup.sh failed:\n{output}");
+    let (ok, output) = run(&mut targets_script("base.sh"));
+    assert!(ok, "tests/ansible/targets/base.sh failed:\n{output}");
+    let (ok, output) = run(targets_script("up.sh").arg("4"));
+    let _targets = Targets;
+    assert!(ok, "tests/ansible/targets/up.sh failed:\n{output}");
+
+    let venv = common::repo().join("target/ansible-venv/bin");
+    let (ok, merged) = run(Command::new(venv.join("python"))
+        .arg(common::repo().join("tests/ansible/targets/merge-inventory.py"))
+        .arg(ansible.join("inventory.yml")));
+    assert!(ok, "merge-inventory.py failed:\n{merged}");
+    std::fs::write(ansible.join("ci-inventory.yml"), merged).expect("write");
+    // The targets' offline repository stands in for Proxmox's.
+    std::fs::write(
+        ansible.join("ci-vars.yml"),
+        "---\npxi_pve_repository_url: \"file:/srv/pxrepo\"\npxi_pve_repository_suite: \"./\"\npxi_pve_repository_components: []\n",
+    )
+    .expect("write");
+
+    let playbook = || {
+        run(Command::new(venv.join("ansible-playbook"))
+            .args(["-i", "ci-inventory.yml", "site.yml", "-e", "@ci-vars.yml"])
+            .current_dir(&ansible)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    venv.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("ANSIBLE_HOME", out.join(".ansible-home"))
+            .env("ANSIBLE_LOCAL_TEMP", out.join(".ansible-tmp"))
+            .env("ANSIBLE_NOCOLOR", "1"))
+    };
+    let (ok, first) = playbook();
+    assert!(ok, "the first run failed:\n{first}");
+    let hosts = recap(&first);
+    assert_eq!(hosts.len(), 4, "four hosts in the recap:\n{first}");
+    assert!(
+        hosts
+            .iter()
+            .all(|(_, [_, changed, unreachable, failed])| *changed > 0
+                && *unreachable == 0
+                && *failed == 0),
+        "every host is configured on the first run:\n{first}"
+    );
+
+    let (ok, second) = playbook();
+    assert!(ok, "the second run failed:\n{second}");
+    let hosts = recap(&second);
+    assert_eq!(hosts.len(), 4, "four hosts in the recap:\n{second}");
+    for (host, [_, changed, unreachable, failed]) in &hosts {
+        assert_eq!(
+            (*changed, *unreachable, *failed),
+            (0, 0, 0),
+            "{host} changed on the second run:\n{second}"
+        );
+    }
+}

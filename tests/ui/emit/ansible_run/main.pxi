@@ -1,0 +1,71 @@
+# The project CI runs for real: tests/ansible_run.rs boots four Debian targets with
+# systemd-nspawn (tests/ansible/targets/), points this project's generated inventory
+# at them, runs site.yml twice and wants the second run to change nothing. So its
+# bridge has no ports and its network no gateway (a target has no NIC to enslave and
+# already has its default route), and its roles are ones a container can run.
+use std.os
+use std.roles
+
+cluster lab {
+  endpoint = "https://10.77.0.2:8006/"
+  token    = env("PROXMOX_VE_API_TOKEN")
+  domain   = "lab.test"
+}
+
+network lan {
+  cidr = 10.77.0.0/24
+  dns  = [10.77.0.1]
+  pool = 10.77.0.100 .. 10.77.0.199
+}
+
+host pve1 {
+  address  = 10.77.0.2
+  packages = ["htop"]
+  bridge vmbr0 { ports = [], network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [import, vztmpl] }
+}
+
+template debian-12 {
+  host    = pve1
+  vmid    = 9000
+  image   = os.debian_12
+  storage = local-lvm
+}
+
+# A role of the project's own: a file whose text looks like Jinja (and must stay as
+# written), a service to restart when it changes, and a port.
+role motd {
+  description = "A message of the day, and SSH kept open."
+  packages    = ["less"]
+  services    = ["ssh"]
+  file "/etc/motd" {
+    content = "Welcome to {{ inventory_hostname }}: managed by pxic.\n"
+    mode    = "0644"
+    owner   = "root"
+  }
+  firewall { allow = [22] }
+  vars {
+    greeting = "hello"
+  }
+}
+
+for i in 1..=2 {
+  vm "web-${i}" {
+    host     = pve1
+    template = debian-12
+    network lan { ip = auto }
+    user admin { ssh_keys = [file("keys/admin.pub")], sudo = true }
+    roles    = [motd, roles.nginx]
+    tags     = ["web"]
+  }
+}
+
+container metrics {
+  host     = pve1
+  template = os.debian_12_lxc
+  storage  = local-lvm
+  network lan { ip = 10.77.0.50 }
+  user ops { ssh_keys = [file("keys/admin.pub")] }
+  roles    = [roles.node_exporter]
+}
