@@ -13,6 +13,7 @@ container dns-1 {
   disk        = 4GiB
   network lan { ip = 10.20.0.53 }
   roles       = [roles.base, dns]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["infra", "dns"]
   description = "Unbound resolver, primary"
 }
@@ -28,6 +29,7 @@ container dns-2 {
   disk        = 4GiB
   network lan { ip = 10.20.0.54 }
   roles       = [roles.base, dns]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["infra", "dns"]
   description = "Unbound resolver, secondary"
 }
@@ -42,6 +44,7 @@ container pkgcache-1 {
   disk        = 64GiB
   network lan { ip = 10.20.0.60 }
   roles       = [roles.base, pkgcache]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["infra"]
   description = "apt-cacher-ng for the LAN and the DMZ"
 }
@@ -74,6 +77,7 @@ vm mon-1 : profiles.medium {
   disk        = 200GiB                     # 30 days of metrics for ~45 targets
   network lan { ip = 10.20.0.30 }
   roles       = [common, monitoring]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["infra", "monitoring"]
   description = "Prometheus + Alertmanager"
 }
@@ -127,6 +131,7 @@ for i in 1..=2 {
     template    = ubuntu-2404-docker
     network lan { ip = auto }
     roles       = [common, ci]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     description = "Gitea Actions runner ${i}"
   }
 }
@@ -137,6 +142,7 @@ for i in 3..=4 {
     template    = ubuntu-2404-docker
     network lan { ip = auto }
     roles       = [common, ci]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     description = "Gitea Actions runner ${i}"
   }
 }
@@ -150,6 +156,7 @@ for i in 1..=2 {
     template = ubuntu-2404
     network lan { ip = auto }
     roles    = [common, web]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     tags     = ["staging", "web"]
   }
 }
@@ -160,6 +167,7 @@ for i in 1..=2 {
     template = ubuntu-2404
     network lan { ip = auto }
     roles    = [common, app]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     tags     = ["staging", "app"]
   }
 }
@@ -171,5 +179,6 @@ vm stg-db-1 : staging {
   disk     = 50GiB
   network lan { ip = auto }
   roles    = [common, postgres]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags     = ["staging", "postgres"]
 }

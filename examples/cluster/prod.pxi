@@ -14,6 +14,7 @@ vm lb-1 : profiles.small {
   pool        = prod
   network dmz { ip = 10.20.30.11 }
   roles       = [common, lb]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["prod", "lb"]
   description = "haproxy + keepalived, VRRP master for 10.20.30.10"
 }
@@ -24,6 +25,7 @@ vm lb-2 : profiles.small {
   pool        = prod
   network dmz { ip = 10.20.30.12 }
   roles       = [common, lb]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["prod", "lb"]
   description = "haproxy + keepalived, VRRP backup for 10.20.30.10"
 }
@@ -76,6 +78,7 @@ for i in 1..=2 {
     balloon     = 8GiB
     network lan { ip = auto }
     roles       = [common, app]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     tags        = ["prod", "app"]
     description = "shop API worker ${i}"
   }
@@ -89,6 +92,7 @@ for i in 3..=4 {
     balloon     = 8GiB
     network lan { ip = auto }
     roles       = [common, app]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     tags        = ["prod", "app"]
     description = "shop API worker ${i}"
   }
@@ -102,6 +106,7 @@ for i in 5..=6 {
     balloon     = 8GiB
     network lan { ip = auto }
     roles       = [common, app]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     tags        = ["prod", "app"]
     description = "shop API worker ${i}"
   }
@@ -150,6 +155,7 @@ vm cache-1 : profiles.medium {
   cores    = 2
   network lan { ip = auto }
   roles    = [common, cache]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags     = ["prod", "redis"]
 }
 
@@ -160,6 +166,7 @@ vm cache-2 : profiles.medium {
   cores    = 2
   network lan { ip = auto }
   roles    = [common, cache]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags     = ["prod", "redis"]
 }
 
@@ -170,6 +177,7 @@ vm cache-3 : profiles.medium {
   cores    = 2
   network lan { ip = auto }
   roles    = [common, cache]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags     = ["prod", "redis"]
 }
 
@@ -184,6 +192,7 @@ for i in 1..=2 {
     disk        = 100GiB
     network lan { ip = auto }
     roles       = [common, erp]
+    user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     tags        = ["prod", "erp"]
     description = "vendor ERP application server ${i}"
   }

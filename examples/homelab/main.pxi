@@ -18,5 +18,10 @@ network lan {
   pool    = 10.10.0.100 .. 10.10.0.199      # addresses handed out for `ip = auto`
 }
 
-profile small  { cores = 2, memory = 2GiB, disk = 20GiB }
+profile small {
+  cores  = 2
+  memory = 2GiB
+  disk   = 20GiB
+  user admin { ssh_keys = [file("keys/admin.pub")], sudo = true }   # Ansible logs in as admin
+}
 profile medium : small { cores = 4, memory = 8GiB }

@@ -327,6 +327,17 @@ pub fn check_ports(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A guest with roles must let Ansible in: it logs in as the first user (root, with
+/// every user's keys, on a container), so some user needs an SSH key.
+pub fn roles_without_login(roles: Span, name: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::RolesWithoutLogin,
+        format!("`{name}` has roles, but no user with an SSH key for Ansible to log in as"),
+    )
+    .with_primary(roles, "Ansible cannot apply these")
+    .with_help("add `user <name> { ssh_keys = [file(\"keys/<name>.pub\")] }`")
+}
+
 /// Tags as Proxmox takes them: a letter, digit or `_`, then letters, digits and
 /// `_ - + .` (its `pve-tag` format).
 pub fn check_tags(r: &Record, out: &mut Vec<Diagnostic>) {

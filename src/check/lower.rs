@@ -823,6 +823,14 @@ impl Lowering<'_, '_> {
         let name = self.qualified(id);
         estate::check_dns_label(&name, self.instances[id].name_span, self.out);
         let nics = self.nics(id, key, host, networks, alloc);
+        let users = self.users(id);
+        if let Some(roles) = r.span("roles")
+            && !r.ids("roles").is_empty()
+            && users.iter().all(|u| u.ssh_keys.is_empty())
+        {
+            self.out
+                .push(estate::roles_without_login(roles, &self.instances[id].name));
+        }
         let storage_name = storage_name.filter(|_| found.is_some())?;
         let dns = self.guest_dns(&nics, networks);
         Some(ir::Guest {
@@ -835,7 +843,7 @@ impl Lowering<'_, '_> {
             disk: r.size("disk").unwrap_or_default(),
             storage: storage_name,
             nics,
-            users: self.users(id),
+            users,
             roles: r
                 .ids("roles")
                 .into_iter()

@@ -139,6 +139,7 @@ registry! {
     DiskBelowTemplate    = "PXI0325", Estate, "disk-below-template";
     MtuOutOfRange        = "PXI0326", Estate, "mtu-out-of-range";
     InvalidTag           = "PXI0327", Estate, "invalid-tag";
+    RolesWithoutLogin    = "PXI0328", Estate, "roles-without-login";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -44,6 +44,7 @@ profile base : profiles.small {
 profile hardened {
   roles = [roles.base, roles.ssh_hardening]
   tags  = ["hardened"]
+  user ops { ssh_keys = [file("files/admin.pub")], sudo = true }
 }
 
 profile big : base {
