@@ -100,9 +100,19 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
     )
     .expect("write");
 
+    // The API token pxic's Terraform and Packer use is saved on this machine.
+    let token = out.join("lab.token");
     let playbook = || {
         run(Command::new(venv.join("ansible-playbook"))
-            .args(["-i", "ci-inventory.yml", "site.yml", "-e", "@ci-vars.yml"])
+            .args([
+                "-i",
+                "ci-inventory.yml",
+                "site.yml",
+                "-e",
+                "@ci-vars.yml",
+                "-e",
+            ])
+            .arg(format!("pxi_api_token_file={}", token.display()))
             .current_dir(&ansible)
             .env(
                 "PATH",
@@ -127,6 +137,25 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
                 && *unreachable == 0
                 && *failed == 0),
         "every host is configured on the first run:\n{first}"
+    );
+
+    let saved = std::fs::read_to_string(&token).expect("the API token was saved");
+    assert!(saved.starts_with("pxic@pve!pxic="), "{saved}");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&token)
+            .expect("token")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the token is readable by its owner only"
+        );
+    }
+    assert!(
+        !first.contains(saved.trim().split('=').nth(1).unwrap_or("?")),
+        "the secret never appears in Ansible's output"
     );
 
     let (ok, second) = playbook();

@@ -4,6 +4,7 @@
 //! production profile; every string is quoted, and text from `.pxi` files that looks
 //! like Jinja is tagged `!unsafe`.
 
+mod api_user;
 mod hosts;
 mod roles;
 

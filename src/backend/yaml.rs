@@ -36,6 +36,12 @@ impl Yaml {
         }
     }
 
+    /// A list pxic writes itself, Jinja included (not `.pxi` text, which
+    /// [`Yaml::strings`] keeps literal).
+    pub fn own_list(items: &[&str]) -> Yaml {
+        Yaml::List(items.iter().map(|s| Yaml::str(*s)).collect())
+    }
+
     pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Yaml {
         Yaml::List(items.into_iter().map(|s| Yaml::text(s.as_ref())).collect())
     }

@@ -170,12 +170,6 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
     out
 }
 
-/// A list pxic writes itself, Jinja included (not `.pxi` text, which
-/// [`Yaml::strings`] keeps literal).
-fn pxic_list(items: &[&str]) -> Yaml {
-    Yaml::List(items.iter().map(|s| Yaml::str(*s)).collect())
-}
-
 /// A bridge's MTU: its own, else its network's.
 fn bridge_mtu(plan: &Plan, bridge: &Bridge) -> Option<u32> {
     bridge.mtu.or_else(|| {
@@ -287,7 +281,7 @@ pub fn playbook(plan: &Plan) -> Yaml {
             "ansible.builtin.command",
             map().entry(
                 "argv",
-                pxic_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
+                Yaml::own_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
             ),
         )
         .entry("loop", Yaml::str("{{ pxi_storages }}"))
@@ -324,7 +318,7 @@ pub fn playbook(plan: &Plan) -> Yaml {
             "ansible.builtin.command",
             map().entry(
                 "argv",
-                pxic_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
+                Yaml::own_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
             ),
         )
         .entry("loop", Yaml::str("{{ pxi_cluster_storages }}"))
@@ -380,5 +374,6 @@ pub fn playbook(plan: &Plan) -> Yaml {
             .entry("tasks", Yaml::List(tasks))
             .entry("handlers", Yaml::List(handlers))
             .yaml(),
+        super::api_user::play(plan),
     ])
 }

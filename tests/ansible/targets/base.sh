@@ -7,7 +7,7 @@
 #   base/          minbase rootfs with systemd, openssh-server, python3 (+apt, +debian),
 #                  sudo, dbus, iproute2, apt-utils; sources.list points at a signed flat apt
 #                  repo inside it (/srv/pxrepo) holding packages.txt and their dependencies,
-#                  since the targets have no network; pvesm/pveum stubs in /usr/local/sbin, a
+#                  since the targets have no network; pvesm/pveum/pveversion stubs in /usr/local/sbin, a
 #                  cloud-init stub in /usr/local/bin (see stubs/)
 #   id_ed25519     key authorised for root in every target
 #   base.stamp     what base/ was built from
@@ -65,7 +65,7 @@ PACKAGES="${PACKAGES% }"
 key_of() { printf '%s\n' "$@" | sha256sum | cut -c1-16; }
 ROOTFS_KEY=$(key_of "$ROOTFS_RECIPE" "$SUITE" "$MIRROR" "$SECURITY_MIRROR" "$INCLUDE")
 CONFIG_KEY=$(key_of "$ROOTFS_KEY" "$PACKAGES" "$(cat "$PXT_KEY.pub")" \
-    "$(cat "$PXT_HERE/base.sh" "$PXT_HERE/stubs/pve-stub.py" "$PXT_HERE/stubs/cloud-init" | sha256sum)")
+    "$(cat "$PXT_HERE/base.sh" "$PXT_HERE/stubs/pve-stub.py" "$PXT_HERE/stubs/cloud-init" "$PXT_HERE/stubs/pveversion" | sha256sum)")
 
 stamp_get() { [ -f "$PXT_STAMP" ] && sed -n "s/^$1 //p" "$PXT_STAMP" || true; }
 
@@ -186,6 +186,7 @@ rm -f "$B"/var/cache/apt/*.bin
 install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/pvesm"
 install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/pveum"
 install -m 755 "$PXT_HERE/stubs/cloud-init" "$B/usr/local/bin/cloud-init"
+install -m 755 "$PXT_HERE/stubs/pveversion" "$B/usr/local/sbin/pveversion"
 rm -rf "$B/var/lib/pxic-stubs" "$B/var/log/pxic-stubs.log"
 mkdir -p "$B/var/lib/cloud/instance"
 : >"$B/var/lib/cloud/instance/boot-finished"
