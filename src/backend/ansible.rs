@@ -112,7 +112,7 @@ fn group_name(prefix: &str, name: &str) -> String {
 fn inventory(plan: &Plan, roles: &roles::RoleNames) -> Yaml {
     let mut hosts = yaml::Map::default();
     for host in plan.hosts.values() {
-        hosts.push(&host.name, hosts::inventory_vars(plan, host));
+        hosts.push(&host.name, hosts::inventory_vars(plan, host, roles));
     }
     let guests = |list: Vec<(&Guest, &str)>| {
         let mut out = yaml::Map::default();

@@ -482,6 +482,11 @@ impl Lowering<'_, '_> {
         let mut packages = r.strings("packages");
         packages.sort();
         packages.dedup();
+        let roles = r
+            .ids("roles")
+            .into_iter()
+            .map(|d| self.qualified(d))
+            .collect();
         ir::Host {
             node: r.str("node").unwrap_or_else(|| name.clone()),
             name,
@@ -492,6 +497,8 @@ impl Lowering<'_, '_> {
             cores: r.int("cores").map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
             memory: r.size("memory"),
             packages,
+            roles,
+            sysctl: free_block(r, "sysctl"),
             bridges,
             storages,
             origin: self.origin(id),
@@ -551,26 +558,7 @@ impl Lowering<'_, '_> {
                 ))
             })
             .collect();
-        let vars = r
-            .blocks
-            .iter()
-            .find(|b| b.kind == "vars")
-            .map(|b| {
-                b.record
-                    .free
-                    .iter()
-                    .map(|(k, v)| {
-                        let text = match &v.value {
-                            Value::Str(s) => s.clone(),
-                            Value::Int(n) => n.to_string(),
-                            Value::Bool(b) => b.to_string(),
-                            _ => String::new(),
-                        };
-                        (k.clone(), text)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let vars = free_block(r, "vars");
         ir::Role {
             name: self.qualified(id),
             description: r.str("description"),
@@ -997,6 +985,27 @@ impl Lowering<'_, '_> {
 }
 
 /// A guest's network interfaces.
+/// The attributes of a free-form block (`vars`, `sysctl`), as text.
+fn free_block(r: &Record, kind: &str) -> BTreeMap<String, String> {
+    let Some(block) = r.blocks.iter().find(|b| b.kind == kind) else {
+        return BTreeMap::new();
+    };
+    block
+        .record
+        .free
+        .iter()
+        .map(|(k, v)| {
+            let text = match &v.value {
+                Value::Str(s) => s.clone(),
+                Value::Int(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => String::new(),
+            };
+            (k.clone(), text)
+        })
+        .collect()
+}
+
 /// The cluster's remote Terraform state, from its `state` block (checked already: the
 /// backend's required attributes are there).
 fn state(r: &Record) -> Option<ir::State> {

@@ -576,8 +576,20 @@ static HOST: Block = Block {
             Default::EmptyList,
             "Extra Debian packages to install on the node.",
         ),
+        attr(
+            "roles",
+            Ty::List(&Ty::Ref(DeclKind::Role)),
+            Default::EmptyList,
+            "Roles that configure the node itself (SSH hardening, …), in order.",
+        ),
     ],
     blocks: &[
+        Nested {
+            kind: "sysctl",
+            label: LabelRule::None,
+            repeat: false,
+            schema: &SYSCTL,
+        },
         Nested {
             kind: "bridge",
             label: LabelRule::Required("the bridge's interface name, such as `vmbr0`"),
@@ -767,6 +779,13 @@ static ROLE_FILE: Block = Block {
     ],
     blocks: &[],
     free_form: false,
+};
+
+static SYSCTL: Block = Block {
+    doc: "Kernel settings of the node, by key: `\"net.ipv4.ip_forward\" = 1`, kept in `/etc/sysctl.d/90-pxic.conf`.",
+    attrs: &[],
+    blocks: &[],
+    free_form: true,
 };
 
 static VARS: Block = Block {

@@ -109,6 +109,10 @@ pub struct Host {
     pub cores: Option<u32>,
     pub memory: Option<u64>,
     pub packages: Vec<String>,
+    /// Roles applied to the node itself, in order.
+    pub roles: Vec<String>,
+    /// Kernel settings, by key.
+    pub sysctl: BTreeMap<String, String>,
     pub bridges: BTreeMap<String, Bridge>,
     /// Storage local to this node.
     pub storages: BTreeMap<String, Storage>,

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use std::net::Ipv4Addr;
 
 /// The inventory variables of a Proxmox host.
-pub fn inventory_vars(plan: &Plan, host: &Host) -> Yaml {
+pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames) -> Yaml {
     let storages: Vec<Yaml> = host
         .storages
         .values()
@@ -25,6 +25,24 @@ pub fn inventory_vars(plan: &Plan, host: &Host) -> Yaml {
             Yaml::Bool(management_bridge(plan, host).is_some()),
         )
         .entry("pxi_storages", Yaml::List(storages))
+        .entry(
+            "pxi_sysctl",
+            Yaml::Map(
+                host.sysctl
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Yaml::text(v)))
+                    .collect(),
+            ),
+        )
+        .entry(
+            "pxi_roles",
+            Yaml::List(
+                host.roles
+                    .iter()
+                    .map(|r| Yaml::str(roles.name(r)))
+                    .collect(),
+            ),
+        )
         .yaml()
 }
 
@@ -203,7 +221,8 @@ pub fn playbook(plan: &Plan) -> Yaml {
             Yaml::strings(["pve-no-subscription"]),
         )
         .entry("pxi_cluster_storages", Yaml::List(cluster_storages));
-    let tasks = vec![
+    let tasks =
+        vec![
         task(
             "Remove the enterprise repository, which needs a subscription",
             "ansible.builtin.file",
@@ -275,6 +294,19 @@ pub fn playbook(plan: &Plan) -> Yaml {
         )
         .entry("when", Yaml::str("pxi_manage_interfaces | bool"))
         .entry("notify", Yaml::strings(["Reload the network"]))
+        .yaml(),
+        task(
+            "Apply the kernel settings",
+            "ansible.posix.sysctl",
+            map()
+                .entry("name", Yaml::str("{{ item.key }}"))
+                .entry("value", Yaml::str("{{ item.value }}"))
+                .entry("sysctl_file", Yaml::str("/etc/sysctl.d/90-pxic.conf"))
+                .entry("state", Yaml::str("present"))
+                .entry("reload", Yaml::Bool(true)),
+        )
+        .entry("loop", Yaml::str("{{ pxi_sysctl | dict2items }}"))
+        .entry("loop_control", map().entry("label", Yaml::str("{{ item.key }}")).yaml())
         .yaml(),
         task(
             "Look up the host's storages",
@@ -354,6 +386,17 @@ pub fn playbook(plan: &Plan) -> Yaml {
         .entry("when", Yaml::str("item.rc != 0"))
         .entry("run_once", Yaml::Bool(true))
         .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+        task(
+            "Apply the host's roles",
+            "ansible.builtin.include_role",
+            map().entry("name", Yaml::str("{{ pxi_role }}")),
+        )
+        .entry("loop", Yaml::str("{{ pxi_roles }}"))
+        .entry(
+            "loop_control",
+            map().entry("loop_var", Yaml::str("pxi_role")).yaml(),
+        )
         .yaml(),
     ];
     let handlers = vec![

@@ -21,6 +21,8 @@ network lan {
 host pve1 {
   address  = 10.77.0.2
   packages = ["htop"]
+  roles    = [node_tools]
+  sysctl { "net.ipv4.ip_forward" = 1, "net.ipv4.conf.all.rp_filter" = 2 }
   bridge vmbr0 { ports = [], network = lan }
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
   storage local     { type = dir, path = "/var/lib/vz", content = [import, vztmpl] }
@@ -31,6 +33,12 @@ template debian-12 {
   vmid    = 9000
   image   = os.debian_12
   storage = local-lvm
+}
+
+# A role for the Proxmox node itself: tools only (a firewall that denies by default
+# would shut out the web interface and corosync).
+role node_tools {
+  packages = ["vim", "less"]
 }
 
 # A role of the project's own: a file whose text looks like Jinja (and must stay as
