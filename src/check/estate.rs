@@ -609,6 +609,19 @@ pub fn no_bridge(span: Span, network: &str, host: &ir::Host) -> Diagnostic {
 }
 
 /// A template on another node is only reachable through shared storage.
+/// A linked clone shares its template's disk, so its own disk stays on the
+/// template's storage: another `storage` cannot be honoured.
+pub fn linked_clone_storage(span: Span, written: &str, template_storage: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::LinkedCloneStorage,
+        format!("a linked clone stays on its template's storage `{template_storage}`"),
+    )
+    .with_primary(span, format!("`{written}` cannot hold a linked clone of it"))
+    .with_help(format!(
+        "remove `storage` (or write `storage = {template_storage}`), or make a full clone with `full_clone = true`"
+    ))
+}
+
 pub fn check_template_reachable(
     template: &str,
     template_host: &str,

@@ -885,6 +885,16 @@ impl Lowering<'_, '_> {
                 self.out,
             );
         }
+        if !r.bool("full_clone")
+            && let (Some(written), Some(t_storage)) = (storage_field(r), &template_storage)
+            && written != *t_storage
+        {
+            self.out.push(estate::linked_clone_storage(
+                r.span("storage").unwrap_or(self.instances[id].name_span),
+                &written,
+                t_storage,
+            ));
+        }
         let guest = self.guest(
             id,
             vmid,

@@ -140,6 +140,7 @@ registry! {
     MtuOutOfRange        = "PXI0326", Estate, "mtu-out-of-range";
     InvalidTag           = "PXI0327", Estate, "invalid-tag";
     RolesWithoutLogin    = "PXI0328", Estate, "roles-without-login";
+    LinkedCloneStorage   = "PXI0329", Estate, "linked-clone-storage";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
