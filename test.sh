@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: formatting, lints, and every test.
 # Usage: ./test.sh          (from the repository root)
-# Needs a Rust toolchain, Python 3.11 and Terraform; the first run installs the test
-# provider's pinned Python packages from PyPI into target/tf-venv.
+# Needs a Rust toolchain, Python 3.11, Terraform, and root with Debian's apt (the
+# generated playbooks run against Debian containers booted with systemd-nspawn). The
+# first run installs the test tools' pinned Python packages from PyPI under target/
+# and builds the containers' base system there.
 set -euo pipefail
 cd "$(dirname "$0")"
 
