@@ -23,8 +23,8 @@ pub const POOL: &str = "proxmox_virtual_environment_pool";
 /// The current name of the download resource (its long name is deprecated).
 pub const DOWNLOAD: &str = "proxmox_download_file";
 
-/// The variable the API token is passed in; `pxic apply` fills it from the environment
-/// variable the cluster names.
+/// The variable the API token is passed in; the runner (`pxic apply`, to come) is to
+/// fill it from the environment variable the cluster names.
 pub const TOKEN_VARIABLE: &str = "proxmox_api_token";
 
 /// Every Terraform file for a plan.
@@ -278,7 +278,7 @@ fn pools(plan: &Plan, names: &Names) -> Body {
 }
 
 /// `vms` and `containers`: each guest's VMID, node and addresses, keyed by `.pxi` name,
-/// for `pxic apply` and for anyone scripting around the project.
+/// for the runner (`pxic apply`, to come) and for anyone scripting around the project.
 fn outputs(plan: &Plan, names: &Names) -> Body {
     let guest_entry = |kind: &str, id: &str, guest: &crate::ir::Guest| {
         Expr::Object(vec![
