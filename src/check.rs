@@ -61,6 +61,8 @@ const GENERATED: &str = "in ";
 /// found in: one error at the loop's source, naming the declarations concerned.
 fn merge_generated(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    // Where each distinct diagnostic is in `merged`: a project may have thousands.
+    let mut index: std::collections::HashMap<Diagnostic, usize> = Default::default();
     for mut d in diagnostics {
         let names: Vec<String> = d
             .notes
@@ -68,9 +70,12 @@ fn merge_generated(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             .filter_map(|n| n.strip_prefix(GENERATED).map(str::to_string))
             .collect();
         d.notes.retain(|n| !n.starts_with(GENERATED));
-        match merged.iter_mut().find(|(m, _)| *m == d) {
-            Some((_, all)) => all.extend(names),
-            None => merged.push((d, names)),
+        match index.get(&d) {
+            Some(&at) => merged[at].1.extend(names),
+            None => {
+                index.insert(d.clone(), merged.len());
+                merged.push((d, names));
+            }
         }
     }
     merged

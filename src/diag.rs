@@ -22,7 +22,7 @@ pub enum Severity {
 
 /// A span with an optional text under it. The primary label marks what is wrong;
 /// secondary labels point at related places ("first defined here").
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Label {
     pub span: Span,
     pub text: Option<String>,
@@ -30,7 +30,7 @@ pub struct Label {
 }
 
 /// One problem found in the user's input (or in reading it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,

@@ -37,7 +37,7 @@ pub fn generate(vms: usize) -> String {
         };
         let _ = write!(
             src,
-            "vm web-{i:06} : profiles.small {{\n  host     = pve{h}\n  template = ubuntu-{h}\n  memory   = 4GiB\n  network lan {{ ip = {ip} }}\n  roles    = [roles.base]\n  tags     = [\"web\", \"shard-{}\"]\n}}\n\n",
+            "vm web-{i:06} : profiles.small {{\n  host     = pve{h}\n  template = ubuntu-{h}\n  memory   = 4GiB\n  network lan {{ ip = {ip} }}\n  roles    = [roles.base]\n  user ops {{ ssh_keys = [\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@lab\"], sudo = true }}\n  tags     = [\"web\", \"shard-{}\"]\n}}\n\n",
             i % 16
         );
     }

@@ -51,19 +51,66 @@ pub struct Ctx<'a> {
 /// The evaluated body of a declaration or block.
 #[derive(Clone, Debug, Default)]
 pub struct Record {
-    pub fields: BTreeMap<&'static str, Spanned>,
+    pub fields: FieldList,
     pub blocks: Vec<BlockRecord>,
     /// The attributes of a free-form block (`vars`).
     pub free: BTreeMap<String, Spanned>,
     /// Attributes that were written, even if their value was wrong: those are not
     /// also reported as missing.
-    pub written: std::collections::BTreeSet<&'static str>,
+    pub written: NameList,
     /// A profile it inherits from could not be found: what it would have supplied is
     /// missing, so checks of missing or related values would only mislead.
     pub incomplete: bool,
     /// The schema it was checked against, whose defaults stand in for what was not
     /// written (they are not copied into every record).
     pub schema: Option<&'static schema::Block>,
+}
+
+/// A record's fields by name. Records have a few fields each, and there are many
+/// records: a list searched in order is faster and smaller than a tree.
+#[derive(Clone, Debug, Default)]
+pub struct FieldList(Vec<(&'static str, Spanned)>);
+
+impl FieldList {
+    pub fn get(&self, name: &str) -> Option<&Spanned> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets a field; a later value replaces an earlier one.
+    pub fn insert(&mut self, name: &'static str, value: Spanned) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| *n != name);
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Spanned> {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+/// A set of attribute names, kept as a list for the same reason as [`FieldList`].
+#[derive(Clone, Debug, Default)]
+pub struct NameList(Vec<&'static str>);
+
+impl NameList {
+    pub fn insert(&mut self, name: &'static str) {
+        if !self.contains(name) {
+            self.0.push(name);
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains(&name)
+    }
 }
 
 impl Record {
