@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::{run, script};
 use pxic::backend::yaml::{self, Yaml};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,35 +17,9 @@ use std::sync::Mutex;
 /// The tools share a venv; one run at a time.
 static ANSIBLE: Mutex<()> = Mutex::new(());
 
-fn run(command: &mut Command) -> (bool, String) {
-    let output = command.output().expect("the command runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
-fn script(name: &str) -> Command {
-    let mut command = Command::new("bash");
-    command.arg(common::repo().join("tests/ansible").join(name));
-    command
-}
-
 fn check(dir: &Path) -> (bool, String) {
     let _one_at_a_time = ANSIBLE.lock().unwrap_or_else(|e| e.into_inner());
-    run(script("check.sh").arg(dir))
-}
-
-/// Writes a case's Ansible files into a fresh folder of its own.
-fn write_case(name: &str, files: &pxic::backend::Emitted) -> PathBuf {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("ansible")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&out);
-    pxic::io::write_files(&out, files).expect("temporary folder is writable");
-    out.join("ansible")
+    run(script("tests/ansible/check.sh").arg(dir))
 }
 
 #[test]
@@ -196,7 +171,7 @@ fn text_from_pxi_files_reaches_ansible_unchanged() {
     )
     .expect("write");
     let _one_at_a_time = ANSIBLE.lock().unwrap_or_else(|e| e.into_inner());
-    let (ok, output) = run(&mut script("setup.sh"));
+    let (ok, output) = run(&mut script("tests/ansible/setup.sh"));
     assert!(ok, "{output}");
     let (ok, output) = run(Command::new(
         common::repo().join("target/ansible-venv/bin/ansible-playbook"),
@@ -213,4 +188,9 @@ fn text_from_pxi_files_reaches_ansible_unchanged() {
     for (sent, received) in strings.iter().zip(&back) {
         assert_eq!(sent, received, "changed on its way through YAML and Jinja");
     }
+}
+
+/// Writes a case's Ansible files into a fresh folder: the `ansible/` in it.
+fn write_case(name: &str, files: &pxic::backend::Emitted) -> PathBuf {
+    common::write_case("ansible", name, files).join("ansible")
 }

@@ -9,31 +9,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::{run, script};
+use std::path::PathBuf;
 use std::process::Command;
-
-fn run(command: &mut Command) -> (bool, String) {
-    let output = command.output().expect("the command runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
-fn targets_script(name: &str) -> Command {
-    let mut command = Command::new("bash");
-    command.arg(common::repo().join("tests/ansible/targets").join(name));
-    command
-}
 
 /// Stops the targets however the test ends.
 struct Targets;
 
 impl Drop for Targets {
     fn drop(&mut self) {
-        let (ok, output) = run(&mut targets_script("down.sh"));
+        let (ok, output) = run(&mut script("tests/ansible/targets/down.sh"));
         if !ok {
             eprintln!("tests/ansible/targets/down.sh failed:\n{output}");
         }
@@ -74,16 +59,14 @@ fn recap(output: &str) -> Vec<(String, [u32; 4])> {
 fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothing() {
     let project = common::repo().join("tests/ui/emit/ansible_run");
     let files = pxic::backend::ansible::emit(&common::plan_of(&project));
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ansible-run");
-    let _ = std::fs::remove_dir_all(&out);
-    pxic::io::write_files(&out, &files).expect("temporary folder is writable");
+    let out = common::write_case("ansible-run", "site", &files);
     let ansible: PathBuf = out.join("ansible");
 
     let (ok, output) = run(Command::new("bash").arg(common::repo().join("tests/ansible/setup.sh")));
     assert!(ok, "tests/ansible/setup.sh failed:\n{output}");
-    let (ok, output) = run(&mut targets_script("base.sh"));
+    let (ok, output) = run(&mut script("tests/ansible/targets/base.sh"));
     assert!(ok, "tests/ansible/targets/base.sh failed:\n{output}");
-    let (ok, output) = run(targets_script("up.sh").arg("4"));
+    let (ok, output) = run(script("tests/ansible/targets/up.sh").arg("4"));
     let _targets = Targets;
     assert!(ok, "tests/ansible/targets/up.sh failed:\n{output}");
 

@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::{run, script};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -15,38 +16,10 @@ use std::sync::Mutex;
 /// `validate.sh` sets up the stand-in's venv on first use; one run at a time.
 static TERRAFORM: Mutex<()> = Mutex::new(());
 
-/// Runs a command to the end: whether it succeeded, and everything it printed.
-fn run(command: &mut Command) -> (bool, String) {
-    let output = command.output().expect("the command runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
-/// A script of `tests/terraform/`, run with bash.
-fn script(name: &str) -> Command {
-    let mut command = Command::new("bash");
-    command.arg(common::repo().join("tests/terraform").join(name));
-    command
-}
-
 /// Runs `tests/terraform/validate.sh DIR`.
 fn validate(dir: &Path) -> (bool, String) {
     let _one_at_a_time = TERRAFORM.lock().unwrap_or_else(|e| e.into_inner());
-    run(script("validate.sh").arg(dir))
-}
-
-/// Writes a case's Terraform files into a fresh folder of its own.
-fn write_case(name: &str, files: &pxic::backend::Emitted) -> PathBuf {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("terraform")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&out);
-    pxic::io::write_files(&out, files).expect("temporary folder is writable");
-    out.join("terraform")
+    run(script("tests/terraform/validate.sh").arg(dir))
 }
 
 #[test]
@@ -109,7 +82,7 @@ fn init_backend(dir: &Path) -> String {
 fn set_up_stand_in() {
     static DONE: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     DONE.get_or_init(|| {
-        let (ok, output) = run(&mut script("setup.sh"));
+        let (ok, output) = run(&mut script("tests/terraform/setup.sh"));
         assert!(ok, "tests/terraform/setup.sh failed:\n{output}");
     });
 }
@@ -167,6 +140,11 @@ fn remote_state_blocks_are_accepted_by_terraform_init() {
 #[test]
 fn the_stand_in_provider_catches_each_kind_of_mistake() {
     let _one_at_a_time = TERRAFORM.lock().unwrap_or_else(|e| e.into_inner());
-    let (ok, output) = run(&mut script("run_samples.sh"));
+    let (ok, output) = run(&mut script("tests/terraform/run_samples.sh"));
     assert!(ok, "{output}");
+}
+
+/// Writes a case's Terraform files into a fresh folder: the `terraform/` in it.
+fn write_case(name: &str, files: &pxic::backend::Emitted) -> PathBuf {
+    common::write_case("terraform", name, files).join("terraform")
 }

@@ -94,17 +94,23 @@ rules:
     allowed-values: [\"true\", \"false\"]
 ";
 
-/// An inventory group name: lowercase letters, digits and `_`.
+/// A name as Ansible wants its group, role and variable names: lowercase letters,
+/// digits and `_` (anything else becomes `_`).
+fn word(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// An inventory group name (`role_web`, `tag_prod`).
 fn group_name(prefix: &str, name: &str) -> String {
-    let mut out = String::from(prefix);
-    out.extend(name.chars().map(|c| {
-        if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase()
-        } else {
-            '_'
-        }
-    }));
-    out
+    format!("{prefix}{}", word(name))
 }
 
 /// `inventory.yml`: `proxmox_hosts`, then the guests in `vms` and `containers`, and a
@@ -151,7 +157,7 @@ fn inventory(plan: &Plan, roles: &roles::RoleNames) -> Yaml {
     for guest in all_guests {
         for role in &guest.roles {
             groups
-                .entry(group_name("role_", roles.dir(role)))
+                .entry(group_name("role_", roles.name(role)))
                 .or_default()
                 .insert(&guest.name);
         }
@@ -245,6 +251,21 @@ fn task(name: &str, module: &str, args: yaml::Map) -> yaml::Map {
         .entry(module, args.yaml())
 }
 
+/// Applying the host's or guest's roles (`pxi_roles`) in its order.
+fn apply_roles(name: &str) -> Yaml {
+    task(
+        name,
+        "ansible.builtin.include_role",
+        map().entry("name", Yaml::str("{{ pxi_role }}")),
+    )
+    .entry("loop", Yaml::str("{{ pxi_roles }}"))
+    .entry(
+        "loop_control",
+        map().entry("loop_var", Yaml::str("pxi_role")).yaml(),
+    )
+    .yaml()
+}
+
 /// `vms.yml`: wait for each guest, create its users, then apply its roles in the
 /// order it lists them.
 fn guests_playbook() -> Yaml {
@@ -325,19 +346,7 @@ fn guests_playbook() -> Yaml {
         )
         .yaml(),
     ];
-    let apply_roles = vec![
-        task(
-            "Apply role",
-            "ansible.builtin.include_role",
-            map().entry("name", Yaml::str("{{ pxi_role }}")),
-        )
-        .entry("loop", Yaml::str("{{ pxi_roles }}"))
-        .entry(
-            "loop_control",
-            map().entry("loop_var", Yaml::str("pxi_role")).yaml(),
-        )
-        .yaml(),
-    ];
+    let apply_roles = vec![apply_roles("Apply role")];
     let play = |name: &str, tasks: Vec<Yaml>| {
         map()
             .entry("name", Yaml::str(name))

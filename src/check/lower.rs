@@ -113,6 +113,11 @@ pub struct Lowering<'a, 'c> {
 impl Lowering<'_, '_> {
     /// The name a declaration is known by in the IR: `os.ubuntu_2404` for the
     /// stdlib's, its own name for the project's.
+    /// The qualified names of the declarations a list attribute refers to, in order.
+    fn qualified_refs(&self, r: &Record, name: &str) -> Vec<String> {
+        r.ids(name).into_iter().map(|d| self.qualified(d)).collect()
+    }
+
     fn qualified(&self, id: usize) -> String {
         let i = &self.instances[id];
         match i.module {
@@ -384,13 +389,7 @@ impl Lowering<'_, '_> {
             Some(Value::Secret(env)) => Some(ir::Secret { env: env.clone() }),
             _ => None,
         };
-        let storages = r
-            .blocks
-            .iter()
-            .filter(|b| b.kind == "storage")
-            .map(|b| storage(b, true))
-            .map(|s| (s.name.clone(), s))
-            .collect();
+        let storages = storages(r, true);
         let state = r
             .blocks
             .iter()
@@ -472,21 +471,11 @@ impl Lowering<'_, '_> {
                 ))
             })
             .collect();
-        let storages = r
-            .blocks
-            .iter()
-            .filter(|b| b.kind == "storage")
-            .map(|b| storage(b, false))
-            .map(|s| (s.name.clone(), s))
-            .collect();
+        let storages = storages(r, false);
         let mut packages = r.strings("packages");
         packages.sort();
         packages.dedup();
-        let roles = r
-            .ids("roles")
-            .into_iter()
-            .map(|d| self.qualified(d))
-            .collect();
+        let roles = self.qualified_refs(r, "roles");
         ir::Host {
             node: r.str("node").unwrap_or_else(|| name.clone()),
             name,
@@ -634,12 +623,7 @@ impl Lowering<'_, '_> {
             .map(|b| ir::Build {
                 packages: b.record.strings("packages"),
                 scripts: b.record.strings("scripts"),
-                roles: b
-                    .record
-                    .ids("roles")
-                    .into_iter()
-                    .map(|d| self.qualified(d))
-                    .collect(),
+                roles: self.qualified_refs(&b.record, "roles"),
             });
         let builder = if image.kind == "iso" || build.is_some() {
             Builder::Packer
@@ -832,11 +816,7 @@ impl Lowering<'_, '_> {
             storage: storage_name,
             nics,
             users,
-            roles: r
-                .ids("roles")
-                .into_iter()
-                .map(|d| self.qualified(d))
-                .collect(),
+            roles: self.qualified_refs(r, "roles"),
             tags: self.tags(id),
             pool: r.id("pool").map(|p| self.qualified(p)),
             description: r.str("description"),
@@ -1074,6 +1054,16 @@ fn list<T>(r: &Record, name: &str, pick: impl Fn(&Value) -> Option<T>) -> Vec<T>
         Some(Value::List(items)) => items.iter().filter_map(|i| pick(&i.value)).collect(),
         _ => Vec::new(),
     }
+}
+
+/// The storage blocks of a cluster or host, by name.
+fn storages(r: &Record, cluster_level: bool) -> BTreeMap<String, ir::Storage> {
+    r.blocks
+        .iter()
+        .filter(|b| b.kind == "storage")
+        .map(|b| storage(b, cluster_level))
+        .map(|s| (s.name.clone(), s))
+        .collect()
 }
 
 /// A storage block's IR. `shared` defaults from the storage type.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The repository's root.
 pub fn repo() -> &'static Path {
@@ -67,4 +68,31 @@ pub fn overview(files: &pxic::backend::Emitted) -> String {
         .map(|(path, text)| format!("//// {path}\n{text}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Runs a command to the end: whether it succeeded, and everything it printed.
+pub fn run(command: &mut Command) -> (bool, String) {
+    let output = command.output().expect("the command runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// A script of the repository (`tests/terraform/validate.sh`), run with bash.
+pub fn script(path: &str) -> Command {
+    let mut command = Command::new("bash");
+    command.arg(repo().join(path));
+    command
+}
+
+/// Writes emitted files into a fresh folder of their own under the test's temporary
+/// folder (`<area>/<name>`), and returns that folder.
+pub fn write_case(area: &str, name: &str, files: &pxic::backend::Emitted) -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(area).join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    pxic::io::write_files(&out, files).expect("temporary folder is writable");
+    out
 }

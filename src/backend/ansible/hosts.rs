@@ -4,7 +4,7 @@
 
 use super::task;
 use crate::backend::GENERATED;
-use crate::backend::yaml::{Yaml, map};
+use crate::backend::yaml::{self, Yaml, map};
 use crate::ir::{Bridge, Host, Network, Plan, Storage};
 use std::fmt::Write;
 use std::net::Ipv4Addr;
@@ -199,6 +199,56 @@ fn bridge_mtu(plan: &Plan, bridge: &Bridge) -> Option<u32> {
     })
 }
 
+/// Looking up each storage of a list with `pvesm status`, then adding with `pvesm add`
+/// those it did not find. `run_once` for the cluster's storages, which every node
+/// shares.
+fn storage_tasks(owner: &str, what: &str, list: &str, register: &str, run_once: bool) -> [Yaml; 2] {
+    let once = |task: yaml::Map| {
+        if run_once {
+            task.entry("run_once", Yaml::Bool(true))
+        } else {
+            task
+        }
+    };
+    let look_up = task(
+        &format!("Look up the {owner} {what}"),
+        "ansible.builtin.command",
+        map().entry(
+            "argv",
+            Yaml::own_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
+        ),
+    )
+    .entry("loop", Yaml::str(format!("{{{{ {list} }}}}")))
+    .entry(
+        "loop_control",
+        map().entry("label", Yaml::str("{{ item.name }}")).yaml(),
+    )
+    .entry("register", Yaml::str(register));
+    let add = task(
+        &format!("Add the missing {what}"),
+        "ansible.builtin.command",
+        map().entry(
+            "argv",
+            Yaml::str("{{ ['pvesm', 'add', item.item.type, item.item.name] + item.item.options }}"),
+        ),
+    )
+    .entry("loop", Yaml::str(format!("{{{{ {register}.results }}}}")))
+    .entry(
+        "loop_control",
+        map()
+            .entry("label", Yaml::str("{{ item.item.name }}"))
+            .yaml(),
+    )
+    .entry("when", Yaml::str("item.rc != 0"));
+    [
+        once(look_up)
+            .entry("changed_when", Yaml::Bool(false))
+            .entry("failed_when", Yaml::Bool(false))
+            .yaml(),
+        once(add).entry("changed_when", Yaml::Bool(true)).yaml(),
+    ]
+}
+
 /// `proxmox-hosts.yml`.
 pub fn playbook(plan: &Plan) -> Yaml {
     let cluster_storages: Vec<Yaml> = plan
@@ -221,8 +271,7 @@ pub fn playbook(plan: &Plan) -> Yaml {
             Yaml::strings(["pve-no-subscription"]),
         )
         .entry("pxi_cluster_storages", Yaml::List(cluster_storages));
-    let tasks =
-        vec![
+    let tasks = vec![
         task(
             "Remove the enterprise repository, which needs a subscription",
             "ansible.builtin.file",
@@ -306,99 +355,28 @@ pub fn playbook(plan: &Plan) -> Yaml {
                 .entry("reload", Yaml::Bool(true)),
         )
         .entry("loop", Yaml::str("{{ pxi_sysctl | dict2items }}"))
-        .entry("loop_control", map().entry("label", Yaml::str("{{ item.key }}")).yaml())
-        .yaml(),
-        task(
-            "Look up the host's storages",
-            "ansible.builtin.command",
-            map().entry(
-                "argv",
-                Yaml::own_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
-            ),
-        )
-        .entry("loop", Yaml::str("{{ pxi_storages }}"))
         .entry(
             "loop_control",
-            map().entry("label", Yaml::str("{{ item.name }}")).yaml(),
-        )
-        .entry("register", Yaml::str("pxi_storage_status"))
-        .entry("changed_when", Yaml::Bool(false))
-        .entry("failed_when", Yaml::Bool(false))
-        .yaml(),
-        task(
-            "Add the missing storages",
-            "ansible.builtin.command",
-            map().entry(
-                "argv",
-                Yaml::str(
-                    "{{ ['pvesm', 'add', item.item.type, item.item.name] + item.item.options }}",
-                ),
-            ),
-        )
-        .entry("loop", Yaml::str("{{ pxi_storage_status.results }}"))
-        .entry(
-            "loop_control",
-            map()
-                .entry("label", Yaml::str("{{ item.item.name }}"))
-                .yaml(),
-        )
-        .entry("when", Yaml::str("item.rc != 0"))
-        .entry("changed_when", Yaml::Bool(true))
-        .yaml(),
-        task(
-            "Look up the cluster's shared storages",
-            "ansible.builtin.command",
-            map().entry(
-                "argv",
-                Yaml::own_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
-            ),
-        )
-        .entry("loop", Yaml::str("{{ pxi_cluster_storages }}"))
-        .entry(
-            "loop_control",
-            map().entry("label", Yaml::str("{{ item.name }}")).yaml(),
-        )
-        .entry("register", Yaml::str("pxi_cluster_storage_status"))
-        .entry("run_once", Yaml::Bool(true))
-        .entry("changed_when", Yaml::Bool(false))
-        .entry("failed_when", Yaml::Bool(false))
-        .yaml(),
-        task(
-            "Add the missing shared storages",
-            "ansible.builtin.command",
-            map().entry(
-                "argv",
-                Yaml::str(
-                    "{{ ['pvesm', 'add', item.item.type, item.item.name] + item.item.options }}",
-                ),
-            ),
-        )
-        .entry(
-            "loop",
-            Yaml::str("{{ pxi_cluster_storage_status.results }}"),
-        )
-        .entry(
-            "loop_control",
-            map()
-                .entry("label", Yaml::str("{{ item.item.name }}"))
-                .yaml(),
-        )
-        .entry("when", Yaml::str("item.rc != 0"))
-        .entry("run_once", Yaml::Bool(true))
-        .entry("changed_when", Yaml::Bool(true))
-        .yaml(),
-        task(
-            "Apply the host's roles",
-            "ansible.builtin.include_role",
-            map().entry("name", Yaml::str("{{ pxi_role }}")),
-        )
-        .entry("loop", Yaml::str("{{ pxi_roles }}"))
-        .entry(
-            "loop_control",
-            map().entry("loop_var", Yaml::str("pxi_role")).yaml(),
+            map().entry("label", Yaml::str("{{ item.key }}")).yaml(),
         )
         .yaml(),
     ];
+    let mut tasks = tasks;
+    tasks.extend(storage_tasks(
+        "host's",
+        "storages",
+        "pxi_storages",
+        "pxi_storage_status",
+        false,
+    ));
+    tasks.extend(storage_tasks(
+        "cluster's",
+        "shared storages",
+        "pxi_cluster_storages",
+        "pxi_cluster_storage_status",
+        true,
+    ));
+    tasks.push(super::apply_roles("Apply the host's roles"));
     let handlers = vec![
         task(
             "Reload the network",

@@ -1,7 +1,7 @@
 //! One Ansible role per `.pxi` role: `roles/<name>/{tasks,handlers,defaults,meta}/main.yml`.
 //! A role that names a Galaxy role is not written out: it goes to `requirements.yml`.
 
-use super::task;
+use super::{task, word};
 use crate::backend::yaml::{self, Yaml, map};
 use crate::ir::{Plan, Role};
 use std::collections::BTreeMap;
@@ -18,17 +18,7 @@ impl RoleNames {
             let name = match &role.galaxy {
                 Some(galaxy) => galaxy.clone(),
                 None => {
-                    let mut base: String = role
-                        .name
-                        .chars()
-                        .map(|c| {
-                            if c.is_ascii_alphanumeric() {
-                                c.to_ascii_lowercase()
-                            } else {
-                                '_'
-                            }
-                        })
-                        .collect();
+                    let mut base = word(&role.name);
                     if !base.starts_with(|c: char| c.is_ascii_lowercase()) {
                         base.insert_str(0, "role_");
                     }
@@ -50,11 +40,6 @@ impl RoleNames {
     /// The name a play uses for the role.
     pub fn name<'a>(&'a self, role: &'a str) -> &'a str {
         self.0.get(role).map_or(role, String::as_str)
-    }
-
-    /// The name for group names: the role's own name for a Galaxy role too.
-    pub fn dir<'a>(&'a self, role: &'a str) -> &'a str {
-        self.name(role)
     }
 }
 
@@ -93,17 +78,7 @@ pub fn requirements(plan: &Plan) -> Option<Yaml> {
 
 /// A role's variable, prefixed with the role's name as ansible-lint wants.
 fn var_name(role: &str, key: &str) -> String {
-    let key: String = key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{role}_{key}")
+    format!("{role}_{}", word(key))
 }
 
 fn handler_name(service: &str) -> String {
