@@ -33,8 +33,9 @@ role base {
 # A drop-in under sshd_config.d, read before the rest of the configuration. sshd keeps
 # the first value it reads for each keyword, and the file name sorts before cloud-init's
 # 50-cloud-init.conf and Ubuntu's 60-cloudimg-settings.conf, so these settings win.
-# sshd reads it when it next reloads or restarts. Give every user an SSH key
-# (`user … { ssh_keys = [...] }`) before applying it.
+# sshd is restarted when the file changes (open sessions stay up). Give every user an
+# SSH key (`user … { ssh_keys = [...] }`) before applying it. Not for a Proxmox node:
+# the nodes of a cluster log in to each other as root.
 role ssh_hardening {
   description = "Key-only SSH: no password or root login, fewer auth tries."
   packages    = ["openssh-server"]
@@ -43,6 +44,7 @@ role ssh_hardening {
     content = "# Managed by pxic (std.roles.ssh_hardening).\nPermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitEmptyPasswords no\nPubkeyAuthentication yes\nAuthenticationMethods publickey\nMaxAuthTries 3\nLoginGraceTime 30\nX11Forwarding no\nClientAliveInterval 300\nClientAliveCountMax 2\n"
     mode    = "0644"
     owner   = "root"
+    restart = ["ssh"]     # the service's name on Debian and Ubuntu
   }
 }
 

@@ -239,16 +239,20 @@ fn site() -> Yaml {
 /// ansible-lint wants Jinja only at their end; a name is only for people, so Jinja
 /// delimiters from `.pxi` text in it are spaced apart (`{{` → `{ {`) instead.
 fn task(name: &str, module: &str, args: yaml::Map) -> yaml::Map {
-    let name = name
-        .replace("{{", "{ {")
+    map()
+        .entry("name", Yaml::str(title(name)))
+        .entry(module, args.yaml())
+}
+
+/// A task or handler name with its Jinja delimiters spaced apart, so that text from
+/// `.pxi` in it is never evaluated. Handlers and `notify` both spell names this way.
+fn title(name: &str) -> String {
+    name.replace("{{", "{ {")
         .replace("}}", "} }")
         .replace("{%", "{ %")
         .replace("%}", "% }")
         .replace("{#", "{ #")
-        .replace("#}", "# }");
-    map()
-        .entry("name", Yaml::str(name))
-        .entry(module, args.yaml())
+        .replace("#}", "# }")
 }
 
 /// Applying the host's or guest's roles (`pxi_roles`) in its order.

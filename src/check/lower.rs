@@ -543,6 +543,10 @@ impl Lowering<'_, '_> {
                         content: b.record.str("content").unwrap_or_default(),
                         mode: b.record.str("mode").unwrap_or_default(),
                         owner: b.record.str("owner").unwrap_or_default(),
+                        restart: match b.record.value("restart") {
+                            Some(_) => b.record.strings("restart"),
+                            None => r.strings("services"),
+                        },
                     },
                 ))
             })

@@ -776,6 +776,12 @@ static ROLE_FILE: Block = Block {
             "The file's permissions.",
         ),
         attr("owner", Ty::Str, Default::Str("root"), "The file's owner."),
+        attr(
+            "restart",
+            Ty::List(&Ty::Str),
+            Default::Optional,
+            "Services to restart when the file changes; by default the role's `services`.",
+        ),
     ],
     blocks: &[],
     free_form: false,

@@ -223,6 +223,8 @@ pub struct RoleFile {
     pub content: String,
     pub mode: String,
     pub owner: String,
+    /// The services restarted when the file changes.
+    pub restart: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

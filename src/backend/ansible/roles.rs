@@ -1,7 +1,7 @@
 //! One Ansible role per `.pxi` role: `roles/<name>/{tasks,handlers,defaults,meta}/main.yml`.
 //! A role that names a Galaxy role is not written out: it goes to `requirements.yml`.
 
-use super::{task, word};
+use super::{task, title, word};
 use crate::backend::yaml::{self, Yaml, map};
 use crate::ir::{Plan, Role};
 use std::collections::BTreeMap;
@@ -50,8 +50,9 @@ pub fn files(plan: &Plan, names: &RoleNames) -> Vec<(String, Yaml)> {
         let name = names.name(&role.name);
         let dir = format!("roles/{name}");
         files.push((format!("{dir}/tasks/main.yml"), tasks(role, name)));
-        if !role.services.is_empty() {
-            files.push((format!("{dir}/handlers/main.yml"), handlers(role)));
+        let restarted = restarted(role);
+        if !restarted.is_empty() {
+            files.push((format!("{dir}/handlers/main.yml"), handlers(&restarted)));
         }
         if !role.vars.is_empty() {
             let mut defaults = yaml::Map::default();
@@ -81,8 +82,9 @@ fn var_name(role: &str, key: &str) -> String {
     format!("{role}_{}", word(key))
 }
 
+/// A handler's name, as its task and every `notify` spell it.
 fn handler_name(service: &str) -> String {
-    format!("Restart {service}")
+    title(&format!("Restart {service}"))
 }
 
 fn tasks(role: &Role, name: &str) -> Yaml {
@@ -130,11 +132,11 @@ fn tasks(role: &Role, name: &str) -> Yaml {
                 .entry("owner", Yaml::text(&file.owner))
                 .entry("group", Yaml::text(&file.owner)),
         );
-        if !role.services.is_empty() {
+        if !file.restart.is_empty() {
             copy.push(
                 "notify",
                 Yaml::List(
-                    role.services
+                    file.restart
                         .iter()
                         .map(|s| Yaml::str(handler_name(s)))
                         .collect(),
@@ -202,16 +204,28 @@ fn tasks(role: &Role, name: &str) -> Yaml {
     Yaml::List(tasks)
 }
 
-fn handlers(role: &Role) -> Yaml {
+/// The services a role restarts: its own, then those its files name, each once.
+fn restarted(role: &Role) -> Vec<&str> {
+    let mut services: Vec<&str> = Vec::new();
+    let named = role.files.values().flat_map(|f| &f.restart);
+    for service in role.services.iter().chain(named) {
+        if !services.contains(&service.as_str()) {
+            services.push(service);
+        }
+    }
+    services
+}
+
+fn handlers(services: &[&str]) -> Yaml {
     Yaml::List(
-        role.services
+        services
             .iter()
             .map(|service| {
                 task(
                     &handler_name(service),
                     "ansible.builtin.systemd_service",
                     map()
-                        .entry("name", Yaml::text(service))
+                        .entry("name", Yaml::text(*service))
                         .entry("state", Yaml::str("restarted")),
                 )
                 .yaml()

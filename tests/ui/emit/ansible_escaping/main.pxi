@@ -35,6 +35,14 @@ role quirky {
     mode    = "0600"
     owner   = "root"
   }
+  file "/etc/quirky/reload.conf" {
+    content = "x\n"
+    restart = ["{{ svc }}"]     # a handler of its own, its name spaced apart like notify's
+  }
+  file "/etc/quirky/quiet.conf" {
+    content = "y\n"
+    restart = []                # restarts nothing
+  }
   vars {
     motto   = "!important & *bold* {{ not_a_var }}"
     enabled = true
