@@ -2,7 +2,8 @@
 # Runs the whole test suite: formatting, lints, and every test.
 # Usage: ./test.sh          (from the repository root)
 # Needs a Rust toolchain, Python 3.11, Terraform, and root with Debian's apt (the
-# generated playbooks run against Debian containers booted with systemd-nspawn). The
+# generated playbooks run against Debian containers booted with systemd-nspawn, and
+# Debian's packer package formats the generated templates). The
 # first run installs the test tools' pinned Python packages from PyPI under target/
 # and builds the containers' base system there.
 set -euo pipefail
@@ -21,6 +22,9 @@ tests/terraform/setup.sh
 
 step "the pinned Ansible tools (tests/ansible/)"
 tests/ansible/setup.sh
+
+step "Packer, for packer fmt (tests/packer/)"
+tests/packer/setup.sh
 
 step "cargo test"
 cargo test --locked --all-targets

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 pub mod ansible;
 pub mod hcl;
+pub mod packer;
 pub mod terraform;
 pub mod yaml;
 

@@ -44,12 +44,7 @@ template ubuntu-2404-docker {
   build {
     packages = ["qemu-guest-agent", "cloud-init", "ca-certificates", "curl", "jq"]
     roles    = [roles.base, roles.docker]
-    scripts  = [
-      "apt-get -y autoremove --purge",
-      "apt-get clean",
-      "cloud-init clean --logs --seed",
-      "truncate -s 0 /etc/machine-id",
-    ]
+    scripts  = ["apt-get -y autoremove --purge", "apt-get clean"]
   }
 }
 
@@ -64,6 +59,6 @@ template debian-12-hardened {
   build {
     packages = ["qemu-guest-agent", "unattended-upgrades", "apt-listchanges"]
     roles    = [roles.base, roles.ssh_hardening]
-    scripts  = ["cloud-init clean --logs", "truncate -s 0 /etc/machine-id"]
+    scripts  = ["apt-get clean"]
   }
 }

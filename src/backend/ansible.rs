@@ -5,12 +5,13 @@
 //! like Jinja is tagged `!unsafe`.
 
 mod api_user;
+mod base_vms;
 mod hosts;
 mod roles;
 
 use super::yaml::{self, Yaml, map};
 use super::{Emitted, GENERATED};
-use crate::ir::{Guest, Plan};
+use crate::ir::{Builder, Guest, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every Ansible file for a plan.
@@ -32,6 +33,9 @@ pub fn emit(plan: &Plan) -> Emitted {
     add("vms.yml", &guests_playbook());
     for (path, value) in roles::files(plan, &roles) {
         add(&path, &value);
+    }
+    for (name, playbook) in template_playbooks(plan, &roles) {
+        add(&crate::backend::packer::playbook_path(name), &playbook);
     }
     if let Some(requirements) = roles::requirements(plan) {
         add("requirements.yml", &requirements);
@@ -268,6 +272,34 @@ fn apply_roles(name: &str) -> Yaml {
         map().entry("loop_var", Yaml::str("pxi_role")).yaml(),
     )
     .yaml()
+}
+
+/// The playbooks Packer's ansible provisioner runs on a template's build VM: its
+/// roles, in its order. Packer's inventory holds the one build VM.
+fn template_playbooks<'p>(plan: &'p Plan, names: &roles::RoleNames) -> Vec<(&'p str, Yaml)> {
+    plan.templates
+        .values()
+        .filter(|t| t.builder == Builder::Packer)
+        .filter_map(|t| Some((t, t.build.as_ref()?)))
+        .filter(|(_, build)| !build.roles.is_empty())
+        .map(|(t, build)| {
+            let roles: Vec<&str> = build.roles.iter().map(|r| names.name(r)).collect();
+            let play = map()
+                .entry(
+                    "name",
+                    Yaml::str(title(&format!("Apply the roles of template {}", t.name))),
+                )
+                .entry("hosts", Yaml::str("all"))
+                .entry("become", Yaml::Bool(true))
+                .entry(
+                    "vars",
+                    map().entry("pxi_roles", Yaml::strings(roles)).yaml(),
+                )
+                .entry("tasks", Yaml::List(vec![apply_roles("Apply role")]))
+                .yaml();
+            (t.name.as_str(), Yaml::List(vec![play]))
+        })
+        .collect()
 }
 
 /// `vms.yml`: wait for each guest, create its users, then apply its roles in the

@@ -622,6 +622,38 @@ pub fn linked_clone_storage(span: Span, written: &str, template_storage: &str) -
     ))
 }
 
+/// Packer reaches its build VM at a static address from a network's pool: no DHCP
+/// server or guest agent is assumed.
+pub fn no_build_network(span: Span, template: &str, host: &ir::Host) -> Diagnostic {
+    Diagnostic::error(
+        Code::NoBuildNetwork,
+        format!(
+            "template `{template}` is built by Packer, but no bridge of host `{}` carries a network with a pool",
+            host.name
+        ),
+    )
+    .with_primary(span, "its build VM needs an address Packer can reach")
+    .with_help(format!(
+        "give the network of a bridge of host `{}` a `pool = <first> .. <last>`",
+        host.name
+    ))
+}
+
+/// pxic writes the answers of Ubuntu's autoinstall and Debian's preseed only.
+pub fn no_unattended_install(span: Span, image: &str, family: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::NoUnattendedInstall,
+        format!("pxic cannot install `{family}` from an installer ISO unattended"),
+    )
+    .with_primary(
+        span,
+        format!("image `{image}` is an installer of family `{family}`"),
+    )
+    .with_help(
+        "install Ubuntu or Debian from an ISO, or start from the distribution's cloud image (`kind = cloud`) with a `build` block",
+    )
+}
+
 pub fn check_template_reachable(
     template: &str,
     template_host: &str,

@@ -258,7 +258,17 @@ impl Lowering<'_, '_> {
             .flat_map(|(id, key)| {
                 let nics = nic_blocks(&self.records[*id])
                     .filter_map(|b| b.label.as_ref().map(|(l, _)| format!("{}/{l}", key.0)));
-                std::iter::once(key.0.clone()).chain(nics)
+                // A template built by Packer may hold a base VMID and a build NIC on
+                // any network: keeping unused keys live costs nothing.
+                let build = (self.instances[*id].kind == DeclKind::Template)
+                    .then(|| {
+                        let base = format!("{}/base", key.0);
+                        std::iter::once(base)
+                            .chain(networks.keys().map(|n| format!("{}/{n}", key.0)))
+                    })
+                    .into_iter()
+                    .flatten();
+                std::iter::once(key.0.clone()).chain(nics).chain(build)
             })
             .collect();
         let mut alloc = Allocator::new(lock, cluster.vmids, &live);
@@ -343,7 +353,7 @@ impl Lowering<'_, '_> {
         };
         match self.instances[id].kind {
             DeclKind::Template => {
-                if let Some(t) = self.template(id, vmid, hosts, cluster, images) {
+                if let Some(t) = self.template(id, vmid, key, known, alloc) {
                     built.templates.insert(t.name.clone(), t);
                 }
             }
@@ -585,10 +595,16 @@ impl Lowering<'_, '_> {
         &mut self,
         id: usize,
         vmid: u32,
-        hosts: &BTreeMap<String, (usize, ir::Host)>,
-        cluster: &ir::Cluster,
-        images: &BTreeMap<String, ir::Image>,
+        key: &GuestKey,
+        known: &Known<'_>,
+        alloc: &mut Allocator,
     ) -> Option<ir::Template> {
+        let Known {
+            hosts,
+            cluster,
+            images,
+            networks,
+        } = *known;
         let (_, host) = self.host_of(id, hosts)?;
         let r = &self.records[id];
         let image_name = self.qualified(r.id("image")?);
@@ -635,7 +651,28 @@ impl Lowering<'_, '_> {
             Builder::Terraform
         };
         let name = self.qualified(id);
-        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
+        let name_span = self.instances[id].name_span;
+        estate::check_dns_label(&name, name_span, self.out);
+        let (build_nic, base_vmid) = if builder == Builder::Packer {
+            if image.kind == "iso" && !matches!(image.family.as_str(), "ubuntu" | "debian") {
+                let at = r.span("image").unwrap_or(name_span);
+                self.out.push(estate::no_unattended_install(
+                    at,
+                    &image.name,
+                    &image.family,
+                ));
+            }
+            let nic = self.build_nic(key, host, networks, name_span, alloc);
+            if nic.is_none() {
+                self.out
+                    .push(estate::no_build_network(name_span, &name, host));
+            }
+            let base = (image.kind == "cloud")
+                .then(|| alloc.vmid(&GuestKey(format!("{}/base", key.0)), name_span, self.out));
+            (nic, base)
+        } else {
+            (None, None)
+        };
         Some(ir::Template {
             name,
             host: host.name.clone(),
@@ -651,8 +688,30 @@ impl Lowering<'_, '_> {
             memory: r.size("memory").unwrap_or_default(),
             builder,
             build,
+            build_nic,
+            base_vmid,
             origin: self.origin(id),
         })
+    }
+
+    /// The NIC of a Packer build VM: on the first bridge of the host (by name) whose
+    /// network has a pool, at an address allocated from it like a guest's.
+    fn build_nic(
+        &mut self,
+        key: &GuestKey,
+        host: &ir::Host,
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+        span: Span,
+        alloc: &mut Allocator,
+    ) -> Option<ir::Nic> {
+        let (bridge, network) = host.bridges.values().find_map(|b| {
+            let (_, network) = networks.get(b.network.as_deref()?)?;
+            network.pool.is_some().then_some((b, network))
+        })?;
+        let nic_key = format!("{}/{}", key.0, network.name);
+        let address = alloc.address(&nic_key, network, span, self.out)?;
+        let mac = alloc.mac(&nic_key);
+        Some(nic_on(network, bridge.name.clone(), address, mac, false))
     }
 
     /// The NICs of a guest, with allocated addresses and MACs.
@@ -725,17 +784,9 @@ impl Lowering<'_, '_> {
                 }
                 None => continue,
             };
-            nics.push(ir::Nic {
-                network: network.name.clone(),
-                bridge,
-                address,
-                prefix: network.prefix,
-                gateway: network.gateway,
-                vlan: network.vlan,
-                mtu: network.mtu,
-                mac: alloc.mac(&nic_key),
-                firewall: block.record.bool("firewall"),
-            });
+            let mac = alloc.mac(&nic_key);
+            let firewall = block.record.bool("firewall");
+            nics.push(nic_on(network, bridge, address, mac, firewall));
         }
         nics
     }
@@ -980,6 +1031,28 @@ impl Lowering<'_, '_> {
 
 /// A guest's network interfaces.
 /// The attributes of a free-form block (`vars`, `sysctl`), as text.
+/// A NIC on a network: the network's prefix, gateway, VLAN and MTU with the
+/// interface's own bridge, address and MAC.
+fn nic_on(
+    network: &ir::Network,
+    bridge: String,
+    address: Ipv4Addr,
+    mac: String,
+    firewall: bool,
+) -> ir::Nic {
+    ir::Nic {
+        network: network.name.clone(),
+        bridge,
+        address,
+        prefix: network.prefix,
+        gateway: network.gateway,
+        vlan: network.vlan,
+        mtu: network.mtu,
+        mac,
+        firewall,
+    }
+}
+
 fn free_block(r: &Record, kind: &str) -> BTreeMap<String, String> {
     let Some(block) = r.blocks.iter().find(|b| b.kind == kind) else {
         return BTreeMap::new();

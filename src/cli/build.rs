@@ -94,6 +94,7 @@ enum Output {
 fn emit_all(plan: &Plan) -> backend::Emitted {
     let mut files = backend::terraform::emit(plan);
     files.extend(backend::ansible::emit(plan));
+    files.extend(backend::packer::emit(plan));
     files
 }
 

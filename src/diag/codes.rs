@@ -141,6 +141,8 @@ registry! {
     InvalidTag           = "PXI0327", Estate, "invalid-tag";
     RolesWithoutLogin    = "PXI0328", Estate, "roles-without-login";
     LinkedCloneStorage   = "PXI0329", Estate, "linked-clone-storage";
+    NoBuildNetwork       = "PXI0330", Estate, "no-build-network";
+    NoUnattendedInstall  = "PXI0331", Estate, "no-unattended-install";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

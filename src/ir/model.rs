@@ -187,6 +187,12 @@ pub struct Template {
     pub memory: u64,
     pub builder: Builder,
     pub build: Option<Build>,
+    /// Packer's build VM: one NIC at a static address from a network's pool, so that
+    /// Packer reaches it without DHCP or the guest agent. `None` for Terraform's.
+    pub build_nic: Option<Nic>,
+    /// A build on a cloud image clones this VM, which the host playbook makes from the
+    /// image (Packer cannot import a disk image). `None` for the other templates.
+    pub base_vmid: Option<u32>,
     pub origin: Origin,
 }
 

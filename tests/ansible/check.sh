@@ -10,7 +10,7 @@
 #
 #   1. yamllint -s -f parsable .                     (DIR/.yamllint)
 #   2. ansible-inventory -i inventory.yml --list     (unparsed inventory = error)
-#   3. ansible-playbook --syntax-check -i inventory.yml site.yml
+#   3. ansible-playbook --syntax-check -i inventory.yml site.yml template-*.yml
 #   4. ansible-lint -f pep8                          (DIR/.ansible-lint: production
 #                                                    profile + args, strict, offline)
 #
@@ -116,8 +116,13 @@ step yamllint "yamllint -s -f parsable ." 0 \
     yamllint -s -f parsable .
 step ansible-inventory "ansible-inventory -i inventory.yml --list >/dev/null" 1 \
     inventory_list
-step syntax-check "ansible-playbook --syntax-check -i inventory.yml site.yml" 1 \
-    ansible-playbook --syntax-check -i inventory.yml site.yml
+# site.yml, and the playbooks Packer runs on its build VMs (template-*.yml).
+playbooks=(site.yml)
+for f in template-*.yml; do
+    [ -e "$f" ] && playbooks+=("$f")
+done
+step syntax-check "ansible-playbook --syntax-check -i inventory.yml ${playbooks[*]}" 1 \
+    ansible-playbook --syntax-check -i inventory.yml "${playbooks[@]}"
 step ansible-lint "ansible-lint -f pep8 (production profile, strict, offline)" 0 \
     ansible-lint -f pep8 --offline --project-dir "$DIR" -c "$DIR/.ansible-lint" -i "$WORK/empty-ignore"
 

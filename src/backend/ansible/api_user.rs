@@ -31,6 +31,8 @@ const PRIVILEGES: &[&str] = &[
     "VM.Config.Memory",
     "VM.Config.Network",
     "VM.Config.Options",
+    // Packer types its boot command through the console (`sendkey`).
+    "VM.Console",
     "VM.Migrate",
     "VM.PowerMgmt",
 ];

@@ -16,7 +16,7 @@ pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames)
         .values()
         .map(|s| storage_entry(s, Some(&host.node)))
         .collect();
-    map()
+    let vars = map()
         .entry("ansible_host", Yaml::str(host.address.to_string()))
         .entry("pxi_node", Yaml::text(&host.node))
         .entry("pxi_packages", Yaml::strings(&host.packages))
@@ -42,8 +42,12 @@ pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames)
                     .map(|r| Yaml::str(roles.name(r)))
                     .collect(),
             ),
-        )
-        .yaml()
+        );
+    let base_vms = super::base_vms::inventory_entries(plan, host);
+    match base_vms {
+        Yaml::List(list) if list.is_empty() => vars.yaml(),
+        list => vars.entry("pxi_base_vms", list).yaml(),
+    }
 }
 
 /// A storage for `pvesm add`: its name, type and options.
@@ -376,6 +380,9 @@ pub fn playbook(plan: &Plan) -> Yaml {
         "pxi_cluster_storage_status",
         true,
     ));
+    if super::base_vms::any(plan) {
+        tasks.extend(super::base_vms::tasks());
+    }
     tasks.push(super::apply_roles("Apply the host's roles"));
     let handlers = vec![
         task(

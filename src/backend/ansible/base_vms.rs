@@ -1,0 +1,175 @@
+//! The base VMs Packer's clone builds start from. Packer cannot import a disk image,
+//! so the host playbook downloads each cloud image a `build` block starts from and
+//! makes a template of it on the template's node (`qm create … import-from`), with
+//! the VMID pxi.lock gives it (`template/<name>/base`). It does so once: a base VM
+//! that exists is left alone.
+
+use super::task;
+use crate::backend::yaml::{Yaml, map};
+use crate::ir::{Host, Plan};
+
+/// Whether any template starts from a base VM.
+pub fn any(plan: &Plan) -> bool {
+    plan.templates.values().any(|t| t.base_vmid.is_some())
+}
+
+/// `pxi_base_vms` of a host: for each, the image to download and the `qm` commands
+/// that make the base VM, as argument lists (nothing is parsed by a shell).
+pub fn inventory_entries(plan: &Plan, host: &Host) -> Yaml {
+    let mut entries = Vec::new();
+    for template in plan.templates.values().filter(|t| t.host == host.name) {
+        let (Some(vmid), Some(nic)) = (template.base_vmid, &template.build_nic) else {
+            continue;
+        };
+        let Some(image) = plan.images.get(&template.image) else {
+            continue;
+        };
+        let vmid = vmid.to_string();
+        let volume = format!("{}:import/{}", template.image_storage, image.file_name);
+        let disk = format!("{}G", template.disk.div_ceil(1024 * 1024 * 1024).max(1));
+        let mut net = format!("virtio,bridge={}", nic.bridge);
+        if let Some(vlan) = nic.vlan {
+            net.push_str(&format!(",tag={vlan}"));
+        }
+        let create = [
+            "qm",
+            "create",
+            &vmid,
+            "--name",
+            &format!("{}-base", template.name),
+            "--description",
+            &format!(
+                "The base of template {}, made by pxic from image {}.",
+                template.name, image.name
+            ),
+            "--ostype",
+            "l26",
+            "--memory",
+            "2048",
+            "--net0",
+            &net,
+            "--scsihw",
+            "virtio-scsi-single",
+            "--scsi0",
+            &format!("{}:0,import-from={volume}", template.storage),
+            "--ide2",
+            &format!("{}:cloudinit", template.storage),
+            "--boot",
+            "order=scsi0",
+            "--serial0",
+            "socket",
+            "--vga",
+            "serial0",
+        ];
+        let mut entry = map()
+            .entry("vmid", Yaml::Int(vmid.parse().unwrap_or_default()))
+            .entry("url", Yaml::text(&image.url))
+            .entry("volume", Yaml::text(&volume));
+        if let Some(checksum) = checksum(image) {
+            entry = entry.entry("checksum", Yaml::text(checksum));
+        }
+        entry = entry
+            .entry("create", Yaml::strings(create))
+            .entry(
+                "resize",
+                Yaml::strings(["qm", "disk", "resize", &vmid, "scsi0", &disk]),
+            )
+            .entry("template", Yaml::strings(["qm", "template", &vmid]));
+        entries.push(entry.yaml());
+    }
+    Yaml::List(entries)
+}
+
+/// get_url's checksum: the pinned one, or the file of sums beside the image when it
+/// lists `<sum>  <file>` lines (Ubuntu's and Debian's do; Rocky's and Alma's BSD-style
+/// CHECKSUM files get_url cannot read).
+fn checksum(image: &crate::ir::Image) -> Option<String> {
+    let algorithm = &image.checksum_algorithm;
+    match (&image.checksum, &image.checksum_url) {
+        (Some(sum), _) => Some(format!("{algorithm}:{sum}")),
+        (None, Some(url)) if matches!(image.family.as_str(), "ubuntu" | "debian") => {
+            Some(format!("{algorithm}:{url}"))
+        }
+        _ => None,
+    }
+}
+
+/// Look each base VM up, then download the image and make the VM for those missing.
+pub fn tasks() -> Vec<Yaml> {
+    let missing = "item.rc != 0";
+    let per_missing = |name: &str, module: &str, args: crate::backend::yaml::Map| {
+        task(name, module, args)
+            .entry("loop", Yaml::str("{{ pxi_base_status.results }}"))
+            .entry(
+                "loop_control",
+                map()
+                    .entry("label", Yaml::str("{{ item.item.vmid }}"))
+                    .yaml(),
+            )
+            .entry("when", Yaml::str(missing))
+    };
+    let mut tasks = vec![
+        task(
+            "Look up the base VMs of Packer's builds",
+            "ansible.builtin.command",
+            map().entry("argv", Yaml::own_list(&["qm", "status", "{{ item.vmid }}"])),
+        )
+        .entry("loop", Yaml::str("{{ pxi_base_vms | default([]) }}"))
+        .entry(
+            "loop_control",
+            map().entry("label", Yaml::str("{{ item.vmid }}")).yaml(),
+        )
+        .entry("register", Yaml::str("pxi_base_status"))
+        .entry("changed_when", Yaml::Bool(false))
+        .entry("failed_when", Yaml::Bool(false))
+        .yaml(),
+        per_missing(
+            "Find where the cloud images go",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::own_list(&["pvesm", "path", "{{ item.item.volume }}"]),
+            ),
+        )
+        .entry("register", Yaml::str("pxi_base_image_paths"))
+        .entry("changed_when", Yaml::Bool(false))
+        .yaml(),
+        task(
+            "Download the cloud images",
+            "ansible.builtin.get_url",
+            map()
+                .entry("url", Yaml::str("{{ item.item.item.url }}"))
+                .entry("dest", Yaml::str("{{ item.stdout }}"))
+                .entry(
+                    "checksum",
+                    Yaml::str("{{ item.item.item.checksum | default(omit) }}"),
+                )
+                .entry("mode", Yaml::str("0644")),
+        )
+        .entry("loop", Yaml::str("{{ pxi_base_image_paths.results }}"))
+        .entry(
+            "loop_control",
+            map()
+                .entry("label", Yaml::str("{{ item.item.item.vmid }}"))
+                .yaml(),
+        )
+        .entry("when", Yaml::str("item.stdout is defined"))
+        .yaml(),
+    ];
+    for (name, command) in [
+        ("Create the base VMs from the images", "create"),
+        ("Grow their disks to the templates' size", "resize"),
+        ("Make them templates", "template"),
+    ] {
+        tasks.push(
+            per_missing(
+                name,
+                "ansible.builtin.command",
+                map().entry("argv", Yaml::str(format!("{{{{ item.item.{command} }}}}"))),
+            )
+            .entry("changed_when", Yaml::Bool(true))
+            .yaml(),
+        );
+    }
+    tasks
+}

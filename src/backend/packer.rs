@@ -1,0 +1,557 @@
+//! The Packer backend (facts in `docs/packer.md`): one standalone
+//! `packer/<template>.pkr.hcl` for each template Packer builds, for the
+//! hashicorp/proxmox plugin, plus the installer answers it serves
+//! (`packer/http/<template>/…`).
+//!
+//! An installer ISO becomes a `proxmox-iso` source; a cloud image with a `build`
+//! block becomes a `proxmox-clone` of the base VM the host playbook makes from the
+//! image. The build VM has a static address from a network's pool (`build_nic` in
+//! the IR), so Packer needs neither DHCP nor the guest agent to reach it. Its VMID
+//! and name are the template's, so Terraform clones exactly what Packer made.
+
+mod install;
+
+use super::hcl::{self, Body, Expr, Key};
+use super::{Emitted, GENERATED};
+use crate::ir::{Builder, Image, Nic, Plan, Template};
+pub use install::BUILD_USER;
+
+/// The plugin releases the files are written for: `boot_iso` needs 1.2.
+const PROXMOX_PLUGIN: &str = "~> 1.2";
+const ANSIBLE_PLUGIN: &str = "~> 1";
+/// The CPU type Proxmox 8 gives new VMs, as the Terraform backend does.
+const CPU_TYPE: &str = "x86-64-v2-AES";
+/// The environment variable the token is read from when the cluster names none: the
+/// one the Terraform provider reads too.
+const DEFAULT_TOKEN_ENV: &str = "PROXMOX_VE_API_TOKEN";
+
+/// Every Packer file for a plan.
+pub fn emit(plan: &Plan) -> Emitted {
+    let mut files = Emitted::new();
+    for template in plan.templates.values() {
+        if template.builder != Builder::Packer {
+            continue;
+        }
+        let (Some(image), Some(nic)) = (plan.images.get(&template.image), &template.build_nic)
+        else {
+            continue;
+        };
+        let dns = plan
+            .networks
+            .get(&nic.network)
+            .map(|n| n.dns.clone())
+            .unwrap_or_default();
+        let build = Build {
+            plan,
+            template,
+            image,
+            nic,
+        };
+        let body = if image.kind == "iso" {
+            let Some((answers, boot)) = install::answers(template, image, nic, &dns) else {
+                continue;
+            };
+            let names: Vec<&str> = answers.iter().map(|a| a.name).collect();
+            for answer in answers {
+                files.insert(
+                    format!("packer/http/{}/{}", template.name, answer.name),
+                    answer.text,
+                );
+            }
+            build.file(build.iso_source(&names, &boot))
+        } else {
+            build.file(build.clone_source(&dns))
+        };
+        let text = format!(
+            "# {GENERATED}\n# from: {}\n\n{}",
+            super::sources([template.origin.file.as_str()]),
+            hcl::print(&body)
+        );
+        files.insert(format!("packer/{}.pkr.hcl", template.name), text);
+    }
+    files
+}
+
+/// The playbook Packer's ansible provisioner runs for a template's roles; the Ansible
+/// backend writes it beside the other playbooks.
+pub fn playbook_path(template: &str) -> String {
+    format!("template-{template}.yml")
+}
+
+/// One template's build, with what it is made from.
+struct Build<'p> {
+    plan: &'p Plan,
+    template: &'p Template,
+    image: &'p Image,
+    nic: &'p Nic,
+}
+
+impl Build<'_> {
+    fn roles(&self) -> bool {
+        self.template
+            .build
+            .as_ref()
+            .is_some_and(|b| !b.roles.is_empty())
+    }
+
+    fn is_iso(&self) -> bool {
+        self.image.kind == "iso"
+    }
+
+    /// The whole file: plugins, variables, the source, the build.
+    fn file(&self, source: (&'static str, Body)) -> Body {
+        let (builder, source_body) = source;
+        let mut file = Body::new();
+        file.block("packer", &[], self.plugins());
+        for (name, body) in self.variables() {
+            file.blank().block("variable", &[name], body);
+        }
+        file.blank().block("locals", &[], self.locals());
+        file.blank()
+            .block("source", &[builder, &self.template.name], source_body);
+        file.blank().block("build", &[], self.build(builder));
+        file
+    }
+
+    fn plugins(&self) -> Body {
+        let plugin = |source: &str, version: &str| {
+            Expr::Object(vec![
+                (Key::Ident("version".into()), Expr::str(version)),
+                (Key::Ident("source".into()), Expr::str(source)),
+            ])
+        };
+        let mut required = Body::new();
+        required.attr(
+            "proxmox",
+            plugin("github.com/hashicorp/proxmox", PROXMOX_PLUGIN),
+        );
+        if self.roles() {
+            required.attr(
+                "ansible",
+                plugin("github.com/hashicorp/ansible", ANSIBLE_PLUGIN),
+            );
+        }
+        let mut packer = Body::new();
+        packer
+            .comment("required_plugins and `packer init` need Packer 1.7 or later.")
+            .attr("required_version", Expr::str(">= 1.7.0"))
+            .block("required_plugins", &[], required);
+        packer
+    }
+
+    fn variables(&self) -> Vec<(&'static str, Body)> {
+        let env = self
+            .plan
+            .cluster
+            .token
+            .as_ref()
+            .map_or(DEFAULT_TOKEN_ENV, |s| s.env.as_str());
+        let mut token = Body::new();
+        token
+            .attr("type", Expr::Raw("string".into()))
+            .attr(
+                "description",
+                Expr::str(format!(
+                    "The API token as user@realm!name=secret, from {env} (the token the host playbook saves)."
+                )),
+            )
+            .attr("sensitive", Expr::Bool(true))
+            .attr("default", Expr::Raw(format!("env({})", hcl::quote(env))));
+        let mut valid = Body::new();
+        valid
+            .attr(
+                "condition",
+                Expr::Raw("length(split(\"=\", var.proxmox_api_token)) == 2".into()),
+            )
+            .attr(
+                "error_message",
+                Expr::str(format!(
+                    "Set {env} to the API token, written user@realm!name=secret."
+                )),
+            );
+        token.block("validation", &[], valid);
+        let mut variables = vec![("proxmox_api_token", token)];
+        if self.is_iso() {
+            let mut key = Body::new();
+            key.attr("type", Expr::Raw("string".into()))
+                .attr(
+                    "description",
+                    Expr::str("The private key Packer logs in with; the installer is given its .pub beside it."),
+                )
+                .attr("default", Expr::str("~/.ssh/id_ed25519"));
+            let mut bind = Body::new();
+            bind.attr("type", Expr::Raw("string".into()))
+                .attr(
+                    "description",
+                    Expr::str("The address of this machine the build VM fetches its answers from; all of them by default."),
+                )
+                .attr("default", Expr::str("0.0.0.0"));
+            variables.push(("ssh_private_key_file", key));
+            variables.push(("http_bind_address", bind));
+        }
+        variables
+    }
+
+    fn locals(&self) -> Body {
+        let mut locals = Body::new();
+        locals
+            .comment("The plugin takes the token's id and its secret apart.")
+            .attr(
+                "token_id",
+                Expr::Raw("split(\"=\", var.proxmox_api_token)[0]".into()),
+            )
+            .attr(
+                "token_secret",
+                Expr::Raw("split(\"=\", var.proxmox_api_token)[1]".into()),
+            );
+        if self.is_iso() {
+            locals.attr(
+                "ssh_authorized_key",
+                Expr::Raw(
+                    "trimspace(file(pathexpand(\"${var.ssh_private_key_file}.pub\")))".into(),
+                ),
+            );
+        }
+        locals
+    }
+
+    /// What every source starts with: where, who, which VM.
+    fn common(&self) -> Body {
+        let t = self.template;
+        let cluster = &self.plan.cluster;
+        let mut body = Body::new();
+        body.attr(
+            "proxmox_url",
+            Expr::str(format!(
+                "{}/api2/json",
+                cluster.endpoint.trim_end_matches('/')
+            )),
+        )
+        .attr("username", Expr::Raw("local.token_id".into()))
+        .attr("token", Expr::Raw("local.token_secret".into()));
+        if cluster.insecure {
+            body.attr("insecure_skip_tls_verify", Expr::Bool(true));
+        }
+        body.attr("node", Expr::str(&t.node))
+            .attr("vm_id", Expr::Num(t.vmid.into()))
+            .attr("vm_name", Expr::str(&t.name))
+            .attr("template_name", Expr::str(&t.name))
+            .attr(
+                "template_description",
+                Expr::str(go_literal(&format!(
+                    "Built by Packer from image {}; generated by pxic from {}.",
+                    self.image.name, t.origin.file
+                ))),
+            )
+            .blank()
+            .attr("os", Expr::str("l26"))
+            .attr("cpu_type", Expr::str(CPU_TYPE))
+            .attr("cores", Expr::Num(t.cores.into()))
+            .attr("memory", Expr::Num(t.memory / (1024 * 1024)))
+            .attr("scsi_controller", Expr::str("virtio-scsi-single"));
+        body
+    }
+
+    fn network_adapter(&self) -> Body {
+        let nic = self.nic;
+        let mut adapter = Body::new();
+        adapter
+            .attr("model", Expr::str("virtio"))
+            .attr("bridge", Expr::str(&nic.bridge))
+            .attr("mac_address", Expr::str(&nic.mac));
+        if let Some(vlan) = nic.vlan {
+            // The plugin takes the tag as a string.
+            adapter.attr("vlan_tag", Expr::str(vlan.to_string()));
+        }
+        if let Some(mtu) = nic.mtu {
+            adapter.attr("mtu", Expr::Num(mtu.into()));
+        }
+        adapter
+    }
+
+    /// The disk format a storage takes: block storages hold raw volumes only.
+    fn disk_format(&self) -> &'static str {
+        let storage = self
+            .plan
+            .hosts
+            .get(&self.template.host)
+            .and_then(|h| h.storages.get(&self.template.storage))
+            .or_else(|| self.plan.cluster.storages.get(&self.template.storage));
+        match storage.map(|s| s.kind.as_str()) {
+            Some("dir" | "nfs" | "cifs" | "cephfs") => "qcow2",
+            _ => "raw",
+        }
+    }
+
+    /// `proxmox-iso`: the installer ISO, downloaded by the node, answered over HTTP.
+    fn iso_source(&self, answers: &[&str], boot: &[String]) -> (&'static str, Body) {
+        let t = self.template;
+        let image = self.image;
+        let mut body = self.common();
+        body.attr("qemu_agent", Expr::Bool(true));
+        let mut iso = Body::new();
+        iso.attr("type", Expr::str("scsi"))
+            .attr("iso_url", Expr::str(go_literal(&image.url)))
+            .attr("iso_checksum", Expr::str(go_literal(&iso_checksum(image))))
+            .attr("iso_storage_pool", Expr::str(&t.image_storage))
+            .attr("iso_download_pve", Expr::Bool(true))
+            .attr("unmount", Expr::Bool(true));
+        body.blank().block("boot_iso", &[], iso);
+        let mut disk = Body::new();
+        disk.attr("type", Expr::str("scsi"))
+            .attr("disk_size", Expr::str(format!("{}G", gib(t.disk))))
+            .attr("storage_pool", Expr::str(&t.storage))
+            .attr("format", Expr::str(self.disk_format()))
+            .attr("io_thread", Expr::Bool(true));
+        body.blank().block("disks", &[], disk);
+        body.blank()
+            .block("network_adapters", &[], self.network_adapter());
+        body.blank()
+            .comment("An empty cloud-init drive, for the VMs Terraform clones from it.")
+            .attr("cloud_init", Expr::Bool(true))
+            .attr("cloud_init_storage_pool", Expr::str(&t.storage));
+        // The answers go through templatefile(), which puts Packer's public key in.
+        let dir = format!("${{path.root}}/http/{}", t.name);
+        let served = answers
+            .iter()
+            .map(|name| {
+                let path = template_string(&format!("{dir}/{name}"));
+                let value = if *name == "meta-data" {
+                    Expr::Raw(format!("file({path})"))
+                } else {
+                    Expr::Raw(format!(
+                        "templatefile({path}, {{ ssh_authorized_key = local.ssh_authorized_key }})"
+                    ))
+                };
+                (Key::Str(format!("/{name}")), value)
+            })
+            .collect();
+        body.blank()
+            .attr("http_content", Expr::Object(served))
+            .attr(
+                "http_bind_address",
+                Expr::Raw("var.http_bind_address".into()),
+            )
+            .attr("boot_wait", Expr::str("10s"))
+            .attr("boot_key_interval", Expr::str("50ms"))
+            .attr("boot_command", Expr::strings(boot));
+        body.blank()
+            .attr("ssh_username", Expr::str(BUILD_USER))
+            .attr(
+                "ssh_private_key_file",
+                Expr::Raw("pathexpand(var.ssh_private_key_file)".into()),
+            )
+            .attr("ssh_host", Expr::str(self.nic.address.to_string()))
+            .attr("ssh_timeout", Expr::str("45m"));
+        ("proxmox-iso", body)
+    }
+
+    /// `proxmox-clone`: a full clone of the base VM the host playbook made from the
+    /// cloud image. Packer logs in with a key of its own, which it gives the clone
+    /// through cloud-init and removes before the clone becomes the template.
+    fn clone_source(&self, dns: &[std::net::Ipv4Addr]) -> (&'static str, Body) {
+        let t = self.template;
+        let nic = self.nic;
+        let mut body = self.common();
+        // Stock cloud images have no guest agent: Packer stops the VM through ACPI.
+        body.attr("qemu_agent", Expr::Bool(false))
+            .blank()
+            .attr(
+                "clone_vm_id",
+                Expr::Num(t.base_vmid.unwrap_or_default().into()),
+            )
+            .attr("full_clone", Expr::Bool(true));
+        body.blank()
+            .block("network_adapters", &[], self.network_adapter());
+        let mut ipconfig = Body::new();
+        ipconfig.attr("ip", Expr::str(format!("{}/{}", nic.address, nic.prefix)));
+        if let Some(gateway) = nic.gateway {
+            ipconfig.attr("gateway", Expr::str(gateway.to_string()));
+        }
+        body.blank().block("ipconfig", &[], ipconfig);
+        if !dns.is_empty() {
+            let servers: Vec<String> = dns.iter().map(ToString::to_string).collect();
+            body.attr("nameserver", Expr::str(servers.join(" ")));
+        }
+        body.blank()
+            .comment("Packer replaces the clone's cloud-init drive with an empty one.")
+            .attr("cloud_init", Expr::Bool(true))
+            .attr("cloud_init_storage_pool", Expr::str(&t.storage));
+        body.blank()
+            .attr("ssh_username", Expr::str(BUILD_USER))
+            .attr("ssh_host", Expr::str(nic.address.to_string()))
+            .attr("ssh_timeout", Expr::str("15m"));
+        ("proxmox-clone", body)
+    }
+
+    /// Provisioning, in order: wait for cloud-init, packages, roles, scripts, then the
+    /// clean-up that lets each clone come up as a new machine.
+    fn build(&self, builder: &str) -> Body {
+        let t = self.template;
+        let mut body = Body::new();
+        body.attr(
+            "sources",
+            Expr::strings([format!("source.{builder}.{}", t.name)]),
+        );
+        shell(
+            &mut body,
+            "Let cloud-init finish its first boot before anything else.",
+            vec!["cloud-init status --wait || true".into()],
+            false,
+        );
+        let build = t.build.clone().unwrap_or(crate::ir::Build {
+            packages: vec![],
+            scripts: vec![],
+            roles: vec![],
+        });
+        if !build.packages.is_empty() {
+            shell(
+                &mut body,
+                "The template's packages.",
+                install_packages(&self.image.family, &build.packages),
+                false,
+            );
+        }
+        if !build.roles.is_empty() {
+            let playbook = template_string(&format!(
+                "${{path.root}}/../ansible/{}",
+                playbook_path(&t.name)
+            ));
+            let config = template_string("ANSIBLE_CONFIG=${path.root}/../ansible/ansible.cfg");
+            let mut p = Body::new();
+            p.attr("playbook_file", Expr::Raw(playbook))
+                .attr("user", Expr::str(BUILD_USER))
+                .attr("use_proxy", Expr::Bool(false))
+                .attr("ansible_env_vars", Expr::List(vec![Expr::Raw(config)]));
+            body.blank()
+                .comment("The template's roles, from the Ansible roles pxic writes.")
+                .block("provisioner", &["ansible"], p);
+        }
+        if !build.scripts.is_empty() {
+            shell(
+                &mut body,
+                "The template's own commands, in order.",
+                build.scripts.clone(),
+                false,
+            );
+        }
+        shell(
+            &mut body,
+            "Clones must come up as new machines: new identity, new SSH host keys, their own network and users.",
+            self.clean_up(),
+            true,
+        );
+        body
+    }
+
+    fn clean_up(&self) -> Vec<String> {
+        let mut commands = vec![
+            "cloud-init clean --logs --seed".to_string(),
+            "rm -f /etc/ssh/ssh_host_*".to_string(),
+            "truncate -s 0 /etc/machine-id".to_string(),
+            "rm -f /var/lib/dbus/machine-id".to_string(),
+        ];
+        if self.is_iso() {
+            // The installer wrote the build address into the network configuration
+            // and told cloud-init to leave the network alone: clones need cloud-init's.
+            match self.image.family.as_str() {
+                "ubuntu" => commands.push(
+                    "rm -f /etc/netplan/*.yaml /etc/cloud/cloud.cfg.d/99-installer.cfg /etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg".into(),
+                ),
+                _ => commands.push(
+                    "printf 'auto lo\\niface lo inet loopback\\n\\nsource /etc/network/interfaces.d/*\\n' > /etc/network/interfaces".into(),
+                ),
+            }
+        }
+        commands.push(format!(
+            "rm -f /etc/sudoers.d/{BUILD_USER} /etc/sudoers.d/90-cloud-init-users"
+        ));
+        commands.push(format!("userdel --force --remove {BUILD_USER}"));
+        commands
+    }
+}
+
+/// A shell provisioner running `commands` as root, after a comment line.
+fn shell(body: &mut Body, comment: &str, commands: Vec<String>, last: bool) {
+    let mut p = Body::new();
+    p.attr("execute_command", Expr::str(SUDO_EXECUTE)).attr(
+        "inline",
+        Expr::List(commands.iter().map(|c| Expr::str(go_literal(c))).collect()),
+    );
+    if last {
+        // The build user is gone by then: Packer cannot log in to delete the
+        // script, which /tmp loses at the next boot anyway.
+        p.attr("skip_clean", Expr::Bool(true));
+    }
+    body.blank()
+        .comment(comment)
+        .block("provisioner", &["shell"], p);
+}
+
+/// Runs each inline script as root: Packer logs in as the build user.
+const SUDO_EXECUTE: &str = "chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}";
+
+/// The commands that install packages with the family's package manager; each name
+/// is quoted for the shell.
+fn install_packages(family: &str, packages: &[String]) -> Vec<String> {
+    let names: Vec<String> = packages.iter().map(|p| shell_quote(p)).collect();
+    match family {
+        "rocky" | "almalinux" => vec![format!("dnf -y install {}", names.join(" "))],
+        _ => vec![
+            "apt-get update".to_string(),
+            format!(
+                "DEBIAN_FRONTEND=noninteractive apt-get -y install {}",
+                names.join(" ")
+            ),
+        ],
+    }
+}
+
+/// `'text'` for sh, with `'` written as `'\''`.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// Text that Packer's Go templates leave as written: the plugins render `{{ … }}` in
+/// almost every string they are given, so `{{` becomes `{{"{{"}}`.
+fn go_literal(text: &str) -> String {
+    text.replace("{{", "{{\"{{\"}}")
+}
+
+/// An HCL template string for a path made of pxic's own parts: `${path.root}` stays
+/// an interpolation; nothing else in it may be one.
+fn template_string(text: &str) -> String {
+    let (prefix, rest) = text.split_at(text.find("${path.root}").map_or(0, |i| i + 12));
+    let quoted = hcl::quote(rest);
+    format!("\"{prefix}{}", &quoted[1..])
+}
+
+/// Packer's ISO checksum: the pinned one, the file of sums published beside the ISO,
+/// or none (Packer then only warns).
+fn iso_checksum(image: &Image) -> String {
+    match (&image.checksum, &image.checksum_url) {
+        (Some(sum), _) => format!("{}:{sum}", image.checksum_algorithm),
+        (None, Some(url)) => format!("file:{url}"),
+        (None, None) => "none".to_string(),
+    }
+}
+
+/// Whole GiB, rounded up: Packer's `20G` is 20 GiB.
+fn gib(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024 * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_reaches_packer_as_written() {
+        assert_eq!(go_literal("echo {{ x }}"), "echo {{\"{{\"}} x }}");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(
+            template_string("${path.root}/http/a\"b/${x}"),
+            "\"${path.root}/http/a\\\"b/$${x}\""
+        );
+    }
+}
