@@ -58,7 +58,9 @@ fn recap(output: &str) -> Vec<(String, [u32; 4])> {
 #[test]
 fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothing() {
     let project = common::repo().join("tests/ui/emit/ansible_run");
-    let files = pxic::backend::ansible::emit(&common::plan_of(&project));
+    let plan = common::plan_of(&project);
+    let base_vmid = plan.templates["built"].base_vmid.expect("a clone build");
+    let files = pxic::backend::ansible::emit(&plan);
     let out = common::write_case("ansible-run", "site", &files);
     let ansible: PathBuf = out.join("ansible");
 
@@ -85,17 +87,11 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
 
     // The API token pxic's Terraform and Packer use is saved on this machine.
     let token = out.join("lab.token");
-    let playbook = || {
-        run(Command::new(venv.join("ansible-playbook"))
-            .args([
-                "-i",
-                "ci-inventory.yml",
-                "site.yml",
-                "-e",
-                "@ci-vars.yml",
-                "-e",
-            ])
+    let ansible_command = |program: &str, args: &[&str]| {
+        run(Command::new(venv.join(program))
+            .args(["-i", "ci-inventory.yml", "-e", "@ci-vars.yml", "-e"])
             .arg(format!("pxi_api_token_file={}", token.display()))
+            .args(args)
             .current_dir(&ansible)
             .env(
                 "PATH",
@@ -109,6 +105,7 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
             .env("ANSIBLE_LOCAL_TEMP", out.join(".ansible-tmp"))
             .env("ANSIBLE_NOCOLOR", "1"))
     };
+    let playbook = || ansible_command("ansible-playbook", &["site.yml"]);
     let (ok, first) = playbook();
     assert!(ok, "the first run failed:\n{first}");
     let hosts = recap(&first);
@@ -140,6 +137,26 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
         !first.contains(saved.trim().split('=').nth(1).unwrap_or("?")),
         "the secret never appears in Ansible's output"
     );
+
+    // The base VM of the clone build: made from the downloaded image, grown, templated.
+    let (ok, config) = ansible_command(
+        "ansible",
+        &["pve1", "-m", "ansible.builtin.command", "-a", &format!("qm config {base_vmid}")],
+    );
+    assert!(ok, "the base VM {base_vmid} exists on pve1:\n{config}");
+    for line in [
+        "scsi0: local-lvm:0,import-from=local:import/test-cloud.qcow2",
+        "scsi0-size: 4G",
+        "template: 1",
+    ] {
+        assert!(config.contains(line), "base VM lacks `{line}`:\n{config}");
+    }
+    // What Packer's ansible provisioner runs on the build VM, run here on a VM target.
+    let (ok, template) = ansible_command(
+        "ansible-playbook",
+        &["template-built.yml", "--limit", "web-1"],
+    );
+    assert!(ok, "the template's playbook failed:\n{template}");
 
     let (ok, second) = playbook();
     assert!(ok, "the second run failed:\n{second}");

@@ -80,18 +80,13 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Yaml {
     Yaml::List(entries)
 }
 
-/// get_url's checksum: the pinned one, or the file of sums beside the image when it
-/// lists `<sum>  <file>` lines (Ubuntu's and Debian's do; Rocky's and Alma's BSD-style
-/// CHECKSUM files get_url cannot read).
+/// get_url's checksum: the pinned one, else the file of sums published beside the
+/// image (get_url reads GNU-style lines, and since ansible-core 2.19 BSD-style ones
+/// such as Rocky's and Alma's `CHECKSUM`).
 fn checksum(image: &crate::ir::Image) -> Option<String> {
     let algorithm = &image.checksum_algorithm;
-    match (&image.checksum, &image.checksum_url) {
-        (Some(sum), _) => Some(format!("{algorithm}:{sum}")),
-        (None, Some(url)) if matches!(image.family.as_str(), "ubuntu" | "debian") => {
-            Some(format!("{algorithm}:{url}"))
-        }
-        _ => None,
-    }
+    let sum = image.checksum.as_ref().or(image.checksum_url.as_ref())?;
+    Some(format!("{algorithm}:{sum}"))
 }
 
 /// Look each base VM up, then download the image and make the VM for those missing.
@@ -107,6 +102,18 @@ pub fn tasks() -> Vec<Yaml> {
                     .yaml(),
             )
             .entry("when", Yaml::str(missing))
+    };
+    // Over the images of the base VMs found missing (the others have no path).
+    let per_image = |name: &str, module: &str, args: crate::backend::yaml::Map| {
+        task(name, module, args)
+            .entry("loop", Yaml::str("{{ pxi_base_image_paths.results }}"))
+            .entry(
+                "loop_control",
+                map()
+                    .entry("label", Yaml::str("{{ item.item.item.vmid }}"))
+                    .yaml(),
+            )
+            .entry("when", Yaml::str("item.stdout is defined"))
     };
     let mut tasks = vec![
         task(
@@ -134,7 +141,16 @@ pub fn tasks() -> Vec<Yaml> {
         .entry("register", Yaml::str("pxi_base_image_paths"))
         .entry("changed_when", Yaml::Bool(false))
         .yaml(),
-        task(
+        per_image(
+            "Make the folders the cloud images go to",
+            "ansible.builtin.file",
+            map()
+                .entry("path", Yaml::str("{{ item.stdout | dirname }}"))
+                .entry("state", Yaml::str("directory"))
+                .entry("mode", Yaml::str("0755")),
+        )
+        .yaml(),
+        per_image(
             "Download the cloud images",
             "ansible.builtin.get_url",
             map()
@@ -146,14 +162,6 @@ pub fn tasks() -> Vec<Yaml> {
                 )
                 .entry("mode", Yaml::str("0644")),
         )
-        .entry("loop", Yaml::str("{{ pxi_base_image_paths.results }}"))
-        .entry(
-            "loop_control",
-            map()
-                .entry("label", Yaml::str("{{ item.item.item.vmid }}"))
-                .yaml(),
-        )
-        .entry("when", Yaml::str("item.stdout is defined"))
         .yaml(),
     ];
     for (name, command) in [

@@ -185,6 +185,12 @@ rm -f "$B"/var/cache/apt/*.bin
 # Stubs for what a CI container cannot have.
 install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/pvesm"
 install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/pveum"
+install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/qm"
+# A cloud image and its file of sums, for the host playbook to "download" (file://)
+# and make a base VM of: the targets have no network.
+mkdir -p "$B/srv/pxic-images"
+head -c 65536 /dev/zero >"$B/srv/pxic-images/test-cloud.qcow2"
+(cd "$B/srv/pxic-images" && sha256sum test-cloud.qcow2 >SHA256SUMS)
 install -m 755 "$PXT_HERE/stubs/cloud-init" "$B/usr/local/bin/cloud-init"
 install -m 755 "$PXT_HERE/stubs/pveversion" "$B/usr/local/sbin/pveversion"
 rm -rf "$B/var/lib/pxic-stubs" "$B/var/log/pxic-stubs.log"

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Stand-ins for the Proxmox VE CLIs pvesm and pveum inside the CI targets.
+"""Stand-ins for the Proxmox VE CLIs pvesm, pveum and qm inside the CI targets.
 
-Installed as /usr/local/sbin/pvesm and /usr/local/sbin/pveum (same file, it looks
-at the name it was called by). Every call is appended to /var/log/pxic-stubs.log
+Installed as /usr/local/sbin/pvesm, pveum and qm (same file, it looks at the name
+it was called by). Every call is appended to /var/log/pxic-stubs.log
 (one line: time, tool, arguments shell-quoted, exit code). What `add` creates is
 remembered in /var/lib/pxic-stubs/state.json, so a playbook's check-then-add pair
 (`pvesm status --storage X` then `pvesm add dir X ...` when the check failed)
@@ -13,7 +13,9 @@ the same thing twice fails as Proxmox does. Unknown (sub)commands fail with exit
 Modelled (PVE 8 command lines):
   pvesm status [--storage ID] [--content C] [--enabled 1] [--output-format json]
   pvesm add TYPE ID [--opt value]...   pvesm set ID [--opt value]...   pvesm remove ID
-  pvesm list ID | path | scan | *scan | alloc | free | ...  (logged, no output)
+  pvesm path STORAGE:CONTENT/NAME   (file-based storages: prints the file's path)
+  pvesm list ID | scan | *scan | alloc | free | ...  (logged, no output)
+  qm status|create|config|template VMID   qm disk resize VMID DISK SIZE
   pveum user|group|pool|role add|modify|delete|list ...  (and useradd, groupmod, ...)
   pveum user token add|modify|remove|list|permissions USERID [TOKENID]
   pveum acl modify|delete PATH --roles R [--users U] [--groups G] [--tokens T]
@@ -182,13 +184,94 @@ def pvesm(args, st):
             raise Fail(f"delete storage failed: error during cfs-locked 'file-storage_cfg' operation: storage '{pos[0]}' does not exist")
         del storage[pos[0]]
         return 0
-    if cmd in ("list", "path", "alloc", "free", "export", "import", "extractconfig",
+    if cmd == "path":
+        need(pos, 1, "pvesm path <volume>")
+        print(volume_path(pos[0], st))
+        return 0
+    if cmd in ("list", "alloc", "free", "export", "import", "extractconfig",
                "prune-backups", "apiinfo", "scan", "cifsscan", "glusterfsscan",
                "iscsiscan", "lvmscan", "lvmthinscan", "nfsscan", "zfsscan", "help"):
         if cmd in ("list", "alloc", "free", "prune-backups") and pos and pos[0].split(":")[0] not in storage:
             raise Fail(f"storage '{pos[0].split(':')[0]}' does not exist")
         return 0
     raise Fail(f"ERROR: unknown command 'pvesm {cmd}'")
+
+
+# Where each content type lives under a file-based storage's path.
+CONTENT_DIRS = {"import": "import", "iso": "template/iso", "vztmpl": "template/cache",
+                "snippets": "snippets", "images": "images"}
+FILE_STORAGES = ("dir", "nfs", "cifs", "cephfs", "glusterfs", "btrfs")
+
+
+def volume_path(volid, st):
+    """The file of a volume `storage:content/name` on a file-based storage, as
+    `pvesm path` prints it (whether or not the file exists yet)."""
+    sid, sep, rest = volid.partition(":")
+    if not sep or not rest:
+        raise Fail(f"unable to parse volume ID '{volid}'")
+    cfg = st["storage"].get(sid)
+    if cfg is None:
+        raise Fail(f"storage '{sid}' does not exist")
+    content, _, name = rest.partition("/")
+    if cfg["type"] not in FILE_STORAGES or content not in CONTENT_DIRS or not name:
+        raise Fail(f"unable to parse directory volume name '{rest}'")
+    return f"{cfg['path']}/{CONTENT_DIRS[content]}/{name}"
+
+
+# ---------------------------------------------------------------- qm
+def qm(args, st):
+    """qm status|create|disk resize|template|config VMID: enough for the host
+    playbook's base VMs. `create` checks what a real node would: a free VMID, known
+    storages, and an `import-from` volume whose file exists."""
+    if not args:
+        raise Fail("ERROR: no command specified")
+    vms = st.setdefault("vms", {})
+    if args[:2] == ["disk", "resize"]:
+        cmd, rest = "resize", args[2:]
+    else:
+        cmd, rest = args[0], args[1:]
+    pos, opts = parse_opts(rest)
+    need(pos, 1, f"qm {cmd} <vmid>")
+    vmid = pos[0]
+    if not vmid.isdigit() or not 100 <= int(vmid) <= 999999999:
+        raise Fail(f"400 Parameter verification failed.\nvmid: invalid format - value '{vmid}'")
+    missing = Fail(f"Configuration file 'nodes/pve/qemu-server/{vmid}.conf' does not exist", 2)
+    if cmd == "status":
+        if vmid not in vms:
+            raise missing
+        print("status: stopped")
+        return 0
+    if cmd == "create":
+        if vmid in vms:
+            raise Fail(f"unable to create VM {vmid} - VM {vmid} already exists on node 'pve'")
+        for key, value in opts.items():
+            if key.startswith(("scsi", "ide", "sata", "virtio")) and key[-1].isdigit():
+                storage = value.split(":", 1)[0]
+                if storage not in st["storage"]:
+                    raise Fail(f"storage '{storage}' does not exist")
+                for part in value.split(","):
+                    if part.startswith("import-from="):
+                        source = volume_path(part[len("import-from="):], st)
+                        if not os.path.isfile(source):
+                            raise Fail(f"import-from: '{source}' does not exist")
+        vms[vmid] = dict(opts, template=0)
+        return 0
+    if vmid not in vms:
+        raise missing
+    if cmd == "resize":
+        need(pos, 3, "qm disk resize <vmid> <disk> <size>")
+        if pos[1] not in vms[vmid]:
+            raise Fail(f"disk '{pos[1]}' does not exist")
+        vms[vmid][pos[1] + "-size"] = pos[2]
+        return 0
+    if cmd == "template":
+        vms[vmid]["template"] = 1
+        return 0
+    if cmd == "config":
+        for key, value in sorted(vms[vmid].items()):
+            print(f"{key}: {value}")
+        return 0
+    raise Fail(f"ERROR: unknown command 'qm {cmd}'")
 
 
 # ---------------------------------------------------------------- pveum
@@ -378,8 +461,10 @@ def main():
                 code = pvesm(args, st)
             elif tool == "pveum":
                 code = pveum(args, st)
+            elif tool == "qm":
+                code = qm(args, st)
             else:
-                raise Fail(f"pve-stub: called as '{tool}', expected pvesm or pveum", 2)
+                raise Fail(f"pve-stub: called as '{tool}', expected pvesm, pveum or qm", 2)
         except Fail as e:
             print(str(e), file=sys.stderr)
             code = e.code

@@ -35,6 +35,25 @@ template debian-12 {
   storage = local-lvm
 }
 
+# A cloud image with a `build` block: the host playbook makes its base VM (the
+# targets' stand-in image, named by file:// URLs: they have no network), and Packer's
+# ansible provisioner would run template-built.yml, which the test runs on a target.
+image test_cloud {
+  kind         = cloud
+  family       = debian
+  url          = "file:///srv/pxic-images/test-cloud.qcow2"
+  checksum_url = "file:///srv/pxic-images/SHA256SUMS"
+}
+
+template built {
+  host    = pve1
+  vmid    = 9001
+  image   = test_cloud
+  storage = local-lvm
+  disk    = 4GiB
+  build { roles = [motd] }
+}
+
 # A role for the Proxmox node itself: tools only (a firewall that denies by default
 # would shut out the web interface and corosync).
 role node_tools {
