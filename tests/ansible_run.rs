@@ -141,7 +141,13 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
     // The base VM of the clone build: made from the downloaded image, grown, templated.
     let (ok, config) = ansible_command(
         "ansible",
-        &["pve1", "-m", "ansible.builtin.command", "-a", &format!("qm config {base_vmid}")],
+        &[
+            "pve1",
+            "-m",
+            "ansible.builtin.command",
+            "-a",
+            &format!("qm config {base_vmid}"),
+        ],
     );
     assert!(ok, "the base VM {base_vmid} exists on pve1:\n{config}");
     for line in [

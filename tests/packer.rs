@@ -733,3 +733,127 @@ fn answer_files_render_like_templatefile() {
     assert!(render_like_templatefile("h: %{ if x }\n", TEST_KEY).is_err());
     assert!(render_like_templatefile("h: ${ssh_authorized_key\n", TEST_KEY).is_err());
 }
+
+/// Strings that HCL, Packer's Go templates or the shell would read as syntax.
+fn tricky_strings() -> Vec<String> {
+    let mut strings: Vec<String> = [
+        "${HOME}",
+        "$${x}",
+        "%{ if true }x%{ endif }",
+        "%%{",
+        "{{ .Path }}",
+        "{{",
+        "}}",
+        "{{\"{{\"}}",
+        "\"quoted\"",
+        "'single'",
+        "it's",
+        "back\\slash",
+        "line\nbreak",
+        "tab\there",
+        "\r",
+        "$",
+        "%",
+        "ünïcödé ☕",
+        "\u{2028}",
+        "<enter>",
+        "a; rm -rf /",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let pieces = proptest::sample::select(vec![
+        "a", " ", "$", "{", "}", "%", "{{", "}}", "${", "%{", "\"", "'", "\\", "\n", ".", "é", ";",
+        "#",
+    ]);
+    let strategy = proptest::collection::vec(pieces, 0..12).prop_map(|p| p.concat());
+    for _ in 0..200 {
+        let tree = strategy.new_tree(&mut runner).expect("a value");
+        strings.push(tree.current());
+    }
+    strings
+}
+
+/// A string as a `.pxi` string literal.
+fn pxi_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '$' => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Every string, written as a build script in a `.pxi` file, reaches Packer as
+/// written: the generated `inline` list, evaluated as HCL (so `$${` is `${` again)
+/// and rendered as Packer's Go templates render it (`{{"{{"}}` is `{{`), gives back
+/// the strings themselves.
+#[test]
+fn text_from_pxi_files_reaches_packer_unchanged() {
+    let strings = tricky_strings();
+    let scripts: Vec<String> = strings.iter().map(|s| pxi_string(s)).collect();
+    let project = format!(
+        "use std.os\n\
+         cluster lab {{ endpoint = \"https://10.0.0.2:8006/\" }}\n\
+         network lan {{ cidr = 10.0.0.0/24, gateway = 10.0.0.1, pool = 10.0.0.100 .. 10.0.0.109 }}\n\
+         host pve1 {{\n  address = 10.0.0.2\n  bridge vmbr0 {{ ports = [\"eno1\"], network = lan }}\n  \
+         storage local {{ type = dir, path = \"/var/lib/vz\", content = [images, import] }}\n}}\n\
+         template probe {{\n  host = pve1\n  vmid = 9000\n  image = os.debian_12\n  storage = local\n  \
+         build {{ scripts = [{}] }}\n}}\n",
+        scripts.join(", ")
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packer/round-trip");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("main.pxi"), project).expect("write");
+    let files = pxic::backend::packer::emit(&common::plan_of(&dir));
+    let text = &files["packer/probe.pkr.hcl"];
+    let body = hcl::parse(text).unwrap_or_else(|e| panic!("does not parse: {e}\n{text}"));
+    let build = body
+        .blocks()
+        .find(|b| b.identifier() == "build")
+        .expect("a build block");
+    let inline = build
+        .body()
+        .blocks()
+        .filter(|b| b.identifier() == "provisioner")
+        .filter_map(|p| p.body().attributes().find(|a| a.key() == "inline"))
+        .map(|a| a.expr().clone())
+        .find_map(|expr| match expr {
+            hcl::Expression::Array(items) if items.len() == strings.len() => Some(items),
+            _ => None,
+        })
+        .expect("the provisioner with the scripts");
+    use hcl::eval::Evaluate;
+    let context = hcl::eval::Context::new();
+    for (sent, expr) in strings.iter().zip(inline) {
+        let value = expr
+            .evaluate(&context)
+            .unwrap_or_else(|e| panic!("{sent:?}: HCL cannot evaluate it: {e}"));
+        let hcl::Value::String(evaluated) = value else {
+            panic!("{sent:?}: not a string: {value:?}");
+        };
+        // Go would run any other `{{ … }}` as an action.
+        assert!(
+            !evaluated.replace("{{\"{{\"}}", "").contains("{{"),
+            "{sent:?}: Packer would render {evaluated:?} as a Go template"
+        );
+        let rendered = evaluated.replace("{{\"{{\"}}", "{{");
+        assert_eq!(
+            &rendered, sent,
+            "changed on its way through HCL and Go templates"
+        );
+    }
+}

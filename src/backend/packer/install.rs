@@ -195,7 +195,7 @@ fn ubuntu_boot(template: &Template, nic: &Nic, dns: &[Ipv4Addr]) -> Vec<String> 
     vec![
         "<wait>e<wait><down><down><down><end>".to_string(),
         format!(
-            " ip={}::{gateway}:{}:{}::none:{dns0} autoinstall ds=nocloud-net\\;s=http://{{{{ .HTTPIP }}}}:{{{{ .HTTPPort }}}}/",
+            " ip={}::{gateway}:{}:{}::none:{dns0} autoinstall ds=nocloud\\;s=http://{{{{ .HTTPIP }}}}:{{{{ .HTTPPort }}}}/",
             nic.address,
             netmask(nic.prefix),
             template.name
