@@ -177,7 +177,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn checking_never_panics(decls in proptest::collection::vec(decl(), 0..8), use_std in any::<bool>(), looped in any::<bool>()) {
+    fn checking_and_emitting_never_panic(decls in proptest::collection::vec(decl(), 0..8), use_std in any::<bool>(), looped in any::<bool>()) {
         let mut text = String::new();
         if use_std {
             text.push_str("use std.os\nuse std.roles\n");
@@ -191,6 +191,12 @@ proptest! {
         let checked = check_files(&[("main.pxi".to_string(), text)], &Folder(std::env::temp_dir()));
         for d in &checked.diagnostics {
             prop_assert!(d.help.is_some(), "{:?} has no help", d);
+        }
+        // Nor does emitting whatever plan came out, errors or not.
+        if let Some(plan) = &checked.plan {
+            pxic::backend::terraform::emit(plan);
+            pxic::backend::ansible::emit(plan);
+            pxic::backend::packer::emit(plan);
         }
     }
 }
