@@ -20,6 +20,16 @@ template ubuntu-2404 {
   storage = local-lvm
 }
 
+# The same image with Docker baked in: Packer clones a VM made from the image,
+# applies the role, and turns the clone into this template.
+template ubuntu-2404-docker {
+  host    = pve1
+  vmid    = 9001
+  image   = os.ubuntu_2404
+  storage = local-lvm
+  build { roles = [roles.docker] }
+}
+
 pool prod {
   comment = "Production services"
 }
