@@ -5,8 +5,10 @@
 mod args;
 mod build;
 mod check;
+mod diff;
 mod explain;
 mod project;
+mod textdiff;
 
 pub use args::{Cli, Command, MessageFormat};
 
@@ -44,6 +46,7 @@ pub fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args, &printer),
         Command::Build(args) => build::run(args, &printer),
+        Command::Diff(args) => diff::run(args, &printer),
         Command::Explain(args) => explain::run(args),
     };
     outcome.into()

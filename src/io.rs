@@ -1,6 +1,9 @@
 //! The only file-system code: finding a project's `.pxi` files and reading them into a
 //! [`SourceMap`]. Problems here are diagnostics too, without a span.
 
+pub mod artifacts;
+pub mod git;
+
 use crate::diag::{Code, Diagnostic};
 use crate::source::{MAX_FILE_LEN, SourceMap};
 use std::path::{Path, PathBuf};

@@ -8,7 +8,8 @@
 //! - [`check`] resolves names (with the [`stdlib`]), checks types and the estate, and
 //!   allocates VMIDs, addresses and MACs into the [`ir::Plan`];
 //! - [`backend`] turns the IR into the files each tool reads ([`backend::terraform`],
-//!   [`backend::ansible`]; Packer next);
+//!   [`backend::ansible`], [`backend::packer`]); [`io::artifacts`] writes them;
+//! - [`plan_diff`] says in words what changed between two plans (`pxic diff`);
 //! - [`cli`] is the `pxic` command; every problem on the way is a [`diag::Diagnostic`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(clippy::todo)]
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod diag;
 pub mod io;
 pub mod ir;
+pub mod plan_diff;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;

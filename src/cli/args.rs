@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Check a project, update `pxi.lock` and write the generated files.
     Build(BuildArgs),
+    /// Show what the `.pxi` changes since a git revision do to the generated files.
+    Diff(DiffArgs),
     /// Explain a diagnostic code, such as `pxic explain PXI0002`.
     Explain(ExplainArgs),
 }
@@ -48,11 +50,29 @@ pub struct BuildArgs {
     /// Fail instead of changing `pxi.lock` (for CI).
     #[arg(long)]
     pub locked: bool,
+    /// Write nothing; exit 1 with a diff when the generated files (or `pxi.lock`) are
+    /// not what the `.pxi` files generate now (for CI).
+    #[arg(long, conflicts_with_all = ["emit", "force"])]
+    pub check: bool,
+    /// Write over generated files edited by hand, and over files in the way that pxic
+    /// did not write.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// A project folder (every `.pxi` file below it), or one `.pxi` file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The git revision to compare with: a commit, branch or tag.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub against: String,
 }
 
 impl BuildArgs {
     pub fn lock_mode(&self) -> LockMode {
-        if self.locked {
+        if self.locked || self.check {
             LockMode::Locked
         } else {
             LockMode::Update

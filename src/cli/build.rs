@@ -1,13 +1,16 @@
-//! `pxic build [PROJECT] [-o OUT] [--locked]`: check the project, update `pxi.lock`
-//! and write the generated files (`terraform/` and `ansible/`) into OUT, by default the
-//! project's folder. `--emit ir` prints the checked plan as JSON instead.
+//! `pxic build [PROJECT] [-o OUT] [--locked] [--check] [--force]`: check the project,
+//! update `pxi.lock` and bring the generated files (`terraform/`, `ansible/`,
+//! `packer/`) in OUT up to date, by default in the project's folder (see
+//! `io::artifacts`). `--check` writes nothing and shows what would change; `--emit ir`
+//! prints the checked plan as JSON instead.
 
 use super::args::{BuildArgs, Emit, LockMode};
 use super::project::{self, Loaded};
+use super::textdiff;
 use super::{Outcome, Printer};
 use crate::backend;
 use crate::diag::{self, Code, Diagnostic};
-use crate::io;
+use crate::io::{self, artifacts};
 use crate::ir::Plan;
 use std::time::Instant;
 
@@ -47,40 +50,160 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
         },
         None => Output::Files(emit_all(plan)),
     };
-    if let Err(problem) = update_lock(args, &loaded, &mut diagnostics) {
-        return project::report_unloadable(printer, &loaded.sources, &[problem]);
+    let lock = LockUpdate::of(args, &loaded);
+    if args.check {
+        let Output::Files(files) = output else {
+            return Outcome::Unusable;
+        };
+        return check(args, printer, &loaded, diagnostics, &files, &lock);
     }
-    if diag::has_errors(&diagnostics) {
+    if lock.changes() && args.lock_mode() == LockMode::Locked {
+        diagnostics.push(lock.forbidden());
         return finish(printer, &loaded, &diagnostics, Outcome::Errors);
     }
     match output {
         Output::Ir(json) => {
+            if let Err(problem) = lock.write() {
+                return project::report_unloadable(printer, &loaded.sources, &[problem]);
+            }
             printer.print(&loaded.sources, &diagnostics);
             println!("{json}");
             printer.summary(loaded.files, &diagnostics);
         }
         Output::Files(files) => {
-            let out = args
-                .out
-                .clone()
-                .unwrap_or_else(|| io::project_dir(&args.path));
-            let written = match io::write_files(&out, &files) {
-                Ok(written) => written,
+            let out = out_dir(args);
+            let changes = match artifacts::compare(&out, &files) {
+                Ok(changes) => changes,
                 Err(problem) => {
                     return project::report_unloadable(printer, &loaded.sources, &[problem]);
                 }
             };
+            if !args.force {
+                let blocked = blocked(&changes);
+                if !blocked.is_empty() {
+                    diagnostics.extend(blocked);
+                    return finish(printer, &loaded, &diagnostics, Outcome::Errors);
+                }
+            }
+            let written = artifacts::apply(&out, &changes).and_then(|()| lock.write());
+            if let Err(problem) = written {
+                return project::report_unloadable(printer, &loaded.sources, &[problem]);
+            }
             printer.print(&loaded.sources, &diagnostics);
             printer.summary(loaded.files, &diagnostics);
+            let removed = match changes.removals.len() {
+                0 => String::new(),
+                n => format!(", {} removed", super::plural(n, "stale file")),
+            };
             printer.note(&format!(
-                "wrote {} ({} changed) in {} in {} ms",
+                "wrote {} ({} changed{removed}) in {} in {} ms",
                 super::plural(files.len(), "file"),
-                written.changed,
+                changes.writes.len(),
                 out.display(),
                 started.elapsed().as_millis()
             ));
         }
     }
+    Outcome::Clean
+}
+
+/// Where the generated folders go: `-o`, else the project's folder.
+fn out_dir(args: &BuildArgs) -> std::path::PathBuf {
+    args.out
+        .clone()
+        .unwrap_or_else(|| io::project_dir(&args.path))
+}
+
+/// The errors that stop a build without `--force`: files edited by hand, and files
+/// pxic did not write where it would write.
+fn blocked(changes: &artifacts::Changes) -> Vec<Diagnostic> {
+    let edited = changes.edited.iter().map(|e| {
+        let (doing, fix) = if e.still_generated {
+            ("write over it", "carry the change into the .pxi files, then run `pxic build --force` to write over it")
+        } else {
+            ("remove it, as pxic no longer generates it", "keep a copy if you need it, then run `pxic build --force` to remove it")
+        };
+        Diagnostic::error(
+            Code::GeneratedFileEdited,
+            format!("`{}` was edited by hand after pxic wrote it", e.path),
+        )
+        .with_note(format!("this build would {doing}"))
+        .with_help(fix)
+    });
+    let in_the_way = changes.in_the_way.iter().map(|path| {
+        Diagnostic::error(
+            Code::FileInTheWay,
+            format!("`{path}` is in the way: pxic did not write it"),
+        )
+        .with_help("move the file elsewhere, or run `pxic build --force` to write over it")
+    });
+    edited.chain(in_the_way).collect()
+}
+
+/// `--check`: write nothing; print a diff of every file that is not as generated and
+/// fail when there is one.
+fn check(
+    args: &BuildArgs,
+    printer: &Printer,
+    loaded: &Loaded,
+    mut diagnostics: Vec<Diagnostic>,
+    files: &backend::Emitted,
+    lock: &LockUpdate,
+) -> Outcome {
+    let out = out_dir(args);
+    let changes = match artifacts::compare(&out, files) {
+        Ok(changes) => changes,
+        Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
+    };
+    let color = textdiff::color_stdout();
+    let labels = ("on disk", "generated");
+    let mut stale = 0;
+    let mut text = String::new();
+    for write in &changes.writes {
+        stale += 1;
+        text.push_str(&textdiff::unified(
+            &write.path,
+            write.old.as_deref(),
+            Some(&write.new),
+            labels,
+            color,
+        ));
+    }
+    for (path, old) in &changes.removals {
+        stale += 1;
+        text.push_str(&textdiff::unified(path, Some(old), None, labels, color));
+    }
+    if lock.changes() {
+        stale += 1;
+        text.push_str(&textdiff::unified(
+            "pxi.lock",
+            Some(&lock.old),
+            Some(&lock.new),
+            labels,
+            color,
+        ));
+    }
+    print!("{text}");
+    if stale > 0 {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ArtifactsOutOfDate,
+                match stale {
+                    1 => format!("1 generated file is out of date in {}", out.display()),
+                    n => format!("{n} generated files are out of date in {}", out.display()),
+                },
+            )
+            .with_help("run `pxic build` and commit what it changes"),
+        );
+        return finish(printer, loaded, &diagnostics, Outcome::Errors);
+    }
+    printer.print(&loaded.sources, &diagnostics);
+    printer.summary(loaded.files, &diagnostics);
+    printer.note(&format!(
+        "{} up to date in {}",
+        super::plural(files.len(), "generated file"),
+        out.display()
+    ));
     Outcome::Clean
 }
 
@@ -91,40 +214,51 @@ enum Output {
 }
 
 /// The files of every backend.
-fn emit_all(plan: &Plan) -> backend::Emitted {
+pub fn emit_all(plan: &Plan) -> backend::Emitted {
     let mut files = backend::terraform::emit(plan);
     files.extend(backend::ansible::emit(plan));
     files.extend(backend::packer::emit(plan));
     files
 }
 
-/// Writes the new `pxi.lock` when allocations changed, or (with `--locked`) adds the
-/// error that forbids it. `Err` when the lock file cannot be written.
-fn update_lock(
-    args: &BuildArgs,
-    loaded: &Loaded,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let lock_path = io::lock_path(&args.path);
-    let new = loaded.checked.lock.render();
-    if loaded.lock.render() == new {
-        return Ok(());
+/// `pxi.lock` before and after this build.
+struct LockUpdate {
+    path: std::path::PathBuf,
+    old: String,
+    new: String,
+}
+
+impl LockUpdate {
+    fn of(args: &BuildArgs, loaded: &Loaded) -> LockUpdate {
+        LockUpdate {
+            path: io::lock_path(&args.path),
+            old: loaded.lock.render(),
+            new: loaded.checked.lock.render(),
+        }
     }
-    match args.lock_mode() {
-        LockMode::Locked => {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::LockOutOfDate,
-                    format!(
-                        "`{}` would change, and `--locked` forbids it",
-                        lock_path.display()
-                    ),
-                )
-                .with_help("run `pxic build` without `--locked` and commit the new lock file"),
-            );
+
+    fn changes(&self) -> bool {
+        self.old != self.new
+    }
+
+    /// Why `--locked` stops the build.
+    fn forbidden(&self) -> Diagnostic {
+        Diagnostic::error(
+            Code::LockOutOfDate,
+            format!(
+                "`{}` would change, and `--locked` forbids it",
+                self.path.display()
+            ),
+        )
+        .with_help("run `pxic build` without `--locked` and commit the new lock file")
+    }
+
+    fn write(&self) -> Result<(), Diagnostic> {
+        if self.changes() {
+            io::write_atomic(&self.path, &self.new)
+        } else {
             Ok(())
         }
-        LockMode::Update => io::write_atomic(&lock_path, &new),
     }
 }
 

@@ -71,6 +71,11 @@ registry! {
     FractionalNumber     = "PXI0014", Syntax, "fractional-number";
     KeywordAsName        = "PXI0015", Syntax, "keyword-as-name";
     MalformedNumber      = "PXI0016", Syntax, "malformed-number";
+    BadManifest          = "PXI0085", Source, "bad-manifest";
+    RevisionUnreadable   = "PXI0086", Source, "revision-unreadable";
+    ArtifactsOutOfDate   = "PXI0087", Source, "artifacts-out-of-date";
+    GeneratedFileEdited  = "PXI0088", Source, "generated-file-edited";
+    FileInTheWay         = "PXI0089", Source, "file-in-the-way";
     CannotReadSource     = "PXI0090", Source, "cannot-read-source";
     SourceNotUtf8        = "PXI0091", Source, "source-not-utf8";
     NoSourceFiles        = "PXI0092", Source, "no-source-files";

@@ -1,0 +1,92 @@
+//! `pxic diff [PROJECT] [--against REV]`: what the working tree's `.pxi` files change
+//! in the generated files, compared with the project at a git revision (default
+//! `HEAD`), for reviewers: a summary in words from the two plans, then a unified diff
+//! of each generated file that differs. Writes nothing.
+
+use super::args::DiffArgs;
+use super::project;
+use super::{Outcome, Printer, build, textdiff};
+use crate::check;
+use crate::diag::{self, Diagnostic};
+use crate::io::git;
+use crate::plan_diff;
+use std::fmt::Write;
+
+pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
+    let printer = &printer.keeping_stdout();
+    let loaded = match project::load(&args.path) {
+        Ok(loaded) => loaded,
+        Err((sources, problems)) => {
+            return project::report_unloadable(printer, &sources, &problems);
+        }
+    };
+    let Some(after) = loaded
+        .checked
+        .plan
+        .as_ref()
+        .filter(|_| !diag::has_errors(&loaded.checked.diagnostics))
+    else {
+        printer.print(&loaded.sources, &loaded.checked.diagnostics);
+        printer.summary(loaded.files, &loaded.checked.diagnostics);
+        return Outcome::Errors;
+    };
+    let mut old = match git::load(&args.path, &args.against) {
+        Ok(old) => old,
+        Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
+    };
+    let checked_old = check::check_project(&mut old.sources, &old.world, &old.lock);
+    let Some(before) = checked_old
+        .plan
+        .as_ref()
+        .filter(|_| !diag::has_errors(&checked_old.diagnostics))
+    else {
+        printer.print(&old.sources, &checked_old.diagnostics);
+        let problem = Diagnostic::error(
+            crate::diag::Code::RevisionUnreadable,
+            format!("the project at `{}` has errors", args.against),
+        )
+        .with_help("compare with a revision where `pxic check` passes");
+        return project::report_unloadable(printer, &loaded.sources, &[problem]);
+    };
+    let old_files = build::emit_all(before);
+    let new_files = build::emit_all(after);
+    let color = textdiff::color_stdout();
+    let labels = (args.against.as_str(), "working tree");
+    let mut text = String::new();
+    let summary = plan_diff::summarize(before, after);
+    let mut paths: Vec<&String> = old_files.keys().chain(new_files.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    let mut diffs = String::new();
+    let mut changed = 0;
+    for path in paths {
+        let file = textdiff::unified(
+            path,
+            old_files.get(path).map(String::as_str),
+            new_files.get(path).map(String::as_str),
+            labels,
+            color,
+        );
+        if !file.is_empty() {
+            changed += 1;
+            diffs.push_str(&file);
+        }
+    }
+    if summary.is_empty() && changed == 0 {
+        let _ = writeln!(text, "no changes since {}", args.against);
+    } else {
+        let _ = writeln!(text, "Changes since {}:", args.against);
+        for line in &summary {
+            let _ = writeln!(text, "  {line}");
+        }
+        let _ = writeln!(
+            text,
+            "\n{} changed:\n",
+            super::plural(changed, "generated file")
+        );
+        text.push_str(&diffs);
+    }
+    print!("{text}");
+    printer.print(&loaded.sources, &loaded.checked.diagnostics);
+    Outcome::Clean
+}

@@ -1,0 +1,247 @@
+//! What changed between two plans, in words, for reviewers (`pxic diff`): "vm web-02
+//! added (vmid 105, 10.10.0.22, pve1)", "vm db-01 memory 4GiB → 8GiB", "template
+//! ubuntu-2404 image os.ubuntu_2204 → os.ubuntu_2404 → Packer rebuild".
+//!
+//! Each kind of declaration is compared by name. A changed one is compared field by
+//! field through its JSON form, so a field added to the IR is covered without a line
+//! here; lists of named things (NICs, users, storages) are matched by name.
+
+use crate::ir::{Builder, Plan};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One line per change, grouped by kind, in name order.
+pub fn summarize(before: &Plan, after: &Plan) -> Vec<String> {
+    let mut lines = compare(
+        "cluster",
+        &after.cluster.name,
+        json(&before.cluster).as_ref(),
+        json(&after.cluster).as_ref(),
+    );
+    section(&mut lines, "network", &before.networks, &after.networks);
+    section(&mut lines, "host", &before.hosts, &after.hosts);
+    section(&mut lines, "image", &before.images, &after.images);
+    section(&mut lines, "pool", &before.pools, &after.pools);
+    section(&mut lines, "role", &before.roles, &after.roles);
+    for (name, old, new) in changed(&before.templates, &after.templates) {
+        let template = compare("template", &name, old.as_ref(), new.as_ref());
+        // What a change to an existing template costs.
+        let consequence = match (old.is_some() && new.is_some(), after.templates.get(&name)) {
+            (true, Some(t)) if t.builder == Builder::Packer => Some("Packer rebuilds it"),
+            (true, Some(_)) => Some("Terraform replaces it"),
+            _ => None,
+        };
+        lines.extend(template);
+        if let Some(consequence) = consequence {
+            lines.push(format!(
+                "  → {consequence}; VMs already cloned from it keep their disks"
+            ));
+        }
+    }
+    section(&mut lines, "vm", &before.vms, &after.vms);
+    section(
+        &mut lines,
+        "container",
+        &before.containers,
+        &after.containers,
+    );
+    lines
+}
+
+fn json<T: Serialize>(value: &T) -> Option<Value> {
+    serde_json::to_value(value).ok()
+}
+
+fn section<T: Serialize>(
+    lines: &mut Vec<String>,
+    kind: &str,
+    before: &BTreeMap<String, T>,
+    after: &BTreeMap<String, T>,
+) {
+    for (name, old, new) in changed(before, after) {
+        lines.extend(compare(kind, &name, old.as_ref(), new.as_ref()));
+    }
+}
+
+/// Every name in either map whose JSON differs, with its JSON before and after.
+fn changed<T: Serialize>(
+    before: &BTreeMap<String, T>,
+    after: &BTreeMap<String, T>,
+) -> Vec<(String, Option<Value>, Option<Value>)> {
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let old = before.get(name).and_then(json);
+            let new = after.get(name).and_then(json);
+            (old != new).then(|| (name.clone(), old, new))
+        })
+        .collect()
+}
+
+/// The lines for one declaration: added, removed, or each field that changed.
+fn compare(kind: &str, name: &str, old: Option<&Value>, new: Option<&Value>) -> Vec<String> {
+    match (old, new) {
+        (None, Some(new)) => vec![format!("{kind} {name} added{}", identity(new))],
+        (Some(old), None) => vec![format!("{kind} {name} removed{}", identity(old))],
+        (Some(old), Some(new)) => {
+            let mut changes = Vec::new();
+            fields("", old, new, &mut changes);
+            changes
+                .into_iter()
+                .map(|change| format!("{kind} {name} {change}"))
+                .collect()
+        }
+        (None, None) => Vec::new(),
+    }
+}
+
+/// What identifies a guest at a glance: its VMID, addresses and host.
+fn identity(value: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(vmid) = value.get("vmid").and_then(Value::as_u64) {
+        parts.push(format!("vmid {vmid}"));
+    }
+    for nic in value
+        .get("nics")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(address) = nic.get("address").and_then(Value::as_str) {
+            parts.push(address.to_string());
+        }
+    }
+    if let Some(host) = value.get("host").and_then(Value::as_str) {
+        parts.push(host.to_string());
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+/// Fields that only say where something is written, not what it is.
+const IGNORED: &[&str] = &["origin"];
+/// Fields in bytes, shown as sizes.
+const SIZES: &[&str] = &["memory", "disk", "balloon", "swap", "size"];
+
+/// The changed fields between two JSON values, as `path old → new`.
+fn fields(path: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
+    if old == new {
+        return;
+    }
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path} {key}")
+        }
+    };
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys.into_iter().filter(|k| !IGNORED.contains(&k.as_str())) {
+                let (x, y) = (a.get(key), b.get(key));
+                let null = Value::Null;
+                fields(&at(key), x.unwrap_or(&null), y.unwrap_or(&null), out);
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if named(a) && named(b) => {
+            let by_name = |items: &Vec<Value>| -> BTreeMap<String, Value> {
+                items
+                    .iter()
+                    .filter_map(|v| Some((label(v)?, v.clone())))
+                    .collect()
+            };
+            let (a, b) = (by_name(a), by_name(b));
+            let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
+            names.sort();
+            names.dedup();
+            let singular = path.trim_end_matches('s');
+            for name in names {
+                match (a.get(name), b.get(name)) {
+                    (None, Some(_)) => out.push(format!("{singular} {name} added")),
+                    (Some(_), None) => out.push(format!("{singular} {name} removed")),
+                    (Some(x), Some(y)) => fields(&format!("{singular} {name}"), x, y, out),
+                    (None, None) => {}
+                }
+            }
+        }
+        _ => {
+            let key = path.rsplit(' ').next().unwrap_or(path);
+            out.push(format!("{path} {} → {}", show(key, old), show(key, new)));
+        }
+    }
+}
+
+/// Whether a list holds named things (objects with a `name` or `network`).
+fn named(items: &[Value]) -> bool {
+    !items.is_empty() && items.iter().all(|v| label(v).is_some())
+}
+
+fn label(value: &Value) -> Option<String> {
+    ["name", "network"]
+        .iter()
+        .find_map(|k| value.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+/// A value as a reader wants it: sizes in GiB or MiB, lists on one line.
+fn show(key: &str, value: &Value) -> String {
+    match value {
+        Value::Null => "none".to_string(),
+        Value::Number(n) if SIZES.contains(&key) => n.as_u64().map_or(n.to_string(), size),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|v| show(key, v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(_) => "{…}".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn size(bytes: u64) -> String {
+    const GIB: u64 = 1 << 30;
+    const MIB: u64 = 1 << 20;
+    if bytes.is_multiple_of(GIB) && bytes > 0 {
+        format!("{}GiB", bytes / GIB)
+    } else if bytes.is_multiple_of(MIB) && bytes > 0 {
+        format!("{}MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_are_compared_by_name_with_sizes_readable() {
+        let old = json!({"memory": 4u64 << 30, "nics": [{"network": "lan", "address": "10.0.0.5"}], "roles": ["a"], "origin": {"file": "a.pxi"}});
+        let new = json!({"memory": 8u64 << 30, "nics": [{"network": "lan", "address": "10.0.0.6"}, {"network": "san", "address": "10.9.0.2"}], "roles": ["a", "b"], "origin": {"file": "b.pxi"}});
+        let lines = compare("vm", "db-01", Some(&old), Some(&new));
+        assert_eq!(
+            lines,
+            [
+                "vm db-01 memory 4GiB → 8GiB",
+                "vm db-01 nic lan address 10.0.0.5 → 10.0.0.6",
+                "vm db-01 nic san added",
+                "vm db-01 roles [a] → [a, b]",
+            ]
+        );
+    }
+}
