@@ -31,3 +31,6 @@ cargo test --locked --all-targets
 
 step "the bundled example checks cleanly"
 cargo run --quiet --locked -- check examples/homelab
+
+step "the committed ansible/, terraform/ and packer/ are what examples/homelab generates"
+cargo run --quiet --locked -- build --check --locked examples/homelab -o .
