@@ -99,6 +99,21 @@ fn removing_a_vm_moves_nothing_else() {
     );
 }
 
+/// Terraform may create a new guest before it destroys a removed one: in the build
+/// that does both, the new one gets neither the removed one's VMID nor its address.
+#[test]
+fn a_vm_added_with_another_removed_does_not_take_its_values() {
+    let (first, lock) = build(&["a", "b", "c"], &Lock::default());
+    let (second, lock2) = build(&["a", "c", "d"], &lock);
+    let (b_vmid, b_address, _) = allocation(&first, "b");
+    let (d_vmid, d_address, _) = allocation(&second, "d");
+    assert_ne!(d_vmid, b_vmid);
+    assert_ne!(d_address, b_address);
+    // A build later, b's values are free again.
+    let (third, _) = build(&["a", "c", "d", "e"], &lock2);
+    assert_eq!(allocation(&third, "e").0, b_vmid);
+}
+
 #[test]
 fn reordering_declarations_changes_nothing() {
     let (first, _) = build(&["a", "b", "c"], &Lock::default());

@@ -33,6 +33,11 @@ pub struct Allocator<'l> {
     reserved_vmids: BTreeMap<u32, String>,
     reserved_addresses: BTreeMap<Ipv4Addr, String>,
     reserved_macs: HashSet<u64>,
+    /// What the old lock gave to guests and NICs that are gone: not given to a new one
+    /// in the same build while anything else is free, since Terraform may create the
+    /// new guest before it destroys the old one.
+    retired_vmids: HashSet<u32>,
+    retired_addresses: HashSet<Ipv4Addr>,
     /// Where the search for the lowest free VMID (and address, per network) resumes:
     /// nothing is freed during a build, so the lowest free one only moves up.
     next_vmid: u32,
@@ -70,6 +75,18 @@ impl<'l> Allocator<'l> {
                 .iter()
                 .filter(|(k, _)| is_live(k))
                 .filter_map(|(_, m)| parse_mac(m))
+                .collect(),
+            retired_vmids: old
+                .vmids
+                .iter()
+                .filter(|(k, _)| !is_live(k))
+                .map(|(_, v)| *v)
+                .collect(),
+            retired_addresses: old
+                .addresses
+                .iter()
+                .filter(|(k, _)| !is_live(k))
+                .map(|(_, a)| *a)
                 .collect(),
             next_vmid: range.first,
             next_address: BTreeMap::new(),
@@ -116,17 +133,25 @@ impl<'l> Allocator<'l> {
             Some(v) if in_range(v) && !self.vmids.contains_key(&v) => Some(v),
             _ => {
                 let start = self.next_vmid.max(self.range.first);
-                let free = (start..=self.range.last).find(|v| {
-                    !self.vmids.contains_key(v)
-                        && self
-                            .reserved_vmids
-                            .get(v)
-                            .is_none_or(|owner| *owner == key.0)
-                });
-                if let Some(v) = free {
+                // Retired VMIDs may lie below `start`: the fallback looks at them all.
+                let free = |retired_too: bool| {
+                    let from = if retired_too { self.range.first } else { start };
+                    (from..=self.range.last).find(|v| {
+                        !self.vmids.contains_key(v)
+                            && self
+                                .reserved_vmids
+                                .get(v)
+                                .is_none_or(|owner| *owner == key.0)
+                            && (retired_too || !self.retired_vmids.contains(v))
+                    })
+                };
+                let fresh = free(false);
+                // The search resumes where a fresh one was found: below it, only
+                // taken or retired VMIDs are left.
+                if let Some(v) = fresh {
                     self.next_vmid = v;
                 }
-                free
+                fresh.or_else(|| free(true))
             }
         };
         let Some(vmid) = vmid else {
@@ -170,20 +195,27 @@ impl<'l> Allocator<'l> {
                     .copied()
                     .unwrap_or(u32::from(pool.first))
                     .max(u32::from(pool.first));
-                let free = (start..=u32::from(pool.last))
-                    .map(Ipv4Addr::from)
-                    .find(|a| {
+                let free = |retired_too: bool| {
+                    let from = if retired_too {
+                        u32::from(pool.first)
+                    } else {
+                        start
+                    };
+                    (from..=u32::from(pool.last)).map(Ipv4Addr::from).find(|a| {
                         usable(*a)
                             && !taken.contains_key(a)
                             && self
                                 .reserved_addresses
                                 .get(a)
                                 .is_none_or(|owner| owner == key)
-                    });
-                if let Some(a) = free {
+                            && (retired_too || !self.retired_addresses.contains(a))
+                    })
+                };
+                let fresh = free(false);
+                if let Some(a) = fresh {
                     self.next_address.insert(network.name.clone(), u32::from(a));
                 }
-                free
+                fresh.or_else(|| free(true))
             }
         };
         let Some(addr) = addr else {
