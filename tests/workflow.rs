@@ -115,6 +115,17 @@ fn check_fails_with_a_diff_until_the_files_are_rebuilt() {
         "{said}"
     );
     assert_eq!(tree(&project), before, "--check writes nothing");
+    // With JSON diagnostics, stdout still carries the diffs alone.
+    let json = pxic(
+        &["--message-format", "json", "build", "--check", "."],
+        &project,
+    );
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    assert!(
+        stdout.starts_with("--- terraform/vms.tf") && !stdout.contains("\"code\""),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&json.stderr).contains("\"code\":\"PXI0087\""));
 
     let build = pxic(&["build", "."], &project);
     assert_eq!(build.status.code(), Some(0), "{}", text(&build));

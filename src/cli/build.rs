@@ -16,10 +16,11 @@ use std::time::Instant;
 
 pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
     let started = Instant::now();
-    let printer = &match args.emit {
-        // stdout carries the IR.
-        Some(Emit::Ir) => printer.keeping_stdout(),
-        None => *printer,
+    // stdout carries the IR, or --check's diffs.
+    let printer = &if args.emit.is_some() || args.check {
+        printer.keeping_stdout()
+    } else {
+        *printer
     };
     let loaded = match project::load(&args.path) {
         Ok(loaded) => loaded,
