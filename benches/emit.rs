@@ -11,6 +11,10 @@ use pxic::backend;
 use pxic::source::SourceMap;
 use std::time::{Duration, Instant};
 
+/// The allocator the `pxic` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn best_and_median(mut times: Vec<Duration>) -> (f64, f64) {
     times.sort();
     (
