@@ -7,9 +7,9 @@
 mod common;
 
 use common::{NoFiles, generate};
+use mimalloc::MiMalloc;
 use pxic::check::check_project;
 use pxic::source::SourceMap;
-use mimalloc::MiMalloc;
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

@@ -12,6 +12,8 @@
 mod alloc;
 mod errors;
 mod estate;
+/// What a time zone in the IR looks like (the backends guard against plans with errors).
+pub use estate::is_time_zone;
 mod eval;
 mod expand;
 pub mod lock;

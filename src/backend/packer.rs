@@ -48,7 +48,9 @@ pub fn emit(plan: &Plan) -> Emitted {
             nic,
         };
         let body = if image.kind == "iso" {
-            let Some((answers, boot)) = install::answers(template, image, nic, &dns) else {
+            let Some((answers, boot)) =
+                install::answers(template, image, nic, &dns, &plan.cluster.timezone)
+            else {
                 continue;
             };
             let names: Vec<&str> = answers.iter().map(|a| a.name).collect();

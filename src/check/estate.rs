@@ -434,6 +434,30 @@ pub fn check_endpoint(endpoint: &str, span: Span, out: &mut Vec<Diagnostic>) {
     );
 }
 
+/// Whether a time zone is written as an IANA name (`Europe/Berlin`, `Etc/UTC`, `UTC`):
+/// letters, digits, `_`, `+` and `-`, in parts joined by `/`.
+pub fn is_time_zone(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))
+        })
+}
+
+/// The cluster's time zone, which installers and guests are given as written.
+pub fn check_time_zone(name: &str, span: Span, out: &mut Vec<Diagnostic>) {
+    if is_time_zone(name) {
+        return;
+    }
+    out.push(
+        Diagnostic::error(Code::BadTimeZone, format!("`{name}` is not a time zone name"))
+            .with_primary(span, "not an IANA name")
+            .with_help("write a name from the IANA time zone database, such as `\"Europe/Berlin\"` or `\"Etc/UTC\"`"),
+    );
+}
+
 /// Where each project declaration's name is written, by kind keyword and name: the
 /// checks of the finished plan point there.
 #[derive(Default)]

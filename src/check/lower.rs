@@ -382,6 +382,9 @@ impl Lowering<'_, '_> {
         if let (Some(endpoint), Some(span)) = (r.str("endpoint"), r.span("endpoint")) {
             estate::check_endpoint(&endpoint, span, self.out);
         }
+        if let (Some(zone), Some(span)) = (r.str("timezone"), r.span("timezone")) {
+            estate::check_time_zone(&zone, span, self.out);
+        }
         let vmids = match r.fields.get("vmids").map(|f| &f.value) {
             Some(Value::IntRange(a, b)) => ir::IdRange {
                 first: u32::try_from(*a).unwrap_or(u32::MAX),

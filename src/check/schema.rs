@@ -392,7 +392,7 @@ static CLUSTER: Block = Block {
             "timezone",
             Ty::Str,
             Default::Str("Etc/UTC"),
-            "The time zone of hosts and VMs.",
+            "The cluster's time zone, an IANA name such as `\"Europe/Berlin\"`; Packer's installers set it in the templates they build.",
         ),
     ],
     blocks: &[

@@ -148,6 +148,7 @@ registry! {
     LinkedCloneStorage   = "PXI0329", Estate, "linked-clone-storage";
     NoBuildNetwork       = "PXI0330", Estate, "no-build-network";
     NoUnattendedInstall  = "PXI0331", Estate, "no-unattended-install";
+    BadTimeZone          = "PXI0332", Estate, "bad-time-zone";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

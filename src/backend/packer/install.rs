@@ -30,7 +30,14 @@ pub fn answers(
     image: &Image,
     nic: &Nic,
     dns: &[Ipv4Addr],
+    time_zone: &str,
 ) -> Option<(Vec<Answer>, Vec<String>)> {
+    // The checker refuses any other name; this keeps a plan with errors harmless.
+    let zone = if crate::check::is_time_zone(time_zone) {
+        time_zone
+    } else {
+        "Etc/UTC"
+    };
     match image.family.as_str() {
         "ubuntu" => Some((
             vec![
@@ -40,7 +47,7 @@ pub fn answers(
                 },
                 Answer {
                     name: "user-data",
-                    text: autoinstall(template, nic, dns),
+                    text: autoinstall(template, nic, dns, zone),
                 },
             ],
             ubuntu_boot(template, nic, dns),
@@ -48,7 +55,7 @@ pub fn answers(
         "debian" => Some((
             vec![Answer {
                 name: "preseed.cfg",
-                text: preseed(template, nic, dns),
+                text: preseed(template, nic, dns, zone),
             }],
             debian_boot(template, nic, dns),
         )),
@@ -58,7 +65,7 @@ pub fn answers(
 
 /// Ubuntu Server's autoinstall: a static address on the NIC with the build MAC, the
 /// SSH server, the guest agent and cloud-init, and the build user with Packer's key.
-fn autoinstall(template: &Template, nic: &Nic, dns: &[Ipv4Addr]) -> String {
+fn autoinstall(template: &Template, nic: &Nic, dns: &[Ipv4Addr], zone: &str) -> String {
     let dns_list = dns
         .iter()
         .map(|d| format!("\"{d}\""))
@@ -81,7 +88,7 @@ autoinstall:
   locale: \"en_US.UTF-8\"
   keyboard:
     layout: \"us\"
-  timezone: \"Etc/UTC\"
+  timezone: \"{timezone}\"
   network:
     version: 2
     ethernets:
@@ -117,6 +124,7 @@ autoinstall:
         user = BUILD_USER,
         key = KEY_PLACEHOLDER,
         generated = GENERATED,
+        timezone = zone,
     )
 }
 
@@ -124,7 +132,7 @@ autoinstall:
 /// installer needs it to fetch this file), one plain partition, the SSH server, the
 /// guest agent, cloud-init and sudo, and the build user with Packer's key and no
 /// password.
-fn preseed(template: &Template, nic: &Nic, dns: &[Ipv4Addr]) -> String {
+fn preseed(template: &Template, nic: &Nic, dns: &[Ipv4Addr], zone: &str) -> String {
     let gateway = nic.gateway.map_or(String::new(), |g| g.to_string());
     let nameservers = dns
         .iter()
@@ -152,7 +160,7 @@ d-i mirror/http/hostname string deb.debian.org
 d-i mirror/http/directory string /debian
 d-i mirror/http/proxy string
 d-i clock-setup/utc boolean true
-d-i time/zone string Etc/UTC
+d-i time/zone string {timezone}
 d-i passwd/root-login boolean false
 d-i passwd/user-fullname string
 d-i passwd/username string {user}
@@ -184,6 +192,7 @@ d-i finish-install/reboot_in_progress note
         netmask = netmask(nic.prefix),
         hostname = template.name,
         generated = GENERATED,
+        timezone = zone,
     )
 }
 

@@ -8,6 +8,7 @@ cluster lab {
   endpoint = "https://pve.example.org:8006/"
   insecure = true
   domain   = "lab.example.org"
+  timezone = "Europe/Berlin"
   vmids    = 200 .. 299
 }
 
