@@ -217,6 +217,18 @@ mod tests {
     }
 
     #[test]
+    fn the_index_of_pages_lists_every_code() {
+        let index = include_str!("../../docs/errors/README.md");
+        for code in Code::ALL {
+            let entry = format!("[{code}]({code}.md) `{}`", code.name());
+            assert!(
+                index.contains(&entry),
+                "docs/errors/README.md lacks {entry}"
+            );
+        }
+    }
+
+    #[test]
     fn codes_parse_back() {
         assert_eq!(Code::parse("pxi0002"), Some(Code::UnterminatedString));
         assert_eq!(Code::parse("PXI9999"), None);
