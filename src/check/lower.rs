@@ -794,6 +794,17 @@ impl Lowering<'_, '_> {
         nics
     }
 
+    /// The checks of a VM or container that need no host, so that a guest whose host
+    /// is unknown (already reported) still has its other mistakes reported.
+    fn checks_without_host(&mut self, id: usize) {
+        let r = &self.records[id];
+        estate::check_resources(r, self.out);
+        estate::check_balloon(r, self.out);
+        estate::check_tags(r, self.out);
+        let name = self.qualified(id);
+        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
+    }
+
     fn users(&self, id: usize) -> Vec<ir::User> {
         self.records[id]
             .blocks
@@ -838,9 +849,7 @@ impl Lowering<'_, '_> {
     ) -> Option<ir::Guest> {
         let records = self.records;
         let r = &records[id];
-        estate::check_resources(r, self.out);
-        estate::check_balloon(r, self.out);
-        estate::check_tags(r, self.out);
+        self.checks_without_host(id);
         let (storage_name, storage_span, content) = storage;
         // Every check runs, even when something needed for the IR is missing, so that
         // one mistake in a guest does not hide the others.
@@ -851,7 +860,6 @@ impl Lowering<'_, '_> {
             estate::check_storage_content(found, content, storage_span, self.out);
         }
         let name = self.qualified(id);
-        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
         let nics = self.nics(id, key, host, networks, alloc);
         let users = self.users(id);
         if let Some(roles) = r.span("roles")
@@ -897,7 +905,10 @@ impl Lowering<'_, '_> {
         cluster: &ir::Cluster,
         alloc: &mut Allocator,
     ) -> Option<ir::Vm> {
-        let (_, host) = self.host_of(id, hosts)?;
+        let Some((_, host)) = self.host_of(id, hosts) else {
+            self.checks_without_host(id);
+            return None;
+        };
         let records = self.records;
         let r = &records[id];
         let template_id = r.id("template");
@@ -967,7 +978,10 @@ impl Lowering<'_, '_> {
         images: &BTreeMap<String, ir::Image>,
         alloc: &mut Allocator,
     ) -> Option<ir::Container> {
-        let (_, host) = self.host_of(id, hosts)?;
+        let Some((_, host)) = self.host_of(id, hosts) else {
+            self.checks_without_host(id);
+            return None;
+        };
         let records = self.records;
         let r = &records[id];
         let image = r
