@@ -163,39 +163,6 @@ pub fn lock_path(project: &Path) -> PathBuf {
     project_dir(project).join("pxi.lock")
 }
 
-/// What writing generated files did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Written {
-    /// Files that were new or had other contents.
-    pub changed: usize,
-}
-
-/// Writes generated files (paths relative to `out`, `/`-separated) into `out`, each
-/// atomically; a file whose contents are already right is left alone.
-pub fn write_files(out: &Path, files: &crate::backend::Emitted) -> Result<Written, Diagnostic> {
-    let mut written = Written::default();
-    for (relative, text) in files {
-        let path = relative
-            .split('/')
-            .fold(out.to_path_buf(), |p, part| p.join(part));
-        if std::fs::read_to_string(&path).is_ok_and(|old| old == *text) {
-            continue;
-        }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Diagnostic::error(
-                    Code::CannotWrite,
-                    format!("cannot create `{}`: {}", dir.display(), describe_io(&e)),
-                )
-                .with_help("check that you may write to the output folder")
-            })?;
-        }
-        write_atomic(&path, text)?;
-        written.changed += 1;
-    }
-    Ok(written)
-}
-
 /// Reads `pxi.lock`; a missing file is an empty lock.
 pub fn read_lock(path: &Path) -> Result<crate::check::lock::Lock, Diagnostic> {
     match std::fs::read_to_string(path) {

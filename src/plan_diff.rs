@@ -9,7 +9,7 @@
 use crate::ir::{Builder, Plan};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One line per change, grouped by kind, in name order.
 pub fn summarize(before: &Plan, after: &Plan) -> Vec<String> {
@@ -69,9 +69,7 @@ fn changed<T: Serialize>(
     before: &BTreeMap<String, T>,
     after: &BTreeMap<String, T>,
 ) -> Vec<(String, Option<Value>, Option<Value>)> {
-    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
-    names.sort();
-    names.dedup();
+    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     names
         .into_iter()
         .filter_map(|name| {
@@ -144,9 +142,7 @@ fn fields(path: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
     };
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => {
-            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-            keys.sort();
-            keys.dedup();
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys.into_iter().filter(|k| !IGNORED.contains(&k.as_str())) {
                 let (x, y) = (a.get(key), b.get(key));
                 let null = Value::Null;
@@ -161,9 +157,7 @@ fn fields(path: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
                     .collect()
             };
             let (a, b) = (by_name(a), by_name(b));
-            let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
-            names.sort();
-            names.dedup();
+            let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             let singular = path.trim_end_matches('s');
             for name in names {
                 match (a.get(name), b.get(name)) {
@@ -197,7 +191,9 @@ fn label(value: &Value) -> Option<String> {
 fn show(key: &str, value: &Value) -> String {
     match value {
         Value::Null => "none".to_string(),
-        Value::Number(n) if SIZES.contains(&key) => n.as_u64().map_or(n.to_string(), size),
+        Value::Number(n) if SIZES.contains(&key) => {
+            n.as_u64().map_or(n.to_string(), crate::syntax::size_text)
+        }
         Value::String(s) => s.clone(),
         Value::Array(items) => format!(
             "[{}]",
@@ -209,18 +205,6 @@ fn show(key: &str, value: &Value) -> String {
         ),
         Value::Object(_) => "{…}".to_string(),
         other => other.to_string(),
-    }
-}
-
-fn size(bytes: u64) -> String {
-    const GIB: u64 = 1 << 30;
-    const MIB: u64 = 1 << 20;
-    if bytes.is_multiple_of(GIB) && bytes > 0 {
-        format!("{}GiB", bytes / GIB)
-    } else if bytes.is_multiple_of(MIB) && bytes > 0 {
-        format!("{}MiB", bytes / MIB)
-    } else {
-        format!("{bytes} bytes")
     }
 }
 

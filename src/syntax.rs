@@ -15,6 +15,24 @@ mod parser;
 use crate::diag::{self, Diagnostic};
 use crate::source::{FileId, SourceMap};
 
+/// A size in bytes as a `.pxi` file writes it: in the largest binary unit that
+/// divides it (`8GiB`, `512MiB`), else in bytes; `0` for nothing.
+pub fn size_text(bytes: u64) -> String {
+    let units = [
+        ("TiB", 1u64 << 40),
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+    ];
+    units
+        .iter()
+        .filter(|_| bytes > 0)
+        .find(|(_, size)| bytes.is_multiple_of(*size))
+        .map_or(format!("{bytes}"), |(unit, size)| {
+            format!("{}{unit}", bytes / size)
+        })
+}
+
 /// Parses one file. The returned file holds every item that parsed, so later phases
 /// can still look at the rest; the diagnostics are sorted by position. Never panics.
 pub fn parse(file: FileId, src: &str) -> (ast::File, Vec<Diagnostic>) {

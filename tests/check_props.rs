@@ -194,9 +194,7 @@ proptest! {
         }
         // Nor does emitting whatever plan came out, errors or not.
         if let Some(plan) = &checked.plan {
-            pxic::backend::terraform::emit(plan);
-            pxic::backend::ansible::emit(plan);
-            pxic::backend::packer::emit(plan);
+            pxic::backend::emit_all(plan);
         }
     }
 }

@@ -42,12 +42,7 @@ fn packer_files() {
 /// The same plan gives byte-identical files, and every file starts with the header.
 #[test]
 fn output_is_deterministic_and_marked_generated() {
-    let emit = |plan: &pxic::ir::Plan| {
-        let mut files = pxic::backend::terraform::emit(plan);
-        files.extend(pxic::backend::ansible::emit(plan));
-        files.extend(pxic::backend::packer::emit(plan));
-        files
-    };
+    let emit = pxic::backend::emit_all;
     for (name, dir) in common::emit_cases() {
         let first = emit(&common::plan_of(&dir));
         let second = emit(&common::plan_of(&dir));

@@ -340,9 +340,7 @@ fn a_build_failing_at_any_step_leaves_the_folder_as_it_was() {
     let lock = pxic::io::read_lock(&project.join("pxi.lock")).expect("lock");
     let checked = pxic::check::check_project(&mut map, &pxic::io::FsWorld, &lock);
     let plan = checked.plan.expect("a plan");
-    let mut files = pxic::backend::terraform::emit(&plan);
-    files.extend(pxic::backend::ansible::emit(&plan));
-    files.extend(pxic::backend::packer::emit(&plan));
+    let files = pxic::backend::emit_all(&plan);
     let changes = pxic::io::artifacts::compare(&project, &files).expect("compare");
     assert!(
         !changes.writes.is_empty() && !changes.removals.is_empty(),

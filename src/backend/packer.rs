@@ -12,18 +12,13 @@
 mod install;
 
 use super::hcl::{self, Body, Expr, Key};
-use super::{Emitted, GENERATED};
+use super::{CPU_TYPE, Emitted, GENERATED, GIB, MIB, PROVIDER_TOKEN_ENV};
 use crate::ir::{Builder, Image, Nic, Plan, Template};
 pub use install::BUILD_USER;
 
 /// The plugin releases the files are written for: `boot_iso` needs 1.2.
 const PROXMOX_PLUGIN: &str = "~> 1.2";
 const ANSIBLE_PLUGIN: &str = "~> 1";
-/// The CPU type Proxmox 8 gives new VMs, as the Terraform backend does.
-const CPU_TYPE: &str = "x86-64-v2-AES";
-/// The environment variable the token is read from when the cluster names none: the
-/// one the Terraform provider reads too.
-const DEFAULT_TOKEN_ENV: &str = "PROXMOX_VE_API_TOKEN";
 
 /// Every Packer file for a plan.
 pub fn emit(plan: &Plan) -> Emitted {
@@ -147,7 +142,7 @@ impl Build<'_> {
             .cluster
             .token
             .as_ref()
-            .map_or(DEFAULT_TOKEN_ENV, |s| s.env.as_str());
+            .map_or(PROVIDER_TOKEN_ENV, |s| s.env.as_str());
         let mut token = Body::new();
         token
             .attr("type", Expr::Raw("string".into()))
@@ -249,7 +244,7 @@ impl Build<'_> {
             .attr("os", Expr::str("l26"))
             .attr("cpu_type", Expr::str(CPU_TYPE))
             .attr("cores", Expr::Num(t.cores.into()))
-            .attr("memory", Expr::Num(t.memory / (1024 * 1024)))
+            .attr("memory", Expr::Num(t.memory / MIB))
             .attr("scsi_controller", Expr::str("virtio-scsi-single"));
         body
     }
@@ -271,20 +266,6 @@ impl Build<'_> {
         adapter
     }
 
-    /// The disk format a storage takes: block storages hold raw volumes only.
-    fn disk_format(&self) -> &'static str {
-        let storage = self
-            .plan
-            .hosts
-            .get(&self.template.host)
-            .and_then(|h| h.storages.get(&self.template.storage))
-            .or_else(|| self.plan.cluster.storages.get(&self.template.storage));
-        match storage.map(|s| s.kind.as_str()) {
-            Some("dir" | "nfs" | "cifs" | "cephfs") => "qcow2",
-            _ => "raw",
-        }
-    }
-
     /// `proxmox-iso`: the installer ISO, downloaded by the node, answered over HTTP.
     fn iso_source(&self, answers: &[&str], boot: &[String]) -> (&'static str, Body) {
         let t = self.template;
@@ -301,9 +282,13 @@ impl Build<'_> {
         body.blank().block("boot_iso", &[], iso);
         let mut disk = Body::new();
         disk.attr("type", Expr::str("scsi"))
-            .attr("disk_size", Expr::str(format!("{}G", gib(t.disk))))
+            // Packer's `20G` is 20 GiB.
+            .attr("disk_size", Expr::str(format!("{}G", t.disk.div_ceil(GIB))))
             .attr("storage_pool", Expr::str(&t.storage))
-            .attr("format", Expr::str(self.disk_format()))
+            .attr(
+                "format",
+                Expr::str(super::disk_format(self.plan, &t.host, &t.storage)),
+            )
             .attr("io_thread", Expr::Bool(true));
         body.blank().block("disks", &[], disk);
         body.blank()
@@ -313,11 +298,10 @@ impl Build<'_> {
             .attr("cloud_init", Expr::Bool(true))
             .attr("cloud_init_storage_pool", Expr::str(&t.storage));
         // The answers go through templatefile(), which puts Packer's public key in.
-        let dir = format!("${{path.root}}/http/{}", t.name);
         let served = answers
             .iter()
             .map(|name| {
-                let path = template_string(&format!("{dir}/{name}"));
+                let path = path_in_root(&format!("http/{}/{name}", t.name));
                 let value = if *name == "meta-data" {
                     Expr::Raw(format!("file({path})"))
                 } else {
@@ -401,11 +385,8 @@ impl Build<'_> {
             vec!["cloud-init status --wait || true".into()],
             false,
         );
-        let build = t.build.clone().unwrap_or(crate::ir::Build {
-            packages: vec![],
-            scripts: vec![],
-            roles: vec![],
-        });
+        let none = crate::ir::Build::default();
+        let build = t.build.as_ref().unwrap_or(&none);
         if !build.packages.is_empty() {
             shell(
                 &mut body,
@@ -415,11 +396,11 @@ impl Build<'_> {
             );
         }
         if !build.roles.is_empty() {
-            let playbook = template_string(&format!(
-                "${{path.root}}/../ansible/{}",
-                playbook_path(&t.name)
-            ));
-            let config = template_string("ANSIBLE_CONFIG=${path.root}/../ansible/ansible.cfg");
+            let playbook = path_in_root(&format!("../ansible/{}", playbook_path(&t.name)));
+            let config = format!(
+                "\"ANSIBLE_CONFIG={}",
+                &path_in_root("../ansible/ansible.cfg")[1..]
+            );
             let mut p = Body::new();
             p.attr("playbook_file", Expr::Raw(playbook))
                 .attr("user", Expr::str(BUILD_USER))
@@ -520,12 +501,10 @@ fn go_literal(text: &str) -> String {
     text.replace("{{", "{{\"{{\"}}")
 }
 
-/// An HCL template string for a path made of pxic's own parts: `${path.root}` stays
-/// an interpolation; nothing else in it may be one.
-fn template_string(text: &str) -> String {
-    let (prefix, rest) = text.split_at(text.find("${path.root}").map_or(0, |i| i + 12));
-    let quoted = hcl::quote(rest);
-    format!("\"{prefix}{}", &quoted[1..])
+/// `"${path.root}/<relative>"`: a path beside the template file, as an HCL template
+/// whose only interpolation is `path.root`.
+fn path_in_root(relative: &str) -> String {
+    format!("\"${{path.root}}/{}", &hcl::quote(relative)[1..])
 }
 
 /// Packer's ISO checksum: the pinned one, the file of sums published beside the ISO,
@@ -538,11 +517,6 @@ fn iso_checksum(image: &Image) -> String {
     }
 }
 
-/// Whole GiB, rounded up: Packer's `20G` is 20 GiB.
-fn gib(bytes: u64) -> u64 {
-    bytes.div_ceil(1024 * 1024 * 1024)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,7 +526,7 @@ mod tests {
         assert_eq!(go_literal("echo {{ x }}"), "echo {{\"{{\"}} x }}");
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
         assert_eq!(
-            template_string("${path.root}/http/a\"b/${x}"),
+            path_in_root("http/a\"b/${x}"),
             "\"${path.root}/http/a\\\"b/$${x}\""
         );
     }

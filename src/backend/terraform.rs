@@ -230,7 +230,7 @@ fn provider(plan: &Plan) -> Body {
     body.attr("api_token", Expr::var(TOKEN_VARIABLE));
     let mut file = Body::new();
     let source = match &cluster.token {
-        Some(secret) if secret.env == "PROXMOX_VE_API_TOKEN" => format!(
+        Some(secret) if secret.env == super::PROVIDER_TOKEN_ENV => format!(
             "The API token is never written here: the provider reads $PROXMOX_VE_API_TOKEN, or\nvar.{TOKEN_VARIABLE} when that is set."
         ),
         Some(secret) => format!(

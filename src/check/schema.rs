@@ -1139,28 +1139,13 @@ impl Default {
             Default::Optional => "optional".to_string(),
             Default::Int(n) => format!("`{n}`"),
             Default::Bool(b) => format!("`{b}`"),
-            Default::Size(bytes) => format!("`{}`", size_text(bytes)),
+            Default::Size(bytes) => format!("`{}`", crate::syntax::size_text(bytes)),
             Default::Str(s) => format!("`\"{s}\"`"),
             Default::Word(w) => format!("`{w}`"),
             Default::EmptyList => "`[]`".to_string(),
             Default::Auto => "`auto`".to_string(),
         }
     }
-}
-
-fn size_text(bytes: u64) -> String {
-    let units = [
-        ("TiB", 1u64 << 40),
-        ("GiB", 1 << 30),
-        ("MiB", 1 << 20),
-        ("KiB", 1 << 10),
-    ];
-    units
-        .iter()
-        .find(|(_, size)| bytes.is_multiple_of(*size))
-        .map_or(format!("{bytes}"), |(unit, size)| {
-            format!("{}{unit}", bytes / size)
-        })
 }
 
 /// `docs/schema.md`: every declaration and block with its attributes, generated from

@@ -70,27 +70,10 @@ pub struct DiffArgs {
     pub against: String,
 }
 
-impl BuildArgs {
-    pub fn lock_mode(&self) -> LockMode {
-        if self.locked || self.check {
-            LockMode::Locked
-        } else {
-            LockMode::Update
-        }
-    }
-}
-
 /// What `pxic build` emits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Emit {
     Ir,
-}
-
-/// Whether a build may change `pxi.lock`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LockMode {
-    Update,
-    Locked,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 //! `io::artifacts`). `--check` writes nothing and shows what would change; `--emit ir`
 //! prints the checked plan as JSON instead.
 
-use super::args::{BuildArgs, Emit, LockMode};
+use super::args::{BuildArgs, Emit};
 use super::project::{self, Loaded};
 use super::textdiff;
 use super::{Outcome, Printer};
@@ -37,74 +37,80 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
     else {
         return finish(printer, &loaded, &diagnostics, Outcome::Errors);
     };
+    let lock = LockUpdate::of(args, &loaded);
+    if args.emit == Some(Emit::Ir) {
+        return emit_ir(printer, &loaded, diagnostics, plan, &lock);
+    }
     // Everything is rendered before anything is written: a failure leaves the
     // previous files as they were.
-    let output = match args.emit {
-        Some(Emit::Ir) => match serde_json::to_string_pretty(plan) {
-            Ok(json) => Output::Ir(json),
-            Err(e) => {
-                let problem =
-                    Diagnostic::error(Code::Internal, format!("cannot serialise the IR: {e}"))
-                        .with_help("this is a bug in pxic; please report it");
-                return project::report_unloadable(printer, &loaded.sources, &[problem]);
-            }
-        },
-        None => Output::Files(emit_all(plan)),
+    let files = backend::emit_all(plan);
+    let out = out_dir(args);
+    let changes = match artifacts::compare(&out, &files) {
+        Ok(changes) => changes,
+        Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
     };
-    let lock = LockUpdate::of(args, &loaded);
     if args.check {
-        let Output::Files(files) = output else {
-            return Outcome::Unusable;
-        };
-        return check(args, printer, &loaded, diagnostics, &files, &lock);
+        return check(printer, &loaded, diagnostics, &files, &changes, &lock, &out);
     }
-    if lock.changes() && args.lock_mode() == LockMode::Locked {
+    if lock.changes() && lock.locked {
         diagnostics.push(lock.forbidden());
         return finish(printer, &loaded, &diagnostics, Outcome::Errors);
     }
-    match output {
-        Output::Ir(json) => {
-            if let Err(problem) = lock.write() {
-                return project::report_unloadable(printer, &loaded.sources, &[problem]);
-            }
-            printer.print(&loaded.sources, &diagnostics);
-            println!("{json}");
-            printer.summary(loaded.files, &diagnostics);
-        }
-        Output::Files(files) => {
-            let out = out_dir(args);
-            let changes = match artifacts::compare(&out, &files) {
-                Ok(changes) => changes,
-                Err(problem) => {
-                    return project::report_unloadable(printer, &loaded.sources, &[problem]);
-                }
-            };
-            if !args.force {
-                let blocked = blocked(&changes);
-                if !blocked.is_empty() {
-                    diagnostics.extend(blocked);
-                    return finish(printer, &loaded, &diagnostics, Outcome::Errors);
-                }
-            }
-            let written = artifacts::apply(&out, &changes).and_then(|()| lock.write());
-            if let Err(problem) = written {
-                return project::report_unloadable(printer, &loaded.sources, &[problem]);
-            }
-            printer.print(&loaded.sources, &diagnostics);
-            printer.summary(loaded.files, &diagnostics);
-            let removed = match changes.removals.len() {
-                0 => String::new(),
-                n => format!(", {} removed", super::plural(n, "stale file")),
-            };
-            printer.note(&format!(
-                "wrote {} ({} changed{removed}) in {} in {} ms",
-                super::plural(files.len(), "file"),
-                changes.writes.len(),
-                out.display(),
-                started.elapsed().as_millis()
-            ));
+    if !args.force {
+        let blocked = blocked(&changes);
+        if !blocked.is_empty() {
+            diagnostics.extend(blocked);
+            return finish(printer, &loaded, &diagnostics, Outcome::Errors);
         }
     }
+    let written = artifacts::apply(&out, &changes).and_then(|()| lock.write());
+    if let Err(problem) = written {
+        return project::report_unloadable(printer, &loaded.sources, &[problem]);
+    }
+    printer.print(&loaded.sources, &diagnostics);
+    printer.summary(loaded.files, &diagnostics);
+    let removed = match changes.removals.len() {
+        0 => String::new(),
+        n => format!(", {} removed", super::plural(n, "stale file")),
+    };
+    printer.note(&format!(
+        "wrote {} ({} changed{removed}) in {} in {} ms",
+        super::plural(files.len(), "file"),
+        changes.writes.len(),
+        out.display(),
+        started.elapsed().as_millis()
+    ));
+    Outcome::Clean
+}
+
+/// `--emit ir`: the plan as JSON on stdout, and `pxi.lock` updated (unless `--locked`
+/// forbids it).
+fn emit_ir(
+    printer: &Printer,
+    loaded: &Loaded,
+    mut diagnostics: Vec<Diagnostic>,
+    plan: &Plan,
+    lock: &LockUpdate,
+) -> Outcome {
+    let json = match serde_json::to_string_pretty(plan) {
+        Ok(json) => json,
+        Err(e) => {
+            let problem =
+                Diagnostic::error(Code::Internal, format!("cannot serialise the IR: {e}"))
+                    .with_help("this is a bug in pxic; please report it");
+            return project::report_unloadable(printer, &loaded.sources, &[problem]);
+        }
+    };
+    if lock.changes() && lock.locked {
+        diagnostics.push(lock.forbidden());
+        return finish(printer, loaded, &diagnostics, Outcome::Errors);
+    }
+    if let Err(problem) = lock.write() {
+        return project::report_unloadable(printer, &loaded.sources, &[problem]);
+    }
+    printer.print(&loaded.sources, &diagnostics);
+    println!("{json}");
+    printer.summary(loaded.files, &diagnostics);
     Outcome::Clean
 }
 
@@ -144,47 +150,36 @@ fn blocked(changes: &artifacts::Changes) -> Vec<Diagnostic> {
 /// `--check`: write nothing; print a diff of every file that is not as generated and
 /// fail when there is one.
 fn check(
-    args: &BuildArgs,
     printer: &Printer,
     loaded: &Loaded,
     mut diagnostics: Vec<Diagnostic>,
     files: &backend::Emitted,
+    changes: &artifacts::Changes,
     lock: &LockUpdate,
+    out: &std::path::Path,
 ) -> Outcome {
-    let out = out_dir(args);
-    let changes = match artifacts::compare(&out, files) {
-        Ok(changes) => changes,
-        Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
-    };
     let color = textdiff::color_stdout();
     let labels = ("on disk", "generated");
-    let mut stale = 0;
     let mut text = String::new();
     for write in &changes.writes {
-        stale += 1;
-        text.push_str(&textdiff::unified(
+        let diff = textdiff::unified(
             &write.path,
             write.old.as_deref(),
             Some(&write.new),
             labels,
             color,
-        ));
+        );
+        text.push_str(&diff);
     }
     for (path, old) in &changes.removals {
-        stale += 1;
         text.push_str(&textdiff::unified(path, Some(old), None, labels, color));
     }
     if lock.changes() {
-        stale += 1;
-        text.push_str(&textdiff::unified(
-            "pxi.lock",
-            Some(&lock.old),
-            Some(&lock.new),
-            labels,
-            color,
-        ));
+        let diff = textdiff::unified("pxi.lock", Some(&lock.old), Some(&lock.new), labels, color);
+        text.push_str(&diff);
     }
     print!("{text}");
+    let stale = changes.writes.len() + changes.removals.len() + usize::from(lock.changes());
     if stale > 0 {
         diagnostics.push(
             Diagnostic::error(
@@ -208,25 +203,13 @@ fn check(
     Outcome::Clean
 }
 
-/// What a build produces, rendered and not yet written.
-enum Output {
-    Ir(String),
-    Files(backend::Emitted),
-}
-
-/// The files of every backend.
-pub fn emit_all(plan: &Plan) -> backend::Emitted {
-    let mut files = backend::terraform::emit(plan);
-    files.extend(backend::ansible::emit(plan));
-    files.extend(backend::packer::emit(plan));
-    files
-}
-
 /// `pxi.lock` before and after this build.
 struct LockUpdate {
     path: std::path::PathBuf,
     old: String,
     new: String,
+    /// `--locked`: the lock may not change.
+    locked: bool,
 }
 
 impl LockUpdate {
@@ -235,6 +218,7 @@ impl LockUpdate {
             path: io::lock_path(&args.path),
             old: loaded.lock.render(),
             new: loaded.checked.lock.render(),
+            locked: args.locked,
         }
     }
 

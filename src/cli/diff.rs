@@ -5,11 +5,12 @@
 
 use super::args::DiffArgs;
 use super::project;
-use super::{Outcome, Printer, build, textdiff};
+use super::{Outcome, Printer, textdiff};
 use crate::check;
 use crate::diag::{self, Diagnostic};
 use crate::io::git;
 use crate::plan_diff;
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
@@ -48,15 +49,13 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
         .with_help("compare with a revision where `pxic check` passes");
         return project::report_unloadable(printer, &loaded.sources, &[problem]);
     };
-    let old_files = build::emit_all(before);
-    let new_files = build::emit_all(after);
+    let old_files = crate::backend::emit_all(before);
+    let new_files = crate::backend::emit_all(after);
     let color = textdiff::color_stdout();
     let labels = (args.against.as_str(), "working tree");
     let mut text = String::new();
     let summary = plan_diff::summarize(before, after);
-    let mut paths: Vec<&String> = old_files.keys().chain(new_files.keys()).collect();
-    paths.sort();
-    paths.dedup();
+    let paths: BTreeSet<&String> = old_files.keys().chain(new_files.keys()).collect();
     let mut diffs = String::new();
     let mut changed = 0;
     for path in paths {

@@ -48,15 +48,12 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
     } else {
         dir
     };
-    let repo = PathBuf::from(
-        git(&dir, &["rev-parse", "--show-toplevel"])
-            .map_err(unreadable)?
-            .trim(),
-    );
-    let prefix = git(&dir, &["rev-parse", "--show-prefix"])
-        .map_err(unreadable)?
-        .trim()
-        .to_string();
+    // The repository's root and the project's folder within it, one per line.
+    let located =
+        git(&dir, &["rev-parse", "--show-toplevel", "--show-prefix"]).map_err(unreadable)?;
+    let mut lines = located.lines();
+    let repo = PathBuf::from(lines.next().unwrap_or_default());
+    let prefix = lines.next().unwrap_or_default().to_string();
     git(
         &repo,
         &[

@@ -196,7 +196,7 @@ pub struct Template {
     pub origin: Origin,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Build {
     pub packages: Vec<String>,
     pub scripts: Vec<String>,

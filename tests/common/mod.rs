@@ -93,6 +93,7 @@ pub fn script(path: &str) -> Command {
 pub fn write_case(area: &str, name: &str, files: &pxic::backend::Emitted) -> PathBuf {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(area).join(name);
     let _ = std::fs::remove_dir_all(&out);
-    pxic::io::write_files(&out, files).expect("temporary folder is writable");
+    let changes = pxic::io::artifacts::compare(&out, files).expect("a fresh folder");
+    pxic::io::artifacts::apply(&out, &changes).expect("temporary folder is writable");
     out
 }

@@ -5,6 +5,7 @@
 //! that exists is left alone.
 
 use super::task;
+use crate::backend::GIB;
 use crate::backend::yaml::{Yaml, map};
 use crate::ir::{Host, Plan};
 
@@ -15,7 +16,7 @@ pub fn any(plan: &Plan) -> bool {
 
 /// `pxi_base_vms` of a host: for each, the image to download and the `qm` commands
 /// that make the base VM, as argument lists (nothing is parsed by a shell).
-pub fn inventory_entries(plan: &Plan, host: &Host) -> Yaml {
+pub fn inventory_entries(plan: &Plan, host: &Host) -> Vec<Yaml> {
     let mut entries = Vec::new();
     for template in plan.templates.values().filter(|t| t.host == host.name) {
         let (Some(vmid), Some(nic)) = (template.base_vmid, &template.build_nic) else {
@@ -24,9 +25,9 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Yaml {
         let Some(image) = plan.images.get(&template.image) else {
             continue;
         };
-        let vmid = vmid.to_string();
+        let id = vmid.to_string();
         let volume = format!("{}:import/{}", template.image_storage, image.file_name);
-        let disk = format!("{}G", template.disk.div_ceil(1024 * 1024 * 1024).max(1));
+        let disk = format!("{}G", template.disk.div_ceil(GIB).max(1));
         let mut net = format!("virtio,bridge={}", nic.bridge);
         if let Some(vlan) = nic.vlan {
             net.push_str(&format!(",tag={vlan}"));
@@ -34,7 +35,7 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Yaml {
         let create = [
             "qm",
             "create",
-            &vmid,
+            &id,
             "--name",
             &format!("{}-base", template.name),
             "--description",
@@ -62,7 +63,7 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Yaml {
             "serial0",
         ];
         let mut entry = map()
-            .entry("vmid", Yaml::Int(vmid.parse().unwrap_or_default()))
+            .entry("vmid", Yaml::Int(vmid.into()))
             .entry("url", Yaml::text(&image.url))
             .entry("volume", Yaml::text(&volume));
         if let Some(checksum) = checksum(image) {
@@ -72,12 +73,12 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Yaml {
             .entry("create", Yaml::strings(create))
             .entry(
                 "resize",
-                Yaml::strings(["qm", "disk", "resize", &vmid, "scsi0", &disk]),
+                Yaml::strings(["qm", "disk", "resize", &id, "scsi0", &disk]),
             )
-            .entry("template", Yaml::strings(["qm", "template", &vmid]));
+            .entry("template", Yaml::strings(["qm", "template", &id]));
         entries.push(entry.yaml());
     }
-    Yaml::List(entries)
+    entries
 }
 
 /// get_url's checksum: the pinned one, else the file of sums published beside the

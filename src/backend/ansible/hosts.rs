@@ -44,9 +44,10 @@ pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames)
             ),
         );
     let base_vms = super::base_vms::inventory_entries(plan, host);
-    match base_vms {
-        Yaml::List(list) if list.is_empty() => vars.yaml(),
-        list => vars.entry("pxi_base_vms", list).yaml(),
+    if base_vms.is_empty() {
+        vars.yaml()
+    } else {
+        vars.entry("pxi_base_vms", Yaml::List(base_vms)).yaml()
     }
 }
 

@@ -4,8 +4,8 @@
 //!
 //! The answers are HCL `templatefile()` templates: Packer fills in
 //! `${ssh_authorized_key}` (the public half of the key it logs in with), so no
-//! password exists at any point. Everything else in them is literal: `${` and `%{`
-//! are doubled wherever they appear.
+//! password exists at any point. Nothing else in them can hold `${` or `%{`: names
+//! are DNS labels, addresses are addresses, and the time zone is an IANA name.
 
 use crate::backend::GENERATED;
 use crate::ir::{Image, Nic, Template};
@@ -32,55 +32,86 @@ pub fn answers(
     dns: &[Ipv4Addr],
     time_zone: &str,
 ) -> Option<(Vec<Answer>, Vec<String>)> {
-    // The checker refuses any other name; this keeps a plan with errors harmless.
-    let zone = if crate::check::is_time_zone(time_zone) {
-        time_zone
-    } else {
-        "Etc/UTC"
+    let machine = Machine {
+        name: &template.name,
+        nic,
+        dns,
+        // The checker refuses any other name; this keeps a plan with errors harmless.
+        zone: if crate::check::is_time_zone(time_zone) {
+            time_zone
+        } else {
+            "Etc/UTC"
+        },
     };
     match image.family.as_str() {
         "ubuntu" => Some((
             vec![
                 Answer {
                     name: "meta-data",
-                    text: format!("# {GENERATED}\ninstance-id: {}\n", template.name),
+                    text: format!("# {GENERATED}\ninstance-id: {}\n", machine.name),
                 },
                 Answer {
                     name: "user-data",
-                    text: autoinstall(template, nic, dns, zone),
+                    text: machine.autoinstall(),
                 },
             ],
-            ubuntu_boot(template, nic, dns),
+            machine.ubuntu_boot(),
         )),
         "debian" => Some((
             vec![Answer {
                 name: "preseed.cfg",
-                text: preseed(template, nic, dns, zone),
+                text: machine.preseed(),
             }],
-            debian_boot(template, nic, dns),
+            machine.debian_boot(),
         )),
         _ => None,
     }
 }
 
-/// Ubuntu Server's autoinstall: a static address on the NIC with the build MAC, the
-/// SSH server, the guest agent and cloud-init, and the build user with Packer's key.
-fn autoinstall(template: &Template, nic: &Nic, dns: &[Ipv4Addr], zone: &str) -> String {
-    let dns_list = dns
-        .iter()
-        .map(|d| format!("\"{d}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let routes = nic.gateway.map_or(String::new(), |gw| {
-        format!("        routes:\n          - to: \"default\"\n            via: \"{gw}\"\n")
-    });
-    let nameservers = if dns.is_empty() {
-        String::new()
-    } else {
-        format!("        nameservers:\n          addresses: [{dns_list}]\n")
-    };
-    format!(
-        "#cloud-config
+/// The build VM as the installer sets it up: its name, its NIC, its name servers and
+/// its time zone.
+struct Machine<'a> {
+    name: &'a str,
+    nic: &'a Nic,
+    dns: &'a [Ipv4Addr],
+    zone: &'a str,
+}
+
+impl Machine<'_> {
+    fn gateway(&self) -> String {
+        self.nic.gateway.map_or(String::new(), |g| g.to_string())
+    }
+
+    /// The first name server: one is all a kernel argument can hold (a space would
+    /// end it); the answers give them all.
+    fn first_dns(&self) -> String {
+        self.dns.first().map_or(String::new(), Ipv4Addr::to_string)
+    }
+
+    fn netmask(&self) -> Ipv4Addr {
+        netmask(self.nic.prefix)
+    }
+
+    /// Ubuntu Server's autoinstall: a static address on the NIC with the build MAC,
+    /// the SSH server, the guest agent and cloud-init, and the build user with
+    /// Packer's key.
+    fn autoinstall(&self) -> String {
+        let (nic, dns) = (self.nic, self.dns);
+        let dns_list = dns
+            .iter()
+            .map(|d| format!("\"{d}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let routes = nic.gateway.map_or(String::new(), |gw| {
+            format!("        routes:\n          - to: \"default\"\n            via: \"{gw}\"\n")
+        });
+        let nameservers = if dns.is_empty() {
+            String::new()
+        } else {
+            format!("        nameservers:\n          addresses: [{dns_list}]\n")
+        };
+        format!(
+            "#cloud-config
 # {generated}
 # Packer serves this file through templatefile(), which fills in its SSH key.
 autoinstall:
@@ -117,32 +148,33 @@ autoinstall:
         ssh_authorized_keys:
           - \"{key}\"
 ",
-        mac = nic.mac.to_ascii_lowercase(),
-        address = nic.address,
-        prefix = nic.prefix,
-        hostname = template.name,
-        user = BUILD_USER,
-        key = KEY_PLACEHOLDER,
-        generated = GENERATED,
-        timezone = zone,
-    )
-}
+            mac = nic.mac.to_ascii_lowercase(),
+            address = nic.address,
+            prefix = nic.prefix,
+            hostname = self.name,
+            user = BUILD_USER,
+            key = KEY_PLACEHOLDER,
+            generated = GENERATED,
+            timezone = self.zone,
+        )
+    }
 
-/// Debian's preseed: static network (given on the boot line too, since the
-/// installer needs it to fetch this file), one plain partition, the SSH server, the
-/// guest agent, cloud-init and sudo, and the build user with Packer's key and no
-/// password.
-fn preseed(template: &Template, nic: &Nic, dns: &[Ipv4Addr], zone: &str) -> String {
-    let gateway = nic.gateway.map_or(String::new(), |g| g.to_string());
-    let nameservers = dns
-        .iter()
-        .map(Ipv4Addr::to_string)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let user = BUILD_USER;
-    let key = KEY_PLACEHOLDER;
-    format!(
-        "# {generated}
+    /// Debian's preseed: static network (given on the boot line too, since the
+    /// installer needs it to fetch this file), one plain partition, the SSH server,
+    /// the guest agent, cloud-init and sudo, and the build user with Packer's key and
+    /// no password.
+    fn preseed(&self) -> String {
+        let gateway = self.gateway();
+        let nameservers = self
+            .dns
+            .iter()
+            .map(Ipv4Addr::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let user = BUILD_USER;
+        let key = KEY_PLACEHOLDER;
+        format!(
+            "# {generated}
 # Packer serves this file through templatefile(), which fills in its SSH key.
 d-i debian-installer/locale string en_US.UTF-8
 d-i keyboard-configuration/xkb-keymap select us
@@ -188,47 +220,45 @@ d-i preseed/late_command string \\
     in-target systemctl enable qemu-guest-agent
 d-i finish-install/reboot_in_progress note
 ",
-        address = nic.address,
-        netmask = netmask(nic.prefix),
-        hostname = template.name,
-        generated = GENERATED,
-        timezone = zone,
-    )
-}
+            address = self.nic.address,
+            netmask = self.netmask(),
+            hostname = self.name,
+            generated = GENERATED,
+            timezone = self.zone,
+        )
+    }
 
-/// GRUB on Ubuntu's live server ISO: edit the first entry, add the kernel arguments,
-/// boot with F10. `ip=` gives the installer its address before it fetches the answers.
-fn ubuntu_boot(template: &Template, nic: &Nic, dns: &[Ipv4Addr]) -> Vec<String> {
-    let gateway = nic.gateway.map_or(String::new(), |g| g.to_string());
-    let dns0 = dns.first().map_or(String::new(), Ipv4Addr::to_string);
-    vec![
-        "<wait>e<wait><down><down><down><end>".to_string(),
-        format!(
-            " ip={}::{gateway}:{}:{}::none:{dns0} autoinstall ds=nocloud\\;s=http://{{{{ .HTTPIP }}}}:{{{{ .HTTPPort }}}}/",
-            nic.address,
-            netmask(nic.prefix),
-            template.name
-        ),
-        "<f10>".to_string(),
-    ]
-}
+    /// GRUB on Ubuntu's live server ISO: edit the first entry, add the kernel
+    /// arguments, boot with F10. `ip=` gives the installer its address before it
+    /// fetches the answers.
+    fn ubuntu_boot(&self) -> Vec<String> {
+        let (gateway, dns0) = (self.gateway(), self.first_dns());
+        vec![
+            "<wait>e<wait><down><down><down><end>".to_string(),
+            format!(
+                " ip={}::{gateway}:{}:{}::none:{dns0} autoinstall ds=nocloud\\;s=http://{{{{ .HTTPIP }}}}:{{{{ .HTTPPort }}}}/",
+                self.nic.address,
+                self.netmask(),
+                self.name
+            ),
+            "<f10>".to_string(),
+        ]
+    }
 
-/// Debian's netinst boot menu: the `auto` entry with the preseed's URL and the
-/// static network the installer needs to fetch it.
-fn debian_boot(template: &Template, nic: &Nic, dns: &[Ipv4Addr]) -> Vec<String> {
-    let gateway = nic.gateway.map_or(String::new(), |g| g.to_string());
-    // One name server on the boot line (a space would end the argument); the preseed
-    // gives them all.
-    let dns0 = dns.first().map_or(String::new(), Ipv4Addr::to_string);
-    vec![
-        "<esc><wait>".to_string(),
-        format!(
-            "auto url=http://{{{{ .HTTPIP }}}}:{{{{ .HTTPPort }}}}/preseed.cfg netcfg/disable_autoconfig=true netcfg/get_ipaddress={} netcfg/get_netmask={} netcfg/get_gateway={gateway} netcfg/get_nameservers={dns0} netcfg/confirm_static=true netcfg/get_hostname={} netcfg/get_domain= <enter>",
-            nic.address,
-            netmask(nic.prefix),
-            template.name
-        ),
-    ]
+    /// Debian's netinst boot menu: the `auto` entry with the preseed's URL and the
+    /// static network the installer needs to fetch it.
+    fn debian_boot(&self) -> Vec<String> {
+        let (gateway, dns0) = (self.gateway(), self.first_dns());
+        vec![
+            "<esc><wait>".to_string(),
+            format!(
+                "auto url=http://{{{{ .HTTPIP }}}}:{{{{ .HTTPPort }}}}/preseed.cfg netcfg/disable_autoconfig=true netcfg/get_ipaddress={} netcfg/get_netmask={} netcfg/get_gateway={gateway} netcfg/get_nameservers={dns0} netcfg/confirm_static=true netcfg/get_hostname={} netcfg/get_domain= <enter>",
+                self.nic.address,
+                self.netmask(),
+                self.name
+            ),
+        ]
+    }
 }
 
 /// `24` → `255.255.255.0`.

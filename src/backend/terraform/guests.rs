@@ -3,11 +3,9 @@
 
 use super::{CONTAINER, DOWNLOAD, Names, POOL, VM};
 use crate::backend::hcl::{self, Body, Expr};
+use crate::backend::{CPU_TYPE, GIB, MIB, disk_format};
 use crate::ir::{Builder, Container, Guest, Image, Nic, Plan, Template, Vm};
 use std::collections::BTreeMap;
-
-const MIB: u64 = 1 << 20;
-const GIB: u64 = 1 << 30;
 
 /// Builds the guest files of one plan.
 pub struct Guests<'p> {
@@ -103,7 +101,7 @@ impl<'p> Guests<'p> {
             .attr("scsi_hardware", Expr::str(SCSI_HARDWARE));
         let mut cpu = Body::new();
         cpu.attr("cores", Expr::Num(t.cores.into()))
-            .attr("type", Expr::str(DEFAULT_CPU_TYPE));
+            .attr("type", Expr::str(CPU_TYPE));
         body.block("cpu", &[], cpu);
         let mut memory = Body::new();
         memory.attr("dedicated", Expr::Num(t.memory / MIB));
@@ -226,7 +224,10 @@ impl<'p> Guests<'p> {
             .attr("datastore_id", Expr::str(storage));
         disk.attr_some("import_from", import_from);
         disk.attr("size", Expr::Num(bytes.div_ceil(GIB)))
-            .attr("file_format", Expr::str(self.file_format(host, storage)))
+            .attr(
+                "file_format",
+                Expr::str(disk_format(self.plan, host, storage)),
+            )
             .attr("cache", Expr::str("none"))
             .attr("discard", Expr::str("on"))
             .attr("iothread", Expr::Bool(true))
@@ -235,21 +236,6 @@ impl<'p> Guests<'p> {
             .attr("backup", Expr::Bool(true))
             .attr("replicate", Expr::Bool(true));
         disk
-    }
-
-    /// `qcow2` on file storage, `raw` on block storage (LVM, ZFS, Ceph RBD).
-    fn file_format(&self, host: &str, storage: &str) -> &'static str {
-        let kind = self
-            .plan
-            .hosts
-            .get(host)
-            .and_then(|h| h.storages.get(storage))
-            .or_else(|| self.plan.cluster.storages.get(storage))
-            .map(|s| s.kind.as_str());
-        match kind {
-            Some("dir" | "nfs" | "cifs" | "cephfs") => "qcow2",
-            _ => "raw",
-        }
     }
 
     /// `containers.tf`.
@@ -339,9 +325,6 @@ impl<'p> Guests<'p> {
 
 /// `virtio-scsi-single`: one controller per disk, which `iothread` needs to take effect.
 const SCSI_HARDWARE: &str = "virtio-scsi-single";
-
-/// The CPU type of templates: what the provider's docs recommend over `qemu64`.
-const DEFAULT_CPU_TYPE: &str = "x86-64-v2-AES";
 
 /// The description of a generated resource: the user's, then where it comes from.
 fn managed(description: Option<&str>, file: &str) -> String {
