@@ -665,11 +665,7 @@ impl Lowering<'_, '_> {
                     &image.family,
                 ));
             }
-            let nic = self.build_nic(key, host, networks, name_span, alloc);
-            if nic.is_none() {
-                self.out
-                    .push(estate::no_build_network(name_span, &name, host));
-            }
+            let nic = self.build_nic(key, &name, host, networks, name_span, alloc);
             let base = (image.kind == "cloud")
                 .then(|| alloc.vmid(&GuestKey(format!("{}/base", key.0)), name_span, self.out));
             (nic, base)
@@ -698,19 +694,26 @@ impl Lowering<'_, '_> {
     }
 
     /// The NIC of a Packer build VM: on the first bridge of the host (by name) whose
-    /// network has a pool, at an address allocated from it like a guest's.
+    /// network has a pool, at an address allocated from it like a guest's. `None`
+    /// when there is no such network, or its pool is full (each reported).
     fn build_nic(
         &mut self,
         key: &GuestKey,
+        template: &str,
         host: &ir::Host,
         networks: &BTreeMap<String, (usize, ir::Network)>,
         span: Span,
         alloc: &mut Allocator,
     ) -> Option<ir::Nic> {
-        let (bridge, network) = host.bridges.values().find_map(|b| {
+        let found = host.bridges.values().find_map(|b| {
             let (_, network) = networks.get(b.network.as_deref()?)?;
             network.pool.is_some().then_some((b, network))
-        })?;
+        });
+        let Some((bridge, network)) = found else {
+            self.out
+                .push(estate::no_build_network(span, template, host));
+            return None;
+        };
         let nic_key = format!("{}/{}", key.0, network.name);
         let address = alloc.address(&nic_key, network, span, self.out)?;
         let mac = alloc.mac(&nic_key);
