@@ -1,14 +1,17 @@
 //! Allocation of VMIDs, addresses and MACs. What the lock file recorded is kept while
 //! it is still valid; only what is new is allocated, lowest free first, so that adding,
 //! removing or reordering guests never moves an existing one.
+//!
+//! A build of a large project asks for tens of thousands of allocations: the old lock
+//! is read through hash indexes (its keys share long prefixes, which makes ordered
+//! lookups compare many bytes), and the new one is gathered in lists and sorted once.
 
 use super::estate;
 use super::lock::Lock;
 use crate::diag::Diagnostic;
 use crate::ir;
 use crate::source::Span;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt::Write;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::net::Ipv4Addr;
 
 /// What an allocation belongs to: `vm/web-01`, `template/ubuntu-2404`.
@@ -18,91 +21,100 @@ pub struct GuestKey(pub String);
 /// Proxmox's own prefix for generated MACs (BC:24:11), so pxic's look like theirs.
 const MAC_PREFIX: [u8; 3] = [0xBC, 0x24, 0x11];
 
+/// The old lock, indexed by key.
+struct Locked<'l> {
+    vmids: FxHashMap<&'l str, u32>,
+    addresses: FxHashMap<&'l str, Ipv4Addr>,
+    macs: FxHashMap<&'l str, &'l str>,
+}
+
+/// The new lock's entries, in the order they were made.
+#[derive(Default)]
+struct Made {
+    vmids: Vec<(String, u32)>,
+    addresses: Vec<(String, Ipv4Addr)>,
+    macs: Vec<(String, String)>,
+}
+
 pub struct Allocator<'l> {
-    old: &'l Lock,
-    new: Lock,
+    old: Locked<'l>,
+    new: Made,
     range: ir::IdRange,
     /// VMIDs taken, with where they were taken (for duplicate reports).
-    vmids: BTreeMap<u32, (GuestKey, Span)>,
-    /// Addresses taken, per network.
-    addresses: HashMap<String, HashMap<Ipv4Addr, Span>>,
+    vmids: FxHashMap<u32, Span>,
+    /// Addresses taken, per network (there are few networks).
+    addresses: Vec<(String, FxHashMap<Ipv4Addr, Span>)>,
     /// MACs taken, as 48-bit numbers.
-    macs: HashSet<u64>,
+    macs: FxHashSet<u64>,
     /// What the old lock gave to guests and NICs that still exist: new ones skip it,
     /// so that a guest allocated later in this build still finds its own.
-    reserved_vmids: BTreeMap<u32, String>,
-    reserved_addresses: BTreeMap<Ipv4Addr, String>,
-    reserved_macs: HashSet<u64>,
+    reserved_vmids: FxHashMap<u32, &'l str>,
+    reserved_addresses: FxHashMap<Ipv4Addr, &'l str>,
+    reserved_macs: FxHashSet<u64>,
     /// What the old lock gave to guests and NICs that are gone: not given to a new one
     /// in the same build while anything else is free, since Terraform may create the
     /// new guest before it destroys the old one.
-    retired_vmids: HashSet<u32>,
-    retired_addresses: HashSet<Ipv4Addr>,
+    retired_vmids: FxHashSet<u32>,
+    retired_addresses: FxHashSet<Ipv4Addr>,
     /// Where the search for the lowest free VMID (and address, per network) resumes:
     /// nothing is freed during a build, so the lowest free one only moves up.
     next_vmid: u32,
-    next_address: BTreeMap<String, u32>,
+    next_address: FxHashMap<String, u32>,
     /// What `addresses` holds for a network with nothing taken yet.
-    no_addresses: HashMap<Ipv4Addr, Span>,
+    no_addresses: FxHashMap<Ipv4Addr, Span>,
 }
 
 impl<'l> Allocator<'l> {
-    /// `live` holds the keys of every guest and NIC of this build: what the old lock
-    /// gave to keys that are gone is free again.
-    pub fn new(old: &'l Lock, range: ir::IdRange, live: &BTreeSet<String>) -> Allocator<'l> {
-        let is_live = |k: &String| live.contains(k.as_str());
+    /// `is_live` says whether a key belongs to a guest or NIC of this build: what the
+    /// old lock gave to keys that are gone is free again.
+    pub fn new(old: &'l Lock, range: ir::IdRange, is_live: impl Fn(&str) -> bool) -> Allocator<'l> {
+        let (reserved_vmids, retired_vmids) = by_liveness(&old.vmids, &is_live);
+        let (reserved_addresses, retired_addresses) = by_liveness(&old.addresses, &is_live);
+        let reserved_macs = old
+            .macs
+            .iter()
+            .filter(|(k, _)| is_live(k))
+            .filter_map(|(_, m)| parse_mac(m))
+            .collect();
         Allocator {
-            old,
-            new: Lock::default(),
+            old: Locked {
+                vmids: old.vmids.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+                addresses: old
+                    .addresses
+                    .iter()
+                    .map(|(k, a)| (k.as_str(), *a))
+                    .collect(),
+                macs: old
+                    .macs
+                    .iter()
+                    .map(|(k, m)| (k.as_str(), m.as_str()))
+                    .collect(),
+            },
+            new: Made::default(),
             range,
-            vmids: BTreeMap::new(),
-            addresses: HashMap::new(),
-            macs: HashSet::new(),
-            reserved_vmids: old
-                .vmids
-                .iter()
-                .filter(|(k, _)| is_live(k))
-                .map(|(k, v)| (*v, k.clone()))
-                .collect(),
-            reserved_addresses: old
-                .addresses
-                .iter()
-                .filter(|(k, _)| is_live(k))
-                .map(|(k, a)| (*a, k.clone()))
-                .collect(),
-            reserved_macs: old
-                .macs
-                .iter()
-                .filter(|(k, _)| is_live(k))
-                .filter_map(|(_, m)| parse_mac(m))
-                .collect(),
-            retired_vmids: old
-                .vmids
-                .iter()
-                .filter(|(k, _)| !is_live(k))
-                .map(|(_, v)| *v)
-                .collect(),
-            retired_addresses: old
-                .addresses
-                .iter()
-                .filter(|(k, _)| !is_live(k))
-                .map(|(_, a)| *a)
-                .collect(),
+            vmids: FxHashMap::default(),
+            addresses: Vec::new(),
+            macs: FxHashSet::default(),
+            reserved_vmids,
+            reserved_addresses,
+            reserved_macs,
+            retired_vmids,
+            retired_addresses,
             next_vmid: range.first,
-            next_address: BTreeMap::new(),
-            no_addresses: HashMap::new(),
+            next_address: FxHashMap::default(),
+            no_addresses: FxHashMap::default(),
         }
     }
 
     /// Records a VMID written in the source; a second guest with it is an error.
-    pub fn claim_vmid(&mut self, key: GuestKey, vmid: u64, span: Span, out: &mut Vec<Diagnostic>) {
+    pub fn claim_vmid(&mut self, vmid: u64, span: Span, out: &mut Vec<Diagnostic>) {
         let Some(vmid) = estate::check_vmid(vmid, span, out) else {
             return;
         };
         match self.vmids.get(&vmid) {
-            Some((_, first)) => out.push(estate::duplicate_vmid(vmid, span, *first)),
+            Some(first) => out.push(estate::duplicate_vmid(vmid, span, *first)),
             None => {
-                self.vmids.insert(vmid, (key, span));
+                self.vmids.insert(vmid, span);
             }
         }
     }
@@ -128,7 +140,7 @@ impl<'l> Allocator<'l> {
     /// else the lowest free one that no other guest holds in the lock.
     pub fn vmid(&mut self, key: &GuestKey, span: Span, out: &mut Vec<Diagnostic>) -> u32 {
         let in_range = |v: u32| self.range.first <= v && v <= self.range.last;
-        let locked = self.old.vmids.get(&key.0).copied();
+        let locked = self.old.vmids.get(key.0.as_str()).copied();
         let vmid = match locked {
             Some(v) if in_range(v) && !self.vmids.contains_key(&v) => Some(v),
             _ => {
@@ -141,7 +153,7 @@ impl<'l> Allocator<'l> {
                             && self
                                 .reserved_vmids
                                 .get(v)
-                                .is_none_or(|owner| *owner == key.0)
+                                .is_none_or(|owner| *owner == key.0.as_str())
                             && (retired_too || !self.retired_vmids.contains(v))
                     })
                 };
@@ -158,8 +170,8 @@ impl<'l> Allocator<'l> {
             out.push(estate::vmids_exhausted(span, self.range));
             return 0;
         };
-        self.vmids.insert(vmid, (key.clone(), span));
-        self.new.vmids.insert(key.0.clone(), vmid);
+        self.vmids.insert(vmid, span);
+        self.new.vmids.push((key.0.clone(), vmid));
         vmid
     }
 
@@ -181,10 +193,11 @@ impl<'l> Allocator<'l> {
                 && estate::host_address_in(a, network)
                 && Some(a) != network.gateway
         };
-        let taken: &HashMap<Ipv4Addr, Span> = self
+        let taken: &FxHashMap<Ipv4Addr, Span> = self
             .addresses
-            .get(&network.name)
-            .unwrap_or(&self.no_addresses);
+            .iter()
+            .find(|(n, _)| *n == network.name)
+            .map_or(&self.no_addresses, |(_, taken)| taken);
         let locked = self.old.addresses.get(key).copied();
         let addr = match locked {
             Some(a) if usable(a) && !taken.contains_key(&a) => Some(a),
@@ -207,13 +220,18 @@ impl<'l> Allocator<'l> {
                             && self
                                 .reserved_addresses
                                 .get(a)
-                                .is_none_or(|owner| owner == key)
+                                .is_none_or(|owner| *owner == key)
                             && (retired_too || !self.retired_addresses.contains(a))
                     })
                 };
                 let fresh = free(false);
                 if let Some(a) = fresh {
-                    self.next_address.insert(network.name.clone(), u32::from(a));
+                    match self.next_address.get_mut(&network.name) {
+                        Some(next) => *next = u32::from(a),
+                        None => {
+                            self.next_address.insert(network.name.clone(), u32::from(a));
+                        }
+                    }
                 }
                 fresh.or_else(|| free(true))
             }
@@ -223,15 +241,15 @@ impl<'l> Allocator<'l> {
             return None;
         };
         self.taken_in(&network.name).insert(addr, span);
-        self.new.addresses.insert(key.to_string(), addr);
+        self.new.addresses.push((key.to_string(), addr));
         Some(addr)
     }
 
     /// The MAC of a NIC: the locked one, else one derived from its key (stable without
     /// the lock too), moved on past any collision.
     pub fn mac(&mut self, key: &str) -> String {
-        let locked = self.old.macs.get(key);
-        let mac = match locked.and_then(|m| parse_mac(m)) {
+        let locked = self.old.macs.get(key).copied();
+        let mac = match locked.and_then(parse_mac) {
             Some(m) if !self.macs.contains(&m) => m,
             _ => {
                 // 24 bits after the prefix: collisions are likely from a few thousand
@@ -250,37 +268,72 @@ impl<'l> Allocator<'l> {
         self.macs.insert(mac);
         // A kept MAC keeps its spelling (lower case stays lower case).
         let text = match locked {
-            Some(m) if parse_mac(m) == Some(mac) => m.clone(),
+            Some(m) if parse_mac(m) == Some(mac) => m.to_string(),
             _ => format_mac(mac),
         };
-        self.new.macs.insert(key.to_string(), text.clone());
+        self.new.macs.push((key.to_string(), text.clone()));
         text
     }
 
     /// The addresses taken in a network, to read or add to.
-    fn taken_in(&mut self, network: &str) -> &mut HashMap<Ipv4Addr, Span> {
-        self.addresses.entry(network.to_string()).or_default()
+    fn taken_in(&mut self, network: &str) -> &mut FxHashMap<Ipv4Addr, Span> {
+        let at = match self.addresses.iter().position(|(n, _)| n == network) {
+            Some(at) => at,
+            None => {
+                self.addresses
+                    .push((network.to_string(), FxHashMap::default()));
+                self.addresses.len() - 1
+            }
+        };
+        &mut self.addresses[at].1
     }
 
+    /// The new lock: what this build allocated (a key given twice keeps its last).
     pub fn into_lock(self) -> Lock {
-        self.new
+        Lock {
+            version: 0,
+            vmids: self.new.vmids.into_iter().collect(),
+            addresses: self.new.addresses.into_iter().collect(),
+            macs: self.new.macs.into_iter().collect(),
+        }
     }
+}
+
+/// The values of a lock's table, split into those held by live keys (with the key) and
+/// those of keys that are gone.
+fn by_liveness<V: Copy + Eq + std::hash::Hash>(
+    table: &std::collections::BTreeMap<String, V>,
+    is_live: impl Fn(&str) -> bool,
+) -> (FxHashMap<V, &str>, FxHashSet<V>) {
+    let mut reserved = FxHashMap::default();
+    let mut retired = FxHashSet::default();
+    for (key, value) in table {
+        if is_live(key) {
+            reserved.insert(*value, key.as_str());
+        } else {
+            retired.insert(*value);
+        }
+    }
+    (reserved, retired)
 }
 
 /// A locked MAC as a number, if it is six hex pairs of a unicast address (only then
 /// is it kept).
 fn parse_mac(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 17 {
+        return None;
+    }
     let mut value = 0u64;
-    let mut parts = 0;
-    for part in text.split(':') {
-        if part.len() != 2 || !part.bytes().all(|c| c.is_ascii_hexdigit()) {
+    for (i, pair) in bytes.chunks(3).enumerate() {
+        if i < 5 && pair[2] != b':' {
             return None;
         }
-        value = (value << 8) | u64::from(u8::from_str_radix(part, 16).ok()?);
-        parts += 1;
+        let digit = |c: u8| char::from(c).to_digit(16).map(u64::from);
+        value = (value << 8) | (digit(pair[0])? << 4) | digit(pair[1])?;
     }
     let unicast = (value >> 40) & 1 == 0;
-    (parts == 6 && unicast).then_some(value)
+    unicast.then_some(value)
 }
 
 /// How many MACs the prefix leaves.
@@ -294,13 +347,15 @@ fn with_prefix(low: u32) -> u64 {
 
 /// `BC:24:11:0A:1B:2C`.
 fn format_mac(mac: u64) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = mac.to_be_bytes();
     let mut text = String::with_capacity(17);
     for (i, b) in bytes[2..].iter().enumerate() {
         if i > 0 {
             text.push(':');
         }
-        let _ = write!(text, "{b:02X}");
+        text.push(char::from(HEX[usize::from(b >> 4)]));
+        text.push(char::from(HEX[usize::from(b & 0xF)]));
     }
     text
 }
@@ -326,18 +381,18 @@ mod tests {
             first: 100,
             last: 200,
         };
-        let mut first = Allocator::new(&lock, range, &BTreeSet::new());
+        let mut first = Allocator::new(&lock, range, |_| false);
         // Far past the first collisions of 24-bit hashes.
         let macs: Vec<String> = (0..50_000)
             .map(|i| first.mac(&format!("vm/v{i}/lan")))
             .collect();
-        let unique: BTreeSet<&String> = macs.iter().collect();
+        let unique: std::collections::BTreeSet<&String> = macs.iter().collect();
         assert_eq!(unique.len(), macs.len());
         assert!(
             macs.iter()
                 .all(|m| m.starts_with("BC:24:11:") && parse_mac(m).is_some())
         );
-        let mut second = Allocator::new(&lock, range, &BTreeSet::new());
+        let mut second = Allocator::new(&lock, range, |_| false);
         assert_eq!(second.mac("vm/v0/lan"), macs[0]);
     }
 
@@ -350,7 +405,7 @@ mod tests {
             first: 100,
             last: 200,
         };
-        let mut alloc = Allocator::new(&lock, range, &BTreeSet::new());
+        let mut alloc = Allocator::new(&lock, range, |_| false);
         assert_eq!(alloc.mac("vm/a/lan"), "bc:24:11:0a:0b:0c");
         // Taken already (in another spelling): the next NIC gets another.
         assert_ne!(alloc.mac("vm/b/lan").to_lowercase(), "bc:24:11:0a:0b:0c");
@@ -364,7 +419,7 @@ mod tests {
             first: 100,
             last: 200,
         };
-        let mut alloc = Allocator::new(&lock, range, &BTreeSet::new());
+        let mut alloc = Allocator::new(&lock, range, |_| false);
         assert!(parse_mac(&alloc.mac("vm/a/lan")).is_some());
     }
 }

@@ -272,12 +272,12 @@ impl<'a> Evaluator<'a, '_> {
         record: &mut Record,
     ) {
         let (key, key_span) = match &attr.key {
-            Key::Ident(i) => (i.name.clone(), i.span),
-            Key::Str(s) => (s.as_plain().unwrap_or_default(), s.span),
+            Key::Ident(i) => (Cow::Borrowed(i.name.as_str()), i.span),
+            Key::Str(s) => (Cow::Owned(s.as_plain().unwrap_or_default()), s.span),
         };
         if schema.free_form {
             if let Some(value) = self.scalar(&attr.value, ctx) {
-                record.free.insert(key, value);
+                record.free.insert(key.into_owned(), value);
             }
             return;
         }
@@ -483,7 +483,7 @@ impl<'a> Evaluator<'a, '_> {
 
     fn label(&mut self, name: &'a Name, ctx: &Ctx<'a>) -> Option<(String, Span)> {
         match name {
-            Name::Ident(i) => Some((i.name.clone(), i.span)),
+            Name::Ident(i) => Some((i.name.to_string(), i.span)),
             Name::Str(s) => self.string(s, ctx, Purpose::Name).map(|t| (t, s.span)),
         }
     }
@@ -615,7 +615,7 @@ impl<'a> Evaluator<'a, '_> {
         match ty {
             Ty::Enum(words) => {
                 let word = match path.segments.as_slice() {
-                    [one] => one.name.clone(),
+                    [one] => one.name.to_string(),
                     _ => path.dotted(),
                 };
                 if words.contains(&word.as_str()) {
@@ -626,7 +626,7 @@ impl<'a> Evaluator<'a, '_> {
                 }
             }
             Ty::StorageRef if path.segments.len() == 1 => {
-                wrap(Value::Storage(path.segments[0].name.clone()))
+                wrap(Value::Storage(path.segments[0].name.to_string()))
             }
             Ty::Ref(kind) => {
                 match self

@@ -127,7 +127,7 @@ impl<'a> Expander<'a, '_> {
                 return;
             }
             let mut inner = (**env).clone();
-            inner.push((f.var.name.clone(), value));
+            inner.push((f.var.name.to_string(), value));
             let inner = Rc::new(inner);
             for item in &f.items {
                 self.item(item, &inner, module, file);
@@ -205,7 +205,7 @@ impl<'a> Expander<'a, '_> {
 
     fn name(&mut self, name: &Name, env: &Env<'a>) -> Option<String> {
         match name {
-            Name::Ident(i) => Some(i.name.clone()),
+            Name::Ident(i) => Some(i.name.to_string()),
             Name::Str(s) => self.string(s, env),
         }
     }

@@ -8,10 +8,12 @@ use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Instance;
 use super::lock::Lock;
+use super::schema;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::DeclKind;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -34,9 +36,14 @@ trait Fields {
 
 impl Fields for Record {
     fn str(&self, name: &str) -> Option<String> {
-        match self.value(name).as_deref() {
+        // Not through `value`, which would copy a default only to copy it again.
+        match self.fields.get(name).map(|f| &f.value) {
             Some(Value::Str(s)) => Some(s.clone()),
-            _ => None,
+            Some(_) => None,
+            None => match self.schema?.attr(name)?.default {
+                schema::Default::Str(s) => Some(s.to_string()),
+                _ => None,
+            },
         }
     }
     fn int(&self, name: &str) -> Option<u64> {
@@ -92,12 +99,13 @@ struct Known<'k> {
     images: &'k BTreeMap<String, ir::Image>,
 }
 
-/// The guests built so far.
+/// The guests built so far, by name, in the order built (they are put in maps at the
+/// end, all at once: much faster than one insertion at a time).
 #[derive(Default)]
 struct Guests {
-    templates: BTreeMap<String, ir::Template>,
-    vms: BTreeMap<String, ir::Vm>,
-    containers: BTreeMap<String, ir::Container>,
+    templates: Vec<(String, ir::Template)>,
+    vms: Vec<(String, ir::Vm)>,
+    containers: Vec<(String, ir::Container)>,
 }
 
 /// Builds the plan from every instance's record.
@@ -119,10 +127,16 @@ impl Lowering<'_, '_> {
     }
 
     fn qualified(&self, id: usize) -> String {
+        self.qualified_ref(id).into_owned()
+    }
+
+    /// [`Lowering::qualified`] without a copy for the project's own declarations,
+    /// which are the many: for lookups.
+    fn qualified_ref(&self, id: usize) -> Cow<'_, str> {
         let i = &self.instances[id];
         match i.module {
-            Some(m) => format!("{m}.{}", i.name),
-            None => i.name.clone(),
+            Some(m) => Cow::Owned(format!("{m}.{}", i.name)),
+            None => Cow::Borrowed(&i.name),
         }
     }
 
@@ -253,7 +267,7 @@ impl Lowering<'_, '_> {
             .map(|(id, _)| (id, self.guest_key(id)))
             .collect();
         guests.sort_by(|a, b| a.1.cmp(&b.1));
-        let live: std::collections::BTreeSet<String> = guests
+        let live: rustc_hash::FxHashSet<String> = guests
             .iter()
             .flat_map(|(id, key)| {
                 let nics = nic_blocks(&self.records[*id])
@@ -271,12 +285,12 @@ impl Lowering<'_, '_> {
                 std::iter::once(key.0.clone()).chain(nics).chain(build)
             })
             .collect();
-        let mut alloc = Allocator::new(lock, cluster.vmids, &live);
+        let mut alloc = Allocator::new(lock, cluster.vmids, |key| live.contains(key));
         // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
-        for (id, key) in &guests {
+        for (id, _) in &guests {
             let r = &self.records[*id];
             if let (Some(vmid), Some(span)) = (r.int("vmid"), r.span("vmid")) {
-                alloc.claim_vmid(key.clone(), vmid, span, self.out);
+                alloc.claim_vmid(vmid, span, self.out);
             }
             let records = self.records;
             for nic in nic_blocks(&records[*id]) {
@@ -305,11 +319,12 @@ impl Lowering<'_, '_> {
             self.guest_into_plan(id, key, &known, &mut alloc, &mut guests_built);
             super::name_generated(&self.instances[id], &mut self.out[before..]);
         }
-        let Guests {
-            templates,
-            mut vms,
-            containers,
-        } = guests_built;
+        // A name built twice (reported already) keeps its last, as `insert` would.
+        let templates: BTreeMap<String, ir::Template> =
+            guests_built.templates.into_iter().collect();
+        let mut vms: BTreeMap<String, ir::Vm> = guests_built.vms.into_iter().collect();
+        let containers: BTreeMap<String, ir::Container> =
+            guests_built.containers.into_iter().collect();
         // Templates are referred to by VMs through their VMID.
         for vm in vms.values_mut() {
             if let Some(t) = templates.get(&vm.template) {
@@ -354,19 +369,19 @@ impl Lowering<'_, '_> {
         match self.instances[id].kind {
             DeclKind::Template => {
                 if let Some(t) = self.template(id, vmid, key, known, alloc) {
-                    built.templates.insert(t.name.clone(), t);
+                    built.templates.push((t.name.clone(), t));
                 }
             }
             DeclKind::Vm => {
                 if let Some(vm) = self.vm(id, vmid, key, hosts, networks, cluster, alloc) {
-                    built.vms.insert(vm.guest.name.clone(), vm);
+                    built.vms.push((vm.guest.name.clone(), vm));
                 }
             }
             _ => {
                 if let Some(ct) =
                     self.container(id, vmid, key, hosts, networks, cluster, images, alloc)
                 {
-                    built.containers.insert(ct.guest.name.clone(), ct);
+                    built.containers.push((ct.guest.name.clone(), ct));
                 }
             }
         }
@@ -589,8 +604,10 @@ impl Lowering<'_, '_> {
         hosts: &'h BTreeMap<String, (usize, ir::Host)>,
     ) -> Option<(usize, &'h ir::Host)> {
         let host_id = self.records[id].id("host")?;
+        // A few hosts and many guests: find it by instance, without making its name.
         hosts
-            .get(&self.qualified(host_id))
+            .values()
+            .find(|(hid, _)| *hid == host_id)
             .map(|(hid, h)| (*hid, h))
     }
 
@@ -611,7 +628,7 @@ impl Lowering<'_, '_> {
         let (_, host) = self.host_of(id, hosts)?;
         let r = &self.records[id];
         let image_name = self.qualified(r.id("image")?);
-        let image = images.get(&image_name)?;
+        let image = images.get(image_name.as_str())?;
         let storage_name = storage_field(r)?;
         let storage =
             estate::storage_on(host, cluster, &storage_name, r.span("storage"), self.out)?;
@@ -733,13 +750,14 @@ impl Lowering<'_, '_> {
         let mut nics = Vec::new();
         let records = self.records;
         for block in nic_blocks(&records[id]) {
-            let Some((label, label_span)) = block.label.clone() else {
+            let Some((label, label_span)) = &block.label else {
                 continue;
             };
-            let Some((_, network)) = networks.get(&label) else {
+            let label_span = *label_span;
+            let Some((_, network)) = networks.get(label) else {
                 let names: Vec<&str> = networks.keys().map(String::as_str).collect();
                 self.out
-                    .push(errors::unknown_name(label_span, &label, names));
+                    .push(errors::unknown_name(label_span, label, names));
                 continue;
             };
             let bridge = match block.record.str("bridge") {
@@ -816,12 +834,10 @@ impl Lowering<'_, '_> {
             .filter_map(|b| {
                 Some(ir::User {
                     name: b.label.as_ref()?.0.clone(),
-                    ssh_keys: b
-                        .record
-                        .strings("ssh_keys")
-                        .into_iter()
-                        .map(|k| k.trim().to_string())
-                        .collect(),
+                    ssh_keys: list(&b.record, "ssh_keys", |v| match v {
+                        Value::Str(k) => Some(k.trim().to_string()),
+                        _ => None,
+                    }),
                     sudo: b.record.bool("sudo"),
                     shell: b.record.str("shell").unwrap_or_default(),
                 })
@@ -989,7 +1005,7 @@ impl Lowering<'_, '_> {
         let r = &records[id];
         let image = r
             .id("template")
-            .and_then(|t| images.get(&self.qualified(t)));
+            .and_then(|t| images.get(self.qualified_ref(t).as_ref()));
         let image_at = r.span("template").unwrap_or(self.instances[id].name_span);
         if let Some(image) = image.filter(|i| i.kind != "lxc") {
             self.out.push(estate::image_kind_mismatch(

@@ -6,7 +6,8 @@ use super::expand::{Env, Instance, LoopValue, UseLine, lookup_env};
 use crate::diag::Diagnostic;
 use crate::stdlib;
 use crate::syntax::ast::{self, DeclKind};
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 /// Index of an instance in the checker's list.
 pub type Id = usize;
@@ -29,16 +30,13 @@ impl Namespace {
     }
 }
 
-type Key = (Option<&'static str>, Namespace, String);
-
 /// The declarations that share one bare name: module, namespace, instance.
 type Homonyms = Vec<(Option<&'static str>, Namespace, Id)>;
 
 /// Every name, by the module it lives in (`None`: the project) and its namespace.
 pub struct Scope {
-    names: BTreeMap<Key, Id>,
-    /// The same, by bare name: a lookup then costs no allocation.
-    by_name: std::collections::HashMap<String, Homonyms>,
+    /// By bare name: a lookup costs one hash and no allocation.
+    by_name: FxHashMap<String, Homonyms>,
     used_modules: BTreeSet<String>,
 }
 
@@ -52,18 +50,18 @@ pub enum Found<'a> {
 impl Scope {
     /// Builds the table, reporting duplicate names and unknown modules.
     pub fn build(instances: &[Instance<'_>], uses: &[UseLine], out: &mut Vec<Diagnostic>) -> Scope {
-        let mut names: BTreeMap<Key, Id> = BTreeMap::new();
+        let mut by_name: FxHashMap<String, Homonyms> = FxHashMap::default();
         for (id, instance) in instances.iter().enumerate() {
-            let key = (
-                instance.module,
-                Namespace::of(instance.kind),
-                instance.name.clone(),
-            );
-            match names.get(&key) {
-                Some(&first) => out.push(errors::duplicate_name(instance, &instances[first])),
-                None => {
-                    names.insert(key, id);
+            let (module, ns) = (instance.module, Namespace::of(instance.kind));
+            let homonyms = match by_name.get_mut(instance.name.as_str()) {
+                Some(homonyms) => homonyms,
+                None => by_name.entry(instance.name.clone()).or_default(),
+            };
+            match homonyms.iter().find(|(m, n, _)| *m == module && *n == ns) {
+                Some((_, _, first)) => {
+                    out.push(errors::duplicate_name(instance, &instances[*first]))
                 }
+                None => homonyms.push((module, ns, id)),
             }
         }
         let known: Vec<&str> = stdlib::MODULES.iter().map(|(m, _)| *m).collect();
@@ -75,16 +73,7 @@ impl Scope {
                 out.push(errors::unknown_module(line.span, &line.module, &known));
             }
         }
-        let mut by_name: std::collections::HashMap<String, Homonyms> =
-            std::collections::HashMap::new();
-        for ((module, ns, name), id) in &names {
-            by_name
-                .entry(name.clone())
-                .or_default()
-                .push((*module, *ns, *id));
-        }
         Scope {
-            names,
             by_name,
             used_modules,
         }
@@ -156,17 +145,27 @@ impl Scope {
         instances: &[Instance<'_>],
     ) -> Diagnostic {
         let wanted = path.dotted();
-        let candidates: Vec<String> = self
-            .names
+        // In a fixed order (module, namespace, name), so suggestions are stable.
+        let mut names: Vec<(Option<&'static str>, Namespace, &str, Id)> = self
+            .by_name
             .iter()
-            .filter(|((m, _, _), id)| {
+            .flat_map(|(name, homonyms)| {
+                homonyms
+                    .iter()
+                    .map(move |(m, ns, id)| (*m, *ns, name.as_str(), *id))
+            })
+            .collect();
+        names.sort_unstable();
+        let candidates: Vec<String> = names
+            .into_iter()
+            .filter(|(m, _, _, id)| {
                 let visible =
                     m.is_none() || *m == module || m.is_some_and(|m| self.used_modules.contains(m));
-                visible && expected.is_none_or(|k| instances[**id].kind == k)
+                visible && expected.is_none_or(|k| instances[*id].kind == k)
             })
-            .map(|((m, _, n), _)| match m {
-                Some(m) if Some(*m) != module => format!("{m}.{n}"),
-                _ => n.clone(),
+            .map(|(m, _, n, _)| match m {
+                Some(m) if Some(m) != module => format!("{m}.{n}"),
+                _ => n.to_string(),
             })
             .collect();
         errors::unknown_name(path.span, &wanted, candidates.iter().map(String::as_str))

@@ -176,7 +176,8 @@ pub struct Block {
 /// A name as written: `web-01`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    /// Names are short: kept inline, without an allocation each.
+    pub name: compact_str::CompactString,
     pub span: Span,
 }
 
@@ -280,9 +281,10 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// A reference to something declared: `pve1`, `roles.base`.
     Ref(Path),
-    /// `env("X")`, `file("keys/admin.pub")`.
+    /// `env("X")`, `file("keys/admin.pub")`. (The name is boxed: calls are rare, and
+    /// every other value is smaller.)
     Call {
-        func: Path,
+        func: Box<Path>,
         args: Vec<Expr>,
     },
     /// `auto`: let pxic choose (a VMID, an address).
@@ -325,5 +327,5 @@ impl StrLit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StrPart {
     Text(String),
-    Interp(Expr),
+    Interp(Box<Expr>),
 }

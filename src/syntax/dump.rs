@@ -50,7 +50,7 @@ fn body_lines(out: &mut String, body: &Body, depth: usize) {
         match member {
             Member::Attr(a) => {
                 let key = match &a.key {
-                    Key::Ident(i) => i.name.clone(),
+                    Key::Ident(i) => i.name.to_string(),
                     Key::Str(s) => string(s),
                 };
                 line(out, depth, &format!("{key} = {}", expr(&a.value)));
@@ -70,7 +70,7 @@ fn body_lines(out: &mut String, body: &Body, depth: usize) {
 
 fn name(name: &Name) -> String {
     match name {
-        Name::Ident(i) => i.name.clone(),
+        Name::Ident(i) => i.name.to_string(),
         Name::Str(s) => string(s),
     }
 }

@@ -34,8 +34,20 @@ pub(super) enum Step {
     Bail,
 }
 
+/// Lists being built, kept from item to item: each list of the AST is gathered here
+/// and then copied out at its exact length. (Growing each list in place would
+/// allocate several times per list and leave up to half of each unused: the AST of
+/// a large project would be about twice the size.)
+#[derive(Default)]
+pub(super) struct Scratch {
+    members: Vec<Member>,
+    exprs: Vec<Expr>,
+    segments: Vec<Ident>,
+    parts: Vec<StrPart>,
+}
+
 /// Parses the item (with the trivia before it) that starts at `start`.
-pub(super) fn next_item(file: FileId, src: &str, start: usize) -> Step {
+pub(super) fn next_item(file: FileId, src: &str, start: usize, scratch: &mut Scratch) -> Step {
     let mut parser = Fast {
         file,
         src,
@@ -44,14 +56,23 @@ pub(super) fn next_item(file: FileId, src: &str, start: usize) -> Step {
         comments: Vec::new(),
         depth: 0,
         problems: Vec::new(),
+        scratch: std::mem::take(scratch),
     };
     parser.skip();
     if parser.pos >= parser.bytes.len() {
+        *scratch = parser.scratch;
         return Step::End {
             comments: parser.comments,
         };
     }
-    match parser.item() {
+    let item = parser.item();
+    // A bail leaves partial lists behind.
+    parser.scratch.members.clear();
+    parser.scratch.exprs.clear();
+    parser.scratch.segments.clear();
+    parser.scratch.parts.clear();
+    *scratch = parser.scratch;
+    match item {
         Some(item) if parser.problems.is_empty() => Step::Item {
             item,
             comments: parser.comments,
@@ -71,6 +92,7 @@ struct Fast<'s> {
     depth: u32,
     /// Problems found by the literal checks; any of them makes the item bail.
     problems: Vec<Diagnostic>,
+    scratch: Scratch,
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -274,13 +296,14 @@ impl Fast<'_> {
         let start = self.pos;
         self.expect("{")?;
         self.enter()?;
-        let mut members = Vec::new();
+        let base = self.scratch.members.len();
         loop {
             self.skip();
             if self.eat("}") {
                 break;
             }
-            members.push(self.member()?);
+            let member = self.member()?;
+            self.scratch.members.push(member);
             let mark = self.mark();
             self.skip();
             if !self.eat(",") {
@@ -289,7 +312,7 @@ impl Fast<'_> {
         }
         self.leave();
         Some(Body {
-            members,
+            members: self.scratch.members.drain(base..).collect(),
             span: self.span(start, self.pos),
         })
     }
@@ -399,23 +422,24 @@ impl Fast<'_> {
 
     /// `(expr ~ (comma ~ expr)* ~ comma?)? ~ close`, as lists and calls have.
     fn comma_separated(&mut self, close: &str) -> Option<Vec<Expr>> {
-        let mut items = Vec::new();
+        let base = self.scratch.exprs.len();
         self.skip();
-        if self.eat(close) {
-            return Some(items);
-        }
-        loop {
-            items.push(self.expr()?);
-            self.skip();
-            if self.eat(close) {
-                return Some(items);
+        if !self.eat(close) {
+            loop {
+                let item = self.expr()?;
+                self.scratch.exprs.push(item);
+                self.skip();
+                if self.eat(close) {
+                    break;
+                }
+                self.expect(",")?;
+                self.skip();
+                if self.eat(close) {
+                    break;
+                }
             }
-            self.expect(",")?;
-            self.skip();
-            if self.eat(close) {
-                return Some(items);
-            }
         }
+        Some(self.scratch.exprs.drain(base..).collect())
     }
 
     fn path_or_call(&mut self) -> Option<ExprKind> {
@@ -429,18 +453,24 @@ impl Fast<'_> {
         self.enter()?;
         let args = self.comma_separated(")")?;
         self.leave();
-        Some(ExprKind::Call { func: path, args })
+        Some(ExprKind::Call {
+            func: Box::new(path),
+            args,
+        })
     }
 
     fn path(&mut self) -> Option<Path> {
         let start = self.pos;
-        let mut segments = vec![self.ident()?];
+        let base = self.scratch.segments.len();
+        let first = self.ident()?;
+        self.scratch.segments.push(first);
         while self.peek() == Some(b'.') && self.peek_at(1).is_some_and(is_ident_start) {
             self.pos += 1;
-            segments.push(self.ident()?);
+            let next = self.ident()?;
+            self.scratch.segments.push(next);
         }
         let path = Path {
-            segments,
+            segments: self.scratch.segments.drain(base..).collect(),
             span: self.span(start, self.pos),
         };
         literals::check_path(&path, &mut self.problems);
@@ -457,7 +487,7 @@ impl Fast<'_> {
             self.pos += 1;
         }
         Some(Ident {
-            name: self.src[start..self.pos].to_string(),
+            name: self.src[start..self.pos].into(),
             span: self.span(start, self.pos),
         })
     }
@@ -519,7 +549,7 @@ impl Fast<'_> {
     fn string(&mut self) -> Option<StrLit> {
         let start = self.pos;
         self.expect("\"")?;
-        let mut parts: Vec<StrPart> = Vec::new();
+        let base = self.scratch.parts.len();
         let mut text = String::new();
         loop {
             match self.peek()? {
@@ -534,7 +564,8 @@ impl Fast<'_> {
                 }
                 b'$' if self.peek_at(1) == Some(b'{') => {
                     if !text.is_empty() {
-                        parts.push(StrPart::Text(std::mem::take(&mut text)));
+                        let part = StrPart::Text(std::mem::take(&mut text));
+                        self.scratch.parts.push(part);
                     }
                     self.pos += 2;
                     self.enter()?;
@@ -543,7 +574,7 @@ impl Fast<'_> {
                     self.skip();
                     self.expect("}")?;
                     self.leave();
-                    parts.push(StrPart::Interp(expr));
+                    self.scratch.parts.push(StrPart::Interp(Box::new(expr)));
                 }
                 _ => {
                     let run = self.bytes[self.pos..]
@@ -557,10 +588,10 @@ impl Fast<'_> {
             }
         }
         if !text.is_empty() {
-            parts.push(StrPart::Text(text));
+            self.scratch.parts.push(StrPart::Text(text));
         }
         Some(StrLit {
-            parts,
+            parts: self.scratch.parts.drain(base..).collect(),
             span: self.span(start, self.pos),
         })
     }
@@ -596,7 +627,7 @@ mod tests {
     fn takes_whole_file(src: &str) -> bool {
         let mut offset = 0;
         loop {
-            match next_item(FileId::DETACHED, src, offset) {
+            match next_item(FileId::DETACHED, src, offset, &mut Scratch::default()) {
                 Step::Item { end, .. } => offset = end,
                 Step::End { .. } => return true,
                 Step::Bail => return false,

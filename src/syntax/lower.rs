@@ -401,7 +401,10 @@ impl Lowerer {
             return ExprKind::Invalid;
         };
         match args {
-            Some(args) => ExprKind::Call { func: path, args },
+            Some(args) => ExprKind::Call {
+                func: Box::new(path),
+                args,
+            },
             None => ExprKind::Ref(path),
         }
     }
@@ -426,14 +429,14 @@ impl Lowerer {
 
     fn ident(&self, pair: &P<'_>) -> Ident {
         Ident {
-            name: pair.as_str().to_string(),
+            name: pair.as_str().into(),
             span: self.span(pair),
         }
     }
 
     fn empty_ident(&self, span: Span) -> Ident {
         Ident {
-            name: String::new(),
+            name: Default::default(),
             span,
         }
     }
@@ -472,7 +475,7 @@ impl Lowerer {
                 }
                 Rule::interpolation => {
                     if let Some(e) = inner(p).find(|e| e.as_rule() == Rule::expr) {
-                        parts.push(StrPart::Interp(self.expr(e)));
+                        parts.push(StrPart::Interp(Box::new(self.expr(e))));
                     }
                 }
                 Rule::unterminated => self.report(errors::unterminated_string(span)),

@@ -30,9 +30,10 @@ pub enum Strategy {
 pub(super) fn parse(file: FileId, src: &str, strategy: Strategy) -> (ast::File, Vec<Diagnostic>) {
     let mut lowerer = Lowerer::new(file);
     let mut offset = 0;
+    let mut scratch = fast::Scratch::default();
     while offset <= src.len() {
         if strategy == Strategy::FastPathFirst {
-            match fast::next_item(file, src, offset) {
+            match fast::next_item(file, src, offset, &mut scratch) {
                 Step::Item {
                     item,
                     comments,
