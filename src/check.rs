@@ -47,12 +47,12 @@ pub struct Checked {
 
 /// Adds to problems found in a declaration made by a `for` generator which one it
 /// was (they all point at the same source), as a note `merge_generated` gathers.
-pub(crate) fn name_generated(instance: &expand::Instance<'_>, found: &mut [Diagnostic]) {
-    if instance.env.is_empty() {
+pub(crate) fn name_generated(generated: bool, name: &str, found: &mut [Diagnostic]) {
+    if !generated {
         return;
     }
     for d in found {
-        d.notes.push(format!("{GENERATED}`{}`", instance.name));
+        d.notes.push(format!("{GENERATED}`{name}`"));
     }
 }
 
@@ -120,7 +120,7 @@ pub fn check_project(sources: &mut SourceMap, world: &dyn World, lock: &Lock) ->
         .into_iter()
         .filter_map(|(name, id)| Some((name, syntax::parse(id, &sources.get(id)?.text).0)))
         .collect();
-    let mut checked = check(sources, &asts, &std_files, world, lock);
+    let mut checked = check(sources, asts, std_files, world, lock);
     if !syntax_errors.is_empty() {
         // Warnings only, at most; keep them with the rest.
         checked.diagnostics.extend(syntax_errors);
@@ -130,11 +130,13 @@ pub fn check_project(sources: &mut SourceMap, world: &dyn World, lock: &Lock) ->
 }
 
 /// Checks a project's files together with the stdlib's (`std_files`: module name and
-/// AST of each stdlib file). `lock` is the current `pxi.lock`.
+/// AST of each stdlib file). `lock` is the current `pxi.lock`. The syntax trees are
+/// dropped once evaluated, before the plan is built: in a large project they are a
+/// good part of the memory used.
 pub fn check(
     sources: &SourceMap,
-    files: &[ast::File],
-    std_files: &[(&'static str, ast::File)],
+    files: Vec<ast::File>,
+    std_files: Vec<(&'static str, ast::File)>,
     world: &dyn World,
     lock: &Lock,
 ) -> Checked {
@@ -158,19 +160,30 @@ pub fn check(
             .map(|id| {
                 let before = evaluator.out.len();
                 let record = evaluator.record_of(id);
-                name_generated(&instances[id], &mut evaluator.out[before..]);
+                let instance = &instances[id];
+                let generated = !instance.env.is_empty();
+                name_generated(generated, &instance.name, &mut evaluator.out[before..]);
                 record
             })
             .collect()
     };
+    let project_start = files
+        .first()
+        .map(|f| crate::source::Span::new(f.file, 0, 0));
+    drop(scope);
+    let instances: Vec<expand::Declared> = instances
+        .into_iter()
+        .map(expand::Instance::into_declared)
+        .collect();
+    drop(all);
+    drop(files);
+    drop(std_files);
     let (plan, new_lock) = lower::Lowering {
         instances: &instances,
         records: &records,
         sources,
         out: &mut out,
-        project_start: files
-            .first()
-            .map(|f| crate::source::Span::new(f.file, 0, 0)),
+        project_start,
     }
     .plan(lock);
     if let Some(plan) = &plan {

@@ -18,6 +18,23 @@ use std::net::Ipv4Addr;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GuestKey(pub String);
 
+impl GuestKey {
+    /// The key of something of the guest's: `vm/web-01/lan`, `template/t/base`.
+    pub fn child(&self, name: &str) -> String {
+        joined(&self.0, '/', name)
+    }
+}
+
+/// `a` and `b` with `between` between them. (`format!` is much slower, and a build
+/// makes several such keys and names for every guest.)
+pub fn joined(a: &str, between: char, b: &str) -> String {
+    let mut text = String::with_capacity(a.len() + between.len_utf8() + b.len());
+    text.push_str(a);
+    text.push(between);
+    text.push_str(b);
+    text
+}
+
 /// Proxmox's own prefix for generated MACs (BC:24:11), so pxic's look like theirs.
 const MAC_PREFIX: [u8; 3] = [0xBC, 0x24, 0x11];
 

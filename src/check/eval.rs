@@ -251,8 +251,17 @@ impl<'a> Evaluator<'a, '_> {
     /// same name: that is how inheritance works. (Twice in one body is reported by
     /// [`Evaluator::check_duplicates`].)
     fn body(&mut self, members: &[Placed<'a>], schema: &'static schema::Block) -> Record {
+        // Sized for the members up front: a project has many records, and lists grown
+        // one push at a time would leave much of each unused.
+        let attrs = members
+            .iter()
+            .filter(|(m, _)| matches!(m, Member::Attr(_)))
+            .count();
         let mut record = Record {
             schema: Some(schema),
+            fields: FieldList(Vec::with_capacity(attrs)),
+            written: NameList(Vec::with_capacity(attrs)),
+            blocks: Vec::with_capacity(members.len() - attrs),
             ..Record::default()
         };
         for (member, ctx) in members {
@@ -531,10 +540,10 @@ impl<'a> Evaluator<'a, '_> {
             }
             (Ty::AutoOr(inner), _) => self.value(expr, *inner, ctx),
             (Ty::List(inner), ExprKind::List(items)) => {
-                let values = items
-                    .iter()
-                    .filter_map(|item| self.value(item, *inner, ctx))
-                    .collect();
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.extend(self.value(item, *inner, ctx));
+                }
                 wrap(Value::List(values))
             }
             (Ty::Str, ExprKind::Str(s)) => wrap(Value::Str(self.string(s, ctx, Purpose::Text)?)),

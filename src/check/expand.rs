@@ -36,6 +36,33 @@ pub struct Instance<'a> {
     pub file: FileId,
 }
 
+/// What is left of an [`Instance`] once it is evaluated: what the plan is built
+/// from, without any part of the syntax tree.
+#[derive(Clone, Debug)]
+pub struct Declared {
+    pub kind: DeclKind,
+    pub name: String,
+    pub name_span: Span,
+    /// The stdlib module it comes from; `None` for the project's own.
+    pub module: Option<&'static str>,
+    pub file: FileId,
+    /// Made by a `for` generator.
+    pub generated: bool,
+}
+
+impl Instance<'_> {
+    pub fn into_declared(self) -> Declared {
+        Declared {
+            generated: !self.env.is_empty(),
+            kind: self.kind,
+            name: self.name,
+            name_span: self.name_span,
+            module: self.module,
+            file: self.file,
+        }
+    }
+}
+
 /// A `use std.<module>` line.
 #[derive(Clone, Debug)]
 pub struct UseLine {

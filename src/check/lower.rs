@@ -2,11 +2,11 @@
 //! resolving references to names and asking `alloc` for what is `auto`. Checks that
 //! need several declarations at once live in `estate`.
 
-use super::alloc::{Allocator, GuestKey};
+use super::alloc::{Allocator, GuestKey, joined};
 use super::errors;
 use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
-use super::expand::Instance;
+use super::expand::Declared;
 use super::lock::Lock;
 use super::schema;
 use crate::diag::Diagnostic;
@@ -109,8 +109,8 @@ struct Guests {
 }
 
 /// Builds the plan from every instance's record.
-pub struct Lowering<'a, 'c> {
-    pub instances: &'c [Instance<'a>],
+pub struct Lowering<'c> {
+    pub instances: &'c [Declared],
     pub records: &'c [Record],
     pub sources: &'c SourceMap,
     pub out: &'c mut Vec<Diagnostic>,
@@ -118,7 +118,7 @@ pub struct Lowering<'a, 'c> {
     pub project_start: Option<Span>,
 }
 
-impl Lowering<'_, '_> {
+impl Lowering<'_> {
     /// The name a declaration is known by in the IR: `os.ubuntu_2404` for the
     /// stdlib's, its own name for the project's.
     /// The qualified names of the declarations a list attribute refers to, in order.
@@ -135,7 +135,7 @@ impl Lowering<'_, '_> {
     fn qualified_ref(&self, id: usize) -> Cow<'_, str> {
         let i = &self.instances[id];
         match i.module {
-            Some(m) => Cow::Owned(format!("{m}.{}", i.name)),
+            Some(m) => Cow::Owned(joined(m, '.', &i.name)),
             None => Cow::Borrowed(&i.name),
         }
     }
@@ -271,14 +271,13 @@ impl Lowering<'_, '_> {
             .iter()
             .flat_map(|(id, key)| {
                 let nics = nic_blocks(&self.records[*id])
-                    .filter_map(|b| b.label.as_ref().map(|(l, _)| format!("{}/{l}", key.0)));
+                    .filter_map(|b| b.label.as_ref().map(|(l, _)| key.child(l)));
                 // A template built by Packer may hold a base VMID and a build NIC on
                 // any network: keeping unused keys live costs nothing.
                 let build = (self.instances[*id].kind == DeclKind::Template)
                     .then(|| {
-                        let base = format!("{}/base", key.0);
-                        std::iter::once(base)
-                            .chain(networks.keys().map(|n| format!("{}/{n}", key.0)))
+                        let base = key.child("base");
+                        std::iter::once(base).chain(networks.keys().map(|n| key.child(n)))
                     })
                     .into_iter()
                     .flatten();
@@ -317,7 +316,8 @@ impl Lowering<'_, '_> {
             let id = *id;
             let before = self.out.len();
             self.guest_into_plan(id, key, &known, &mut alloc, &mut guests_built);
-            super::name_generated(&self.instances[id], &mut self.out[before..]);
+            let declared = &self.instances[id];
+            super::name_generated(declared.generated, &declared.name, &mut self.out[before..]);
         }
         // A name built twice (reported already) keeps its last, as `insert` would.
         let templates: BTreeMap<String, ir::Template> =
@@ -388,8 +388,11 @@ impl Lowering<'_, '_> {
     }
 
     fn guest_key(&self, id: usize) -> GuestKey {
-        let kind = self.instances[id].kind.keyword();
-        GuestKey(format!("{kind}/{}", self.qualified(id)))
+        GuestKey(joined(
+            self.instances[id].kind.keyword(),
+            '/',
+            &self.qualified_ref(id),
+        ))
     }
 
     fn cluster(&mut self, id: usize) -> ir::Cluster {
@@ -684,7 +687,7 @@ impl Lowering<'_, '_> {
             }
             let nic = self.build_nic(key, &name, host, networks, name_span, alloc);
             let base = (image.kind == "cloud")
-                .then(|| alloc.vmid(&GuestKey(format!("{}/base", key.0)), name_span, self.out));
+                .then(|| alloc.vmid(&GuestKey(key.child("base")), name_span, self.out));
             (nic, base)
         } else {
             (None, None)
@@ -731,7 +734,7 @@ impl Lowering<'_, '_> {
                 .push(estate::no_build_network(span, template, host));
             return None;
         };
-        let nic_key = format!("{}/{}", key.0, network.name);
+        let nic_key = key.child(&network.name);
         let address = alloc.address(&nic_key, network, span, self.out)?;
         let mac = alloc.mac(&nic_key);
         Some(nic_on(network, bridge.name.clone(), address, mac, false))
@@ -784,7 +787,7 @@ impl Lowering<'_, '_> {
                     }
                 },
             };
-            let nic_key = format!("{}/{}", key.0, network.name);
+            let nic_key = key.child(&network.name);
             let address = match block.record.fields.get("ip") {
                 Some(Spanned {
                     value: Value::Ipv4(a),
