@@ -7,7 +7,8 @@ use super::eval::{Record, Value};
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::ir;
 use crate::source::Span;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// The VMIDs Proxmox accepts.
@@ -461,7 +462,7 @@ pub fn check_time_zone(name: &str, span: Span, out: &mut Vec<Diagnostic>) {
 /// Where each project declaration's name is written, by kind keyword and name: the
 /// checks of the finished plan point there.
 #[derive(Default)]
-pub struct Spans<'a>(HashMap<(&'a str, &'a str), Span>);
+pub struct Spans<'a>(FxHashMap<(&'a str, &'a str), Span>);
 
 impl<'a> Spans<'a> {
     pub fn insert(&mut self, kind: &'a str, name: &'a str, span: Span) {
@@ -470,7 +471,7 @@ impl<'a> Spans<'a> {
 
     pub fn get<'s>(&'s self, kind: &'s str, name: &'s str) -> Option<&'s Span> {
         // The map's keys may be shortened to the lookup's lifetime (it is covariant).
-        let map: &'s HashMap<(&'s str, &'s str), Span> = &self.0;
+        let map: &'s FxHashMap<(&'s str, &'s str), Span> = &self.0;
         map.get(&(kind, name))
     }
 }

@@ -444,9 +444,12 @@ impl<'a> Evaluator<'a, '_> {
             return;
         }
         for spec in schema.attrs {
-            let written =
-                record.fields.contains_key(spec.name) || record.written.contains(spec.name);
-            if spec.default == Default::Required && !written {
+            // Most attributes are optional: what was written is looked up only for
+            // the required ones.
+            if spec.default == Default::Required
+                && !record.fields.contains_key(spec.name)
+                && !record.written.contains(spec.name)
+            {
                 self.out
                     .push(errors::missing_attribute(at, spec.name, spec.ty));
             }
