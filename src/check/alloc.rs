@@ -439,4 +439,50 @@ mod tests {
         let mut alloc = Allocator::new(&lock, range, |_| false);
         assert!(parse_mac(&alloc.mac("vm/a/lan")).is_some());
     }
+
+    #[test]
+    fn macs_read_and_print_as_six_hex_pairs() {
+        assert_eq!(parse_mac("BC:24:11:0A:1B:2C"), Some(0xBC24_110A_1B2C));
+        assert_eq!(parse_mac("bc:24:11:0a:1b:2c"), Some(0xBC24_110A_1B2C));
+        assert_eq!(format_mac(0xBC24_110A_1B2C), "BC:24:11:0A:1B:2C");
+        assert_eq!(format_mac(with_prefix(0)), "BC:24:11:00:00:00");
+        for bad in [
+            "",
+            "BC:24:11:0A:1B",
+            "BC:24:11:0A:1B:2C:3D",
+            "BC-24-11-0A-1B-2C",
+            "BC:24:11:0A:1B:2G",
+            "BC:24:11:0A:1B:+C",
+            "BC:24:11:0A:1B2C:",
+            "BC:24:11:0A:1B:2C ",
+            // A multicast address (low bit of the first octet) is never kept.
+            "01:24:11:0A:1B:2C",
+        ] {
+            assert_eq!(parse_mac(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_locked_key_that_is_gone_gives_its_vmid_up_last() {
+        let mut lock = Lock::default();
+        lock.vmids.insert("vm/gone".into(), 100);
+        lock.vmids.insert("vm/kept".into(), 101);
+        let range = ir::IdRange {
+            first: 100,
+            last: 103,
+        };
+        let mut alloc = Allocator::new(&lock, range, |key| key == "vm/kept");
+        let mut out = Vec::new();
+        let at = Span::new(crate::source::FileId::DETACHED, 0, 0);
+        // The new guest passes over the retired 100 and the reserved 101.
+        assert_eq!(alloc.vmid(&GuestKey("vm/new".into()), at, &mut out), 102);
+        assert_eq!(alloc.vmid(&GuestKey("vm/kept".into()), at, &mut out), 101);
+        assert_eq!(alloc.vmid(&GuestKey("vm/other".into()), at, &mut out), 103);
+        // Only the retired one is left.
+        assert_eq!(alloc.vmid(&GuestKey("vm/last".into()), at, &mut out), 100);
+        assert!(out.is_empty());
+        let lock = alloc.into_lock();
+        let keys: Vec<&str> = lock.vmids.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["vm/kept", "vm/last", "vm/new", "vm/other"]);
+    }
 }
