@@ -32,6 +32,12 @@ pub const GIB: u64 = 1 << 30;
 /// `qemu64`): what templates, their builds and VMs get.
 pub const CPU_TYPE: &str = "x86-64-v2-AES";
 
+/// `virtio-scsi-single`: one controller per disk, which `iothread` needs to take effect.
+pub const SCSI_HARDWARE: &str = "virtio-scsi-single";
+
+/// Proxmox's OS type for Linux 2.6 and later: every VM and template pxic makes.
+pub const OS_TYPE: &str = "l26";
+
 /// The environment variable the bpg/proxmox provider reads the API token from, and
 /// the one Packer's files read when the cluster names none.
 pub const PROVIDER_TOKEN_ENV: &str = "PROXMOX_VE_API_TOKEN";
@@ -49,6 +55,16 @@ pub fn disk_format(plan: &crate::ir::Plan, host: &str, storage: &str) -> &'stati
         Some("dir" | "nfs" | "cifs" | "cephfs") => "qcow2",
         _ => "raw",
     }
+}
+
+/// A generated HCL file: the header naming the `.pxi` files it comes from, then the
+/// body.
+pub fn hcl_file<'a>(origins: impl IntoIterator<Item = &'a str>, body: &hcl::Body) -> String {
+    format!(
+        "# {GENERATED}\n# from: {}\n\n{}",
+        sources(origins),
+        hcl::print(body)
+    )
 }
 
 /// The `.pxi` files a generated file comes from, sorted and without repeats, for its

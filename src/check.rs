@@ -14,6 +14,8 @@ mod errors;
 mod estate;
 /// What a time zone in the IR looks like (the backends guard against plans with errors).
 pub use estate::is_time_zone;
+/// Network arithmetic the backends share with the checks.
+pub use estate::netmask_bits;
 mod eval;
 mod expand;
 pub mod lock;
@@ -54,6 +56,16 @@ pub(crate) fn name_generated(generated: bool, name: &str, found: &mut [Diagnosti
     for d in found {
         d.notes.push(format!("{GENERATED}`{name}`"));
     }
+}
+
+/// `a` and `b` with `between` between them. (`format!` is much slower, and a build
+/// makes several such keys and names for every guest.)
+pub(crate) fn joined(a: &str, between: char, b: &str) -> String {
+    let mut text = String::with_capacity(a.len() + between.len_utf8() + b.len());
+    text.push_str(a);
+    text.push(between);
+    text.push_str(b);
+    text
 }
 
 /// The start of the note that names a generated declaration.

@@ -48,8 +48,13 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 fn is_skipped(entry: &walkdir::DirEntry) -> bool {
-    let name = entry.file_name().to_string_lossy();
-    entry.file_type().is_dir() && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref()))
+    entry.file_type().is_dir() && is_skipped_dir(&entry.file_name().to_string_lossy())
+}
+
+/// Whether a folder of this name holds no sources: hidden, build output or
+/// generated files.
+fn is_skipped_dir(name: &str) -> bool {
+    name.starts_with('.') || SKIPPED_DIRS.contains(&name)
 }
 
 /// Reads every file named, reporting every file that cannot be read (not only the

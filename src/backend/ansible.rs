@@ -279,11 +279,9 @@ fn apply_roles(name: &str) -> Yaml {
 fn template_playbooks<'p>(plan: &'p Plan, names: &roles::RoleNames) -> Vec<(&'p str, Yaml)> {
     plan.templates
         .values()
-        .filter(|t| t.builder == Builder::Packer)
-        .filter_map(|t| Some((t, t.build.as_ref()?)))
-        .filter(|(_, build)| !build.roles.is_empty())
-        .map(|(t, build)| {
-            let roles: Vec<&str> = build.roles.iter().map(|r| names.name(r)).collect();
+        .filter(|t| t.builder == Builder::Packer && !t.build_roles().is_empty())
+        .map(|t| {
+            let roles: Vec<&str> = t.build_roles().iter().map(|r| names.name(r)).collect();
             let play = map()
                 .entry(
                     "name",

@@ -12,9 +12,10 @@
 mod install;
 
 use super::hcl::{self, Body, Expr, Key};
-use super::{CPU_TYPE, Emitted, GENERATED, GIB, MIB, PROVIDER_TOKEN_ENV};
+use super::{CPU_TYPE, Emitted, GIB, MIB, OS_TYPE, PROVIDER_TOKEN_ENV, SCSI_HARDWARE};
 use crate::ir::{Builder, Image, Nic, Plan, Template};
 pub use install::BUILD_USER;
+use std::net::Ipv4Addr;
 
 /// The plugin releases the files are written for: `boot_iso` needs 1.2.
 const PROXMOX_PLUGIN: &str = "~> 1.2";
@@ -31,20 +32,16 @@ pub fn emit(plan: &Plan) -> Emitted {
         else {
             continue;
         };
-        let dns = plan
-            .networks
-            .get(&nic.network)
-            .map(|n| n.dns.clone())
-            .unwrap_or_default();
+        let dns: &[Ipv4Addr] = plan.networks.get(&nic.network).map_or(&[], |n| &n.dns);
         let build = Build {
             plan,
             template,
             image,
             nic,
         };
-        let body = if image.kind == "iso" {
+        let body = if build.is_iso() {
             let Some((answers, boot)) =
-                install::answers(template, image, nic, &dns, &plan.cluster.timezone)
+                install::answers(template, image, nic, dns, &plan.cluster.timezone)
             else {
                 continue;
             };
@@ -57,14 +54,12 @@ pub fn emit(plan: &Plan) -> Emitted {
             }
             build.file(build.iso_source(&names, &boot))
         } else {
-            build.file(build.clone_source(&dns))
+            build.file(build.clone_source(dns))
         };
-        let text = format!(
-            "# {GENERATED}\n# from: {}\n\n{}",
-            super::sources([template.origin.file.as_str()]),
-            hcl::print(&body)
+        files.insert(
+            format!("packer/{}.pkr.hcl", template.name),
+            super::hcl_file([template.origin.file.as_str()], &body),
         );
-        files.insert(format!("packer/{}.pkr.hcl", template.name), text);
     }
     files
 }
@@ -84,13 +79,6 @@ struct Build<'p> {
 }
 
 impl Build<'_> {
-    fn roles(&self) -> bool {
-        self.template
-            .build
-            .as_ref()
-            .is_some_and(|b| !b.roles.is_empty())
-    }
-
     fn is_iso(&self) -> bool {
         self.image.kind == "iso"
     }
@@ -122,7 +110,7 @@ impl Build<'_> {
             "proxmox",
             plugin("github.com/hashicorp/proxmox", PROXMOX_PLUGIN),
         );
-        if self.roles() {
+        if !self.template.build_roles().is_empty() {
             required.attr(
                 "ansible",
                 plugin("github.com/hashicorp/ansible", ANSIBLE_PLUGIN),
@@ -241,11 +229,11 @@ impl Build<'_> {
                 ))),
             )
             .blank()
-            .attr("os", Expr::str("l26"))
+            .attr("os", Expr::str(OS_TYPE))
             .attr("cpu_type", Expr::str(CPU_TYPE))
             .attr("cores", Expr::Num(t.cores.into()))
             .attr("memory", Expr::Num(t.memory / MIB))
-            .attr("scsi_controller", Expr::str("virtio-scsi-single"));
+            .attr("scsi_controller", Expr::str(SCSI_HARDWARE));
         body
     }
 
@@ -255,14 +243,10 @@ impl Build<'_> {
         adapter
             .attr("model", Expr::str("virtio"))
             .attr("bridge", Expr::str(&nic.bridge))
-            .attr("mac_address", Expr::str(&nic.mac));
-        if let Some(vlan) = nic.vlan {
+            .attr("mac_address", Expr::str(&nic.mac))
             // The plugin takes the tag as a string.
-            adapter.attr("vlan_tag", Expr::str(vlan.to_string()));
-        }
-        if let Some(mtu) = nic.mtu {
-            adapter.attr("mtu", Expr::Num(mtu.into()));
-        }
+            .attr_some("vlan_tag", nic.vlan.map(|v| Expr::str(v.to_string())))
+            .attr_some("mtu", nic.mtu.map(|m| Expr::Num(m.into())));
         adapter
     }
 
@@ -335,7 +319,7 @@ impl Build<'_> {
     /// `proxmox-clone`: a full clone of the base VM the host playbook made from the
     /// cloud image. Packer logs in with a key of its own, which it gives the clone
     /// through cloud-init and removes before the clone becomes the template.
-    fn clone_source(&self, dns: &[std::net::Ipv4Addr]) -> (&'static str, Body) {
+    fn clone_source(&self, dns: &[Ipv4Addr]) -> (&'static str, Body) {
         let t = self.template;
         let nic = self.nic;
         let mut body = self.common();
@@ -350,14 +334,12 @@ impl Build<'_> {
         body.blank()
             .block("network_adapters", &[], self.network_adapter());
         let mut ipconfig = Body::new();
-        ipconfig.attr("ip", Expr::str(format!("{}/{}", nic.address, nic.prefix)));
-        if let Some(gateway) = nic.gateway {
-            ipconfig.attr("gateway", Expr::str(gateway.to_string()));
-        }
+        ipconfig
+            .attr("ip", Expr::str(format!("{}/{}", nic.address, nic.prefix)))
+            .attr_some("gateway", nic.gateway.map(|g| Expr::str(g.to_string())));
         body.blank().block("ipconfig", &[], ipconfig);
         if !dns.is_empty() {
-            let servers: Vec<String> = dns.iter().map(ToString::to_string).collect();
-            body.attr("nameserver", Expr::str(servers.join(" ")));
+            body.attr("nameserver", Expr::str(space_separated(dns)));
         }
         body.blank()
             .comment("Packer replaces the clone's cloud-init drive with an empty one.")
@@ -385,38 +367,37 @@ impl Build<'_> {
             vec!["cloud-init status --wait || true".into()],
             false,
         );
-        let none = crate::ir::Build::default();
-        let build = t.build.as_ref().unwrap_or(&none);
-        if !build.packages.is_empty() {
-            shell(
-                &mut body,
-                "The template's packages.",
-                install_packages(&self.image.family, &build.packages),
-                false,
-            );
-        }
-        if !build.roles.is_empty() {
-            let playbook = path_in_root(&format!("../ansible/{}", playbook_path(&t.name)));
-            let config = format!(
-                "\"ANSIBLE_CONFIG={}",
-                &path_in_root("../ansible/ansible.cfg")[1..]
-            );
-            let mut p = Body::new();
-            p.attr("playbook_file", Expr::Raw(playbook))
-                .attr("user", Expr::str(BUILD_USER))
-                .attr("use_proxy", Expr::Bool(false))
-                .attr("ansible_env_vars", Expr::List(vec![Expr::Raw(config)]));
-            body.blank()
-                .comment("The template's roles, from the Ansible roles pxic writes.")
-                .block("provisioner", &["ansible"], p);
-        }
-        if !build.scripts.is_empty() {
-            shell(
-                &mut body,
-                "The template's own commands, in order.",
-                build.scripts.clone(),
-                false,
-            );
+        if let Some(build) = &t.build {
+            if !build.packages.is_empty() {
+                shell(
+                    &mut body,
+                    "The template's packages.",
+                    install_packages(&self.image.family, &build.packages),
+                    false,
+                );
+            }
+            if !build.roles.is_empty() {
+                let playbook = path_in_root(&format!("../ansible/{}", playbook_path(&t.name)));
+                let mut p = Body::new();
+                p.attr("playbook_file", Expr::Raw(playbook))
+                    .attr("user", Expr::str(BUILD_USER))
+                    .attr("use_proxy", Expr::Bool(false))
+                    .attr(
+                        "ansible_env_vars",
+                        Expr::List(vec![Expr::Raw(ANSIBLE_CONFIG.into())]),
+                    );
+                body.blank()
+                    .comment("The template's roles, from the Ansible roles pxic writes.")
+                    .block("provisioner", &["ansible"], p);
+            }
+            if !build.scripts.is_empty() {
+                shell(
+                    &mut body,
+                    "The template's own commands, in order.",
+                    build.scripts.clone(),
+                    false,
+                );
+            }
         }
         shell(
             &mut body,
@@ -469,6 +450,20 @@ fn shell(body: &mut Body, comment: &str, commands: Vec<String>, last: bool) {
     body.blank()
         .comment(comment)
         .block("provisioner", &["shell"], p);
+}
+
+/// Points the ansible provisioner at the `ansible.cfg` beside the playbooks, as an
+/// HCL template (the path is plain, so nothing in it needs escaping).
+const ANSIBLE_CONFIG: &str = "\"ANSIBLE_CONFIG=${path.root}/../ansible/ansible.cfg\"";
+
+/// Name servers as the installers and the plugin's `nameserver` take them: separated
+/// by spaces.
+fn space_separated(addresses: &[Ipv4Addr]) -> String {
+    addresses
+        .iter()
+        .map(Ipv4Addr::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Runs each inline script as root: Packer logs in as the build user.

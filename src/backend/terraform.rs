@@ -9,8 +9,8 @@
 
 mod guests;
 
+use super::Emitted;
 use super::hcl::{self, Body, Expr, Key};
-use super::{Emitted, GENERATED};
 use crate::ir::{Builder, Plan, State};
 use std::collections::BTreeMap;
 
@@ -35,9 +35,7 @@ pub fn emit(plan: &Plan) -> Emitted {
         if body.0.is_empty() {
             return;
         }
-        let mut text = format!("# {GENERATED}\n# from: {}\n\n", super::sources(origins));
-        text.push_str(&hcl::print(&body));
-        files.insert(format!("terraform/{name}"), text);
+        files.insert(format!("terraform/{name}"), super::hcl_file(origins, &body));
     };
     add("versions.tf", vec![], versions(plan));
     add("provider.tf", vec![], provider(plan));

@@ -7,6 +7,7 @@
 //! lookups compare many bytes), and the new one is gathered in lists and sorted once.
 
 use super::estate;
+use super::joined;
 use super::lock::Lock;
 use crate::diag::Diagnostic;
 use crate::ir;
@@ -23,16 +24,6 @@ impl GuestKey {
     pub fn child(&self, name: &str) -> String {
         joined(&self.0, '/', name)
     }
-}
-
-/// `a` and `b` with `between` between them. (`format!` is much slower, and a build
-/// makes several such keys and names for every guest.)
-pub fn joined(a: &str, between: char, b: &str) -> String {
-    let mut text = String::with_capacity(a.len() + between.len_utf8() + b.len());
-    text.push_str(a);
-    text.push(between);
-    text.push_str(b);
-    text
 }
 
 /// Proxmox's own prefix for generated MACs (BC:24:11), so pxic's look like theirs.

@@ -103,16 +103,16 @@ pub fn pool_exhausted(span: Span, network: &ir::Network) -> Diagnostic {
     ))
 }
 
-fn mask(prefix: u8) -> u32 {
-    if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(prefix))
-    }
+/// The bits of a `/prefix` netmask (`24` → `0xffff_ff00`); a prefix over 32 counts
+/// as 32.
+pub fn netmask_bits(prefix: u8) -> u32 {
+    u32::MAX
+        .checked_shl(32 - u32::from(prefix.min(32)))
+        .unwrap_or(0)
 }
 
 fn in_network(a: Ipv4Addr, network: &ir::Network) -> bool {
-    let m = mask(network.prefix);
+    let m = netmask_bits(network.prefix);
     u32::from(a) & m == u32::from(network.address) & m
 }
 
@@ -124,7 +124,7 @@ pub fn host_address_in(a: Ipv4Addr, network: &ir::Network) -> bool {
     if network.prefix >= 31 {
         return true;
     }
-    let m = mask(network.prefix);
+    let m = netmask_bits(network.prefix);
     let base = u32::from(network.address) & m;
     let a = u32::from(a);
     a != base && a != base | !m
@@ -146,7 +146,7 @@ fn outside(addr: Ipv4Addr, network: &ir::Network, span: Span) -> Diagnostic {
 }
 
 fn reserved(addr: Ipv4Addr, network: &ir::Network, span: Span) -> Diagnostic {
-    let which = if u32::from(addr) & !mask(network.prefix) == 0 {
+    let which = if u32::from(addr) & !netmask_bits(network.prefix) == 0 {
         "network"
     } else {
         "broadcast"
@@ -164,7 +164,7 @@ fn reserved(addr: Ipv4Addr, network: &ir::Network, span: Span) -> Diagnostic {
 
 /// A network's own settings: prefix without host bits, gateway and pool inside it.
 pub fn check_network(network: &ir::Network, r: &Record, out: &mut Vec<Diagnostic>) {
-    let m = mask(network.prefix);
+    let m = netmask_bits(network.prefix);
     if u32::from(network.address) & !m != 0
         && let Some(span) = r.fields.get("cidr").map(|f| f.span)
     {

@@ -114,6 +114,19 @@ impl NameList {
 }
 
 impl Record {
+    /// A text field's value, or its default when it was not written (without the copy
+    /// [`Record::value`] makes of a default).
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::Str(s)) => Some(s),
+            Some(_) => None,
+            None => match self.schema?.attr(name)?.default {
+                Default::Str(s) => Some(s),
+                _ => None,
+            },
+        }
+    }
+
     /// A field's value, or its default when it was not written.
     pub fn value(&self, name: &str) -> Option<std::borrow::Cow<'_, Value>> {
         if let Some(field) = self.fields.get(name) {

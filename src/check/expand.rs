@@ -2,9 +2,11 @@
 //! [`Instance`] per declaration that will exist. `use` lines are collected here too.
 
 use super::errors;
+use super::joined;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, DeclKind, ExprKind, Item, Name, RangeEnd, StrPart};
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// More instances than this from generators is surely a mistake (and would exhaust
@@ -48,6 +50,17 @@ pub struct Declared {
     pub file: FileId,
     /// Made by a `for` generator.
     pub generated: bool,
+}
+
+impl Declared {
+    /// The name it is known by in the IR: `os.ubuntu_2404` for the stdlib's, its own
+    /// name (borrowed: these are the many) for the project's.
+    pub fn qualified(&self) -> Cow<'_, str> {
+        match self.module {
+            Some(m) => Cow::Owned(joined(m, '.', &self.name)),
+            None => Cow::Borrowed(&self.name),
+        }
+    }
 }
 
 impl Instance<'_> {

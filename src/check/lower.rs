@@ -2,18 +2,17 @@
 //! resolving references to names and asking `alloc` for what is `auto`. Checks that
 //! need several declarations at once live in `estate`.
 
-use super::alloc::{Allocator, GuestKey, joined};
+use super::alloc::{Allocator, GuestKey};
 use super::errors;
 use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
+use super::joined;
 use super::lock::Lock;
-use super::schema;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::DeclKind;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -36,15 +35,7 @@ trait Fields {
 
 impl Fields for Record {
     fn str(&self, name: &str) -> Option<String> {
-        // Not through `value`, which would copy a default only to copy it again.
-        match self.fields.get(name).map(|f| &f.value) {
-            Some(Value::Str(s)) => Some(s.clone()),
-            Some(_) => None,
-            None => match self.schema?.attr(name)?.default {
-                schema::Default::Str(s) => Some(s.to_string()),
-                _ => None,
-            },
-        }
+        self.text(name).map(str::to_string)
     }
     fn int(&self, name: &str) -> Option<u64> {
         match self.value(name).as_deref() {
@@ -119,25 +110,14 @@ pub struct Lowering<'c> {
 }
 
 impl Lowering<'_> {
-    /// The name a declaration is known by in the IR: `os.ubuntu_2404` for the
-    /// stdlib's, its own name for the project's.
     /// The qualified names of the declarations a list attribute refers to, in order.
     fn qualified_refs(&self, r: &Record, name: &str) -> Vec<String> {
         r.ids(name).into_iter().map(|d| self.qualified(d)).collect()
     }
 
+    /// See [`Declared::qualified`].
     fn qualified(&self, id: usize) -> String {
-        self.qualified_ref(id).into_owned()
-    }
-
-    /// [`Lowering::qualified`] without a copy for the project's own declarations,
-    /// which are the many: for lookups.
-    fn qualified_ref(&self, id: usize) -> Cow<'_, str> {
-        let i = &self.instances[id];
-        match i.module {
-            Some(m) => Cow::Owned(joined(m, '.', &i.name)),
-            None => Cow::Borrowed(&i.name),
-        }
+        self.instances[id].qualified().into_owned()
     }
 
     /// The declarations of a kind that belong in the plan: the project's own, and
@@ -388,11 +368,8 @@ impl Lowering<'_> {
     }
 
     fn guest_key(&self, id: usize) -> GuestKey {
-        GuestKey(joined(
-            self.instances[id].kind.keyword(),
-            '/',
-            &self.qualified_ref(id),
-        ))
+        let declared = &self.instances[id];
+        GuestKey(joined(declared.kind.keyword(), '/', &declared.qualified()))
     }
 
     fn cluster(&mut self, id: usize) -> ir::Cluster {
@@ -825,8 +802,8 @@ impl Lowering<'_> {
         estate::check_resources(r, self.out);
         estate::check_balloon(r, self.out);
         estate::check_tags(r, self.out);
-        let name = self.qualified(id);
-        estate::check_dns_label(&name, self.instances[id].name_span, self.out);
+        let declared = &self.instances[id];
+        estate::check_dns_label(&declared.qualified(), declared.name_span, self.out);
     }
 
     fn users(&self, id: usize) -> Vec<ir::User> {
@@ -1008,7 +985,7 @@ impl Lowering<'_> {
         let r = &records[id];
         let image = r
             .id("template")
-            .and_then(|t| images.get(self.qualified_ref(t).as_ref()));
+            .and_then(|t| images.get(self.instances[t].qualified().as_ref()));
         let image_at = r.span("template").unwrap_or(self.instances[id].name_span);
         if let Some(image) = image.filter(|i| i.kind != "lxc") {
             self.out.push(estate::image_kind_mismatch(
@@ -1068,8 +1045,6 @@ impl Lowering<'_> {
     }
 }
 
-/// A guest's network interfaces.
-/// The attributes of a free-form block (`vars`, `sysctl`), as text.
 /// A NIC on a network: the network's prefix, gateway, VLAN and MTU with the
 /// interface's own bridge, address and MAC.
 fn nic_on(
@@ -1092,6 +1067,7 @@ fn nic_on(
     }
 }
 
+/// The attributes of a free-form block (`vars`, `sysctl`), as text.
 fn free_block(r: &Record, kind: &str) -> BTreeMap<String, String> {
     let Some(block) = r.blocks.iter().find(|b| b.kind == kind) else {
         return BTreeMap::new();

@@ -9,7 +9,7 @@ use super::project::{self, Loaded};
 use super::textdiff;
 use super::{Outcome, Printer};
 use crate::backend;
-use crate::diag::{self, Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 use crate::io::{self, artifacts};
 use crate::ir::Plan;
 use std::time::Instant;
@@ -29,12 +29,8 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
         }
     };
     let mut diagnostics = loaded.checked.diagnostics.clone();
-    let Some(plan) = loaded
-        .checked
-        .plan
-        .as_ref()
-        .filter(|_| !diag::has_errors(&diagnostics))
-    else {
+    // A plan is there only when its project has no errors.
+    let Some(plan) = loaded.checked.plan.as_ref() else {
         return finish(printer, &loaded, &diagnostics, Outcome::Errors);
     };
     let lock = LockUpdate::of(args, &loaded);
@@ -52,8 +48,8 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
     if args.check {
         return check(printer, &loaded, diagnostics, &files, &changes, &lock, &out);
     }
-    if lock.changes() && lock.locked {
-        diagnostics.push(lock.forbidden());
+    if let Some(refusal) = lock.refusal() {
+        diagnostics.push(refusal);
         return finish(printer, &loaded, &diagnostics, Outcome::Errors);
     }
     if !args.force {
@@ -101,8 +97,8 @@ fn emit_ir(
             return project::report_unloadable(printer, &loaded.sources, &[problem]);
         }
     };
-    if lock.changes() && lock.locked {
-        diagnostics.push(lock.forbidden());
+    if let Some(refusal) = lock.refusal() {
+        diagnostics.push(refusal);
         return finish(printer, loaded, &diagnostics, Outcome::Errors);
     }
     if let Err(problem) = lock.write() {
@@ -226,16 +222,21 @@ impl LockUpdate {
         self.old != self.new
     }
 
-    /// Why `--locked` stops the build.
-    fn forbidden(&self) -> Diagnostic {
-        Diagnostic::error(
-            Code::LockOutOfDate,
-            format!(
-                "`{}` would change, and `--locked` forbids it",
-                self.path.display()
-            ),
+    /// Why `--locked` stops the build, when the lock would change.
+    fn refusal(&self) -> Option<Diagnostic> {
+        if !(self.locked && self.changes()) {
+            return None;
+        }
+        Some(
+            Diagnostic::error(
+                Code::LockOutOfDate,
+                format!(
+                    "`{}` would change, and `--locked` forbids it",
+                    self.path.display()
+                ),
+            )
+            .with_help("run `pxic build` without `--locked` and commit the new lock file"),
         )
-        .with_help("run `pxic build` without `--locked` and commit the new lock file")
     }
 
     fn write(&self) -> Result<(), Diagnostic> {

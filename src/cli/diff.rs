@@ -7,7 +7,7 @@ use super::args::DiffArgs;
 use super::project;
 use super::{Outcome, Printer, textdiff};
 use crate::check;
-use crate::diag::{self, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::io::git;
 use crate::plan_diff;
 use std::collections::BTreeSet;
@@ -21,12 +21,8 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
             return project::report_unloadable(printer, &sources, &problems);
         }
     };
-    let Some(after) = loaded
-        .checked
-        .plan
-        .as_ref()
-        .filter(|_| !diag::has_errors(&loaded.checked.diagnostics))
-    else {
+    // A plan is there only when its project has no errors.
+    let Some(after) = loaded.checked.plan.as_ref() else {
         printer.print(&loaded.sources, &loaded.checked.diagnostics);
         printer.summary(loaded.files, &loaded.checked.diagnostics);
         return Outcome::Errors;
@@ -36,11 +32,7 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
         Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
     };
     let checked_old = check::check_project(&mut old.sources, &old.world, &old.lock);
-    let Some(before) = checked_old
-        .plan
-        .as_ref()
-        .filter(|_| !diag::has_errors(&checked_old.diagnostics))
-    else {
+    let Some(before) = checked_old.plan.as_ref() else {
         printer.print(&old.sources, &checked_old.diagnostics);
         let problem = Diagnostic::error(
             crate::diag::Code::RevisionUnreadable,

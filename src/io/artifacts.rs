@@ -12,7 +12,7 @@
 //! into place, the file it replaces kept aside; if any step fails, everything done so
 //! far is undone, and the folder is as it was.
 
-use super::{describe_io, write_atomic};
+use super::describe_io;
 use crate::backend::{Emitted, GENERATED};
 use crate::diag::{Code, Diagnostic};
 use sha2::{Digest, Sha256};
@@ -115,22 +115,9 @@ pub struct Changes {
     pub edited: Vec<Edited>,
     /// Files pxic did not write, at a path it now generates.
     pub in_the_way: Vec<String>,
-    /// Files already as they should be.
-    pub unchanged: usize,
     /// Whether the manifest needs writing.
     pub manifest_changes: bool,
     manifest: Manifest,
-}
-
-impl Changes {
-    /// Whether the folder is up to date.
-    pub fn is_empty(&self) -> bool {
-        self.writes.is_empty()
-            && self.removals.is_empty()
-            && self.edited.is_empty()
-            && self.in_the_way.is_empty()
-            && !self.manifest_changes
-    }
 }
 
 /// Compares what a build generates with what `out` holds.
@@ -162,7 +149,7 @@ pub fn compare(out: &Path, files: &Emitted) -> Result<Changes, Diagnostic> {
                 old: None,
                 new: new.clone(),
             }),
-            Some(disk) if disk == *new => changes.unchanged += 1,
+            Some(disk) if disk == *new => {}
             Some(disk) => {
                 let recorded = old.as_ref().and_then(|m| m.files.get(path));
                 match (recorded, &old) {
@@ -260,53 +247,68 @@ fn stage_and_commit(
     undo: &mut Undo,
 ) -> Result<(), Diagnostic> {
     create_dir(staging, undo)?;
-    // Stage every new text first: a full disk or a read-only folder stops the build
-    // here, before any file of the folder has changed.
+    // Stage every new text first (the manifest's too): a full disk or a read-only
+    // folder stops the build here, before any file of the folder has changed.
+    let stage = |name: String, text: &str| {
+        let path = staging.join(name);
+        std::fs::write(&path, text)
+            .map(|()| path.clone())
+            .map_err(|e| cannot_write(&path, &e))
+    };
     let mut staged = Vec::new();
     for (n, write) in changes.writes.iter().enumerate() {
-        let path = staging.join(format!("new-{n}"));
-        std::fs::write(&path, &write.new).map_err(|e| cannot_write(&path, &e))?;
-        staged.push(path);
+        staged.push(stage(format!("new-{n}"), &write.new)?);
     }
+    let manifest = if changes.manifest_changes {
+        Some(stage(
+            "new-manifest".to_string(),
+            &changes.manifest.render(),
+        )?)
+    } else {
+        None
+    };
     for (n, (write, staged)) in changes.writes.iter().zip(staged).enumerate() {
         let target = join(out, &write.path);
         if let Some(dir) = target.parent() {
             create_dir(dir, undo)?;
         }
-        if target.exists() {
-            let aside = staging.join(format!("old-{n}"));
-            rename(&target, &aside)?;
-            undo.done(Step::MovedAside {
-                from: target.clone(),
-                to: aside,
-            })?;
-        }
-        rename(&staged, &target)?;
-        undo.done(Step::Placed(target))?;
+        place(&staged, target, staging.join(format!("old-{n}")), undo)?;
     }
     for (n, (path, _)) in changes.removals.iter().enumerate() {
-        let target = join(out, path);
-        let aside = staging.join(format!("removed-{n}"));
-        rename(&target, &aside)?;
-        undo.done(Step::MovedAside {
-            from: target,
-            to: aside,
-        })?;
+        move_aside(join(out, path), staging.join(format!("removed-{n}")), undo)?;
     }
-    if changes.manifest_changes {
-        let manifest = out.join(MANIFEST);
-        if manifest.exists() {
-            let aside = staging.join("old-manifest");
-            rename(&manifest, &aside)?;
-            undo.done(Step::MovedAside {
-                from: manifest.clone(),
-                to: aside,
-            })?;
-        }
-        write_atomic(&manifest, &changes.manifest.render())?;
-        undo.done(Step::Placed(manifest))?;
+    if let Some(staged) = manifest {
+        place(
+            &staged,
+            out.join(MANIFEST),
+            staging.join("old-manifest"),
+            undo,
+        )?;
     }
     Ok(())
+}
+
+/// Puts a staged file at `target`, moving what is there to `aside` first.
+fn place(
+    staged: &Path,
+    target: PathBuf,
+    aside: PathBuf,
+    undo: &mut Undo,
+) -> Result<(), Diagnostic> {
+    if target.exists() {
+        move_aside(target.clone(), aside, undo)?;
+    }
+    rename(staged, &target)?;
+    undo.done(Step::Placed(target))
+}
+
+/// Moves a file of the folder into the staging folder, where undoing finds it.
+fn move_aside(target: PathBuf, aside: PathBuf, undo: &mut Undo) -> Result<(), Diagnostic> {
+    rename(&target, &aside)?;
+    undo.done(Step::MovedAside {
+        from: target,
+        to: aside,
+    })
 }
 
 /// What a build did so far, to undo it in reverse when a later step fails.

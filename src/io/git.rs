@@ -1,7 +1,6 @@
 //! A project as it is at a git revision, read with `git show` (nothing is checked
 //! out), for `pxic diff --against REV`.
 
-use super::SKIPPED_DIRS;
 use crate::check::lock::Lock;
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceMap;
@@ -20,7 +19,10 @@ pub struct AtRevision {
 /// Reads files from a revision; paths are relative to the project's folder.
 pub struct RevisionWorld {
     repo: PathBuf,
+    /// As the user wrote it, for messages.
     revision: String,
+    /// What it named when the project was read.
+    commit: String,
     /// The project's folder within the repository (`examples/homelab/`), or empty.
     prefix: String,
 }
@@ -29,7 +31,7 @@ impl crate::check::World for RevisionWorld {
     fn read_file(&self, path: &Path) -> Result<String, String> {
         let relative = normalize(&format!("{}{}", self.prefix, path.to_string_lossy()))
             .ok_or_else(|| "it is outside the repository".to_string())?;
-        show(&self.repo, &self.revision, &relative)
+        show(&self.repo, &self.commit, &relative)
             .map_err(|e| format!("not in revision `{}`: {e}", self.revision))
     }
 }
@@ -43,18 +45,15 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
         .with_help("name a commit, branch or tag of this repository (`git log` lists them); fetch it first if it is a remote branch")
     };
     let dir = super::project_dir(project);
-    let dir = if dir.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        dir
-    };
     // The repository's root and the project's folder within it, one per line.
     let located =
         git(&dir, &["rev-parse", "--show-toplevel", "--show-prefix"]).map_err(unreadable)?;
     let mut lines = located.lines();
     let repo = PathBuf::from(lines.next().unwrap_or_default());
     let prefix = lines.next().unwrap_or_default().to_string();
-    git(
+    // Resolved once: every file is then read from this one commit, even if a branch
+    // named by `revision` moves meanwhile.
+    let commit = git(
         &repo,
         &[
             "rev-parse",
@@ -63,9 +62,11 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
             &format!("{revision}^{{commit}}"),
         ],
     )
-    .map_err(|_| unreadable("no such revision".to_string()))?;
+    .map_err(|_| unreadable("no such revision".to_string()))?
+    .trim()
+    .to_string();
     let names: Vec<String> = if project.is_dir() || project.as_os_str().is_empty() {
-        let mut args = vec!["ls-tree", "-r", "--name-only", "--full-tree", revision];
+        let mut args = vec!["ls-tree", "-r", "--name-only", "--full-tree", &commit];
         if !prefix.is_empty() {
             args.extend(["--", prefix.as_str()]);
         }
@@ -85,7 +86,7 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
     };
     let mut sources = SourceMap::new();
     for name in &names {
-        let text = show(&repo, revision, &format!("{prefix}{name}")).map_err(unreadable)?;
+        let text = show(&repo, &commit, &format!("{prefix}{name}")).map_err(unreadable)?;
         let id = sources.add(name.clone(), text);
         sources.set_project_path(id, name.clone());
     }
@@ -95,7 +96,7 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
             dir.display()
         )));
     }
-    let lock = match show(&repo, revision, &format!("{prefix}pxi.lock")) {
+    let lock = match show(&repo, &commit, &format!("{prefix}pxi.lock")) {
         Ok(text) => Lock::parse(&text).map_err(|e| unreadable(format!("its pxi.lock: {e}")))?,
         Err(_) => Lock::default(),
     };
@@ -105,6 +106,7 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
         world: RevisionWorld {
             repo,
             revision: revision.to_string(),
+            commit,
             prefix,
         },
     })
@@ -117,10 +119,7 @@ fn is_source(relative: &str) -> bool {
     let Some(file) = parts.pop() else {
         return false;
     };
-    file.ends_with(".pxi")
-        && parts
-            .iter()
-            .all(|dir| !dir.starts_with('.') && !SKIPPED_DIRS.contains(dir))
+    file.ends_with(".pxi") && !parts.iter().any(|dir| super::is_skipped_dir(dir))
 }
 
 /// `a/./b/../c` → `a/c`; `None` when it climbs out of the repository.
@@ -138,8 +137,8 @@ fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn show(repo: &Path, revision: &str, path: &str) -> Result<String, String> {
-    git(repo, &["show", &format!("{revision}:{path}")])
+fn show(repo: &Path, commit: &str, path: &str) -> Result<String, String> {
+    git(repo, &["show", &format!("{commit}:{path}")])
 }
 
 /// Runs git in `dir`; its stdout, or the first line of what it said went wrong.

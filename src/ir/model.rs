@@ -196,7 +196,14 @@ pub struct Template {
     pub origin: Origin,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+impl Template {
+    /// The roles its build applies; none without a build.
+    pub fn build_roles(&self) -> &[String] {
+        self.build.as_ref().map_or(&[], |b| &b.roles)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Build {
     pub packages: Vec<String>,
     pub scripts: Vec<String>,

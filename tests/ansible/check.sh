@@ -29,20 +29,15 @@
 # environment are dropped so that only DIR's files decide the outcome.
 set -uo pipefail
 
-die() {
-    echo "tests/ansible/check.sh: error: $*" >&2
-    exit 2
-}
-
-[ "$#" -eq 1 ] || die "usage: tests/ansible/check.sh DIR"
-DIR="$1"
-[ -d "$DIR" ] || die "$DIR is not a directory"
-DIR="$(cd "$DIR" && pwd)"
+SCRIPT=tests/ansible/check.sh
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+take_dir_argument "$@"
 for f in ansible.cfg .ansible-lint .yamllint inventory.yml site.yml; do
     [ -f "$DIR/$f" ] || die "$DIR/$f is missing; DIR must be a generated ansible/ folder"
 done
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 VENV="$REPO/target/ansible-venv"
 

@@ -12,17 +12,12 @@
 # Nothing is written into DIR.
 set -euo pipefail
 
-die() {
-    echo "tests/packer/fmt.sh: error: $*" >&2
-    exit 2
-}
-
-[ "$#" -eq 1 ] || die "usage: tests/packer/fmt.sh DIR"
-DIR="$1"
-[ -d "$DIR" ] || die "$DIR is not a directory"
-DIR="$(cd "$DIR" && pwd)"
-
+SCRIPT=tests/packer/fmt.sh
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+take_dir_argument "$@"
+
 "$HERE/setup.sh" || die "setup.sh failed"
 export CHECKPOINT_DISABLE=1
 

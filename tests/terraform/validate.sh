@@ -10,17 +10,12 @@
 # Nothing is written into DIR (TF_DATA_DIR is a temp dir).
 set -uo pipefail
 
-die() {
-    echo "tests/terraform/validate.sh: error: $*" >&2
-    exit 2
-}
-
-[ "$#" -eq 1 ] || die "usage: tests/terraform/validate.sh DIR"
-DIR="$1"
-[ -d "$DIR" ] || die "$DIR is not a directory"
-DIR="$(cd "$DIR" && pwd)"
-
+SCRIPT=tests/terraform/validate.sh
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+take_dir_argument "$@"
+
 REPO="$(cd "$HERE/../.." && pwd)"
 
 "$HERE/setup.sh" || die "setup.sh failed"

@@ -5,8 +5,8 @@
 //! that exists is left alone.
 
 use super::task;
-use crate::backend::GIB;
-use crate::backend::yaml::{Yaml, map};
+use crate::backend::yaml::{Map, Yaml, map};
+use crate::backend::{GIB, OS_TYPE, SCSI_HARDWARE};
 use crate::ir::{Host, Plan};
 
 /// Whether any template starts from a base VM.
@@ -44,13 +44,13 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Vec<Yaml> {
                 template.name, image.name
             ),
             "--ostype",
-            "l26",
+            OS_TYPE,
             "--memory",
             "2048",
             "--net0",
             &net,
             "--scsihw",
-            "virtio-scsi-single",
+            SCSI_HARDWARE,
             "--scsi0",
             &format!("{}:0,import-from={volume}", template.storage),
             "--ide2",
@@ -62,14 +62,11 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Vec<Yaml> {
             "--vga",
             "serial0",
         ];
-        let mut entry = map()
+        let entry = map()
             .entry("vmid", Yaml::Int(vmid.into()))
             .entry("url", Yaml::text(&image.url))
-            .entry("volume", Yaml::text(&volume));
-        if let Some(checksum) = checksum(image) {
-            entry = entry.entry("checksum", Yaml::text(checksum));
-        }
-        entry = entry
+            .entry("volume", Yaml::text(&volume))
+            .entry_some("checksum", checksum(image).map(Yaml::text))
             .entry("create", Yaml::strings(create))
             .entry(
                 "resize",
@@ -92,29 +89,26 @@ fn checksum(image: &crate::ir::Image) -> Option<String> {
 
 /// Look each base VM up, then download the image and make the VM for those missing.
 pub fn tasks() -> Vec<Yaml> {
-    let missing = "item.rc != 0";
-    let per_missing = |name: &str, module: &str, args: crate::backend::yaml::Map| {
+    // A loop over registered results: the list, the base VM's entry in an item, and
+    // which items to act on.
+    type Over = (&'static str, &'static str, &'static str);
+    let missing: Over = ("pxi_base_status", "item.item", "item.rc != 0");
+    // The images of the base VMs found missing (the others have no path).
+    let images: Over = (
+        "pxi_base_image_paths",
+        "item.item.item",
+        "item.stdout is defined",
+    );
+    let each = |(results, vm, when): Over, name: &str, module: &str, args: Map| {
         task(name, module, args)
-            .entry("loop", Yaml::str("{{ pxi_base_status.results }}"))
+            .entry("loop", Yaml::str(format!("{{{{ {results}.results }}}}")))
             .entry(
                 "loop_control",
                 map()
-                    .entry("label", Yaml::str("{{ item.item.vmid }}"))
+                    .entry("label", Yaml::str(format!("{{{{ {vm}.vmid }}}}")))
                     .yaml(),
             )
-            .entry("when", Yaml::str(missing))
-    };
-    // Over the images of the base VMs found missing (the others have no path).
-    let per_image = |name: &str, module: &str, args: crate::backend::yaml::Map| {
-        task(name, module, args)
-            .entry("loop", Yaml::str("{{ pxi_base_image_paths.results }}"))
-            .entry(
-                "loop_control",
-                map()
-                    .entry("label", Yaml::str("{{ item.item.item.vmid }}"))
-                    .yaml(),
-            )
-            .entry("when", Yaml::str("item.stdout is defined"))
+            .entry("when", Yaml::str(when))
     };
     let mut tasks = vec![
         task(
@@ -131,7 +125,8 @@ pub fn tasks() -> Vec<Yaml> {
         .entry("changed_when", Yaml::Bool(false))
         .entry("failed_when", Yaml::Bool(false))
         .yaml(),
-        per_missing(
+        each(
+            missing,
             "Find where the cloud images go",
             "ansible.builtin.command",
             map().entry(
@@ -142,7 +137,8 @@ pub fn tasks() -> Vec<Yaml> {
         .entry("register", Yaml::str("pxi_base_image_paths"))
         .entry("changed_when", Yaml::Bool(false))
         .yaml(),
-        per_image(
+        each(
+            images,
             "Make the folders the cloud images go to",
             "ansible.builtin.file",
             map()
@@ -151,7 +147,8 @@ pub fn tasks() -> Vec<Yaml> {
                 .entry("mode", Yaml::str("0755")),
         )
         .yaml(),
-        per_image(
+        each(
+            images,
             "Download the cloud images",
             "ansible.builtin.get_url",
             map()
@@ -171,7 +168,8 @@ pub fn tasks() -> Vec<Yaml> {
         ("Make them templates", "template"),
     ] {
         tasks.push(
-            per_missing(
+            each(
+                missing,
                 name,
                 "ansible.builtin.command",
                 map().entry("argv", Yaml::str(format!("{{{{ item.item.{command} }}}}"))),

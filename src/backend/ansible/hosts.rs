@@ -5,6 +5,7 @@
 use super::task;
 use crate::backend::GENERATED;
 use crate::backend::yaml::{self, Yaml, map};
+use crate::check::netmask_bits;
 use crate::ir::{Bridge, Host, Network, Plan, Storage};
 use std::fmt::Write;
 use std::net::Ipv4Addr;
@@ -44,11 +45,11 @@ pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames)
             ),
         );
     let base_vms = super::base_vms::inventory_entries(plan, host);
-    if base_vms.is_empty() {
-        vars.yaml()
-    } else {
-        vars.entry("pxi_base_vms", Yaml::List(base_vms)).yaml()
-    }
+    vars.entry_some(
+        "pxi_base_vms",
+        (!base_vms.is_empty()).then_some(Yaml::List(base_vms)),
+    )
+    .yaml()
 }
 
 /// A storage for `pvesm add`: its name, type and options.
@@ -104,9 +105,7 @@ fn management_bridge<'p>(plan: &'p Plan, host: &'p Host) -> Option<(&'p Bridge, 
 }
 
 fn contains(network: &Network, address: Ipv4Addr) -> bool {
-    let mask = u32::MAX
-        .checked_shl(32 - u32::from(network.prefix))
-        .unwrap_or(0);
+    let mask = netmask_bits(network.prefix);
     u32::from(address) & mask == u32::from(network.address) & mask
 }
 

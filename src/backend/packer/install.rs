@@ -165,12 +165,7 @@ autoinstall:
     /// no password.
     fn preseed(&self) -> String {
         let gateway = self.gateway();
-        let nameservers = self
-            .dns
-            .iter()
-            .map(Ipv4Addr::to_string)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let nameservers = super::space_separated(self.dns);
         let user = BUILD_USER;
         let key = KEY_PLACEHOLDER;
         format!(
@@ -263,10 +258,7 @@ d-i finish-install/reboot_in_progress note
 
 /// `24` → `255.255.255.0`.
 fn netmask(prefix: u8) -> Ipv4Addr {
-    let bits = u32::MAX
-        .checked_shl(32 - u32::from(prefix.min(32)))
-        .unwrap_or(0);
-    Ipv4Addr::from(bits)
+    Ipv4Addr::from(crate::check::netmask_bits(prefix))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::{CONTAINER, DOWNLOAD, Names, POOL, VM};
 use crate::backend::hcl::{self, Body, Expr};
-use crate::backend::{CPU_TYPE, GIB, MIB, disk_format};
+use crate::backend::{CPU_TYPE, GIB, MIB, OS_TYPE, SCSI_HARDWARE, disk_format};
 use crate::ir::{Builder, Container, Guest, Image, Nic, Plan, Template, Vm};
 use std::collections::BTreeMap;
 
@@ -323,9 +323,6 @@ impl<'p> Guests<'p> {
     }
 }
 
-/// `virtio-scsi-single`: one controller per disk, which `iothread` needs to take effect.
-const SCSI_HARDWARE: &str = "virtio-scsi-single";
-
 /// The description of a generated resource: the user's, then where it comes from.
 fn managed(description: Option<&str>, file: &str) -> String {
     let origin = format!("Managed by pxic from {file}.");
@@ -352,7 +349,7 @@ fn download_comment(image: &Image) -> String {
 
 fn os_l26() -> Body {
     let mut os = Body::new();
-    os.attr("type", Expr::str("l26"));
+    os.attr("type", Expr::str(OS_TYPE));
     os
 }
 
