@@ -251,12 +251,24 @@ fn task(name: &str, module: &str, args: yaml::Map) -> yaml::Map {
 /// A task or handler name with its Jinja delimiters spaced apart, so that text from
 /// `.pxi` in it is never evaluated. Handlers and `notify` both spell names this way.
 fn title(name: &str) -> String {
-    name.replace("{{", "{ {")
-        .replace("}}", "} }")
-        .replace("{%", "{ %")
-        .replace("%}", "% }")
-        .replace("{#", "{ #")
-        .replace("#}", "# }")
+    const DELIMITERS: [(&str, &str); 6] = [
+        ("{{", "{ {"),
+        ("}}", "} }"),
+        ("{%", "{ %"),
+        ("%}", "% }"),
+        ("{#", "{ #"),
+        ("#}", "# }"),
+    ];
+    // One pass leaves `{{` in `{{{` (`{ {{`): repeat until none is left. That also
+    // makes a second call change nothing, so a name spelled once for a handler and
+    // again by `task` stays the one its `notify` names.
+    let mut text = name.to_string();
+    while DELIMITERS.iter().any(|(d, _)| text.contains(d)) {
+        for (delimiter, spaced) in DELIMITERS {
+            text = text.replace(delimiter, spaced);
+        }
+    }
+    text
 }
 
 /// Applying the host's or guest's roles (`pxi_roles`) in its order.
@@ -395,4 +407,30 @@ fn guests_playbook() -> Yaml {
         play("Create the guests' users", users),
         play("Apply the guests' roles", apply_roles),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title;
+
+    #[test]
+    fn titles_keep_no_jinja_delimiter_and_are_spelled_once() {
+        for name in [
+            "{{{x}}}",
+            "{{{{",
+            "}}}}",
+            "{%%}",
+            "{##}",
+            "{#{%{{",
+            "a {{ b }} c",
+        ] {
+            let once = title(name);
+            for delimiter in ["{{", "}}", "{%", "%}", "{#", "#}"] {
+                assert!(!once.contains(delimiter), "{name:?} → {once:?}");
+            }
+            assert_eq!(title(&once), once, "{name:?}");
+        }
+        assert_eq!(title("Restart web"), "Restart web");
+        assert_eq!(title("{{{x}}}"), "{ { {x} } }");
+    }
 }
