@@ -61,27 +61,35 @@ pub struct SourceFile {
     /// every machine, so it may appear in generated files.
     pub project_path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts: made the first time a position is shown, since most
+    /// runs show none and a large project has hundreds of thousands of lines.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             project_path: name.clone(),
             name,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to the end.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let line_start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let line_start = line_starts[line];
         let column = self
             .text
             .get(line_start..offset)
