@@ -92,7 +92,6 @@ struct Known<'k> {
 
 /// The guests built so far, by name, in the order built (they are put in maps at the
 /// end, all at once: much faster than one insertion at a time).
-#[derive(Default)]
 struct Guests {
     templates: Vec<(String, ir::Template)>,
     vms: Vec<(String, ir::Vm)>,
@@ -285,7 +284,19 @@ impl Lowering<'_> {
                 }
             }
         }
-        let mut guests_built = Guests::default();
+        // Sized up front: a guest is large, and growing the lists would copy each
+        // several times.
+        let count = |kind: DeclKind| {
+            guests
+                .iter()
+                .filter(|(id, _)| self.instances[*id].kind == kind)
+                .count()
+        };
+        let mut guests_built = Guests {
+            templates: Vec::with_capacity(count(DeclKind::Template)),
+            vms: Vec::with_capacity(count(DeclKind::Vm)),
+            containers: Vec::with_capacity(count(DeclKind::Container)),
+        };
         let known = Known {
             hosts: &hosts,
             networks: &networks,
