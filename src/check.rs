@@ -30,8 +30,9 @@ use crate::syntax::ast::{self, DeclKind};
 use crate::{stdlib, syntax};
 use lock::Lock;
 
-/// What checking reads besides the sources: the files `file("…")` names.
-pub trait World {
+/// What checking reads besides the sources: the files `file("…")` names. Shared by
+/// the threads that evaluate declarations.
+pub trait World: Sync {
     /// The text of a file, or why it cannot be read.
     fn read_file(&self, path: &std::path::Path) -> Result<String, String>;
 }
@@ -141,6 +142,51 @@ pub fn check_project(sources: &mut SourceMap, world: &dyn World, lock: &Lock) ->
     checked
 }
 
+/// Fewer declarations than this per thread are evaluated on one thread: starting
+/// another costs more than it saves.
+const MIN_DECLARATIONS_PER_THREAD: usize = 1024;
+
+/// The record of every instance, in order. Declarations are evaluated independently
+/// of each other, so a large project is split into ranges evaluated side by side;
+/// each range's diagnostics are kept in order, so the result is the same as one
+/// thread's.
+fn evaluate_all(
+    instances: &[expand::Instance<'_>],
+    scope: &scope::Scope,
+    sources: &SourceMap,
+    world: &dyn World,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<eval::Record> {
+    let threads = crate::parallel::threads_for(instances.len(), MIN_DECLARATIONS_PER_THREAD);
+    let parts = crate::parallel::map_ranges(instances.len(), threads, |range| {
+        let mut found = Vec::new();
+        let mut evaluator = eval::Evaluator {
+            instances,
+            scope,
+            sources,
+            world,
+            out: &mut found,
+        };
+        let records: Vec<eval::Record> = range
+            .map(|id| {
+                let before = evaluator.out.len();
+                let record = evaluator.record_of(id);
+                let instance = &instances[id];
+                let generated = !instance.env.is_empty();
+                name_generated(generated, &instance.name, &mut evaluator.out[before..]);
+                record
+            })
+            .collect();
+        (records, found)
+    });
+    let mut records = Vec::with_capacity(instances.len());
+    for (part, found) in parts {
+        records.extend(part);
+        out.extend(found);
+    }
+    records
+}
+
 /// Checks a project's files together with the stdlib's (`std_files`: module name and
 /// AST of each stdlib file). `lock` is the current `pxi.lock`. The syntax trees are
 /// dropped once evaluated, before the plan is built: in a large project they are a
@@ -160,33 +206,15 @@ pub fn check(
         .collect();
     let (instances, uses) = expand::expand(&all, &mut out);
     let scope = scope::Scope::build(&instances, &uses, &mut out);
-    let records: Vec<eval::Record> = {
-        let mut evaluator = eval::Evaluator {
-            instances: &instances,
-            scope: &scope,
-            sources,
-            world,
-            out: &mut out,
-        };
-        (0..instances.len())
-            .map(|id| {
-                let before = evaluator.out.len();
-                let record = evaluator.record_of(id);
-                let instance = &instances[id];
-                let generated = !instance.env.is_empty();
-                name_generated(generated, &instance.name, &mut evaluator.out[before..]);
-                record
-            })
-            .collect()
-    };
+    let records = evaluate_all(&instances, &scope, sources, world, &mut out);
     let project_start = files
         .first()
         .map(|f| crate::source::Span::new(f.file, 0, 0));
-    drop(scope);
     let instances: Vec<expand::Declared> = instances
         .into_iter()
         .map(expand::Instance::into_declared)
         .collect();
+    drop(scope);
     drop(all);
     drop(files);
     drop(std_files);

@@ -20,6 +20,7 @@ pub mod cli;
 pub mod diag;
 pub mod io;
 pub mod ir;
+mod parallel;
 pub mod plan_diff;
 pub mod source;
 pub mod stdlib;

@@ -46,6 +46,17 @@ pub fn parse_with_pest_only(file: FileId, src: &str) -> (ast::File, Vec<Diagnost
     parse_with(file, src, parser::Strategy::PestOnly)
 }
 
+/// Parses with the text cut into pieces at `splits` (increasing byte offsets), each
+/// piece on its own thread, as a large file is; for tests that check the result is
+/// the same as parsing it whole, wherever the cuts fall.
+#[doc(hidden)]
+pub fn parse_in_pieces(file: FileId, src: &str, splits: &[usize]) -> (ast::File, Vec<Diagnostic>) {
+    let (ast, mut diagnostics) =
+        parser::parse_split(file, src, parser::Strategy::FastPathFirst, splits);
+    diag::sort(&mut diagnostics);
+    (ast, diagnostics)
+}
+
 fn parse_with(file: FileId, src: &str, strategy: parser::Strategy) -> (ast::File, Vec<Diagnostic>) {
     let (ast, mut diagnostics) = parser::parse(file, src, strategy);
     diag::sort(&mut diagnostics);

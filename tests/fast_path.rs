@@ -1,10 +1,11 @@
 //! The fast path (`src/syntax/fast.rs`) must be invisible: for any input, parsing with
 //! it gives exactly what pest alone gives — the same AST, spans and comments included,
-//! and the same diagnostics.
+//! and the same diagnostics. The same holds for a large file parsed in pieces on
+//! several threads, wherever the pieces are cut.
 
 use proptest::prelude::*;
 use pxic::source::FileId;
-use pxic::syntax::{parse, parse_with_pest_only};
+use pxic::syntax::{parse, parse_in_pieces, parse_with_pest_only};
 use std::path::Path;
 
 fn assert_same(text: &str) {
@@ -31,6 +32,21 @@ fn assert_same(text: &str) {
             context(&pest)
         );
     }
+}
+
+/// Parsing in pieces cut at `splits` gives what parsing the whole text gives.
+fn assert_same_in_pieces(text: &str, splits: &[usize]) {
+    let whole = parse(FileId::DETACHED, text);
+    let pieces = parse_in_pieces(FileId::DETACHED, text, splits);
+    assert!(
+        whole == pieces,
+        "parsing in pieces cut at {splits:?} changed the result for:\n{text}"
+    );
+}
+
+/// Where the parser guesses an item may end: just after a `}` that starts a line.
+fn guessed_boundaries(text: &str) -> Vec<usize> {
+    text.match_indices("\n}").map(|(i, _)| i + 2).collect()
 }
 
 fn pxi_files(dir: &Path) -> Vec<String> {
@@ -62,6 +78,27 @@ fn fixtures_and_examples_parse_the_same_both_ways() {
     assert!(texts.len() > 40);
     for text in &texts {
         assert_same(text);
+    }
+}
+
+#[test]
+fn fixtures_and_examples_parse_the_same_in_pieces() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = pxi_files(&root.join("tests/ui"));
+    texts.extend(pxi_files(&root.join("examples")));
+    for text in &texts {
+        let guesses = guessed_boundaries(text);
+        // Each guess alone, all of them at once, and cuts that are no boundary at all
+        // (inside a name, a string, a comment).
+        for at in &guesses {
+            assert_same_in_pieces(text, &[*at]);
+        }
+        assert_same_in_pieces(text, &guesses);
+        let anywhere: Vec<usize> = (1..text.len())
+            .step_by(37)
+            .filter(|i| text.is_char_boundary(*i))
+            .collect();
+        assert_same_in_pieces(text, &anywhere);
     }
 }
 
@@ -232,6 +269,32 @@ proptest! {
             chars[i] = c;
         }
         assert_same(&chars.into_iter().collect::<String>());
+    }
+
+    /// Programs, valid or one character off, cut anywhere: the pieces give the same.
+    #[test]
+    fn programs_parse_the_same_in_pieces(
+        text in program(),
+        cuts in proptest::collection::vec(any::<prop::sample::Index>(), 1..4),
+        at in any::<prop::sample::Index>(),
+        c in prop::sample::select(vec!['{', '}', '"', '\n', '#', 'a']),
+        change in any::<bool>(),
+    ) {
+        let mut chars: Vec<char> = text.chars().collect();
+        if change && !chars.is_empty() {
+            let i = at.index(chars.len());
+            chars[i] = c;
+        }
+        let text: String = chars.into_iter().collect();
+        let mut splits: Vec<usize> = cuts
+            .iter()
+            .map(|cut| cut.index(text.len() + 1))
+            .filter(|i| text.is_char_boundary(*i))
+            .chain(guessed_boundaries(&text))
+            .collect();
+        splits.sort();
+        splits.dedup();
+        assert_same_in_pieces(&text, &splits);
     }
 }
 

@@ -705,7 +705,7 @@ impl<'a> Evaluator<'a, '_> {
             (LoopValue::Ref(path), Ty::Ref(_) | Ty::Enum(_) | Ty::StorageRef) => {
                 // The list element names something from where the loop is written.
                 let outer = Ctx {
-                    env: std::rc::Rc::default(),
+                    env: super::expand::Env::default(),
                     module: ctx.module,
                     file: ctx.file,
                 };

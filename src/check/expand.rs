@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, DeclKind, ExprKind, Item, Name, RangeEnd, StrPart};
 use std::borrow::Cow;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// More instances than this from generators is surely a mistake (and would exhaust
 /// memory): the expansion stops with an error.
@@ -22,8 +22,28 @@ pub enum LoopValue<'a> {
     Ref(&'a ast::Path),
 }
 
-/// Loop variables in scope, innermost last.
-pub type Env<'a> = Rc<Vec<(String, LoopValue<'a>)>>;
+/// Loop variables in scope, innermost last. Shared by every declaration and member
+/// of one loop iteration. Declarations outside any loop (nearly all) hold none: their
+/// copies then touch no shared count, which matters when threads evaluate them.
+#[derive(Clone, Debug, Default)]
+pub struct Env<'a>(Option<Arc<Vec<(String, LoopValue<'a>)>>>);
+
+impl<'a> Env<'a> {
+    /// This environment with one more variable, innermost.
+    fn with(&self, name: String, value: LoopValue<'a>) -> Env<'a> {
+        let mut vars = self.vars().to_vec();
+        vars.push((name, value));
+        Env(Some(Arc::new(vars)))
+    }
+
+    fn vars(&self) -> &[(String, LoopValue<'a>)] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vars().is_empty()
+    }
+}
 
 /// One declaration as it will exist: a `vm` inside `for i in 1..=3` gives three.
 #[derive(Clone, Debug)]
@@ -96,7 +116,7 @@ pub fn expand<'a>(
         stopped: false,
     };
     for (module, file) in files {
-        let env: Env<'a> = Rc::new(Vec::new());
+        let env = Env::default();
         for item in &file.items {
             expander.item(item, &env, *module, file.file);
         }
@@ -166,9 +186,7 @@ impl<'a> Expander<'a, '_> {
             if self.stopped {
                 return;
             }
-            let mut inner = (**env).clone();
-            inner.push((f.var.name.to_string(), value));
-            let inner = Rc::new(inner);
+            let inner = env.with(f.var.name.to_string(), value);
             for item in &f.items {
                 self.item(item, &inner, module, file);
             }
@@ -285,7 +303,8 @@ impl<'a> Expander<'a, '_> {
 
 /// The innermost loop variable of that name.
 pub fn lookup_env<'a>(env: &Env<'a>, name: &str) -> Option<LoopValue<'a>> {
-    env.iter()
+    env.vars()
+        .iter()
         .rev()
         .find(|(n, _)| n == name)
         .map(|(_, v)| v.clone())

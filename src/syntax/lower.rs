@@ -75,6 +75,13 @@ impl Lowerer {
         self.comments.extend(comments);
     }
 
+    /// Takes what another lowerer collected from the text after this one's.
+    pub(super) fn append(&mut self, next: Lowerer) {
+        self.items.extend(next.items);
+        self.comments.extend(next.comments);
+        self.diagnostics.extend(next.diagnostics);
+    }
+
     /// Takes the comments at the end of a file.
     pub(super) fn push_comments(&mut self, comments: Vec<Comment>) {
         self.comments.extend(comments);

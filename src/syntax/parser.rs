@@ -25,13 +25,100 @@ pub enum Strategy {
     PestOnly,
 }
 
+/// Below this many bytes per thread a file is parsed on one thread.
+const MIN_BYTES_PER_THREAD: usize = 256 * 1024;
+
 /// Parses a whole file: every item that parses is in the result, every error is a
 /// diagnostic. Never panics.
+///
+/// A large file is parsed by several threads, each from a guessed item boundary (see
+/// [`split_points`]). A guess is only used when the thread before it, parsing as a
+/// single thread would, stops exactly there; otherwise that thread goes on alone. So
+/// the result is always the one a single thread gives.
 pub(super) fn parse(file: FileId, src: &str, strategy: Strategy) -> (ast::File, Vec<Diagnostic>) {
-    let mut lowerer = Lowerer::new(file);
-    let mut offset = 0;
+    let threads = match strategy {
+        Strategy::FastPathFirst => crate::parallel::threads_for(src.len(), MIN_BYTES_PER_THREAD),
+        Strategy::PestOnly => 1,
+    };
+    parse_split(file, src, strategy, &split_points(src, threads))
+}
+
+/// Parses a file in pieces that start at `splits` (increasing offsets; a piece whose
+/// start is not where the previous one ends is parsed again by that one).
+pub(super) fn parse_split(
+    file: FileId,
+    src: &str,
+    strategy: Strategy,
+    splits: &[usize],
+) -> (ast::File, Vec<Diagnostic>) {
+    let starts: Vec<usize> = std::iter::once(0).chain(splits.iter().copied()).collect();
+    let pieces = crate::parallel::map_ranges(starts.len(), starts.len(), |range| {
+        range
+            .map(|piece| {
+                let stop = starts.get(piece + 1).copied().unwrap_or(usize::MAX);
+                let mut lowerer = Lowerer::new(file);
+                let reached = parse_from(file, src, starts[piece], stop, strategy, &mut lowerer);
+                (lowerer, reached)
+            })
+            .collect::<Vec<_>>()
+    });
+    // Each piece after the first, with where it starts.
+    let mut pieces = pieces.into_iter().flatten().zip(starts.iter());
+    let Some(((mut lowerer, mut reached), _)) = pieces.next() else {
+        return Lowerer::new(file).finish();
+    };
+    for ((next, next_reached), start) in pieces {
+        match reached {
+            Reached::Stop(at) if at == *start => {
+                lowerer.append(next);
+                reached = next_reached;
+            }
+            _ => break,
+        }
+    }
+    if let Reached::Stop(at) = reached {
+        parse_from(file, src, at, usize::MAX, strategy, &mut lowerer);
+    }
+    lowerer.finish()
+}
+
+/// Where parsing from an offset ended.
+enum Reached {
+    /// The end of the file.
+    End,
+    /// An item boundary at or past the offset it was asked to stop at.
+    Stop(usize),
+}
+
+/// Offsets near equal fractions of `src` that are likely to be where an item ends:
+/// just after a `}` at the start of a line.
+fn split_points(src: &str, threads: usize) -> Vec<usize> {
+    let mut points: Vec<usize> = (1..threads)
+        .filter_map(|t| {
+            let from = src.len() * t / threads;
+            let at = src.get(from..)?.find("\n}")?;
+            Some(from + at + 2)
+        })
+        .collect();
+    points.dedup();
+    points
+}
+
+/// Parses the items from `offset` on into `lowerer`, until the end of the file or the
+/// first item boundary at or past `stop`.
+fn parse_from(
+    file: FileId,
+    src: &str,
+    mut offset: usize,
+    stop: usize,
+    strategy: Strategy,
+    lowerer: &mut Lowerer,
+) -> Reached {
     let mut scratch = fast::Scratch::default();
     while offset <= src.len() {
+        if offset >= stop {
+            return Reached::Stop(offset);
+        }
         if strategy == Strategy::FastPathFirst {
             match fast::next_item(file, src, offset, &mut scratch) {
                 Step::Item {
@@ -66,7 +153,7 @@ pub(super) fn parse(file: FileId, src: &str, strategy: Strategy) -> (ast::File, 
             Err(error) => {
                 let position = offset + errors::pest_position(&error);
                 lowerer.report(errors::syntax_error(file, src, offset, position, &error));
-                if let Some(end) = recover_within(file, src, offset, position, &mut lowerer) {
+                if let Some(end) = recover_within(file, src, offset, position, lowerer) {
                     offset = end;
                     continue;
                 }
@@ -77,7 +164,7 @@ pub(super) fn parse(file: FileId, src: &str, strategy: Strategy) -> (ast::File, 
             }
         }
     }
-    lowerer.finish()
+    Reached::End
 }
 
 /// How many broken lines one declaration may have before the rest of it is skipped.

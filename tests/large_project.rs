@@ -1,0 +1,105 @@
+//! A project large enough to be parsed and evaluated on several threads (see
+//! `src/parallel.rs`): every declaration must still get its own record and every
+//! problem be reported once, in order, exactly as a small project's are.
+
+use pxic::check::{World, check_project};
+use pxic::diag::Code;
+use pxic::source::SourceMap;
+use std::fmt::Write;
+use std::path::Path;
+
+struct NoFiles;
+
+impl World for NoFiles {
+    fn read_file(&self, _: &Path) -> Result<String, String> {
+        Err("no files here".into())
+    }
+}
+
+const VMS: usize = 4000;
+
+/// Every VM's memory differs from its neighbours', so a record given to the wrong VM
+/// shows in the IR.
+fn memory_mib(i: usize) -> u64 {
+    64 * (1 + (i % 97) as u64)
+}
+
+/// The project, with the 1-based lines where an unknown attribute and a wrong type
+/// were written.
+fn project() -> (String, Vec<(Code, usize)>) {
+    let mut src = String::from(
+        "use std.os\n\ncluster lab {\n  endpoint = \"https://10.0.0.2:8006/\"\n  vmids = 100 .. 99999\n}\n\n\
+         network lan {\n  cidr = 10.0.0.0/16\n  gateway = 10.0.0.1\n  pool = 10.0.1.0 .. 10.0.254.254\n}\n\n\
+         host pve1 {\n  address = 10.0.0.2\n  cores = 64\n  memory = 1PiB\n\
+         \x20 bridge vmbr0 { ports = [\"eno1\"], network = lan }\n\
+         \x20 storage local-lvm { type = lvmthin, vg = \"pve\", thinpool = \"data\", content = [images] }\n\
+         \x20 storage local { type = dir, path = \"/var/lib/vz\", content = [import] }\n}\n\n\
+         template base {\n  host = pve1\n  vmid = 99999\n  image = os.ubuntu_2404\n  storage = local-lvm\n}\n\n",
+    );
+    let mut expected = Vec::new();
+    for i in 0..VMS {
+        let _ = write!(
+            src,
+            "vm web-{i:05} {{\n  host = pve1\n  template = base\n  memory = {}MiB\n  network lan {{}}\n  description = \"web server {i} of the fleet, in the first rack\"\n",
+            memory_mib(i)
+        );
+        let line = src.lines().count() + 1;
+        if i % 101 == 7 {
+            src.push_str("  colour = \"red\"\n");
+            expected.push((Code::UnknownAttribute, line));
+        } else if i % 211 == 3 {
+            src.push_str("  cores = \"four\"\n");
+            expected.push((Code::TypeMismatch, line));
+        }
+        src.push_str("}\n\n");
+    }
+    (src, expected)
+}
+
+#[test]
+fn a_large_project_gets_every_record_and_every_problem_once_in_order() {
+    let (src, expected) = project();
+    // Large enough to be split: see MIN_BYTES_PER_THREAD and
+    // MIN_DECLARATIONS_PER_THREAD.
+    assert!(src.len() > 512 * 1024, "{} bytes", src.len());
+    let mut map = SourceMap::new();
+    let id = map.add("main.pxi", src);
+    let checked = check_project(&mut map, &NoFiles, &Default::default());
+    let file = map.get(id).expect("the project's file");
+    let found: Vec<(Code, usize)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let span = d
+                .labels
+                .iter()
+                .find(|l| l.primary)
+                .expect("a primary label")
+                .span;
+            (d.code, file.line_col(span.start as usize).line)
+        })
+        .collect();
+    assert_eq!(found, expected);
+
+    // The same project without its mistakes builds a plan with every VM as written.
+    let (src, _) = project();
+    let clean: String = src
+        .lines()
+        .filter(|l| !l.contains("colour") && !l.contains("\"four\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut map = SourceMap::new();
+    map.add("main.pxi", clean);
+    let checked = check_project(&mut map, &NoFiles, &Default::default());
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{:?}",
+        checked.diagnostics.first()
+    );
+    let plan = checked.plan.expect("a plan");
+    assert_eq!(plan.vms.len(), VMS);
+    for i in 0..VMS {
+        let vm = &plan.vms[&format!("web-{i:05}")];
+        assert_eq!(vm.guest.memory, memory_mib(i) << 20, "web-{i:05}");
+    }
+}
