@@ -102,14 +102,15 @@ fn measure(vms: usize, runs: usize) {
 
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
-        // `cargo test --all-targets`: a quick smoke run.
-        measure(
-            std::env::var("PXIC_BENCH_VMS")
+        // `cargo test --all-targets`: a quick smoke run. PXIC_BENCH_VMS and
+        // PXIC_BENCH_RUNS measure one size, e.g. to profile it.
+        let setting = |name: &str, default: usize| {
+            std::env::var(name)
                 .ok()
                 .and_then(|v| v.parse().ok())
-                .unwrap_or(200),
-            1,
-        );
+                .unwrap_or(default)
+        };
+        measure(setting("PXIC_BENCH_VMS", 200), setting("PXIC_BENCH_RUNS", 1));
         return;
     }
     measure(1_000, 9);
