@@ -110,7 +110,10 @@ fn main() {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(default)
         };
-        measure(setting("PXIC_BENCH_VMS", 200), setting("PXIC_BENCH_RUNS", 1));
+        measure(
+            setting("PXIC_BENCH_VMS", 200),
+            setting("PXIC_BENCH_RUNS", 1),
+        );
         return;
     }
     measure(1_000, 9);

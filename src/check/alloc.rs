@@ -37,7 +37,6 @@ struct Locked<'l> {
 }
 
 /// The new lock's entries, in the order they were made.
-#[derive(Default)]
 struct Made {
     vmids: Vec<(String, u32)>,
     addresses: Vec<(String, Ipv4Addr)>,
@@ -98,7 +97,12 @@ impl<'l> Allocator<'l> {
                     .map(|(k, m)| (k.as_str(), m.as_str()))
                     .collect(),
             },
-            new: Made::default(),
+            // Sized for what the old lock holds: most builds allocate about as much.
+            new: Made {
+                vmids: Vec::with_capacity(old.vmids.len()),
+                addresses: Vec::with_capacity(old.addresses.len()),
+                macs: Vec::with_capacity(old.macs.len()),
+            },
             range,
             vmids: FxHashMap::default(),
             addresses: Vec::new(),

@@ -246,24 +246,13 @@ impl Lowering<'_> {
             .map(|(id, _)| (id, self.guest_key(id)))
             .collect();
         guests.sort_by(|a, b| a.1.cmp(&b.1));
-        let live: rustc_hash::FxHashSet<String> = guests
+        let guest_ids: rustc_hash::FxHashMap<&str, usize> = guests
             .iter()
-            .flat_map(|(id, key)| {
-                let nics = nic_blocks(&self.records[*id])
-                    .filter_map(|b| b.label.as_ref().map(|(l, _)| key.child(l)));
-                // A template built by Packer may hold a base VMID and a build NIC on
-                // any network: keeping unused keys live costs nothing.
-                let build = (self.instances[*id].kind == DeclKind::Template)
-                    .then(|| {
-                        let base = key.child("base");
-                        std::iter::once(base).chain(networks.keys().map(|n| key.child(n)))
-                    })
-                    .into_iter()
-                    .flatten();
-                std::iter::once(key.0.clone()).chain(nics).chain(build)
-            })
+            .map(|(id, key)| (key.0.as_str(), *id))
             .collect();
-        let mut alloc = Allocator::new(lock, cluster.vmids, |key| live.contains(key));
+        let mut alloc = Allocator::new(lock, cluster.vmids, |key| {
+            self.is_live_key(key, &guest_ids, &networks)
+        });
         // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
         for (id, _) in &guests {
             let r = &self.records[*id];
@@ -376,6 +365,31 @@ impl Lowering<'_> {
                 }
             }
         }
+    }
+
+    /// Whether a lock key belongs to a guest of this build (`guest_ids`, by key) or to
+    /// one of its NICs; a template built by Packer may also hold a base VMID and a build
+    /// NIC on any network (keeping unused keys live costs nothing). What the lock gave
+    /// to any other key is free again. (Looked up, rather than making every live key:
+    /// a large project has tens of thousands.)
+    fn is_live_key(
+        &self,
+        key: &str,
+        guest_ids: &rustc_hash::FxHashMap<&str, usize>,
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+    ) -> bool {
+        if guest_ids.contains_key(key) {
+            return true;
+        }
+        key.match_indices('/').any(|(at, _)| {
+            let (guest, child) = (&key[..at], &key[at + 1..]);
+            guest_ids.get(guest).is_some_and(|&id| {
+                nic_blocks(&self.records[id])
+                    .any(|b| b.label.as_ref().is_some_and(|(label, _)| label == child))
+                    || (self.instances[id].kind == DeclKind::Template
+                        && (child == "base" || networks.contains_key(child)))
+            })
+        })
     }
 
     fn guest_key(&self, id: usize) -> GuestKey {
