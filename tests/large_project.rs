@@ -98,8 +98,26 @@ fn a_large_project_gets_every_record_and_every_problem_once_in_order() {
     );
     let plan = checked.plan.expect("a plan");
     assert_eq!(plan.vms.len(), VMS);
+    let lock = &checked.lock;
     for i in 0..VMS {
-        let vm = &plan.vms[&format!("web-{i:05}")];
-        assert_eq!(vm.guest.memory, memory_mib(i) << 20, "web-{i:05}");
+        let name = format!("web-{i:05}");
+        let vm = &plan.vms[&name];
+        assert_eq!(vm.guest.memory, memory_mib(i) << 20, "{name}");
+        // Each VM is built with what was allocated for it: in name order, the lowest
+        // free VMID and address.
+        assert_eq!(vm.guest.vmid, 100 + i as u32, "{name}");
+        assert_eq!(lock.vmids[&format!("vm/{name}")], vm.guest.vmid, "{name}");
+        let [nic] = vm.guest.nics.as_slice() else {
+            panic!("{name} has {} NICs", vm.guest.nics.len());
+        };
+        let expected =
+            std::net::Ipv4Addr::from(u32::from(std::net::Ipv4Addr::new(10, 0, 1, 0)) + i as u32);
+        assert_eq!(nic.address, expected, "{name}");
+        assert_eq!(
+            lock.addresses[&format!("vm/{name}/lan")],
+            nic.address,
+            "{name}"
+        );
+        assert_eq!(lock.macs[&format!("vm/{name}/lan")], nic.mac, "{name}");
     }
 }

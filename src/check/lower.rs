@@ -1,6 +1,9 @@
 //! Records → IR: reads each declaration's evaluated record into the typed IR,
 //! resolving references to names and asking `alloc` for what is `auto`. Checks that
 //! need several declarations at once live in `estate`.
+//!
+//! Allocation goes through the guests one at a time, in key order; VMs and containers
+//! are then built from what they were allocated, a large project's on every core.
 
 use super::alloc::{Allocator, GuestKey};
 use super::errors;
@@ -90,12 +93,39 @@ struct Known<'k> {
     images: &'k BTreeMap<String, ir::Image>,
 }
 
-/// The guests built so far, by name, in the order built (they are put in maps at the
-/// end, all at once: much faster than one insertion at a time).
+/// VMs and containers built, by name, in the order built (they are put in maps at
+/// the end, all at once: much faster than one insertion at a time).
+#[derive(Default)]
 struct Guests {
-    templates: Vec<(String, ir::Template)>,
     vms: Vec<(String, ir::Vm)>,
     containers: Vec<(String, ir::Container)>,
+}
+
+/// What a VM or container was allocated before it is built: its VMID, and for each
+/// of its NICs (as [`Lowering::nic_specs`] lists them) the address and MAC, or `None`
+/// where allocation failed (reported) and the NIC is left out.
+struct Allocated {
+    vmid: u32,
+    nics: Vec<Option<(Ipv4Addr, String)>>,
+}
+
+/// Fewer guests than this per thread are built on one thread.
+const MIN_GUESTS_PER_THREAD: usize = 1024;
+
+/// A NIC block resolved on its guest's host, before anything is allocated.
+struct NicSpec<'k> {
+    network: &'k ir::Network,
+    bridge: String,
+    address: NicAddress,
+    firewall: bool,
+}
+
+/// Where a NIC's address comes from.
+enum NicAddress {
+    /// Written in the source, with where.
+    Static(Ipv4Addr, Span),
+    /// `auto` or not written: allocated, and reported at this span if it cannot be.
+    Auto(Span),
 }
 
 /// Builds the plan from every instance's record.
@@ -273,35 +303,35 @@ impl Lowering<'_> {
                 }
             }
         }
-        // Sized up front: a guest is large, and growing the lists would copy each
-        // several times.
-        let count = |kind: DeclKind| {
-            guests
-                .iter()
-                .filter(|(id, _)| self.instances[*id].kind == kind)
-                .count()
-        };
-        let mut guests_built = Guests {
-            templates: Vec::with_capacity(count(DeclKind::Template)),
-            vms: Vec::with_capacity(count(DeclKind::Vm)),
-            containers: Vec::with_capacity(count(DeclKind::Container)),
-        };
         let known = Known {
             hosts: &hosts,
             networks: &networks,
             cluster: &cluster,
             images: &images,
         };
+        // In key order, so that allocation does not depend on the order of files and
+        // declarations: templates are built as they come; VMs and containers (the
+        // many) only get their VMIDs, addresses and MACs, and are built afterwards,
+        // side by side, from those.
+        let mut templates = Vec::new();
+        let mut to_build: Vec<(usize, Allocated)> = Vec::with_capacity(guests.len());
         for (id, key) in &guests {
             let id = *id;
             let before = self.out.len();
-            self.guest_into_plan(id, key, &known, &mut alloc, &mut guests_built);
+            if self.instances[id].kind == DeclKind::Template {
+                let vmid = self.vmid(id, key, &mut alloc);
+                if let Some(t) = self.template(id, vmid, key, &known, &mut alloc) {
+                    templates.push((t.name.clone(), t));
+                }
+            } else {
+                to_build.push((id, self.allocate(id, key, &known, &mut alloc)));
+            }
             let declared = &self.instances[id];
             super::name_generated(declared.generated, &declared.name, &mut self.out[before..]);
         }
+        let guests_built = self.build_guests(&to_build, &known);
         // A name built twice (reported already) keeps its last, as `insert` would.
-        let templates: BTreeMap<String, ir::Template> =
-            guests_built.templates.into_iter().collect();
+        let templates: BTreeMap<String, ir::Template> = templates.into_iter().collect();
         let mut vms: BTreeMap<String, ir::Vm> = guests_built.vms.into_iter().collect();
         let containers: BTreeMap<String, ir::Container> =
             guests_built.containers.into_iter().collect();
@@ -327,13 +357,96 @@ impl Lowering<'_> {
         (Some(plan), new_lock)
     }
 
-    /// Builds one template, VM or container into `built`.
-    fn guest_into_plan(
+    /// A guest's VMID: as written, else allocated.
+    fn vmid(&mut self, id: usize, key: &GuestKey, alloc: &mut Allocator) -> u32 {
+        match self.records[id].int("vmid") {
+            Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
+            None => alloc.vmid(key, self.instances[id].name_span, self.out),
+        }
+    }
+
+    /// What a VM or container is allocated: its VMID, and for a guest on a known host
+    /// the address and MAC of each NIC that [`Lowering::nic_specs`] finds.
+    fn allocate(
         &mut self,
         id: usize,
         key: &GuestKey,
         known: &Known<'_>,
         alloc: &mut Allocator,
+    ) -> Allocated {
+        let vmid = self.vmid(id, key, alloc);
+        let Some((_, host)) = self.host_of(id, known.hosts) else {
+            return Allocated {
+                vmid,
+                nics: Vec::new(),
+            };
+        };
+        // What the specs say is wrong is reported when the guest is built.
+        let specs = Self::nic_specs(&self.records[id], host, known.networks, &mut Vec::new());
+        let nics = specs
+            .iter()
+            .map(|spec| {
+                let nic_key = key.child(&spec.network.name);
+                let address = match spec.address {
+                    NicAddress::Static(address, _) => address,
+                    NicAddress::Auto(span) => {
+                        alloc.address(&nic_key, spec.network, span, self.out)?
+                    }
+                };
+                Some((address, alloc.mac(&nic_key)))
+            })
+            .collect();
+        Allocated { vmid, nics }
+    }
+
+    /// Builds the VMs and containers from what they were allocated, in order; a large
+    /// project's on every core (each guest is built on its own, and each range's
+    /// diagnostics are kept in order).
+    fn build_guests(&mut self, to_build: &[(usize, Allocated)], known: &Known<'_>) -> Guests {
+        let (instances, records, sources, project_start) = (
+            self.instances,
+            self.records,
+            self.sources,
+            self.project_start,
+        );
+        let threads = crate::parallel::threads_for(to_build.len(), MIN_GUESTS_PER_THREAD);
+        let parts = crate::parallel::map_ranges(to_build.len(), threads, |range| {
+            let mut found = Vec::new();
+            let mut lowering = Lowering {
+                instances,
+                records,
+                sources,
+                out: &mut found,
+                project_start,
+            };
+            let mut built = Guests::default();
+            for (id, allocated) in &to_build[range] {
+                let before = lowering.out.len();
+                lowering.build_guest(*id, allocated, known, &mut built);
+                let declared = &instances[*id];
+                super::name_generated(
+                    declared.generated,
+                    &declared.name,
+                    &mut lowering.out[before..],
+                );
+            }
+            (built, found)
+        });
+        let mut all = Guests::default();
+        for (built, found) in parts {
+            all.vms.extend(built.vms);
+            all.containers.extend(built.containers);
+            self.out.extend(found);
+        }
+        all
+    }
+
+    /// Builds one VM or container into `built`.
+    fn build_guest(
+        &mut self,
+        id: usize,
+        allocated: &Allocated,
+        known: &Known<'_>,
         built: &mut Guests,
     ) {
         let Known {
@@ -342,28 +455,12 @@ impl Lowering<'_> {
             cluster,
             images,
         } = *known;
-        let vmid = match self.records[id].int("vmid") {
-            Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
-            None => alloc.vmid(key, self.instances[id].name_span, self.out),
-        };
-        match self.instances[id].kind {
-            DeclKind::Template => {
-                if let Some(t) = self.template(id, vmid, key, known, alloc) {
-                    built.templates.push((t.name.clone(), t));
-                }
+        if self.instances[id].kind == DeclKind::Vm {
+            if let Some(vm) = self.vm(id, allocated, hosts, networks, cluster) {
+                built.vms.push((vm.guest.name.clone(), vm));
             }
-            DeclKind::Vm => {
-                if let Some(vm) = self.vm(id, vmid, key, hosts, networks, cluster, alloc) {
-                    built.vms.push((vm.guest.name.clone(), vm));
-                }
-            }
-            _ => {
-                if let Some(ct) =
-                    self.container(id, vmid, key, hosts, networks, cluster, images, alloc)
-                {
-                    built.containers.push((ct.guest.name.clone(), ct));
-                }
-            }
+        } else if let Some(ct) = self.container(id, allocated, hosts, networks, cluster, images) {
+            built.containers.push((ct.guest.name.clone(), ct));
         }
     }
 
@@ -742,33 +839,30 @@ impl Lowering<'_> {
         Some(nic_on(network, bridge.name.clone(), address, mac, false))
     }
 
-    /// The NICs of a guest, with allocated addresses and MACs.
-    #[allow(clippy::too_many_arguments)]
-    fn nics(
-        &mut self,
-        id: usize,
-        key: &GuestKey,
+    /// The NIC blocks of a guest resolved on its host: network, bridge and where the
+    /// address comes from. A block whose network or bridge cannot be found, or whose
+    /// address is wrong, is reported (into `out`) and left out.
+    fn nic_specs<'k>(
+        r: &Record,
         host: &ir::Host,
-        networks: &BTreeMap<String, (usize, ir::Network)>,
-        alloc: &mut Allocator,
-    ) -> Vec<ir::Nic> {
-        let mut nics = Vec::new();
-        let records = self.records;
-        for block in nic_blocks(&records[id]) {
+        networks: &'k BTreeMap<String, (usize, ir::Network)>,
+        out: &mut Vec<Diagnostic>,
+    ) -> Vec<NicSpec<'k>> {
+        let mut specs = Vec::new();
+        for block in nic_blocks(r) {
             let Some((label, label_span)) = &block.label else {
                 continue;
             };
             let label_span = *label_span;
             let Some((_, network)) = networks.get(label) else {
                 let names: Vec<&str> = networks.keys().map(String::as_str).collect();
-                self.out
-                    .push(errors::unknown_name(label_span, label, names));
+                out.push(errors::unknown_name(label_span, label, names));
                 continue;
             };
             let bridge = match block.record.str("bridge") {
                 Some(b) => {
                     if !host.bridges.contains_key(&b) {
-                        self.out.push(estate::unknown_bridge(
+                        out.push(estate::unknown_bridge(
                             block.record.span("bridge").unwrap_or(label_span),
                             &b,
                             host,
@@ -783,39 +877,55 @@ impl Lowering<'_> {
                 {
                     Some(b) => b.name.clone(),
                     None => {
-                        self.out
-                            .push(estate::no_bridge(label_span, &network.name, host));
+                        out.push(estate::no_bridge(label_span, &network.name, host));
                         continue;
                     }
                 },
             };
-            let nic_key = key.child(&network.name);
             let address = match block.record.fields.get("ip") {
                 Some(Spanned {
                     value: Value::Ipv4(a),
                     span,
-                }) => {
-                    estate::check_static_address(*a, network, *span, self.out);
-                    *a
-                }
-                Some(Spanned { span, .. }) => {
-                    match alloc.address(&nic_key, network, *span, self.out) {
-                        Some(a) => a,
-                        None => continue,
-                    }
-                }
+                }) => NicAddress::Static(*a, *span),
+                Some(Spanned { span, .. }) => NicAddress::Auto(*span),
                 // Not written: `auto`, allocated at the block's label.
-                None if !block.record.written.contains("ip") => {
-                    match alloc.address(&nic_key, network, label_span, self.out) {
-                        Some(a) => a,
-                        None => continue,
-                    }
-                }
+                None if !block.record.written.contains("ip") => NicAddress::Auto(label_span),
                 None => continue,
             };
-            let mac = alloc.mac(&nic_key);
-            let firewall = block.record.bool("firewall");
-            nics.push(nic_on(network, bridge, address, mac, firewall));
+            specs.push(NicSpec {
+                network,
+                bridge,
+                address,
+                firewall: block.record.bool("firewall"),
+            });
+        }
+        specs
+    }
+
+    /// The NICs of a guest, with the addresses and MACs it was allocated.
+    fn nics(
+        &mut self,
+        id: usize,
+        host: &ir::Host,
+        networks: &BTreeMap<String, (usize, ir::Network)>,
+        allocated: &Allocated,
+    ) -> Vec<ir::Nic> {
+        let specs = Self::nic_specs(&self.records[id], host, networks, self.out);
+        let mut nics = Vec::with_capacity(specs.len());
+        for (spec, got) in specs.into_iter().zip(&allocated.nics) {
+            if let NicAddress::Static(address, span) = spec.address {
+                estate::check_static_address(address, spec.network, span, self.out);
+            }
+            let Some((address, mac)) = got else {
+                continue;
+            };
+            nics.push(nic_on(
+                spec.network,
+                spec.bridge,
+                *address,
+                mac.clone(),
+                spec.firewall,
+            ));
         }
         nics
     }
@@ -859,17 +969,14 @@ impl Lowering<'_> {
 
     /// What a VM and a container share, checked the same way for both. `storage` is
     /// the root disk's storage and `content` what it must hold there.
-    #[allow(clippy::too_many_arguments)]
     fn guest(
         &mut self,
         id: usize,
-        vmid: u32,
-        key: &GuestKey,
+        allocated: &Allocated,
         host: &ir::Host,
         storage: (Option<String>, Option<Span>, &str),
         networks: &BTreeMap<String, (usize, ir::Network)>,
         cluster: &ir::Cluster,
-        alloc: &mut Allocator,
     ) -> Option<ir::Guest> {
         let records = self.records;
         let r = &records[id];
@@ -884,7 +991,7 @@ impl Lowering<'_> {
             estate::check_storage_content(found, content, storage_span, self.out);
         }
         let name = self.qualified(id);
-        let nics = self.nics(id, key, host, networks, alloc);
+        let nics = self.nics(id, host, networks, allocated);
         let users = self.users(id);
         if let Some(roles) = r.span("roles")
             && !r.ids("roles").is_empty()
@@ -899,7 +1006,7 @@ impl Lowering<'_> {
             name,
             host: host.name.clone(),
             node: host.node.clone(),
-            vmid,
+            vmid: allocated.vmid,
             cores: count(r, "cores"),
             memory: r.size("memory").unwrap_or_default(),
             disk: r.size("disk").unwrap_or_default(),
@@ -918,16 +1025,13 @@ impl Lowering<'_> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn vm(
         &mut self,
         id: usize,
-        vmid: u32,
-        key: &GuestKey,
+        allocated: &Allocated,
         hosts: &BTreeMap<String, (usize, ir::Host)>,
         networks: &BTreeMap<String, (usize, ir::Network)>,
         cluster: &ir::Cluster,
-        alloc: &mut Allocator,
     ) -> Option<ir::Vm> {
         let Some((_, host)) = self.host_of(id, hosts) else {
             self.checks_without_host(id);
@@ -970,13 +1074,11 @@ impl Lowering<'_> {
         }
         let guest = self.guest(
             id,
-            vmid,
-            key,
+            allocated,
             host,
             (storage_name, storage_span, "images"),
             networks,
             cluster,
-            alloc,
         )?;
         Some(ir::Vm {
             guest,
@@ -990,17 +1092,14 @@ impl Lowering<'_> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn container(
         &mut self,
         id: usize,
-        vmid: u32,
-        key: &GuestKey,
+        allocated: &Allocated,
         hosts: &BTreeMap<String, (usize, ir::Host)>,
         networks: &BTreeMap<String, (usize, ir::Network)>,
         cluster: &ir::Cluster,
         images: &BTreeMap<String, ir::Image>,
-        alloc: &mut Allocator,
     ) -> Option<ir::Container> {
         let Some((_, host)) = self.host_of(id, hosts) else {
             self.checks_without_host(id);
@@ -1036,13 +1135,11 @@ impl Lowering<'_> {
         };
         let guest = self.guest(
             id,
-            vmid,
-            key,
+            allocated,
             host,
             (storage_name, r.span("storage"), "rootdir"),
             networks,
             cluster,
-            alloc,
         )?;
         let image_name = image?.name.clone();
         let features = r.blocks.iter().find(|b| b.kind == "features");
