@@ -58,6 +58,67 @@ pub fn map_ranges<R: Send>(
     })
 }
 
+/// Runs `produce` on this thread; each piece of work it passes to its `send` is
+/// handed to `consume` on one of `helpers` other threads as soon as one is free (and,
+/// once `produce` returns, on this thread too). Returns what `consume` made of each
+/// piece, in the order the pieces were sent. With no helpers, `consume` runs here
+/// after `produce`, piece by piece.
+///
+/// For work whose first part must be done in order (allocation) and whose second part
+/// need not (building from what was allocated): the two overlap.
+pub fn pipeline<P: Send, R: Send>(
+    helpers: usize,
+    produce: impl FnOnce(&mut dyn FnMut(P)),
+    consume: impl Fn(P) -> R + Sync,
+) -> Vec<R> {
+    if helpers == 0 {
+        let mut pieces = Vec::new();
+        produce(&mut |piece| pieces.push(piece));
+        return pieces.into_iter().map(consume).collect();
+    }
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, P)>();
+    let receiver = std::sync::Mutex::new(receiver);
+    // Takes pieces until the producer is done and none is left.
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let next = match receiver.lock() {
+                Ok(receiver) => receiver.recv(),
+                Err(_) => break,
+            };
+            let Ok((index, piece)) = next else { break };
+            done.push((index, consume(piece)));
+        }
+        done
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let started: Vec<_> = (0..helpers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(scope, work)
+            })
+            .collect();
+        let mut sent = 0;
+        produce(&mut |piece| {
+            // The receiver lives until every helper is joined: sending cannot fail.
+            let _ = sender.send((sent, piece));
+            sent += 1;
+        });
+        drop(sender);
+        let mut results = work();
+        for helper in started.into_iter().flatten() {
+            match helper.join() {
+                Ok(done) => results.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +130,25 @@ mod tests {
                 let parts = map_ranges(len, threads, |range| range.collect::<Vec<_>>());
                 let joined: Vec<usize> = parts.into_iter().flatten().collect();
                 assert_eq!(joined, (0..len).collect::<Vec<_>>(), "{len} in {threads}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_pipeline_gives_every_result_once_in_the_order_sent() {
+        for helpers in 0..4 {
+            for pieces in [0, 1, 5, 200] {
+                let results = pipeline(
+                    helpers,
+                    |send| {
+                        for i in 0..pieces {
+                            send(i);
+                        }
+                    },
+                    |i: usize| i * 2,
+                );
+                let expected: Vec<usize> = (0..pieces).map(|i| i * 2).collect();
+                assert_eq!(results, expected, "{pieces} pieces, {helpers} helpers");
             }
         }
     }

@@ -3,7 +3,8 @@
 //! need several declarations at once live in `estate`.
 //!
 //! Allocation goes through the guests one at a time, in key order; VMs and containers
-//! are then built from what they were allocated, a large project's on every core.
+//! are built from what they were allocated, a large project's on other cores while
+//! allocation goes on.
 
 use super::alloc::{Allocator, GuestKey};
 use super::errors;
@@ -111,6 +112,10 @@ struct Allocated {
 
 /// Fewer guests than this per thread are built on one thread.
 const MIN_GUESTS_PER_THREAD: usize = 1024;
+
+/// Guests are handed to be built in chunks of this many: enough to be worth handing
+/// over, few enough that building starts soon after allocation does.
+const GUESTS_PER_CHUNK: usize = 256;
 
 /// A NIC block resolved on its guest's host, before anything is allocated.
 struct NicSpec<'k> {
@@ -309,27 +314,8 @@ impl Lowering<'_> {
             cluster: &cluster,
             images: &images,
         };
-        // In key order, so that allocation does not depend on the order of files and
-        // declarations: templates are built as they come; VMs and containers (the
-        // many) only get their VMIDs, addresses and MACs, and are built afterwards,
-        // side by side, from those.
         let mut templates = Vec::new();
-        let mut to_build: Vec<(usize, Allocated)> = Vec::with_capacity(guests.len());
-        for (id, key) in &guests {
-            let id = *id;
-            let before = self.out.len();
-            if self.instances[id].kind == DeclKind::Template {
-                let vmid = self.vmid(id, key, &mut alloc);
-                if let Some(t) = self.template(id, vmid, key, &known, &mut alloc) {
-                    templates.push((t.name.clone(), t));
-                }
-            } else {
-                to_build.push((id, self.allocate(id, key, &known, &mut alloc)));
-            }
-            let declared = &self.instances[id];
-            super::name_generated(declared.generated, &declared.name, &mut self.out[before..]);
-        }
-        let guests_built = self.build_guests(&to_build, &known);
+        let guests_built = self.allocate_and_build(&guests, &known, &mut alloc, &mut templates);
         // A name built twice (reported already) keeps its last, as `insert` would.
         let templates: BTreeMap<String, ir::Template> = templates.into_iter().collect();
         let mut vms: BTreeMap<String, ir::Vm> = guests_built.vms.into_iter().collect();
@@ -399,41 +385,82 @@ impl Lowering<'_> {
         Allocated { vmid, nics }
     }
 
-    /// Builds the VMs and containers from what they were allocated, in order; a large
-    /// project's on every core (each guest is built on its own, and each range's
-    /// diagnostics are kept in order).
-    fn build_guests(&mut self, to_build: &[(usize, Allocated)], known: &Known<'_>) -> Guests {
+    /// Allocates for every guest and builds it. Allocation goes through the guests in
+    /// key order, so that it does not depend on the order of files and declarations;
+    /// templates are built as they come. VMs and containers (the many) are only
+    /// allocated for there, and built from that in chunks: in a large project, on
+    /// other cores while allocation goes on (each chunk's diagnostics kept in order).
+    fn allocate_and_build(
+        &mut self,
+        guests: &[(usize, GuestKey)],
+        known: &Known<'_>,
+        alloc: &mut Allocator,
+        templates: &mut Vec<(String, ir::Template)>,
+    ) -> Guests {
         let (instances, records, sources, project_start) = (
             self.instances,
             self.records,
             self.sources,
             self.project_start,
         );
-        let threads = crate::parallel::threads_for(to_build.len(), MIN_GUESTS_PER_THREAD);
-        let parts = crate::parallel::map_ranges(to_build.len(), threads, |range| {
-            let mut found = Vec::new();
-            let mut lowering = Lowering {
-                instances,
-                records,
-                sources,
-                out: &mut found,
-                project_start,
-            };
-            let mut built = Guests::default();
-            for (id, allocated) in &to_build[range] {
-                let before = lowering.out.len();
-                lowering.build_guest(*id, allocated, known, &mut built);
-                let declared = &instances[*id];
-                super::name_generated(
-                    declared.generated,
-                    &declared.name,
-                    &mut lowering.out[before..],
-                );
-            }
-            (built, found)
-        });
+        let helpers = crate::parallel::threads_for(guests.len(), MIN_GUESTS_PER_THREAD) - 1;
+        let chunks = crate::parallel::pipeline(
+            helpers,
+            |send| {
+                let mut chunk = Vec::with_capacity(GUESTS_PER_CHUNK);
+                for (id, key) in guests {
+                    let id = *id;
+                    let before = self.out.len();
+                    if self.instances[id].kind == DeclKind::Template {
+                        let vmid = self.vmid(id, key, alloc);
+                        if let Some(t) = self.template(id, vmid, key, known, alloc) {
+                            templates.push((t.name.clone(), t));
+                        }
+                    } else {
+                        chunk.push((id, self.allocate(id, key, known, alloc)));
+                    }
+                    let declared = &self.instances[id];
+                    super::name_generated(
+                        declared.generated,
+                        &declared.name,
+                        &mut self.out[before..],
+                    );
+                    if chunk.len() == GUESTS_PER_CHUNK {
+                        send(std::mem::replace(
+                            &mut chunk,
+                            Vec::with_capacity(GUESTS_PER_CHUNK),
+                        ));
+                    }
+                }
+                if !chunk.is_empty() {
+                    send(chunk);
+                }
+            },
+            |chunk: Vec<(usize, Allocated)>| {
+                let mut found = Vec::new();
+                let mut lowering = Lowering {
+                    instances,
+                    records,
+                    sources,
+                    out: &mut found,
+                    project_start,
+                };
+                let mut built = Guests::default();
+                for (id, allocated) in &chunk {
+                    let before = lowering.out.len();
+                    lowering.build_guest(*id, allocated, known, &mut built);
+                    let declared = &instances[*id];
+                    super::name_generated(
+                        declared.generated,
+                        &declared.name,
+                        &mut lowering.out[before..],
+                    );
+                }
+                (built, found)
+            },
+        );
         let mut all = Guests::default();
-        for (built, found) in parts {
+        for (built, found) in chunks {
             all.vms.extend(built.vms);
             all.containers.extend(built.containers);
             self.out.extend(found);
