@@ -187,6 +187,14 @@ fn evaluate_all(
     records
 }
 
+/// Frees syntax trees, a large project's on every core: it takes a while (as does
+/// freeing the records, below).
+fn free_syntax_trees(files: Vec<ast::File>) {
+    let items: Vec<ast::Item> = files.into_iter().flat_map(|f| f.items).collect();
+    let threads = crate::parallel::threads_for(items.len(), MIN_DECLARATIONS_PER_THREAD);
+    crate::parallel::drop_all(items, threads);
+}
+
 /// Checks a project's files together with the stdlib's (`std_files`: module name and
 /// AST of each stdlib file). `lock` is the current `pxi.lock`. The syntax trees are
 /// dropped once evaluated, before the plan is built: in a large project they are a
@@ -216,7 +224,7 @@ pub fn check(
         .collect();
     drop(scope);
     drop(all);
-    drop(files);
+    free_syntax_trees(files);
     drop(std_files);
     let (plan, new_lock) = lower::Lowering {
         instances: &instances,
@@ -226,6 +234,9 @@ pub fn check(
         project_start,
     }
     .plan(lock);
+    // The plan holds what is needed of the records from here on.
+    let threads = crate::parallel::threads_for(records.len(), MIN_DECLARATIONS_PER_THREAD);
+    crate::parallel::drop_all(records, threads);
     if let Some(plan) = &plan {
         let mut spans = estate::Spans::default();
         for i in instances.iter().filter(|i| i.module.is_none()) {

@@ -58,6 +58,23 @@ pub fn map_ranges<R: Send>(
     })
 }
 
+/// Drops every element of `values`, split into `threads` parts dropped side by side.
+pub fn drop_all<T: Send>(mut values: Vec<T>, threads: usize) {
+    let threads = threads.clamp(1, values.len().max(1));
+    let part = values.len().div_ceil(threads);
+    let mut parts = Vec::with_capacity(threads);
+    while values.len() > part {
+        parts.push(values.split_off(values.len() - part));
+    }
+    std::thread::scope(|scope| {
+        for part in parts {
+            // A thread that cannot be started drops its part here.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || drop(part));
+        }
+        drop(values);
+    });
+}
+
 /// Runs `produce` on this thread; each piece of work it passes to its `send` is
 /// handed to `consume` on one of `helpers` other threads as soon as one is free (and,
 /// once `produce` returns, on this thread too). Returns what `consume` made of each
@@ -150,6 +167,28 @@ mod tests {
                 let expected: Vec<usize> = (0..pieces).map(|i| i * 2).collect();
                 assert_eq!(results, expected, "{pieces} pieces, {helpers} helpers");
             }
+        }
+    }
+
+    #[test]
+    fn drop_all_drops_every_element_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static DROPPED: AtomicUsize = AtomicUsize::new(0);
+        struct Counted;
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                DROPPED.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let mut expected = 0;
+        for (len, threads) in [(0, 1), (1, 3), (10, 1), (10, 3), (1001, 2), (7, 7)] {
+            drop_all((0..len).map(|_| Counted).collect(), threads);
+            expected += len;
+            assert_eq!(
+                DROPPED.load(Ordering::Relaxed),
+                expected,
+                "{len} in {threads}"
+            );
         }
     }
 
