@@ -96,7 +96,6 @@ struct Known<'k> {
 
 /// VMs and containers built, by name, in the order built (they are put in maps at
 /// the end, all at once: much faster than one insertion at a time).
-#[derive(Default)]
 struct Guests {
     vms: Vec<(String, ir::Vm)>,
     containers: Vec<(String, ir::Container)>,
@@ -445,7 +444,16 @@ impl Lowering<'_> {
                     out: &mut found,
                     project_start,
                 };
-                let mut built = Guests::default();
+                // Sized up front: a guest is large, and growing the lists would copy
+                // each several times.
+                let vms = chunk
+                    .iter()
+                    .filter(|(id, _)| instances[*id].kind == DeclKind::Vm)
+                    .count();
+                let mut built = Guests {
+                    vms: Vec::with_capacity(vms),
+                    containers: Vec::with_capacity(chunk.len() - vms),
+                };
                 for (id, allocated) in &chunk {
                     let before = lowering.out.len();
                     lowering.build_guest(*id, allocated, known, &mut built);
@@ -459,7 +467,10 @@ impl Lowering<'_> {
                 (built, found)
             },
         );
-        let mut all = Guests::default();
+        let mut all = Guests {
+            vms: Vec::with_capacity(chunks.iter().map(|(b, _)| b.vms.len()).sum()),
+            containers: Vec::with_capacity(chunks.iter().map(|(b, _)| b.containers.len()).sum()),
+        };
         for (built, found) in chunks {
             all.vms.extend(built.vms);
             all.containers.extend(built.containers);
