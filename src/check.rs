@@ -26,7 +26,7 @@ mod scope;
 use crate::diag::{self, Diagnostic};
 use crate::ir;
 use crate::source::SourceMap;
-use crate::syntax::ast::{self, DeclKind};
+use crate::syntax::ast;
 use crate::{stdlib, syntax};
 use lock::Lock;
 
@@ -238,15 +238,7 @@ pub fn check(
     let threads = crate::parallel::threads_for(records.len(), MIN_DECLARATIONS_PER_THREAD);
     crate::parallel::drop_all(records, threads);
     if let Some(plan) = &plan {
-        let mut spans = estate::Spans::default();
-        for i in instances.iter().filter(|i| i.module.is_none()) {
-            if matches!(
-                i.kind,
-                DeclKind::Vm | DeclKind::Container | DeclKind::Host | DeclKind::Cluster
-            ) {
-                spans.insert(i.kind.keyword(), &i.name, i.name_span);
-            }
-        }
+        let spans = estate::Spans::new(&instances);
         estate::check_capacity(plan, &spans, &mut out);
         estate::check_host_addresses(plan, &spans, &mut out);
         estate::check_disk_capacity(plan, &spans, &mut out);

@@ -4,9 +4,11 @@
 //! these halfway through an apply; pxic refuses them before anything runs.
 
 use super::eval::{Record, Value};
+use super::expand::Declared;
 use crate::diag::{Code, Diagnostic, suggest};
 use crate::ir;
 use crate::source::Span;
+use crate::syntax::ast::DeclKind;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -459,20 +461,40 @@ pub fn check_time_zone(name: &str, span: Span, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// Where each project declaration's name is written, by kind keyword and name: the
-/// checks of the finished plan point there.
-#[derive(Default)]
-pub struct Spans<'a>(FxHashMap<(&'a str, &'a str), Span>);
+/// Where each of the project's VMs, containers, hosts and cluster has its name
+/// written, by kind keyword and name: the checks of the finished plan point there.
+/// Indexed the first time one is looked up (only a problem is), as most plans have
+/// none to report and a large one has many names.
+pub struct Spans<'a> {
+    declared: &'a [Declared],
+    index: std::cell::OnceCell<FxHashMap<(&'a str, &'a str), Span>>,
+}
 
 impl<'a> Spans<'a> {
-    pub fn insert(&mut self, kind: &'a str, name: &'a str, span: Span) {
-        self.0.insert((kind, name), span);
+    pub fn new(declared: &'a [Declared]) -> Spans<'a> {
+        Spans {
+            declared,
+            index: std::cell::OnceCell::new(),
+        }
     }
 
-    pub fn get<'s>(&'s self, kind: &'s str, name: &'s str) -> Option<&'s Span> {
-        // The map's keys may be shortened to the lookup's lifetime (it is covariant).
-        let map: &'s FxHashMap<(&'s str, &'s str), Span> = &self.0;
-        map.get(&(kind, name))
+    pub fn get(&self, kind: &str, name: &str) -> Option<Span> {
+        let index = self.index.get_or_init(|| {
+            self.declared
+                .iter()
+                .filter(|d| {
+                    d.module.is_none()
+                        && matches!(
+                            d.kind,
+                            DeclKind::Vm | DeclKind::Container | DeclKind::Host | DeclKind::Cluster
+                        )
+                })
+                .map(|d| ((d.kind.keyword(), d.name.as_str()), d.name_span))
+                .collect()
+        });
+        // The keys may be shortened to the lookup's lifetime (the map is covariant).
+        let index: &FxHashMap<(&str, &str), Span> = index;
+        index.get(&(kind, name)).copied()
     }
 }
 
@@ -480,9 +502,9 @@ impl<'a> Spans<'a> {
 pub fn check_host_addresses(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnostic>) {
     let mut hosts: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
     for host in plan.hosts.values() {
-        let span = spans.get("host", &host.name).copied();
-        match (hosts.get(&host.address), span) {
-            (Some(first), Some(span)) => out.push(
+        let taken = hosts.get(&host.address).copied();
+        match taken.and_then(|first| Some((first, spans.get("host", &host.name)?))) {
+            Some((first, span)) => out.push(
                 Diagnostic::error(
                     Code::HostAddressInUse,
                     format!(
@@ -493,7 +515,7 @@ pub fn check_host_addresses(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Di
                 .with_primary(span, "same address as another host")
                 .with_help("give each host its own management address"),
             ),
-            _ => {
+            None => {
                 hosts.insert(host.address, &host.name);
             }
         }
@@ -519,7 +541,7 @@ pub fn check_host_addresses(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Di
                         guest.name, nic.address
                     ),
                 )
-                .with_primary(*span, "its address belongs to a host")
+                .with_primary(span, "its address belongs to a host")
                 .with_help(
                     "give the guest another address, or take it from the pool with `ip = auto`",
                 ),
@@ -790,9 +812,9 @@ pub fn check_capacity(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnost
         let Some(host) = plan.hosts.get(host_name) else {
             continue;
         };
-        let span = spans.get(kind, name).copied();
-        if let (Some(host_cores), Some(span)) = (host.cores, span)
+        if let Some(host_cores) = host.cores
             && cores > host_cores
+            && let Some(span) = spans.get(kind, name)
         {
             out.push(
                 Diagnostic::error(
@@ -813,10 +835,12 @@ pub fn check_capacity(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnost
         let Some(host) = plan.hosts.get(host_name) else {
             continue;
         };
-        let (Some(capacity), Some(span)) = (host.memory, spans.get("host", host_name)) else {
+        let Some(capacity) = host.memory else {
             continue;
         };
-        if total > capacity {
+        if total > capacity
+            && let Some(span) = spans.get("host", host_name)
+        {
             out.push(
                 Diagnostic::warning(
                     Code::MemoryOvercommitted,
@@ -827,7 +851,7 @@ pub fn check_capacity(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnost
                     ),
                 )
                 .with_primary(
-                    *span,
+                    span,
                     if count == 1 {
                         "1 guest on this host".to_string()
                     } else {
@@ -888,12 +912,15 @@ pub fn check_disk_capacity<'p>(plan: &'p ir::Plan, spans: &Spans<'_>, out: &mut 
         let Some(capacity) = storage.and_then(|s| s.size) else {
             continue;
         };
+        if total <= capacity {
+            continue;
+        }
         let at = if owner.is_empty() {
             spans.get("cluster", &plan.cluster.name)
         } else {
             spans.get("host", owner)
         };
-        let (true, Some(at)) = (total > capacity, at) else {
+        let Some(at) = at else {
             continue;
         };
         let place = if owner.is_empty() {
@@ -911,7 +938,7 @@ pub fn check_disk_capacity<'p>(plan: &'p ir::Plan, spans: &Spans<'_>, out: &mut 
                 ),
             )
             .with_primary(
-                *at,
+                at,
                 if count == 1 {
                     "1 disk on it".to_string()
                 } else {
@@ -935,10 +962,9 @@ pub fn check_disk_not_below_template(
         let Some(template) = plan.templates.get(&vm.template) else {
             continue;
         };
-        let Some(span) = spans.get("vm", &vm.guest.name) else {
-            continue;
-        };
-        if vm.guest.disk < template.disk {
+        if vm.guest.disk < template.disk
+            && let Some(span) = spans.get("vm", &vm.guest.name)
+        {
             out.push(
                 Diagnostic::error(
                     Code::DiskBelowTemplate,
@@ -950,7 +976,7 @@ pub fn check_disk_not_below_template(
                         gib(template.disk)
                     ),
                 )
-                .with_primary(*span, "a clone's disk can only grow")
+                .with_primary(span, "a clone's disk can only grow")
                 .with_help(format!("give it a disk of at least {}", gib(template.disk))),
             );
         }
