@@ -62,7 +62,7 @@ pub(super) fn parse_split(
             })
             .collect::<Vec<_>>()
     });
-    // Each piece after the first, with where it starts.
+    // Each piece with where it starts.
     let mut pieces = pieces.into_iter().flatten().zip(starts.iter());
     let Some(((mut lowerer, mut reached), _)) = pieces.next() else {
         return Lowerer::new(file).finish();
@@ -96,7 +96,8 @@ fn split_points(src: &str, threads: usize) -> Vec<usize> {
     let mut points: Vec<usize> = (1..threads)
         .filter_map(|t| {
             let from = src.len() * t / threads;
-            let at = src.get(from..)?.find("\n}")?;
+            let from = (from..src.len()).find(|i| src.is_char_boundary(*i))?;
+            let at = src[from..].find("\n}")?;
             Some(from + at + 2)
         })
         .collect();
@@ -260,4 +261,39 @@ fn balanced(line: &str) -> bool {
         }
     }
     depth == 0 && !in_string
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The guesses are where a single thread's parse passes, in a file written the usual
+    /// way: otherwise a large file would be parsed again, on one thread.
+    #[test]
+    fn guessed_splits_are_item_boundaries_of_a_usual_file() {
+        let src: String = (0..200)
+            .map(|i| {
+                format!("# web server {i}\nvm web-{i} {{\n  cores = 2\n  tags = [\"é\"]\n}}\n\n")
+            })
+            .collect();
+        for threads in 2..6 {
+            let points = split_points(&src, threads);
+            assert_eq!(points.len(), threads - 1, "{threads} threads");
+            for point in points {
+                let mut lowerer = Lowerer::new(FileId::DETACHED);
+                let reached = parse_from(
+                    FileId::DETACHED,
+                    &src,
+                    0,
+                    point,
+                    Strategy::FastPathFirst,
+                    &mut lowerer,
+                );
+                assert!(
+                    matches!(reached, Reached::Stop(at) if at == point),
+                    "{threads} threads: no item ends at {point}"
+                );
+            }
+        }
+    }
 }
