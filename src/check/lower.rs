@@ -17,7 +17,7 @@ use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::DeclKind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 /// The VMIDs pxic allocates from when the cluster does not say.
@@ -158,7 +158,7 @@ impl Lowering<'_> {
     fn of_kind<'s>(
         &'s self,
         kind: DeclKind,
-        used: &'s std::collections::BTreeSet<usize>,
+        used: &'s BTreeSet<usize>,
     ) -> impl Iterator<Item = usize> + 's {
         self.instances
             .iter()
@@ -169,11 +169,11 @@ impl Lowering<'_> {
 
     /// The stdlib declarations the project refers to, directly or through others
     /// (a role's `depends`), so the plan does not carry the whole stdlib.
-    fn used_stdlib(&self) -> std::collections::BTreeSet<usize> {
-        fn refs(record: &Record, found: &mut Vec<usize>) {
-            fn walk(value: &Value, found: &mut Vec<usize>) {
+    fn used_stdlib(&self) -> BTreeSet<usize> {
+        fn refs(record: &Record, found: &mut impl FnMut(usize)) {
+            fn walk(value: &Value, found: &mut impl FnMut(usize)) {
                 match value {
-                    Value::Ref(id) => found.push(*id),
+                    Value::Ref(id) => found(*id),
                     Value::List(items) => items.iter().for_each(|i| walk(&i.value, found)),
                     _ => {}
                 }
@@ -181,17 +181,26 @@ impl Lowering<'_> {
             record.fields.values().for_each(|f| walk(&f.value, found));
             record.blocks.iter().for_each(|b| refs(&b.record, found));
         }
-        let mut used = std::collections::BTreeSet::new();
+        // What a record refers to in the stdlib, not seen before, is queued to be looked
+        // into in turn. (Only that is kept: a large project refers to its own hosts and
+        // templates many thousand times.)
+        let instances = self.instances;
+        let look_into = |record: &Record, used: &mut BTreeSet<usize>, queue: &mut Vec<usize>| {
+            refs(record, &mut |id| {
+                if instances[id].module.is_some() && used.insert(id) {
+                    queue.push(id);
+                }
+            });
+        };
+        let mut used = BTreeSet::new();
         let mut queue: Vec<usize> = Vec::new();
-        for (id, instance) in self.instances.iter().enumerate() {
+        for (id, instance) in instances.iter().enumerate() {
             if instance.module.is_none() {
-                refs(&self.records[id], &mut queue);
+                look_into(&self.records[id], &mut used, &mut queue);
             }
         }
         while let Some(id) = queue.pop() {
-            if self.instances[id].module.is_some() && used.insert(id) {
-                refs(&self.records[id], &mut queue);
-            }
+            look_into(&self.records[id], &mut used, &mut queue);
         }
         used
     }
