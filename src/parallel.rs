@@ -11,8 +11,14 @@ const STACK_SIZE: usize = 8 << 20;
 /// How many threads to use for `len` pieces of work when each thread should get at
 /// least `min_per_thread` of them (fewer are not worth starting a thread for).
 pub fn threads_for(len: usize, min_per_thread: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    cores.min(len / min_per_thread.max(1)).max(1)
+    cores().min(len / min_per_thread.max(1)).max(1)
+}
+
+/// The cores this process may use, asked once (the answer takes system calls and
+/// reading cgroup files).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 /// Calls `work` on contiguous ranges that together cover `0..len`, one range per
