@@ -24,18 +24,23 @@ fn memory_mib(i: usize) -> u64 {
     64 * (1 + (i % 97) as u64)
 }
 
-/// The project, with the 1-based lines where an unknown attribute and a wrong type
-/// were written.
-fn project() -> (String, Vec<(Code, usize)>) {
-    let mut src = String::from(
+/// A cluster, a network, a host with storage for VMs and containers, and a template.
+fn estate() -> String {
+    String::from(
         "use std.os\n\ncluster lab {\n  endpoint = \"https://10.0.0.2:8006/\"\n  vmids = 100 .. 99999\n}\n\n\
          network lan {\n  cidr = 10.0.0.0/16\n  gateway = 10.0.0.1\n  pool = 10.0.1.0 .. 10.0.254.254\n}\n\n\
          host pve1 {\n  address = 10.0.0.2\n  cores = 64\n  memory = 1PiB\n\
          \x20 bridge vmbr0 { ports = [\"eno1\"], network = lan }\n\
-         \x20 storage local-lvm { type = lvmthin, vg = \"pve\", thinpool = \"data\", content = [images] }\n\
-         \x20 storage local { type = dir, path = \"/var/lib/vz\", content = [import] }\n}\n\n\
+         \x20 storage local-lvm { type = lvmthin, vg = \"pve\", thinpool = \"data\", content = [images, rootdir] }\n\
+         \x20 storage local { type = dir, path = \"/var/lib/vz\", content = [import, vztmpl] }\n}\n\n\
          template base {\n  host = pve1\n  vmid = 99999\n  image = os.ubuntu_2404\n  storage = local-lvm\n}\n\n",
-    );
+    )
+}
+
+/// The project, with the 1-based lines where an unknown attribute and a wrong type
+/// were written.
+fn project() -> (String, Vec<(Code, usize)>) {
+    let mut src = estate();
     let mut expected = Vec::new();
     for i in 0..VMS {
         let _ = write!(
@@ -54,6 +59,61 @@ fn project() -> (String, Vec<(Code, usize)>) {
         src.push_str("}\n\n");
     }
     (src, expected)
+}
+
+fn check(src: String) -> pxic::check::Checked {
+    let mut map = SourceMap::new();
+    map.add("main.pxi", src);
+    check_project(&mut map, &NoFiles, &Default::default())
+}
+
+/// Loops make many declarations that share one environment; a mistake in a loop's
+/// body is found in each, on whichever thread, and reported once for all of them.
+#[test]
+fn a_large_loop_is_reported_once_and_built_whole() {
+    let looped = |mistake: &str| {
+        format!(
+            "{}for i in 0..2000 {{\n  vm \"w-${{i}}\" {{\n    host = pve1\n    template = base\n    network lan {{}}\n{mistake}  }}\n}}\n\n\
+             for i in 0..1500 {{\n  container \"c-${{i}}\" {{\n    host = pve1\n    template = os.debian_12_lxc\n    storage = local-lvm\n    network lan {{}}\n  }}\n}}\n",
+            estate()
+        )
+    };
+    let checked = check(looped("    colour = \"red\"\n"));
+    let [only] = checked.diagnostics.as_slice() else {
+        panic!("{:#?}", checked.diagnostics);
+    };
+    assert_eq!(only.code, Code::UnknownAttribute);
+    assert_eq!(
+        only.notes.last().map(String::as_str),
+        Some("in the generated `w-0`, `w-1`, `w-2` and 1997 more")
+    );
+
+    let checked = check(looped(""));
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{:?}",
+        checked.diagnostics.first()
+    );
+    let plan = checked.plan.expect("a plan");
+    assert_eq!((plan.vms.len(), plan.containers.len()), (2000, 1500));
+    let guests = plan
+        .vms
+        .values()
+        .map(|v| (format!("vm/{}", v.guest.name), &v.guest))
+        .chain(
+            plan.containers
+                .values()
+                .map(|c| (format!("container/{}", c.guest.name), &c.guest)),
+        );
+    let mut vmids = std::collections::BTreeSet::new();
+    for (key, guest) in guests {
+        assert_eq!(checked.lock.vmids[&key], guest.vmid, "{key}");
+        assert_eq!(
+            checked.lock.addresses[&format!("{key}/lan")],
+            guest.nics[0].address
+        );
+        assert!(vmids.insert(guest.vmid), "{key} shares VMID {}", guest.vmid);
+    }
 }
 
 #[test]
