@@ -55,9 +55,9 @@ pub struct Record {
     pub blocks: Vec<BlockRecord>,
     /// The attributes of a free-form block (`vars`).
     pub free: BTreeMap<String, Spanned>,
-    /// Attributes that were written, even if their value was wrong: those are not
-    /// also reported as missing.
-    pub written: NameList,
+    /// Attributes written with a wrong value (reported): they are not also reported
+    /// as missing. See [`Record::written`].
+    pub rejected: NameList,
     /// A profile it inherits from could not be found: what it would have supplied is
     /// missing, so checks of missing or related values would only mislead.
     pub incomplete: bool,
@@ -114,6 +114,11 @@ impl NameList {
 }
 
 impl Record {
+    /// Whether an attribute was written (inherited included), even with a wrong value.
+    pub fn written(&self, name: &str) -> bool {
+        self.fields.contains_key(name) || self.rejected.contains(name)
+    }
+
     /// A text field's value, or its default when it was not written (without the copy
     /// [`Record::value`] makes of a default).
     pub fn text(&self, name: &str) -> Option<&str> {
@@ -273,7 +278,6 @@ impl<'a> Evaluator<'a, '_> {
         let mut record = Record {
             schema: Some(schema),
             fields: FieldList(Vec::with_capacity(attrs)),
-            written: NameList(Vec::with_capacity(attrs)),
             blocks: Vec::with_capacity(members.len() - attrs),
             ..Record::default()
         };
@@ -313,7 +317,6 @@ impl<'a> Evaluator<'a, '_> {
             }
             return;
         };
-        record.written.insert(spec.name);
         match self.value(&attr.value, spec.ty, ctx) {
             Some(value) => {
                 record.fields.insert(spec.name, value);
@@ -321,6 +324,7 @@ impl<'a> Evaluator<'a, '_> {
             // A later (overriding) value that is wrong must not leave an inherited one.
             None => {
                 record.fields.remove(spec.name);
+                record.rejected.insert(spec.name);
             }
         }
     }
@@ -459,10 +463,7 @@ impl<'a> Evaluator<'a, '_> {
         for spec in schema.attrs {
             // Most attributes are optional: what was written is looked up only for
             // the required ones.
-            if spec.default == Default::Required
-                && !record.fields.contains_key(spec.name)
-                && !record.written.contains(spec.name)
-            {
+            if spec.default == Default::Required && !record.written(spec.name) {
                 self.out
                     .push(errors::missing_attribute(at, spec.name, spec.ty));
             }
@@ -495,9 +496,7 @@ impl<'a> Evaluator<'a, '_> {
                     field.span, spec.name, applies, kind,
                 ));
             }
-            None if applies.required_by.contains(&kind.as_str())
-                && !record.written.contains(spec.name) =>
-            {
+            None if applies.required_by.contains(&kind.as_str()) && !record.written(spec.name) => {
                 self.out.push(errors::missing_kind_attribute(
                     at, spec.name, spec.ty, applies, kind,
                 ));

@@ -936,7 +936,7 @@ impl Lowering<'_> {
                 }) => NicAddress::Static(*a, *span),
                 Some(Spanned { span, .. }) => NicAddress::Auto(*span),
                 // Not written: `auto`, allocated at the block's label.
-                None if !block.record.written.contains("ip") => NicAddress::Auto(label_span),
+                None if !block.record.written("ip") => NicAddress::Auto(label_span),
                 None => continue,
             };
             specs.push(NicSpec {
