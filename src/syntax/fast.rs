@@ -550,7 +550,7 @@ impl Fast<'_> {
         let start = self.pos;
         self.expect("\"")?;
         let base = self.scratch.parts.len();
-        let mut text = String::new();
+        let mut text = compact_str::CompactString::default();
         loop {
             match self.peek()? {
                 b'"' => {

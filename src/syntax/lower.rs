@@ -464,7 +464,7 @@ impl Lowerer {
             if let Some(StrPart::Text(last)) = parts.last_mut() {
                 last.push_str(text);
             } else {
-                parts.push(StrPart::Text(text.to_string()));
+                parts.push(StrPart::Text(text.into()));
             }
         };
         for p in inner(pair) {
