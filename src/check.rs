@@ -166,6 +166,7 @@ fn evaluate_all(
             sources,
             world,
             out: &mut found,
+            seen: Default::default(),
         };
         let records: Vec<eval::Record> = range
             .map(|id| {

@@ -166,10 +166,21 @@ pub struct Evaluator<'a, 'c> {
     pub sources: &'c SourceMap,
     pub world: &'c dyn World,
     pub out: &'c mut Vec<Diagnostic>,
+    /// What [`Evaluator::check_duplicates`] has seen in the bodies it is inside.
+    pub seen: Seen<'a>,
 }
 
 /// A nested block's kind and (for repeatable blocks) label: two alike are one too many.
 type BlockKey<'a> = (&'static str, Option<Cow<'a, str>>);
+
+/// The attribute and block names met so far in each body being checked for
+/// duplicates, innermost last. Kept from body to body: a list per body would be made
+/// and freed for every block of every declaration.
+#[derive(Default)]
+pub struct Seen<'a> {
+    attrs: Vec<(Cow<'a, str>, Span)>,
+    blocks: Vec<(BlockKey<'a>, Span)>,
+}
 
 /// A member of a body with the context it is evaluated in (its own declaration's,
 /// or the profile's it was inherited from).
@@ -397,9 +408,9 @@ impl<'a> Evaluator<'a, '_> {
     /// Reports attributes and blocks written twice in one body, in a declaration and
     /// every block inside it.
     pub fn check_duplicates(&mut self, body: &'a ast::Body, schema: &'static schema::Block) {
-        // Bodies are short: a list searched in order beats a map here.
-        let mut attrs: Vec<(Cow<'a, str>, Span)> = Vec::new();
-        let mut blocks: Vec<(BlockKey<'a>, Span)> = Vec::new();
+        // This body's names are those from here on; bodies are short, so they are
+        // searched in order.
+        let (attrs_from, blocks_from) = (self.seen.attrs.len(), self.seen.blocks.len());
         for member in &body.members {
             match member {
                 Member::Attr(attr) => {
@@ -407,11 +418,15 @@ impl<'a> Evaluator<'a, '_> {
                         Key::Ident(i) => (Cow::Borrowed(i.name.as_str()), i.span),
                         Key::Str(s) => (Cow::Owned(s.as_plain().unwrap_or_default()), s.span),
                     };
-                    match attrs.iter().find(|(k, _)| *k == key) {
-                        Some((_, first)) => self
+                    let first = self.seen.attrs[attrs_from..]
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, first)| *first);
+                    match first {
+                        Some(first) => self
                             .out
-                            .push(errors::duplicate_attribute(span, *first, &key)),
-                        None => attrs.push((key, span)),
+                            .push(errors::duplicate_attribute(span, first, &key)),
+                        None => self.seen.attrs.push((key, span)),
                     }
                 }
                 Member::Block(block) => {
@@ -433,18 +448,24 @@ impl<'a> Evaluator<'a, '_> {
                         _ => None,
                     };
                     let key = (nested.kind, label);
-                    match blocks.iter().find(|(k, _)| *k == key) {
-                        Some((_, first)) => self.out.push(errors::duplicate_block(
+                    let first = self.seen.blocks[blocks_from..]
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, first)| *first);
+                    match first {
+                        Some(first) => self.out.push(errors::duplicate_block(
                             block.kind.span,
-                            *first,
+                            first,
                             nested.kind,
                         )),
-                        None => blocks.push((key, block.kind.span)),
+                        None => self.seen.blocks.push((key, block.kind.span)),
                     }
                     self.check_duplicates(&block.body, nested.schema);
                 }
             }
         }
+        self.seen.attrs.truncate(attrs_from);
+        self.seen.blocks.truncate(blocks_from);
     }
 
     /// Fills defaults and reports missing required attributes.
