@@ -64,6 +64,28 @@ pub fn map_ranges<R: Send>(
     })
 }
 
+/// Runs `a` on this thread and, when `parallel`, `b` on another at the same time
+/// (else, or if no thread can be started, after `a`).
+pub fn join<A, B: Send>(parallel: bool, a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, &b);
+        let done = a();
+        let other = match other {
+            Ok(handle) => match handle.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => b(),
+        };
+        (done, other)
+    })
+}
+
 /// Drops every element of `values`, split into `threads` parts dropped side by side.
 pub fn drop_all<T: Send>(mut values: Vec<T>, threads: usize) {
     let threads = threads.clamp(1, values.len().max(1));
@@ -195,6 +217,13 @@ mod tests {
                 expected,
                 "{len} in {threads}"
             );
+        }
+    }
+
+    #[test]
+    fn join_gives_both_results() {
+        for parallel in [false, true] {
+            assert_eq!(join(parallel, || 1, || "b"), (1, "b"));
         }
     }
 

@@ -148,15 +148,34 @@ fn a_large_project_gets_every_record_and_every_problem_once_in_order() {
         .filter(|l| !l.contains("colour") && !l.contains("\"four\""))
         .map(|l| format!("{l}\n"))
         .collect();
-    let mut map = SourceMap::new();
-    map.add("main.pxi", clean);
-    let checked = check_project(&mut map, &NoFiles, &Default::default());
+    let checked = check(clean.clone());
     assert!(
         checked.diagnostics.is_empty(),
         "{:?}",
         checked.diagnostics.first()
     );
-    let plan = checked.plan.expect("a plan");
+    let plan = checked.plan.as_ref().expect("a plan");
+    // Checked again without the first VM, with the lock the first check made (large
+    // enough to be read on several threads): no other VM moves. Without the lock, each
+    // would take the VMID and address of the one before it.
+    let without_first: String = clean
+        .split("\n\n")
+        .filter(|block| !block.starts_with("vm web-00000 "))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let mut map = SourceMap::new();
+    map.add("main.pxi", without_first);
+    let again = check_project(&mut map, &NoFiles, &checked.lock);
+    let again = again.plan.expect("a plan without the first VM");
+    assert_eq!(again.vms.len(), VMS - 1);
+    for (name, vm) in &again.vms {
+        let before = &plan.vms[name].guest;
+        assert_eq!(
+            (vm.guest.vmid, &vm.guest.nics),
+            (before.vmid, &before.nics),
+            "{name}"
+        );
+    }
     assert_eq!(plan.vms.len(), VMS);
     let lock = &checked.lock;
     for i in 0..VMS {

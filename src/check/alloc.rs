@@ -26,6 +26,9 @@ impl GuestKey {
     }
 }
 
+/// Below this many lock entries per thread, the old lock is read on one thread.
+const MIN_LOCK_ENTRIES_PER_THREAD: usize = 4096;
+
 /// Proxmox's own prefix for generated MACs (BC:24:11), so pxic's look like theirs.
 const MAC_PREFIX: [u8; 3] = [0xBC, 0x24, 0x11];
 
@@ -74,28 +77,50 @@ pub struct Allocator<'l> {
 impl<'l> Allocator<'l> {
     /// `is_live` says whether a key belongs to a guest or NIC of this build: what the
     /// old lock gave to keys that are gone is free again.
-    pub fn new(old: &'l Lock, range: ir::IdRange, is_live: impl Fn(&str) -> bool) -> Allocator<'l> {
-        let (reserved_vmids, retired_vmids) = by_liveness(&old.vmids, &is_live);
-        let (reserved_addresses, retired_addresses) = by_liveness(&old.addresses, &is_live);
-        let reserved_macs = old
-            .macs
-            .iter()
-            .filter(|(k, _)| is_live(k))
-            .filter_map(|(_, m)| parse_mac(m))
-            .collect();
-        Allocator {
-            old: Locked {
-                vmids: old.vmids.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
-                addresses: old
+    pub fn new(
+        old: &'l Lock,
+        range: ir::IdRange,
+        is_live: impl Fn(&str) -> bool + Sync,
+    ) -> Allocator<'l> {
+        // A large lock's VMIDs are sorted out on this thread while another core does
+        // its addresses and MACs.
+        let entries = old.vmids.len() + old.addresses.len() + old.macs.len();
+        let parallel = crate::parallel::threads_for(entries, MIN_LOCK_ENTRIES_PER_THREAD) > 1;
+        let ((reserved_vmids, retired_vmids, locked_vmids), nics) = crate::parallel::join(
+            parallel,
+            || {
+                let (reserved, retired) = by_liveness(&old.vmids, &is_live);
+                let locked = old.vmids.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+                (reserved, retired, locked)
+            },
+            || {
+                let (reserved, retired) = by_liveness(&old.addresses, &is_live);
+                let reserved_macs = old
+                    .macs
+                    .iter()
+                    .filter(|(k, _)| is_live(k))
+                    .filter_map(|(_, m)| parse_mac(m))
+                    .collect();
+                let addresses = old
                     .addresses
                     .iter()
                     .map(|(k, a)| (k.as_str(), *a))
-                    .collect(),
-                macs: old
+                    .collect();
+                let macs = old
                     .macs
                     .iter()
                     .map(|(k, m)| (k.as_str(), m.as_str()))
-                    .collect(),
+                    .collect();
+                (reserved, retired, reserved_macs, addresses, macs)
+            },
+        );
+        let (reserved_addresses, retired_addresses, reserved_macs, locked_addresses, locked_macs) =
+            nics;
+        Allocator {
+            old: Locked {
+                vmids: locked_vmids,
+                addresses: locked_addresses,
+                macs: locked_macs,
             },
             // Sized for what the old lock holds: most builds allocate about as much.
             new: Made {
