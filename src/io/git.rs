@@ -1,11 +1,12 @@
-//! A project as it is at a git revision, read with `git show` (nothing is checked
-//! out), for `pxic diff --against REV`.
+//! A project as it is at a git revision, read with `git cat-file` and `git show`
+//! (nothing is checked out), for `pxic diff --against REV`.
 
 use crate::check::lock::Lock;
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceMap;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The project at `path` as of `revision`: its sources (named as in the working tree,
 /// relative to the project's folder), its `pxi.lock`, and a world that reads the
@@ -84,9 +85,18 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
             .unwrap_or_default();
         vec![name]
     };
+    // Every source and the lock, read by one git process.
+    let paths: Vec<String> = names
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once("pxi.lock"))
+        .map(|name| format!("{prefix}{name}"))
+        .collect();
+    let mut contents = read_files(&repo, &commit, &paths).map_err(unreadable)?;
+    let lock_text = contents.pop().flatten();
     let mut sources = SourceMap::new();
-    for name in &names {
-        let text = show(&repo, &commit, &format!("{prefix}{name}")).map_err(unreadable)?;
+    for (name, text) in names.iter().zip(contents) {
+        let text = text.ok_or_else(|| unreadable(format!("`{name}` is not in it")))?;
         let id = sources.add(name.clone(), text);
         sources.set_project_path(id, name.clone());
     }
@@ -96,9 +106,9 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
             dir.display()
         )));
     }
-    let lock = match show(&repo, &commit, &format!("{prefix}pxi.lock")) {
-        Ok(text) => Lock::parse(&text).map_err(|e| unreadable(format!("its pxi.lock: {e}")))?,
-        Err(_) => Lock::default(),
+    let lock = match lock_text {
+        Some(text) => Lock::parse(&text).map_err(|e| unreadable(format!("its pxi.lock: {e}")))?,
+        None => Lock::default(),
     };
     Ok(AtRevision {
         sources,
@@ -137,6 +147,58 @@ fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The text of each file at a commit (`None` where there is no such file), read by
+/// one `git cat-file --batch`: starting a `git show` per file took longer than
+/// checking a whole project.
+fn read_files(repo: &Path, commit: &str, paths: &[String]) -> Result<Vec<Option<String>>, String> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err("cannot talk to git".to_string());
+    };
+    let mut stdout = BufReader::new(stdout);
+    let broken = |e: std::io::Error| format!("reading from git failed: {e}");
+    // One question and its answer at a time, so that neither side waits on a full pipe.
+    let mut found = Vec::with_capacity(paths.len());
+    for path in paths {
+        writeln!(stdin, "{commit}:{path}")
+            .and_then(|()| stdin.flush())
+            .map_err(broken)?;
+        // `<id> <type> <size>` and the contents, or `<name> missing`.
+        let mut header = String::new();
+        if stdout.read_line(&mut header).map_err(broken)? == 0 {
+            return Err("git stopped answering".to_string());
+        }
+        let fields: Vec<&str> = header.trim_end().rsplitn(3, ' ').collect();
+        match fields.as_slice() {
+            ["missing", ..] => found.push(None),
+            [size, kind, _] => {
+                let size: usize = size
+                    .parse()
+                    .map_err(|_| format!("git answered `{}`", header.trim_end()))?;
+                // The contents and a newline.
+                let mut contents = vec![0; size + 1];
+                stdout.read_exact(&mut contents).map_err(broken)?;
+                contents.pop();
+                found.push(
+                    (*kind == "blob").then(|| String::from_utf8_lossy(&contents).into_owned()),
+                );
+            }
+            _ => return Err(format!("git answered `{}`", header.trim_end())),
+        }
+    }
+    drop(stdin);
+    let _ = child.wait();
+    Ok(found)
+}
+
 fn show(repo: &Path, commit: &str, path: &str) -> Result<String, String> {
     git(repo, &["show", &format!("{commit}:{path}")])
 }
@@ -159,7 +221,42 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_source, normalize};
+    use super::{git, is_source, normalize, read_files};
+    use std::path::Path;
+
+    #[test]
+    fn files_at_a_commit_are_read_in_one_go() {
+        let repo = std::env::temp_dir().join(format!("pxic-git-read-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&repo);
+        std::fs::create_dir_all(repo.join("dir")).expect("temp dir");
+        std::fs::write(repo.join("a b.pxi"), "cluster lab {}\n").expect("write");
+        std::fs::write(repo.join("dir/c.pxi"), "").expect("write");
+        let run = |args: &[&str]| git(&repo, args).expect("git");
+        run(&["init", "-q"]);
+        run(&["add", "."]);
+        run(&[
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-qm",
+            "x",
+        ]);
+        let commit = run(&["rev-parse", "HEAD"]).trim().to_string();
+        let paths = ["a b.pxi", "missing.pxi", "dir", "dir/c.pxi"].map(String::from);
+        let found = read_files(Path::new(&repo), &commit, &paths).expect("read");
+        assert_eq!(
+            found,
+            vec![
+                Some("cluster lab {}\n".to_string()),
+                None,
+                None,
+                Some(String::new())
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&repo);
+    }
 
     #[test]
     fn paths_stay_inside_and_sources_are_found_as_on_disk() {
