@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::stdlib;
 use crate::syntax::ast::{self, DeclKind};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Index of an instance in the checker's list.
@@ -38,6 +39,9 @@ pub struct Scope {
     /// By bare name: a lookup costs one hash and no allocation.
     by_name: FxHashMap<String, Homonyms>,
     used_modules: BTreeSet<String>,
+    /// Every name in a fixed order (module, namespace, name), for suggestions: made
+    /// once, when the first unknown name is reported.
+    sorted: std::sync::OnceLock<Vec<(Option<&'static str>, Namespace, Id)>>,
 }
 
 /// What a reference names.
@@ -76,6 +80,7 @@ impl Scope {
         Scope {
             by_name,
             used_modules,
+            sorted: std::sync::OnceLock::new(),
         }
     }
 
@@ -145,30 +150,39 @@ impl Scope {
         instances: &[Instance<'_>],
     ) -> Diagnostic {
         let wanted = path.dotted();
-        // In a fixed order (module, namespace, name), so suggestions are stable.
-        let mut names: Vec<(Option<&'static str>, Namespace, &str, Id)> = self
-            .by_name
+        // In a fixed order, so suggestions are stable.
+        let sorted = self.sorted.get_or_init(|| {
+            let mut names: Vec<(Option<&'static str>, Namespace, &str, Id)> = self
+                .by_name
+                .iter()
+                .flat_map(|(name, homonyms)| {
+                    homonyms
+                        .iter()
+                        .map(move |(m, ns, id)| (*m, *ns, name.as_str(), *id))
+                })
+                .collect();
+            names.sort_unstable();
+            names
+                .into_iter()
+                .map(|(m, ns, _, id)| (m, ns, id))
+                .collect()
+        });
+        let candidates: Vec<Cow<'_, str>> = sorted
             .iter()
-            .flat_map(|(name, homonyms)| {
-                homonyms
-                    .iter()
-                    .map(move |(m, ns, id)| (*m, *ns, name.as_str(), *id))
-            })
-            .collect();
-        names.sort_unstable();
-        let candidates: Vec<String> = names
-            .into_iter()
-            .filter(|(m, _, _, id)| {
+            .filter(|(m, _, id)| {
                 let visible =
                     m.is_none() || *m == module || m.is_some_and(|m| self.used_modules.contains(m));
                 visible && expected.is_none_or(|k| instances[*id].kind == k)
             })
-            .map(|(m, _, n, _)| match m {
-                Some(m) if Some(m) != module => format!("{m}.{n}"),
-                _ => n.to_string(),
+            .map(|(m, _, id)| {
+                let name = instances[*id].name.as_str();
+                match m {
+                    Some(m) if Some(*m) != module => Cow::Owned(format!("{m}.{name}")),
+                    _ => Cow::Borrowed(name),
+                }
             })
             .collect();
-        errors::unknown_name(path.span, &wanted, candidates.iter().map(String::as_str))
+        errors::unknown_name(path.span, &wanted, candidates.iter().map(AsRef::as_ref))
     }
 }
 
