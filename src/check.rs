@@ -188,12 +188,10 @@ fn evaluate_all(
     records
 }
 
-/// Frees syntax trees, a large project's on every core: it takes a while (as does
-/// freeing the records, below).
-fn free_syntax_trees(files: Vec<ast::File>) {
-    let items: Vec<ast::Item> = files.into_iter().flat_map(|f| f.items).collect();
-    let threads = crate::parallel::threads_for(items.len(), MIN_DECLARATIONS_PER_THREAD);
-    crate::parallel::drop_all(items, threads);
+/// Frees a large project's syntax trees or records on every core: it takes a while.
+fn free<T: Send>(values: Vec<T>) {
+    let threads = crate::parallel::threads_for(values.len(), MIN_DECLARATIONS_PER_THREAD);
+    crate::parallel::drop_all(values, threads);
 }
 
 /// Checks a project's files together with the stdlib's (`std_files`: module name and
@@ -225,7 +223,7 @@ pub fn check(
         .collect();
     drop(scope);
     drop(all);
-    free_syntax_trees(files);
+    free(files.into_iter().flat_map(|f| f.items).collect());
     drop(std_files);
     let (plan, new_lock) = lower::Lowering {
         instances: &instances,
@@ -236,8 +234,7 @@ pub fn check(
     }
     .plan(lock);
     // The plan holds what is needed of the records from here on.
-    let threads = crate::parallel::threads_for(records.len(), MIN_DECLARATIONS_PER_THREAD);
-    crate::parallel::drop_all(records, threads);
+    free(records);
     if let Some(plan) = &plan {
         let spans = estate::Spans::new(&instances);
         estate::check_capacity(plan, &spans, &mut out);

@@ -32,11 +32,17 @@ const MIN_LOCK_ENTRIES_PER_THREAD: usize = 4096;
 /// Proxmox's own prefix for generated MACs (BC:24:11), so pxic's look like theirs.
 const MAC_PREFIX: [u8; 3] = [0xBC, 0x24, 0x11];
 
-/// The old lock, indexed by key.
-struct Locked<'l> {
-    vmids: FxHashMap<&'l str, u32>,
-    addresses: FxHashMap<&'l str, Ipv4Addr>,
-    macs: FxHashMap<&'l str, &'l str>,
+/// A table of the old lock (VMIDs or addresses), read in one pass.
+struct Indexed<'l, V> {
+    /// Each key's value.
+    by_key: FxHashMap<&'l str, V>,
+    /// What it gave to guests and NICs that still exist: new ones skip it, so that a
+    /// guest allocated later in this build still finds its own.
+    reserved: FxHashMap<V, &'l str>,
+    /// What it gave to guests and NICs that are gone: not given to a new one in the
+    /// same build while anything else is free, since Terraform may create the new
+    /// guest before it destroys the old one.
+    retired: FxHashSet<V>,
 }
 
 /// The new lock's entries, in the order they were made.
@@ -47,7 +53,11 @@ struct Made {
 }
 
 pub struct Allocator<'l> {
-    old: Locked<'l>,
+    old_vmids: Indexed<'l, u32>,
+    old_addresses: Indexed<'l, Ipv4Addr>,
+    /// The old lock's MACs by key, and those of guests and NICs that still exist.
+    old_macs: FxHashMap<&'l str, &'l str>,
+    reserved_macs: FxHashSet<u64>,
     new: Made,
     range: ir::IdRange,
     /// VMIDs taken, with where they were taken (for duplicate reports).
@@ -56,16 +66,6 @@ pub struct Allocator<'l> {
     addresses: Vec<(String, FxHashMap<Ipv4Addr, Span>)>,
     /// MACs taken, as 48-bit numbers.
     macs: FxHashSet<u64>,
-    /// What the old lock gave to guests and NICs that still exist: new ones skip it,
-    /// so that a guest allocated later in this build still finds its own.
-    reserved_vmids: FxHashMap<u32, &'l str>,
-    reserved_addresses: FxHashMap<Ipv4Addr, &'l str>,
-    reserved_macs: FxHashSet<u64>,
-    /// What the old lock gave to guests and NICs that are gone: not given to a new one
-    /// in the same build while anything else is free, since Terraform may create the
-    /// new guest before it destroys the old one.
-    retired_vmids: FxHashSet<u32>,
-    retired_addresses: FxHashSet<Ipv4Addr>,
     /// Where the search for the lowest free VMID (and address, per network) resumes:
     /// nothing is freed during a build, so the lowest free one only moves up.
     next_vmid: u32,
@@ -86,42 +86,29 @@ impl<'l> Allocator<'l> {
         // its addresses and MACs.
         let entries = old.vmids.len() + old.addresses.len() + old.macs.len();
         let parallel = crate::parallel::threads_for(entries, MIN_LOCK_ENTRIES_PER_THREAD) > 1;
-        let ((reserved_vmids, retired_vmids, locked_vmids), nics) = crate::parallel::join(
+        let (old_vmids, (old_addresses, old_macs, reserved_macs)) = crate::parallel::join(
             parallel,
+            || index(&old.vmids, &is_live),
             || {
-                let (reserved, retired) = by_liveness(&old.vmids, &is_live);
-                let locked = old.vmids.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-                (reserved, retired, locked)
-            },
-            || {
-                let (reserved, retired) = by_liveness(&old.addresses, &is_live);
+                let old_macs = old
+                    .macs
+                    .iter()
+                    .map(|(k, m)| (k.as_str(), m.as_str()))
+                    .collect();
                 let reserved_macs = old
                     .macs
                     .iter()
                     .filter(|(k, _)| is_live(k))
                     .filter_map(|(_, m)| parse_mac(m))
                     .collect();
-                let addresses = old
-                    .addresses
-                    .iter()
-                    .map(|(k, a)| (k.as_str(), *a))
-                    .collect();
-                let macs = old
-                    .macs
-                    .iter()
-                    .map(|(k, m)| (k.as_str(), m.as_str()))
-                    .collect();
-                (reserved, retired, reserved_macs, addresses, macs)
+                (index(&old.addresses, &is_live), old_macs, reserved_macs)
             },
         );
-        let (reserved_addresses, retired_addresses, reserved_macs, locked_addresses, locked_macs) =
-            nics;
         Allocator {
-            old: Locked {
-                vmids: locked_vmids,
-                addresses: locked_addresses,
-                macs: locked_macs,
-            },
+            old_vmids,
+            old_addresses,
+            old_macs,
+            reserved_macs,
             // Sized for what the old lock holds: most builds allocate about as much.
             new: Made {
                 vmids: Vec::with_capacity(old.vmids.len()),
@@ -132,11 +119,6 @@ impl<'l> Allocator<'l> {
             vmids: FxHashMap::default(),
             addresses: Vec::new(),
             macs: FxHashSet::default(),
-            reserved_vmids,
-            reserved_addresses,
-            reserved_macs,
-            retired_vmids,
-            retired_addresses,
             next_vmid: range.first,
             next_address: FxHashMap::default(),
             no_addresses: FxHashMap::default(),
@@ -177,7 +159,7 @@ impl<'l> Allocator<'l> {
     /// else the lowest free one that no other guest holds in the lock.
     pub fn vmid(&mut self, key: &GuestKey, span: Span, out: &mut Vec<Diagnostic>) -> u32 {
         let in_range = |v: u32| self.range.first <= v && v <= self.range.last;
-        let locked = self.old.vmids.get(key.0.as_str()).copied();
+        let locked = self.old_vmids.by_key.get(key.0.as_str()).copied();
         let vmid = match locked {
             Some(v) if in_range(v) && !self.vmids.contains_key(&v) => Some(v),
             _ => {
@@ -188,10 +170,11 @@ impl<'l> Allocator<'l> {
                     (from..=self.range.last).find(|v| {
                         !self.vmids.contains_key(v)
                             && self
-                                .reserved_vmids
+                                .old_vmids
+                                .reserved
                                 .get(v)
                                 .is_none_or(|owner| *owner == key.0.as_str())
-                            && (retired_too || !self.retired_vmids.contains(v))
+                            && (retired_too || !self.old_vmids.retired.contains(v))
                     })
                 };
                 let fresh = free(false);
@@ -235,7 +218,7 @@ impl<'l> Allocator<'l> {
             .iter()
             .find(|(n, _)| *n == network.name)
             .map_or(&self.no_addresses, |(_, taken)| taken);
-        let locked = self.old.addresses.get(key).copied();
+        let locked = self.old_addresses.by_key.get(key).copied();
         let addr = match locked {
             Some(a) if usable(a) && !taken.contains_key(&a) => Some(a),
             _ => {
@@ -255,10 +238,11 @@ impl<'l> Allocator<'l> {
                         usable(*a)
                             && !taken.contains_key(a)
                             && self
-                                .reserved_addresses
+                                .old_addresses
+                                .reserved
                                 .get(a)
                                 .is_none_or(|owner| *owner == key)
-                            && (retired_too || !self.retired_addresses.contains(a))
+                            && (retired_too || !self.old_addresses.retired.contains(a))
                     })
                 };
                 let fresh = free(false);
@@ -285,7 +269,7 @@ impl<'l> Allocator<'l> {
     /// The MAC of a NIC: the locked one, else one derived from its key (stable without
     /// the lock too), moved on past any collision.
     pub fn mac(&mut self, key: &str) -> String {
-        let locked = self.old.macs.get(key).copied();
+        let locked = self.old_macs.get(key).copied();
         let mac = match locked.and_then(parse_mac) {
             Some(m) if !self.macs.contains(&m) => m,
             _ => {
@@ -336,22 +320,25 @@ impl<'l> Allocator<'l> {
     }
 }
 
-/// The values of a lock's table, split into those held by live keys (with the key) and
-/// those of keys that are gone.
-fn by_liveness<V: Copy + Eq + std::hash::Hash>(
-    table: &std::collections::BTreeMap<String, V>,
+/// A table of the old lock, indexed by key and by whether its key is still live.
+fn index<'l, V: Copy + Eq + std::hash::Hash>(
+    table: &'l std::collections::BTreeMap<String, V>,
     is_live: impl Fn(&str) -> bool,
-) -> (FxHashMap<V, &str>, FxHashSet<V>) {
-    let mut reserved = FxHashMap::default();
-    let mut retired = FxHashSet::default();
+) -> Indexed<'l, V> {
+    let mut indexed = Indexed {
+        by_key: FxHashMap::with_capacity_and_hasher(table.len(), Default::default()),
+        reserved: FxHashMap::default(),
+        retired: FxHashSet::default(),
+    };
     for (key, value) in table {
+        indexed.by_key.insert(key.as_str(), *value);
         if is_live(key) {
-            reserved.insert(*value, key.as_str());
+            indexed.reserved.insert(*value, key.as_str());
         } else {
-            retired.insert(*value);
+            indexed.retired.insert(*value);
         }
     }
-    (reserved, retired)
+    indexed
 }
 
 /// A locked MAC as a number, if it is six hex pairs of a unicast address (only then

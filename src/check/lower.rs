@@ -101,12 +101,12 @@ struct Guests {
     containers: Vec<(String, ir::Container)>,
 }
 
-/// What a VM or container was allocated before it is built: its VMID, and for each
-/// of its NICs (as [`Lowering::nic_specs`] lists them) the address and MAC, or `None`
-/// where allocation failed (reported) and the NIC is left out.
-struct Allocated {
+/// What a VM or container was allocated before it is built: its VMID, and each of
+/// its NICs (as [`Lowering::nic_specs`] resolved them) with the address and MAC, or
+/// `None` where allocation failed (reported) and the NIC is left out.
+struct Allocated<'k> {
     vmid: u32,
-    nics: Vec<Option<(Ipv4Addr, String)>>,
+    nics: Vec<(NicSpec<'k>, Option<(Ipv4Addr, String)>)>,
 }
 
 /// Fewer guests than this per thread are built on one thread.
@@ -351,6 +351,12 @@ impl Lowering<'_> {
         (Some(plan), new_lock)
     }
 
+    /// Names the generated declaration `id` in what was reported from `before` on.
+    fn name_generated(&mut self, id: usize, before: usize) {
+        let declared = &self.instances[id];
+        super::name_generated(declared.generated, &declared.name, &mut self.out[before..]);
+    }
+
     /// A guest's VMID: as written, else allocated.
     fn vmid(&mut self, id: usize, key: &GuestKey, alloc: &mut Allocator) -> u32 {
         match self.records[id].int("vmid") {
@@ -361,13 +367,13 @@ impl Lowering<'_> {
 
     /// What a VM or container is allocated: its VMID, and for a guest on a known host
     /// the address and MAC of each NIC that [`Lowering::nic_specs`] finds.
-    fn allocate(
+    fn allocate<'k>(
         &mut self,
         id: usize,
         key: &GuestKey,
-        known: &Known<'_>,
+        known: &Known<'k>,
         alloc: &mut Allocator,
-    ) -> Allocated {
+    ) -> Allocated<'k> {
         let vmid = self.vmid(id, key, alloc);
         let Some((_, host)) = self.host_of(id, known.hosts) else {
             return Allocated {
@@ -375,19 +381,17 @@ impl Lowering<'_> {
                 nics: Vec::new(),
             };
         };
-        // What the specs say is wrong is reported when the guest is built.
-        let specs = Self::nic_specs(&self.records[id], host, known.networks, &mut Vec::new());
+        let specs = Self::nic_specs(&self.records[id], host, known.networks, self.out);
         let nics = specs
-            .iter()
+            .into_iter()
             .map(|spec| {
                 let nic_key = key.child(&spec.network.name);
                 let address = match spec.address {
-                    NicAddress::Static(address, _) => address,
-                    NicAddress::Auto(span) => {
-                        alloc.address(&nic_key, spec.network, span, self.out)?
-                    }
+                    NicAddress::Static(address, _) => Some(address),
+                    NicAddress::Auto(span) => alloc.address(&nic_key, spec.network, span, self.out),
                 };
-                Some((address, alloc.mac(&nic_key)))
+                let got = address.map(|address| (address, alloc.mac(&nic_key)));
+                (spec, got)
             })
             .collect();
         Allocated { vmid, nics }
@@ -427,12 +431,7 @@ impl Lowering<'_> {
                     } else {
                         chunk.push((id, self.allocate(id, key, known, alloc)));
                     }
-                    let declared = &self.instances[id];
-                    super::name_generated(
-                        declared.generated,
-                        &declared.name,
-                        &mut self.out[before..],
-                    );
+                    self.name_generated(id, before);
                     if chunk.len() == GUESTS_PER_CHUNK {
                         send(std::mem::replace(
                             &mut chunk,
@@ -444,7 +443,7 @@ impl Lowering<'_> {
                     send(chunk);
                 }
             },
-            |chunk: Vec<(usize, Allocated)>| {
+            |chunk: Vec<(usize, Allocated<'_>)>| {
                 let mut found = Vec::new();
                 let mut lowering = Lowering {
                     instances,
@@ -466,12 +465,7 @@ impl Lowering<'_> {
                 for (id, allocated) in &chunk {
                     let before = lowering.out.len();
                     lowering.build_guest(*id, allocated, known, &mut built);
-                    let declared = &instances[*id];
-                    super::name_generated(
-                        declared.generated,
-                        &declared.name,
-                        &mut lowering.out[before..],
-                    );
+                    lowering.name_generated(*id, before);
                 }
                 (built, found)
             },
@@ -492,7 +486,7 @@ impl Lowering<'_> {
     fn build_guest(
         &mut self,
         id: usize,
-        allocated: &Allocated,
+        allocated: &Allocated<'_>,
         known: &Known<'_>,
         built: &mut Guests,
     ) {
@@ -950,16 +944,9 @@ impl Lowering<'_> {
     }
 
     /// The NICs of a guest, with the addresses and MACs it was allocated.
-    fn nics(
-        &mut self,
-        id: usize,
-        host: &ir::Host,
-        networks: &BTreeMap<String, (usize, ir::Network)>,
-        allocated: &Allocated,
-    ) -> Vec<ir::Nic> {
-        let specs = Self::nic_specs(&self.records[id], host, networks, self.out);
-        let mut nics = Vec::with_capacity(specs.len());
-        for (spec, got) in specs.into_iter().zip(&allocated.nics) {
+    fn nics(&mut self, allocated: &Allocated<'_>) -> Vec<ir::Nic> {
+        let mut nics = Vec::with_capacity(allocated.nics.len());
+        for (spec, got) in &allocated.nics {
             if let NicAddress::Static(address, span) = spec.address {
                 estate::check_static_address(address, spec.network, span, self.out);
             }
@@ -968,7 +955,7 @@ impl Lowering<'_> {
             };
             nics.push(nic_on(
                 spec.network,
-                spec.bridge,
+                spec.bridge.clone(),
                 *address,
                 mac.clone(),
                 spec.firewall,
@@ -1019,7 +1006,7 @@ impl Lowering<'_> {
     fn guest(
         &mut self,
         id: usize,
-        allocated: &Allocated,
+        allocated: &Allocated<'_>,
         host: &ir::Host,
         storage: (Option<String>, Option<Span>, &str),
         networks: &BTreeMap<String, (usize, ir::Network)>,
@@ -1038,7 +1025,7 @@ impl Lowering<'_> {
             estate::check_storage_content(found, content, storage_span, self.out);
         }
         let name = self.qualified(id);
-        let nics = self.nics(id, host, networks, allocated);
+        let nics = self.nics(allocated);
         let users = self.users(id);
         if let Some(roles) = r.span("roles")
             && !r.ids("roles").is_empty()
@@ -1075,7 +1062,7 @@ impl Lowering<'_> {
     fn vm(
         &mut self,
         id: usize,
-        allocated: &Allocated,
+        allocated: &Allocated<'_>,
         hosts: &BTreeMap<String, (usize, ir::Host)>,
         networks: &BTreeMap<String, (usize, ir::Network)>,
         cluster: &ir::Cluster,
@@ -1142,7 +1129,7 @@ impl Lowering<'_> {
     fn container(
         &mut self,
         id: usize,
-        allocated: &Allocated,
+        allocated: &Allocated<'_>,
         hosts: &BTreeMap<String, (usize, ir::Host)>,
         networks: &BTreeMap<String, (usize, ir::Network)>,
         cluster: &ir::Cluster,

@@ -46,6 +46,15 @@ pub(super) struct Scratch {
     parts: Vec<StrPart>,
 }
 
+impl Scratch {
+    fn clear(&mut self) {
+        self.members.clear();
+        self.exprs.clear();
+        self.segments.clear();
+        self.parts.clear();
+    }
+}
+
 /// Parses the item (with the trivia before it) that starts at `start`.
 pub(super) fn next_item(file: FileId, src: &str, start: usize, scratch: &mut Scratch) -> Step {
     let mut parser = Fast {
@@ -67,10 +76,7 @@ pub(super) fn next_item(file: FileId, src: &str, start: usize, scratch: &mut Scr
     }
     let item = parser.item();
     // A bail leaves partial lists behind.
-    parser.scratch.members.clear();
-    parser.scratch.exprs.clear();
-    parser.scratch.segments.clear();
-    parser.scratch.parts.clear();
+    parser.scratch.clear();
     *scratch = parser.scratch;
     match item {
         Some(item) if parser.problems.is_empty() => Step::Item {
