@@ -33,8 +33,52 @@ use lock::Lock;
 /// What checking reads besides the sources: the files `file("…")` names. Shared by
 /// the threads that evaluate declarations.
 pub trait World: Sync {
-    /// The text of a file, or why it cannot be read.
-    fn read_file(&self, path: &std::path::Path) -> Result<String, String>;
+    /// The text of a file, or why it cannot be read. `path` is relative to the
+    /// project's folder with `.` and `..` resolved ([`project_relative`]), so it may
+    /// start with `..` or be absolute when the source says so: the world decides what
+    /// it may read (the file system only what is inside the project). A world reads a
+    /// file once and shares its text among the declarations that name it.
+    fn read_file(&self, path: &std::path::Path) -> Result<std::sync::Arc<str>, FileError>;
+}
+
+/// The largest file `file("…")` reads, in bytes: keys, certificates and short scripts
+/// fit many times over.
+pub const MAX_READ_FILE: u64 = 1 << 20;
+
+/// Why a [`World`] gives no text for a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// The path, or a link on it, leads outside the project (and every folder the
+    /// user allowed).
+    Outside,
+    /// A folder, device, FIFO or socket.
+    NotRegular,
+    /// Larger than [`MAX_READ_FILE`].
+    TooLarge,
+    /// Missing, unreadable, not UTF-8: the reason in words.
+    Unreadable(String),
+}
+
+/// Where `file("written")` in the source at `calling` (its project path,
+/// `prod/vms.pxi`) points, relative to the project's folder: `.` and `..` resolved
+/// as text, a `..` that climbs out kept at the front. An absolute path stays as it is.
+pub fn project_relative(calling: &str, written: &str) -> std::path::PathBuf {
+    let written_path = std::path::Path::new(written);
+    if written_path.is_absolute() {
+        return written_path.to_path_buf();
+    }
+    let mut parts: Vec<&str> = calling.split('/').collect();
+    parts.pop();
+    for part in written.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.iter().collect()
 }
 
 /// The result of checking a project.

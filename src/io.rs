@@ -1,12 +1,26 @@
 //! The only file-system code: finding a project's `.pxi` files and reading them into a
 //! [`SourceMap`]. Problems here are diagnostics too, without a span.
+//!
+//! Everything read may come from a pull request: each file is looked at before it is
+//! read (regular files only) and read up to a limit ([`read`]); temporary files are
+//! created exclusively, never through a link someone left at their name.
 
 pub mod artifacts;
+pub mod folder_lock;
 pub mod git;
+pub mod read;
+mod world;
+
+pub use world::FsWorld;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::{MAX_FILE_LEN, SourceMap};
+use read::{Links, ReadError, read_capped};
 use std::path::{Path, PathBuf};
+
+/// The largest `pxi.lock` or manifest pxic reads: the lock of 100,000 guests is a few
+/// megabytes.
+pub const MAX_STATE_LEN: u64 = 256 << 20;
 
 /// Folders never searched for sources: build output, and the folders `pxic build`
 /// writes (their files are not `.pxi`, but a copy of a project may sit there).
@@ -93,14 +107,14 @@ fn display_name(path: &Path) -> String {
 }
 
 fn read_source(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
-    if bytes.len() > MAX_FILE_LEN {
-        return Err(Diagnostic::error(
+    let bytes = read_capped(path, MAX_FILE_LEN as u64, Links::Follow).map_err(|e| match e {
+        ReadError::TooLarge => Diagnostic::error(
             Code::SourceTooLarge,
             format!("`{}` is 4 GiB or larger", path.display()),
         )
-        .with_help("split the project over several `.pxi` files"));
-    }
+        .with_help("split the project over several `.pxi` files"),
+        e => unreadable(path, e),
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -117,6 +131,33 @@ fn read_source(path: &Path) -> Result<String, Diagnostic> {
         Some(rest) => rest.to_string(),
         None => text,
     })
+}
+
+/// Why a file could not be read, when its size is not the problem or has no code of
+/// its own.
+fn unreadable(path: &Path, error: ReadError) -> Diagnostic {
+    match error {
+        ReadError::NotRegular => Diagnostic::error(
+            Code::NotARegularFile,
+            format!("`{}` is not a regular file", path.display()),
+        )
+        .with_help("replace it with a regular file, or remove it"),
+        ReadError::TooLarge => Diagnostic::error(
+            Code::InputTooLarge,
+            format!(
+                "`{}` is larger than {} MiB",
+                path.display(),
+                MAX_STATE_LEN >> 20
+            ),
+        )
+        .with_help("it is not a file pxic wrote: restore it from version control"),
+        ReadError::Link => Diagnostic::error(
+            Code::NotARegularFile,
+            format!("`{}` is a symbolic link", path.display()),
+        )
+        .with_help("replace it with a regular file, or remove it"),
+        ReadError::Io(e) => cannot_read(path, &e),
+    }
 }
 
 fn cannot_read(path: &Path, error: &std::io::Error) -> Diagnostic {
@@ -142,15 +183,6 @@ fn describe_io(error: &std::io::Error) -> String {
     }
 }
 
-/// The real file system, for `file("…")` in sources.
-pub struct FsWorld;
-
-impl crate::check::World for FsWorld {
-    fn read_file(&self, path: &Path) -> Result<String, String> {
-        std::fs::read_to_string(path).map_err(|e| describe_io(&e))
-    }
-}
-
 /// A project's folder: the folder given, or the one holding a lone file.
 pub fn project_dir(project: &Path) -> PathBuf {
     if project.is_dir() {
@@ -170,35 +202,79 @@ pub fn lock_path(project: &Path) -> PathBuf {
 
 /// Reads `pxi.lock`; a missing file is an empty lock.
 pub fn read_lock(path: &Path) -> Result<crate::check::lock::Lock, Diagnostic> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => crate::check::lock::Lock::parse(&text).map_err(|reason| {
-            Diagnostic::error(
-                Code::BadLockFile,
-                format!("cannot read `{}`: {reason}", path.display()),
-            )
-            .with_help("fix the file, or delete it to let pxic allocate everything anew")
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
-        Err(e) => Err(cannot_read(path, &e)),
+    match read_capped(path, MAX_STATE_LEN, Links::Follow) {
+        Ok(bytes) => {
+            crate::check::lock::Lock::parse(&String::from_utf8_lossy(&bytes)).map_err(|reason| {
+                Diagnostic::error(
+                    Code::BadLockFile,
+                    format!("cannot read `{}`: {reason}", path.display()),
+                )
+                .with_help("fix the file, or delete it to let pxic allocate everything anew")
+            })
+        }
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(unreadable(path, e)),
     }
 }
 
-/// Writes a file atomically: a temporary file beside it, then a rename, so a reader
-/// never sees half of it.
+/// Writes a file atomically: a new temporary file beside it (see [`create_temp`]),
+/// then a rename, so a reader never sees half of it. The rename replaces whatever is
+/// at `path`, a symbolic link included, and never writes through it.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), Diagnostic> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let cannot = |e: &std::io::Error| {
+        Diagnostic::error(
+            Code::CannotWrite,
+            format!("cannot write `{}`: {}", path.display(), describe_io(e)),
+        )
+        .with_help("check that the folder exists and that you may write to it")
+    };
+    let temp = write_temp(path, text).map_err(|e| cannot(&e))?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        cannot(&e)
+    })
+}
+
+/// Writes `text` into a new temporary file beside `path` (see [`create_temp`]) and
+/// returns its path; nothing is left behind when writing fails.
+pub(crate) fn write_temp(path: &Path, text: &str) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    let (temp, mut file) = create_temp(path)?;
+    file.write_all(text.as_bytes()).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })?;
+    Ok(temp)
+}
+
+/// Creates a new, empty file beside `path` under a name no other file has
+/// (`.<name>.pxic-tmp-<pid>-<n>`), with `O_CREAT | O_EXCL`: a file or a symbolic link
+/// already at that name is never opened, let alone written through; the next name is
+/// tried instead.
+pub(crate) fn create_temp(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.pxic-tmp"));
-    let result = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        Diagnostic::error(
-            Code::CannotWrite,
-            format!("cannot write `{}`: {}", path.display(), describe_io(&e)),
-        )
-        .with_help("check that the folder exists and that you may write to it")
-    })
+    let pid = std::process::id();
+    let mut last = std::io::Error::other("no free temporary name");
+    for _ in 0..100 {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.pxic-tmp-{pid}-{n}"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
 }

@@ -37,8 +37,11 @@ mod tests {
         );
         struct NoFiles;
         impl crate::check::World for NoFiles {
-            fn read_file(&self, _: &std::path::Path) -> Result<String, String> {
-                Err("none".into())
+            fn read_file(
+                &self,
+                _: &std::path::Path,
+            ) -> Result<std::sync::Arc<str>, crate::check::FileError> {
+                Err(crate::check::FileError::Unreadable("none".into()))
             }
         }
         let checked = crate::check::check_project(&mut map, &NoFiles, &Default::default());

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 struct Folder(PathBuf);
 
 impl World for Folder {
-    fn read_file(&self, path: &Path) -> Result<String, String> {
-        std::fs::read_to_string(self.0.join(path)).map_err(|e| e.to_string())
+    fn read_file(&self, path: &Path) -> Result<std::sync::Arc<str>, pxic::check::FileError> {
+        std::fs::read_to_string(self.0.join(path))
+            .map(Into::into)
+            .map_err(|e| pxic::check::FileError::Unreadable(e.to_string()))
     }
 }
 

@@ -28,7 +28,7 @@ fn checked_with(file: &str, from: &str, to: &str) -> Vec<String> {
     assert!(found, "no file {file}");
     map = edited;
     let lock = pxic::io::read_lock(&pxic::io::lock_path(&dir)).expect("lock");
-    let checked = check_project(&mut map, &pxic::io::FsWorld, &lock);
+    let checked = check_project(&mut map, &pxic::io::FsWorld::new(&dir, &[]), &lock);
     checked
         .diagnostics
         .iter()

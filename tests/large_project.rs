@@ -11,8 +11,8 @@ use std::path::Path;
 struct NoFiles;
 
 impl World for NoFiles {
-    fn read_file(&self, _: &Path) -> Result<String, String> {
-        Err("no files here".into())
+    fn read_file(&self, _: &Path) -> Result<std::sync::Arc<str>, pxic::check::FileError> {
+        Err(pxic::check::FileError::Unreadable("no files here".into()))
     }
 }
 

@@ -10,8 +10,10 @@ use std::path::Path;
 struct NoFiles;
 
 impl World for NoFiles {
-    fn read_file(&self, _: &Path) -> Result<String, String> {
-        Err("no files in this test".to_string())
+    fn read_file(&self, _: &Path) -> Result<std::sync::Arc<str>, pxic::check::FileError> {
+        Err(pxic::check::FileError::Unreadable(
+            "no files in this test".into(),
+        ))
     }
 }
 

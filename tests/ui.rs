@@ -94,22 +94,14 @@ fn examples_parse_cleanly() {
     assert!(files.iter().all(|f| !f.items.is_empty()));
 }
 
-/// Reads `file("…")` relative to the fixtures' folder.
-struct FixtureWorld(std::path::PathBuf);
-
-impl pxic::check::World for FixtureWorld {
-    fn read_file(&self, path: &Path) -> Result<String, String> {
-        pxic::check::World::read_file(&pxic::io::FsWorld, &self.0.join(path))
-    }
-}
-
 #[test]
 fn check_diagnostics() {
     insta::glob!("ui/check/*.pxi", |path| {
         let (name, text) = read_fixture(path);
         let mut map = SourceMap::new();
         map.add(name.clone(), text.clone());
-        let world = FixtureWorld(path.parent().expect("in a folder").to_path_buf());
+        // `file("…")` reads relative to the fixtures' folder, as the project's.
+        let world = pxic::io::FsWorld::new(path.parent().expect("in a folder"), &[]);
         let checked = pxic::check::check_project(&mut map, &world, &Default::default());
         let diagnostics = checked.diagnostics;
         if name.starts_with("ok_") {
@@ -145,7 +137,8 @@ fn examples_check_cleanly() {
         let (mut map, unreadable) = pxic::io::read_sources(&dir, &paths);
         assert!(unreadable.is_empty());
         let lock = pxic::io::read_lock(&pxic::io::lock_path(&dir)).expect("lock is readable");
-        let checked = pxic::check::check_project(&mut map, &pxic::io::FsWorld, &lock);
+        let world = pxic::io::FsWorld::new(&dir, &[]);
+        let checked = pxic::check::check_project(&mut map, &world, &lock);
         assert!(
             checked.diagnostics.is_empty(),
             "{example}:\n{}",

@@ -338,7 +338,8 @@ fn a_build_failing_at_any_step_leaves_the_folder_as_it_was() {
         map.set_project_path(id, name);
     }
     let lock = pxic::io::read_lock(&project.join("pxi.lock")).expect("lock");
-    let checked = pxic::check::check_project(&mut map, &pxic::io::FsWorld, &lock);
+    let checked =
+        pxic::check::check_project(&mut map, &pxic::io::FsWorld::new(&project, &[]), &lock);
     let plan = checked.plan.expect("a plan");
     let files = pxic::backend::emit_all(&plan);
     let changes = pxic::io::artifacts::compare(&project, &files).expect("compare");

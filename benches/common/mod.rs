@@ -10,8 +10,8 @@ use std::path::Path;
 pub struct NoFiles;
 
 impl World for NoFiles {
-    fn read_file(&self, _: &Path) -> Result<String, String> {
-        Err("unused".into())
+    fn read_file(&self, _: &Path) -> Result<std::sync::Arc<str>, pxic::check::FileError> {
+        Err(pxic::check::FileError::Unreadable("unused".into()))
     }
 }
 

@@ -459,3 +459,30 @@ pub fn cannot_read_file(span: Span, path: &str, reason: &str) -> Diagnostic {
     .with_primary(span, "read relative to the folder of this `.pxi` file")
     .with_help("check the path; `file(…)` paths are relative to the file that calls it")
 }
+
+pub fn file_outside_project(span: Span, written: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::FileOutsideProject,
+        format!("`{written}` is outside the project's folder"),
+    )
+    .with_primary(span, "`file(…)` reads only inside the project")
+    .with_help("copy the file into the project, or allow its folder with `--files-from DIR`")
+}
+
+pub fn file_not_regular(span: Span, path: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::FileNotRegular,
+        format!("`{path}` is not a regular file"),
+    )
+    .with_primary(span, "a folder, device, FIFO or socket")
+    .with_help("name the file itself")
+}
+
+pub fn file_too_large(span: Span, path: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::FileTooLarge,
+        format!("`{path}` is larger than {} MiB", super::MAX_READ_FILE >> 20),
+    )
+    .with_primary(span, "`file(…)` reads at most 1 MiB")
+    .with_help("name a small file such as a key or a certificate")
+}

@@ -847,25 +847,24 @@ impl<'a> Evaluator<'a, '_> {
             ));
             return None;
         }
-        let base = self
+        let calling = self
             .sources
             .get(ctx.file)
-            .map(|f| {
-                std::path::Path::new(&f.name)
-                    .parent()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_default()
-            })
+            .map(|f| f.project_path.as_str())
             .unwrap_or_default();
-        let path = base.join(&relative);
+        let path = super::project_relative(calling, &relative);
+        let shown = path.display().to_string();
         match self.world.read_file(&path) {
-            Ok(text) => Some(text),
-            Err(reason) => {
-                self.out.push(errors::cannot_read_file(
-                    arg.span,
-                    &path.display().to_string(),
-                    &reason,
-                ));
+            Ok(text) => Some(text.to_string()),
+            Err(problem) => {
+                self.out.push(match problem {
+                    super::FileError::Outside => errors::file_outside_project(arg.span, &relative),
+                    super::FileError::NotRegular => errors::file_not_regular(arg.span, &shown),
+                    super::FileError::TooLarge => errors::file_too_large(arg.span, &shown),
+                    super::FileError::Unreadable(reason) => {
+                        errors::cannot_read_file(arg.span, &shown, &reason)
+                    }
+                });
                 None
             }
         }

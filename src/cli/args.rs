@@ -33,6 +33,11 @@ pub struct CheckArgs {
     /// A `.pxi` file, or a project folder (every `.pxi` file below it).
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// A folder outside the project that `file("…")` may also read (repeatable). A
+    /// `.pxi` file can name only files inside its project unless the command line
+    /// allows more.
+    #[arg(long, value_name = "DIR")]
+    pub files_from: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +63,11 @@ pub struct BuildArgs {
     /// did not write.
     #[arg(long)]
     pub force: bool,
+    /// A folder outside the project that `file("…")` may also read (repeatable). A
+    /// `.pxi` file can name only files inside its project unless the command line
+    /// allows more.
+    #[arg(long, value_name = "DIR")]
+    pub files_from: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +78,11 @@ pub struct DiffArgs {
     /// The git revision to compare with: a commit, branch or tag.
     #[arg(long, value_name = "REV", default_value = "HEAD")]
     pub against: String,
+    /// A folder outside the project that `file("…")` may also read (repeatable). A
+    /// `.pxi` file can name only files inside its project unless the command line
+    /// allows more.
+    #[arg(long, value_name = "DIR")]
+    pub files_from: Vec<PathBuf>,
 }
 
 /// What `pxic build` emits.

@@ -22,7 +22,7 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
     } else {
         *printer
     };
-    let loaded = match project::load(&args.path) {
+    let loaded = match project::load(&args.path, &args.files_from) {
         Ok(loaded) => loaded,
         Err((sources, problems)) => {
             return project::report_unloadable(printer, &sources, &problems);

@@ -6,7 +6,7 @@ use super::{Outcome, Printer};
 use crate::diag;
 
 pub fn run(args: &CheckArgs, printer: &Printer) -> Outcome {
-    let loaded = match project::load(&args.path) {
+    let loaded = match project::load(&args.path, &args.files_from) {
         Ok(loaded) => loaded,
         Err((sources, problems)) => {
             return project::report_unloadable(printer, &sources, &problems);

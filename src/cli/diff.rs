@@ -15,7 +15,7 @@ use std::fmt::Write;
 
 pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
     let printer = &printer.keeping_stdout();
-    let loaded = match project::load(&args.path) {
+    let loaded = match project::load(&args.path, &args.files_from) {
         Ok(loaded) => loaded,
         Err((sources, problems)) => {
             return project::report_unloadable(printer, &sources, &problems);
@@ -27,7 +27,8 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
         printer.summary(loaded.files, &loaded.checked.diagnostics);
         return Outcome::Errors;
     };
-    let mut old = match git::load(&args.path, &args.against) {
+    let disk = crate::io::FsWorld::new(&crate::io::project_dir(&args.path), &args.files_from);
+    let mut old = match git::load(&args.path, &args.against, disk) {
         Ok(old) => old,
         Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
     };

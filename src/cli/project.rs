@@ -5,7 +5,7 @@ use crate::check::{self, Checked};
 use crate::diag::Diagnostic;
 use crate::source::SourceMap;
 use crate::{io, syntax};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A checked project, with the sources its diagnostics point into.
 pub struct Loaded {
@@ -17,10 +17,11 @@ pub struct Loaded {
     pub lock: check::lock::Lock,
 }
 
-/// Reads, parses and checks the project at `path`, printing nothing. `Err` carries the
-/// problems that stop it before checking (unreadable input, a broken lock file) with
-/// the sources they point into.
-pub fn load(path: &Path) -> Result<Loaded, (SourceMap, Vec<Diagnostic>)> {
+/// Reads, parses and checks the project at `path`, printing nothing; `file("…")` may
+/// read inside the project and below `files_from`. `Err` carries the problems that
+/// stop it before checking (unreadable input, a broken lock file) with the sources
+/// they point into.
+pub fn load(path: &Path, files_from: &[PathBuf]) -> Result<Loaded, (SourceMap, Vec<Diagnostic>)> {
     let paths = io::discover(path).map_err(|d| (SourceMap::new(), vec![d]))?;
     let (mut sources, unreadable) = io::read_sources(path, &paths);
     if !unreadable.is_empty() {
@@ -31,7 +32,8 @@ pub fn load(path: &Path) -> Result<Loaded, (SourceMap, Vec<Diagnostic>)> {
     }
     let lock = io::read_lock(&io::lock_path(path)).map_err(|d| (SourceMap::new(), vec![d]))?;
     let files = sources.len();
-    let checked = check::check_project(&mut sources, &io::FsWorld, &lock);
+    let world = io::FsWorld::new(&io::project_dir(path), files_from);
+    let checked = check::check_project(&mut sources, &world, &lock);
     Ok(Loaded {
         sources,
         checked,

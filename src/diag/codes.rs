@@ -71,6 +71,11 @@ registry! {
     FractionalNumber     = "PXI0014", Syntax, "fractional-number";
     KeywordAsName        = "PXI0015", Syntax, "keyword-as-name";
     MalformedNumber      = "PXI0016", Syntax, "malformed-number";
+    OutputPathOutside    = "PXI0075", Source, "output-path-outside";
+    ManifestEntryRefused = "PXI0076", Source, "manifest-entry-refused";
+    SymlinkInOutput      = "PXI0077", Source, "symlink-in-output";
+    NotARegularFile      = "PXI0078", Source, "not-a-regular-file";
+    InputTooLarge        = "PXI0079", Source, "input-too-large";
     BadManifest          = "PXI0085", Source, "bad-manifest";
     RevisionUnreadable   = "PXI0086", Source, "revision-unreadable";
     ArtifactsOutOfDate   = "PXI0087", Source, "artifacts-out-of-date";
@@ -116,6 +121,9 @@ registry! {
     WrongArgumentCount   = "PXI0210", Types, "wrong-argument-count";
     CannotReadFile       = "PXI0211", Types, "cannot-read-file";
     AttributeNotForKind  = "PXI0212", Types, "attribute-not-for-kind";
+    FileOutsideProject   = "PXI0213", Types, "file-outside-project";
+    FileNotRegular       = "PXI0214", Types, "file-not-regular";
+    FileTooLarge         = "PXI0215", Types, "file-too-large";
     ClusterCount         = "PXI0300", Estate, "cluster-count";
     DuplicateVmid        = "PXI0301", Estate, "duplicate-vmid";
     DuplicateAddress     = "PXI0302", Estate, "duplicate-address";

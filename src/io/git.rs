@@ -1,12 +1,16 @@
 //! A project as it is at a git revision, read with `git cat-file` and `git show`
 //! (nothing is checked out), for `pxic diff --against REV`.
 
+use super::FsWorld;
 use crate::check::lock::Lock;
+use crate::check::{FileError, MAX_READ_FILE};
 use crate::diag::{Code, Diagnostic};
 use crate::source::SourceMap;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 /// The project at `path` as of `revision`: its sources (named as in the working tree,
 /// relative to the project's folder), its `pxi.lock`, and a world that reads the
@@ -17,27 +21,48 @@ pub struct AtRevision {
     pub world: RevisionWorld,
 }
 
-/// Reads files from a revision; paths are relative to the project's folder.
+/// Reads files from a revision; paths are relative to the project's folder. A path
+/// that leads out of the project is no part of the revision: it is read from the
+/// working tree, by the same rules (`disk`), so both sides of a diff agree.
 pub struct RevisionWorld {
     repo: PathBuf,
-    /// As the user wrote it, for messages.
-    revision: String,
     /// What it named when the project was read.
     commit: String,
     /// The project's folder within the repository (`examples/homelab/`), or empty.
     prefix: String,
+    disk: FsWorld,
+    /// What was read, by path: every guest may name the same key.
+    cache: Mutex<HashMap<PathBuf, Result<Arc<str>, FileError>>>,
 }
 
 impl crate::check::World for RevisionWorld {
-    fn read_file(&self, path: &Path) -> Result<String, String> {
-        let relative = normalize(&format!("{}{}", self.prefix, path.to_string_lossy()))
-            .ok_or_else(|| "it is outside the repository".to_string())?;
-        show(&self.repo, &self.commit, &relative)
-            .map_err(|e| format!("not in revision `{}`: {e}", self.revision))
+    fn read_file(&self, path: &Path) -> Result<Arc<str>, FileError> {
+        if path.is_absolute() || path.starts_with("..") {
+            return self.disk.read_file(path);
+        }
+        if let Some(found) = self.cache.lock().ok().and_then(|c| c.get(path).cloned()) {
+            return found;
+        }
+        let relative = path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let found = read_blob(
+            &self.repo,
+            &self.commit,
+            &format!("{}{relative}", self.prefix),
+        );
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(path.to_path_buf(), found.clone());
+        }
+        found
     }
 }
 
-pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
+/// Reads the project at `project` as of `revision`; `disk` reads what `file("…")`
+/// names outside the project.
+pub fn load(project: &Path, revision: &str, disk: FsWorld) -> Result<AtRevision, Diagnostic> {
     let unreadable = |reason: String| {
         Diagnostic::error(
             Code::RevisionUnreadable,
@@ -115,9 +140,10 @@ pub fn load(project: &Path, revision: &str) -> Result<AtRevision, Diagnostic> {
         lock,
         world: RevisionWorld {
             repo,
-            revision: revision.to_string(),
             commit,
             prefix,
+            disk,
+            cache: Mutex::default(),
         },
     })
 }
@@ -130,21 +156,6 @@ fn is_source(relative: &str) -> bool {
         return false;
     };
     file.ends_with(".pxi") && !parts.iter().any(|dir| super::is_skipped_dir(dir))
-}
-
-/// `a/./b/../c` → `a/c`; `None` when it climbs out of the repository.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The text of each file at a commit (`None` where there is no such file), read by
@@ -199,8 +210,66 @@ fn read_files(repo: &Path, commit: &str, paths: &[String]) -> Result<Vec<Option<
     Ok(found)
 }
 
-fn show(repo: &Path, commit: &str, path: &str) -> Result<String, String> {
-    git(repo, &["show", &format!("{commit}:{path}")])
+/// A file's text at a commit, as the working tree would give it: symbolic links are
+/// followed inside the repository (`--follow-symlinks`), so a link reads as what it
+/// points to, not as the link's own text; one that leaves the repository is refused,
+/// as on disk. Sizes are checked before reading.
+fn read_blob(repo: &Path, commit: &str, path: &str) -> Result<Arc<str>, FileError> {
+    let failed = |e: String| FileError::Unreadable(format!("cannot read it with git: {e}"));
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["cat-file", "--batch", "--follow-symlinks"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| failed(e.to_string()))?;
+    let found = answer(&mut child, &format!("{commit}:{path}"));
+    let _ = child.kill();
+    let _ = child.wait();
+    found.map_err(failed)?
+}
+
+/// Asks a `git cat-file --batch --follow-symlinks` for one object, and reads its
+/// answer: the text, or why there is none.
+fn answer(
+    child: &mut std::process::Child,
+    object: &str,
+) -> Result<Result<Arc<str>, FileError>, String> {
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err("cannot talk to git".to_string());
+    };
+    writeln!(stdin, "{object}").map_err(|e| e.to_string())?;
+    drop(stdin);
+    let mut stdout = BufReader::new(stdout);
+    let mut header = String::new();
+    stdout.read_line(&mut header).map_err(|e| e.to_string())?;
+    let fields: Vec<&str> = header.trim_end().split(' ').collect();
+    let missing = || FileError::Unreadable("no such file in that revision".to_string());
+    Ok(match fields.as_slice() {
+        [_, "blob", size] => {
+            let size: u64 = size
+                .parse()
+                .map_err(|_| format!("git answered `{header}`"))?;
+            if size > MAX_READ_FILE {
+                return Ok(Err(FileError::TooLarge));
+            }
+            let mut contents = Vec::new();
+            stdout
+                .take(size)
+                .read_to_end(&mut contents)
+                .map_err(|e| e.to_string())?;
+            String::from_utf8(contents)
+                .map(Arc::from)
+                .map_err(|_| FileError::Unreadable("it is not UTF-8 text".to_string()))
+        }
+        [_, "tree" | "commit", _] => Err(FileError::NotRegular),
+        // A link that leaves the repository.
+        ["symlink", _] => Err(FileError::Outside),
+        ["dangling" | "loop" | "notdir", _] | [.., "missing"] => Err(missing()),
+        _ => return Err(format!("git answered `{}`", header.trim_end())),
+    })
 }
 
 /// Runs git in `dir`; its stdout, or the first line of what it said went wrong.
@@ -221,7 +290,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{git, is_source, normalize, read_files};
+    use super::{git, is_source, read_files};
     use std::path::Path;
 
     #[test]
@@ -260,8 +329,6 @@ mod tests {
 
     #[test]
     fn paths_stay_inside_and_sources_are_found_as_on_disk() {
-        assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
-        assert_eq!(normalize("../x"), None);
         assert!(is_source("vms.pxi") && is_source("prod/web.pxi"));
         assert!(!is_source("terraform/x.pxi") && !is_source(".git/x.pxi") && !is_source("a.tf"));
     }

@@ -46,7 +46,7 @@ pub fn plan_of(dir: &Path) -> pxic::ir::Plan {
         dir.display()
     );
     let lock = pxic::io::read_lock(&pxic::io::lock_path(dir)).expect("lock is readable");
-    let checked = pxic::check::check_project(&mut map, &pxic::io::FsWorld, &lock);
+    let checked = pxic::check::check_project(&mut map, &pxic::io::FsWorld::new(dir, &[]), &lock);
     let rendered: Vec<String> = checked
         .diagnostics
         .iter()
