@@ -286,8 +286,8 @@ fn a_file_pxic_did_not_write_is_never_written_over_without_force() {
 }
 
 /// A build that cannot write its output folder fails with a clear error and leaves
-/// everything as it was. (The tests run as root, which file modes do not stop: the
-/// folder is blocked by a file where a folder must be.)
+/// everything as it was, `pxi.lock` included. (The tests run as root, which file
+/// modes do not stop: the folder is blocked by a file where a folder must be.)
 #[test]
 fn a_build_that_cannot_write_changes_nothing() {
     let project = homelab("unwritable");
@@ -297,7 +297,10 @@ fn a_build_that_cannot_write_changes_nothing() {
         "cores = 4, memory = 8GiB",
         "cores = 6, memory = 8GiB",
     );
-    std::fs::write(project.join(".pxic-staging"), "in the way\n").expect("write");
+    // A change of allocation too, so that the lock would change.
+    edit(&project.join("vms.pxi"), "ip = 10.10.0.21", "ip = auto");
+    std::fs::remove_dir_all(project.join("packer")).expect("rm");
+    std::fs::write(project.join("packer"), "in the way\n").expect("write");
     let before = tree(&project);
     let build = pxic(&["build", "."], &project);
     let said = text(&build);
@@ -309,8 +312,8 @@ fn a_build_that_cannot_write_changes_nothing() {
     assert_eq!(tree(&project), before);
 }
 
-/// A build that fails at any step of putting its files in place (here made to fail
-/// through the library's hook, step after step) undoes what it did.
+/// A build that fails at any step of putting its files and `pxi.lock` in place (here
+/// made to fail through the library's hook, step after step) undoes what it did.
 #[test]
 fn a_build_failing_at_any_step_leaves_the_folder_as_it_was() {
     let project = homelab("every-step");
@@ -342,7 +345,9 @@ fn a_build_failing_at_any_step_leaves_the_folder_as_it_was() {
         pxic::check::check_project(&mut map, &pxic::io::FsWorld::new(&project, &[]), &lock);
     let plan = checked.plan.expect("a plan");
     let files = pxic::backend::emit_all(&plan);
-    let changes = pxic::io::artifacts::compare(&project, &files).expect("compare");
+    let mut changes = pxic::io::artifacts::compare(&project, &files).expect("compare");
+    // The lock goes in the same transaction: rolled back with the files.
+    changes.also_write(project.join("pxi.lock"), checked.lock.render());
     assert!(
         !changes.writes.is_empty() && !changes.removals.is_empty(),
         "{} writes, {} removals",
@@ -422,6 +427,12 @@ fn output_is_the_same_from_anywhere() {
 /// A git repository holding the homelab example, committed, for `pxic diff`.
 fn git_project(name: &str) -> PathBuf {
     let project = homelab(name);
+    commit_all(&project);
+    project
+}
+
+/// Makes the folder above `project` a git repository with everything committed.
+fn commit_all(project: &Path) {
     let root = project.parent().expect("parent").to_path_buf();
     for args in [
         &["init", "-q"][..],
@@ -443,7 +454,24 @@ fn git_project(name: &str) -> PathBuf {
             .expect("git");
         assert!(status.success(), "git {args:?}");
     }
-    project
+}
+
+/// A key that is a symbolic link inside the project reads the same at the revision
+/// (through git) as in the working tree: no phantom change.
+#[cfg(unix)]
+#[test]
+fn diff_reads_a_linked_file_as_the_working_tree_does() {
+    let project = homelab("diff-link");
+    let keys = project.join("keys");
+    std::fs::rename(keys.join("admin.pub"), keys.join("real.pub")).expect("rename");
+    std::os::unix::fs::symlink("real.pub", keys.join("admin.pub")).expect("link");
+    commit_all(&project);
+    let diff = pxic(&["diff", "."], &project);
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+    assert_eq!(
+        String::from_utf8_lossy(&diff.stdout),
+        "no changes since HEAD\n"
+    );
 }
 
 /// The summary part of `pxic diff`'s output.

@@ -10,8 +10,11 @@ use super::textdiff;
 use super::{Outcome, Printer};
 use crate::backend;
 use crate::diag::{Code, Diagnostic};
+use crate::io::folder_lock::{self, Access};
 use crate::io::{self, artifacts};
 use crate::ir::Plan;
+use crate::source::SourceMap;
+use std::path::Path;
 use std::time::Instant;
 
 pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
@@ -21,6 +24,17 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
         printer.keeping_stdout()
     } else {
         *printer
+    };
+    // One build at a time per project (its `pxi.lock`) and per output folder.
+    let access = if args.check {
+        Access::Shared
+    } else {
+        Access::Exclusive
+    };
+    let project_dir = io::project_dir(&args.path);
+    let _project_lock = match lock_folder(printer, &project_dir, access) {
+        Ok(held) => held,
+        Err(problem) => return project::report_unloadable(printer, &SourceMap::new(), &[problem]),
     };
     let loaded = match project::load(&args.path, &args.files_from) {
         Ok(loaded) => loaded,
@@ -41,7 +55,11 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
     // previous files as they were.
     let files = backend::emit_all(plan);
     let out = out_dir(args);
-    let changes = match artifacts::compare(&out, &files) {
+    let _out_lock = match lock_out(printer, args, &project_dir, &out) {
+        Ok(held) => held,
+        Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
+    };
+    let mut changes = match artifacts::compare(&out, &files) {
         Ok(changes) => changes,
         Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
     };
@@ -59,12 +77,20 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
             return finish(printer, &loaded, &diagnostics, Outcome::Errors);
         }
     }
-    let written = artifacts::apply(&out, &changes).and_then(|()| lock.write());
-    if let Err(problem) = written {
+    // The lock is written with the files, all or nothing.
+    if lock.changes() {
+        changes.also_write(lock.path.clone(), lock.new.clone());
+    }
+    if let Err(problem) = artifacts::apply(&out, &changes) {
         return project::report_unloadable(printer, &loaded.sources, &[problem]);
     }
     printer.print(&loaded.sources, &diagnostics);
     printer.summary(loaded.files, &diagnostics);
+    for path in &changes.kept {
+        printer.note(&format!(
+            "left `{path}` in place: edited by hand and no longer generated, pxic forgot it"
+        ));
+    }
     let removed = match changes.removals.len() {
         0 => String::new(),
         n => format!(", {} removed", super::plural(n, "stale file")),
@@ -110,6 +136,52 @@ fn emit_ir(
     Outcome::Clean
 }
 
+/// Locks a folder for this build (see `io::folder_lock`), saying so when another
+/// build holds it.
+fn lock_folder(
+    printer: &Printer,
+    dir: &Path,
+    access: Access,
+) -> Result<folder_lock::FolderLock, Diagnostic> {
+    folder_lock::lock(dir, access, &|| {
+        printer.note(&format!(
+            "waiting for another build in `{}` to finish",
+            dir.display()
+        ));
+    })
+}
+
+/// Locks the output folder too when it is not the project's (already locked). A
+/// build creates it first; `--check` only reads, so a missing one needs no lock.
+fn lock_out(
+    printer: &Printer,
+    args: &BuildArgs,
+    project_dir: &Path,
+    out: &Path,
+) -> Result<Option<folder_lock::FolderLock>, Diagnostic> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if args.check {
+        if !out.is_dir() || same(project_dir, out) {
+            return Ok(None);
+        }
+        return lock_folder(printer, out, Access::Shared).map(Some);
+    }
+    std::fs::create_dir_all(out).map_err(|e| {
+        Diagnostic::error(
+            Code::CannotWrite,
+            format!("cannot create `{}`: {e}", out.display()),
+        )
+        .with_help("check that you may write there")
+    })?;
+    if same(project_dir, out) {
+        return Ok(None);
+    }
+    lock_folder(printer, out, Access::Exclusive).map(Some)
+}
+
 /// Where the generated folders go: `-o`, else the project's folder.
 fn out_dir(args: &BuildArgs) -> std::path::PathBuf {
     args.out
@@ -122,25 +194,35 @@ fn out_dir(args: &BuildArgs) -> std::path::PathBuf {
 fn blocked(changes: &artifacts::Changes) -> Vec<Diagnostic> {
     let edited = changes.edited.iter().map(|e| {
         let (doing, fix) = if e.still_generated {
-            ("write over it", "carry the change into the .pxi files, then run `pxic build --force` to write over it")
+            ("this build would write over it", "carry the change into the .pxi files, then run `pxic build --force` to write over it")
         } else {
-            ("remove it, as pxic no longer generates it", "keep a copy if you need it, then run `pxic build --force` to remove it")
+            ("pxic no longer generates it, and never removes a file edited by hand", "remove it yourself if you no longer need it, or run `pxic build --force` to leave it where it is and let pxic forget it")
         };
         Diagnostic::error(
             Code::GeneratedFileEdited,
             format!("`{}` was edited by hand after pxic wrote it", e.path),
         )
-        .with_note(format!("this build would {doing}"))
+        .with_note(doing)
         .with_help(fix)
     });
-    let in_the_way = changes.in_the_way.iter().map(|path| {
-        Diagnostic::error(
-            Code::FileInTheWay,
-            format!("`{path}` is in the way: pxic did not write it"),
-        )
-        .with_help("move the file elsewhere, or run `pxic build --force` to write over it")
-    });
+    let in_the_way = changes
+        .in_the_way
+        .iter()
+        .map(|path| in_the_way(changes, path));
     edited.chain(in_the_way).collect()
+}
+
+fn in_the_way(changes: &artifacts::Changes, path: &str) -> Diagnostic {
+    let found = Diagnostic::error(
+        Code::FileInTheWay,
+        format!("`{path}` is in the way: pxic did not write it"),
+    )
+    .with_help("move the file elsewhere, or run `pxic build --force` to write over it");
+    if changes.links.iter().any(|link| link == path) {
+        found.with_note("it is a symbolic link: pxic does not read what it points to, and `--force` replaces the link itself")
+    } else {
+        found
+    }
 }
 
 /// `--check`: write nothing; print a diff of every file that is not as generated and
@@ -175,6 +257,9 @@ fn check(
         text.push_str(&diff);
     }
     print!("{text}");
+    for link in &changes.links {
+        diagnostics.push(in_the_way(changes, link));
+    }
     let stale = changes.writes.len() + changes.removals.len() + usize::from(lock.changes());
     if stale > 0 {
         diagnostics.push(

@@ -7,22 +7,34 @@
 //! `ansible/`). A folder without a manifest (an older build) adopts the files that
 //! start with pxic's header.
 //!
+//! The folder, its manifest and the files in it may come from a pull request, so
+//! nothing in them is trusted: every path stays below `terraform/`, `ansible/` or
+//! `packer/` with no symbolic link on the way (a link is never read or written
+//! through), and only regular files whose contents still have the recorded hash are
+//! removed.
+//!
 //! Writing is all or nothing: every new text is first written into a staging folder
 //! inside the output folder (so on the same file system), then each file is renamed
 //! into place, the file it replaces kept aside; if any step fails, everything done so
-//! far is undone, and the folder is as it was.
+//! far is undone, and the folder is as it was. `pxi.lock` (beside the project, maybe
+//! elsewhere) is staged and placed with the rest. SIGINT, SIGTERM and SIGHUP wait
+//! while the folder changes: the build finishes or rolls back, then the signal acts.
 
-use super::describe_io;
+use super::read::{Links, ReadError, read_capped};
+use super::{MAX_STATE_LEN, describe_io};
 use crate::backend::{Emitted, GENERATED};
 use crate::diag::{Code, Diagnostic};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The manifest's name in the output folder.
 pub const MANIFEST: &str = ".pxic-manifest.json";
-/// Where a build stages its files; a leftover from an interrupted build is removed.
+/// How a build's staging folder is named: this, `-`, the process and a number. A
+/// leftover from an interrupted build (or anything else by this name) is removed.
 const STAGING: &str = ".pxic-staging";
+/// The folders pxic generates; it writes and removes nothing outside them.
+pub const GENERATED_DIRS: [&str; 3] = ["terraform", "ansible", "packer"];
 
 /// What pxic wrote into an output folder: each file's path (relative, `/`-separated)
 /// and the SHA-256 of its contents.
@@ -82,6 +94,34 @@ fn is_relative(path: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
+/// Whether a path is one pxic may write in an output folder: relative, below one
+/// of [`GENERATED_DIRS`], with no empty, `.` or `..` segment and no control
+/// character (a newline or NUL in a path would be another path to a shell or a log).
+pub fn is_generated_path(path: &str) -> bool {
+    let mut parts = path.split('/');
+    is_relative(path)
+        && !path.chars().any(char::is_control)
+        && parts
+            .next()
+            .is_some_and(|dir| GENERATED_DIRS.contains(&dir))
+        && parts.next().is_some()
+}
+
+/// Why a manifest entry names a file pxic never generates, if it does: a build
+/// would otherwise remove it.
+fn refused_entry(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if !is_generated_path(path) {
+        Some("which is not below `terraform/`, `ansible/` or `packer/`")
+    } else if name.ends_with(".pxi") {
+        Some("a source, which pxic never generates")
+    } else if name == "pxi.lock" || name == MANIFEST {
+        Some("which pxic never generates there")
+    } else {
+        None
+    }
+}
+
 /// The SHA-256 of a text, in hex.
 pub fn hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
@@ -115,43 +155,64 @@ pub struct Changes {
     pub edited: Vec<Edited>,
     /// Files pxic did not write, at a path it now generates.
     pub in_the_way: Vec<String>,
+    /// Of those, the symbolic links: their targets are never read, and a forced
+    /// build replaces the link itself.
+    pub links: Vec<String>,
+    /// pxic's files it no longer generates that were edited by hand: never
+    /// removed, even when forced; they leave the manifest and stay where they are.
+    pub kept: Vec<String>,
     /// Whether the manifest needs writing.
     pub manifest_changes: bool,
     manifest: Manifest,
+    /// Files outside the output folder written in the same transaction (`pxi.lock`).
+    outside: Vec<(PathBuf, String)>,
+}
+
+impl Changes {
+    /// Writes `text` at `path` too (`pxi.lock`), with the generated files: staged
+    /// beside it, put in place with them, undone with them.
+    pub fn also_write(&mut self, path: PathBuf, text: String) {
+        self.outside.push((path, text));
+    }
 }
 
 /// Compares what a build generates with what `out` holds.
 pub fn compare(out: &Path, files: &Emitted) -> Result<Changes, Diagnostic> {
-    let manifest_path = out.join(MANIFEST);
-    let old = match std::fs::read_to_string(&manifest_path) {
-        Ok(text) => Some(Manifest::parse(&text).map_err(|reason| {
-            Diagnostic::error(
-                Code::BadManifest,
-                format!("cannot read `{}`: {reason}", manifest_path.display()),
-            )
-            .with_help(
-                "delete it: the next build adopts the generated files that carry pxic's header",
-            )
-        })?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(super::cannot_read(&manifest_path, &e)),
-    };
+    // A second guard behind the checker's: no emitted path leaves the folders.
+    if let Some(path) = files.keys().find(|p| !is_generated_path(p)) {
+        return Err(Diagnostic::error(
+            Code::OutputPathOutside,
+            format!(
+                "pxic would write `{}`, outside the generated folders",
+                path.escape_debug()
+            ),
+        )
+        .with_help("this is a bug in pxic; please report it with the `.pxi` files that cause it"));
+    }
+    let old = read_manifest(out)?;
+    let mut folders = Folders::default();
     let mut changes = Changes {
         manifest: Manifest::of(files),
         ..Changes::default()
     };
     changes.manifest_changes = old.as_ref() != Some(&changes.manifest);
     for (path, new) in files {
-        let disk = read_if_there(&join(out, path))?;
+        let disk = folders.read(out, path)?;
+        let recorded = old.as_ref().and_then(|m| m.files.get(path));
         match disk {
-            None => changes.writes.push(Write {
-                path: path.clone(),
-                old: None,
-                new: new.clone(),
-            }),
-            Some(disk) if disk == *new => {}
-            Some(disk) => {
-                let recorded = old.as_ref().and_then(|m| m.files.get(path));
+            OnDisk::Nothing => {}
+            OnDisk::Text(disk) if disk == *new => continue,
+            OnDisk::Link => {
+                changes.in_the_way.push(path.clone());
+                changes.links.push(path.clone());
+                changes.writes.push(Write {
+                    path: path.clone(),
+                    old: None,
+                    new: new.clone(),
+                });
+                continue;
+            }
+            OnDisk::Text(disk) => {
                 match (recorded, &old) {
                     (Some(sum), _) if *sum != hash(&disk) => changes.edited.push(Edited {
                         path: path.clone(),
@@ -167,14 +228,22 @@ pub fn compare(out: &Path, files: &Emitted) -> Result<Changes, Diagnostic> {
                     old: Some(disk),
                     new: new.clone(),
                 });
+                continue;
             }
         }
+        changes.writes.push(Write {
+            path: path.clone(),
+            old: None,
+            new: new.clone(),
+        });
     }
     for (path, sum) in old.iter().flat_map(|m| &m.files) {
         if files.contains_key(path) {
             continue;
         }
-        let Some(disk) = read_if_there(&join(out, path))? else {
+        // Only a regular file with the contents pxic wrote is removed: a link or a
+        // folder there is not pxic's, and an edited file is the user's now.
+        let OnDisk::Text(disk) = folders.read(out, path)? else {
             continue;
         };
         if hash(&disk) != *sum {
@@ -182,11 +251,110 @@ pub fn compare(out: &Path, files: &Emitted) -> Result<Changes, Diagnostic> {
                 path: path.clone(),
                 still_generated: false,
             });
+            changes.kept.push(path.clone());
+            continue;
         }
         changes.removals.push((path.clone(), disk));
     }
     changes.edited.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(changes)
+}
+
+/// The manifest in `out`, if there is one; entries naming files pxic never
+/// generates refuse it whole.
+fn read_manifest(out: &Path) -> Result<Option<Manifest>, Diagnostic> {
+    let path = out.join(MANIFEST);
+    let bytes = match read_capped(&path, MAX_STATE_LEN, Links::Refuse) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(super::unreadable(&path, e)),
+    };
+    let manifest = Manifest::parse(&String::from_utf8_lossy(&bytes)).map_err(|reason| {
+        Diagnostic::error(
+            Code::BadManifest,
+            format!("cannot read `{}`: {reason}", path.display()),
+        )
+        .with_help("delete it: the next build adopts the generated files that carry pxic's header")
+    })?;
+    for entry in manifest.files.keys() {
+        if let Some(reason) = refused_entry(entry) {
+            return Err(Diagnostic::error(
+                Code::ManifestEntryRefused,
+                format!("`{MANIFEST}` names `{}`, {reason}", entry.escape_debug()),
+            )
+            .with_help(
+                "remove the entry from the manifest, or delete the manifest: the next build adopts the generated files that carry pxic's header",
+            ));
+        }
+    }
+    Ok(Some(manifest))
+}
+
+/// What is at a generated path.
+enum OnDisk {
+    Nothing,
+    /// A symbolic link, not followed.
+    Link,
+    Text(String),
+}
+
+/// The folders below the output folder seen so far, each checked once: a symbolic
+/// link on the way to a generated path stops the build.
+#[derive(Default)]
+struct Folders {
+    /// Whether each folder (relative) exists as a real folder.
+    seen: HashMap<String, bool>,
+}
+
+impl Folders {
+    /// Whether every folder on the way to `path` is a real folder (`false`: one is
+    /// missing or is a file, so nothing is at the path).
+    fn on_the_way(&mut self, out: &Path, path: &str) -> Result<bool, Diagnostic> {
+        let mut end = 0;
+        while let Some(slash) = path[end..].find('/') {
+            end += slash;
+            let dir = &path[..end];
+            end += 1;
+            let is_dir = match self.seen.get(dir) {
+                Some(&known) => known,
+                None => {
+                    let is_dir = match std::fs::symlink_metadata(join(out, dir)) {
+                        Ok(m) if m.file_type().is_symlink() => {
+                            return Err(Diagnostic::error(
+                                Code::SymlinkInOutput,
+                                format!("`{dir}` in the output folder is a symbolic link"),
+                            )
+                            .with_help("replace the link with a real folder (or remove it); pxic never writes through links"));
+                        }
+                        Ok(m) => m.is_dir(),
+                        Err(_) => false,
+                    };
+                    self.seen.insert(dir.to_string(), is_dir);
+                    is_dir
+                }
+            };
+            if !is_dir {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// What is at `path` below `out`, without following a link.
+    fn read(&mut self, out: &Path, path: &str) -> Result<OnDisk, Diagnostic> {
+        if !self.on_the_way(out, path)? {
+            return Ok(OnDisk::Nothing);
+        }
+        let full = join(out, path);
+        match read_capped(&full, MAX_STATE_LEN, Links::Refuse) {
+            Ok(bytes) => Ok(OnDisk::Text(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(ReadError::Link) => Ok(OnDisk::Link),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(OnDisk::Nothing)
+            }
+            Err(e) => Err(super::unreadable(&full, e)),
+        }
+    }
 }
 
 /// Whether a file carries pxic's header near its top: how a folder without a
@@ -199,14 +367,6 @@ fn join(out: &Path, relative: &str) -> PathBuf {
     relative
         .split('/')
         .fold(out.to_path_buf(), |path, part| path.join(part))
-}
-
-fn read_if_there(path: &Path) -> Result<Option<String>, Diagnostic> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(super::cannot_read(path, &e)),
-    }
 }
 
 /// Carries out `changes` in `out`, all or nothing (see the module's comment). The
@@ -224,20 +384,69 @@ pub fn apply_checked(
     changes: &Changes,
     before_step: &mut dyn FnMut(usize) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let staging = out.join(STAGING);
-    let _ = std::fs::remove_dir_all(&staging);
+    let _signals = signals::Held::now();
+    remove_stale_staging(out);
     let mut undo = Undo {
         steps: Vec::new(),
         before_step,
+        temporary: Vec::new(),
     };
-    let result = stage_and_commit(out, &staging, changes, &mut undo);
+    let result = create_staging(out, &mut undo)
+        .and_then(|staging| stage_and_commit(out, &staging, changes, &mut undo));
+    let temporary = std::mem::take(&mut undo.temporary);
     if result.is_err() {
         undo.roll_back();
     } else {
         remove_empty_parents(out, changes.removals.iter().map(|(p, _)| p.as_str()));
     }
-    let _ = std::fs::remove_dir_all(&staging);
+    for path in temporary.into_iter().rev() {
+        let _ = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+    }
     result
+}
+
+/// Removes what an interrupted build may have left: anything named like a staging
+/// folder. The build lock keeps other builds out, so none is in use. Links are
+/// removed, never followed (`remove_dir_all` does not follow them).
+fn remove_stale_staging(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name != STAGING && !name.starts_with(&format!("{STAGING}-")) {
+            continue;
+        }
+        let path = entry.path();
+        let _ = match entry.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path),
+            _ => std::fs::remove_file(&path),
+        };
+    }
+}
+
+/// Creates this build's own staging folder, under a name nothing else has.
+fn create_staging(out: &Path, undo: &mut Undo) -> Result<PathBuf, Diagnostic> {
+    create_dir(out, undo)?;
+    let pid = std::process::id();
+    let mut last = std::io::Error::other("no free name");
+    for n in 0..100 {
+        let staging = out.join(format!("{STAGING}-{pid}-{n}"));
+        match std::fs::create_dir(&staging) {
+            Ok(()) => {
+                undo.temporary.push(staging.clone());
+                undo.done(Step::Staging(staging.clone()))?;
+                return Ok(staging);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = e,
+            Err(e) => return Err(cannot_write(&staging, &e)),
+        }
+    }
+    Err(cannot_write(&out.join(STAGING), &last))
 }
 
 fn stage_and_commit(
@@ -246,9 +455,8 @@ fn stage_and_commit(
     changes: &Changes,
     undo: &mut Undo,
 ) -> Result<(), Diagnostic> {
-    create_dir(staging, undo)?;
-    // Stage every new text first (the manifest's too): a full disk or a read-only
-    // folder stops the build here, before any file of the folder has changed.
+    // Stage every new text first (the manifest's and the lock's too): a full disk or a
+    // read-only folder stops the build here, before any file of the folder has changed.
     let stage = |name: String, text: &str| {
         let path = staging.join(name);
         std::fs::write(&path, text)
@@ -267,6 +475,16 @@ fn stage_and_commit(
     } else {
         None
     };
+    // Files outside the folder are staged beside their place, on their file system.
+    let mut outside = Vec::new();
+    for (target, text) in &changes.outside {
+        let temp = super::write_temp(target, text).map_err(|e| cannot_write(target, &e))?;
+        undo.temporary.push(temp.clone());
+        // A name of our own to move the old file to: renaming over it replaces it.
+        let (aside, _) = super::create_temp(target).map_err(|e| cannot_write(target, &e))?;
+        undo.temporary.push(aside.clone());
+        outside.push((temp, target.clone(), aside));
+    }
     for (n, (write, staged)) in changes.writes.iter().zip(staged).enumerate() {
         let target = join(out, &write.path);
         if let Some(dir) = target.parent() {
@@ -285,6 +503,9 @@ fn stage_and_commit(
             undo,
         )?;
     }
+    for (staged, target, aside) in outside {
+        place(&staged, target, aside, undo)?;
+    }
     Ok(())
 }
 
@@ -295,7 +516,8 @@ fn place(
     aside: PathBuf,
     undo: &mut Undo,
 ) -> Result<(), Diagnostic> {
-    if target.exists() {
+    // A link there is moved aside like a file: never written through.
+    if std::fs::symlink_metadata(&target).is_ok() {
         move_aside(target.clone(), aside, undo)?;
     }
     rename(staged, &target)?;
@@ -315,11 +537,19 @@ fn move_aside(target: PathBuf, aside: PathBuf, undo: &mut Undo) -> Result<(), Di
 struct Undo<'h> {
     steps: Vec<Step>,
     before_step: &'h mut dyn FnMut(usize) -> Result<(), Diagnostic>,
+    /// What to remove once the build is over, whatever its outcome: the staging
+    /// folder, temporary files beside `pxi.lock`.
+    temporary: Vec<PathBuf>,
 }
 
 enum Step {
     CreatedDir(PathBuf),
-    MovedAside { from: PathBuf, to: PathBuf },
+    /// This build's staging folder: undone before the folders it is in.
+    Staging(PathBuf),
+    MovedAside {
+        from: PathBuf,
+        to: PathBuf,
+    },
     Placed(PathBuf),
 }
 
@@ -336,6 +566,7 @@ impl Undo<'_> {
                 Step::Placed(path) => std::fs::remove_file(path),
                 Step::MovedAside { from, to } => std::fs::rename(to, from),
                 Step::CreatedDir(dir) => std::fs::remove_dir(dir),
+                Step::Staging(dir) => std::fs::remove_dir_all(dir),
             };
         }
     }
@@ -345,7 +576,9 @@ impl Undo<'_> {
 fn create_dir(dir: &Path, undo: &mut Undo) -> Result<(), Diagnostic> {
     let mut missing = Vec::new();
     let mut at = Some(dir);
-    while let Some(path) = at.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+    while let Some(path) =
+        at.filter(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_err())
+    {
         missing.push(path.to_path_buf());
         at = path.parent();
     }
@@ -381,6 +614,51 @@ fn remove_empty_parents<'a>(out: &Path, removed: impl Iterator<Item = &'a str>) 
     }
 }
 
+/// Holding back the signals that end a build while it changes the folder.
+mod signals {
+    /// SIGINT, SIGTERM and SIGHUP blocked for this thread (the only one left when
+    /// the folder changes) until dropped; one that came meanwhile then acts, on a
+    /// folder that is whole again.
+    pub struct Held {
+        #[cfg(unix)]
+        before: libc::sigset_t,
+    }
+
+    impl Held {
+        #[cfg(unix)]
+        pub fn now() -> Held {
+            // SAFETY: the sets are initialised by sigemptyset before any other use,
+            // and pthread_sigmask only reads `set` and writes `before`.
+            unsafe {
+                let mut set: libc::sigset_t = std::mem::zeroed();
+                let mut before: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut set);
+                libc::sigemptyset(&mut before);
+                for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    libc::sigaddset(&mut set, signal);
+                }
+                libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut before);
+                Held { before }
+            }
+        }
+
+        #[cfg(not(unix))]
+        pub fn now() -> Held {
+            Held {}
+        }
+    }
+
+    #[cfg(unix)]
+    impl Drop for Held {
+        fn drop(&mut self) {
+            // SAFETY: `before` is the mask pthread_sigmask gave back in `now`.
+            unsafe {
+                libc::pthread_sigmask(libc::SIG_SETMASK, &self.before, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +674,29 @@ mod tests {
             assert!(Manifest::parse(&text).is_err(), "{bad}");
         }
         assert!(Manifest::parse("{\"version\": 2, \"files\": {}}").is_err());
+    }
+
+    #[test]
+    fn the_writer_refuses_paths_that_leave_the_generated_folders() {
+        let out = tempfile::tempdir().expect("temp dir");
+        for bad in [
+            "ansible/files/../../../victim/interfaces",
+            "/etc/cron.d/x",
+            "terraform//x.tf",
+            "terraform/./x.tf",
+            "terraform/a\nb.tf",
+            "terraform/a\0b.tf",
+            "terraform",
+            "pxi.lock",
+            "",
+        ] {
+            let mut files = Emitted::new();
+            files.insert("terraform/vms.tf".into(), "x".into());
+            files.insert(bad.into(), "x".into());
+            let refused = compare(out.path(), &files).map(|_| ()).unwrap_err();
+            assert_eq!(refused.code, Code::OutputPathOutside, "{bad:?}");
+        }
+        assert_eq!(std::fs::read_dir(out.path()).expect("read").count(), 0);
     }
 
     #[test]
