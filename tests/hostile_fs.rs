@@ -247,7 +247,7 @@ fn check_never_reads_through_a_link_at_a_generated_path() {
 }
 
 #[test]
-fn a_fifo_or_device_as_lock_or_manifest_is_refused_without_waiting() {
+fn a_fifo_or_device_as_source_lock_or_manifest_is_refused_without_reading() {
     for name in ["pxi.lock", ".pxic-manifest.json"] {
         let (project, _) = homelab("fifo");
         let path = project.join(name);
@@ -264,6 +264,19 @@ fn a_fifo_or_device_as_lock_or_manifest_is_refused_without_waiting() {
         symlink("/dev/zero", &path).expect("link");
         let build = pxic(&["build", "."], &project);
         assert!(text(&build).contains("PXI0078"), "{name}: {}", text(&build));
+    }
+    // A source named on the command line is looked at before it is read too.
+    let (project, _) = homelab("fifo-source");
+    let made = Command::new("mkfifo")
+        .arg(project.join("more.pxi"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    for source in ["more.pxi", "/dev/zero"] {
+        let check = pxic(&["check", source], &project);
+        let said = text(&check);
+        assert_eq!(check.status.code(), Some(2), "{source}: {said}");
+        assert!(said.contains("PXI0078"), "{source}: {said}");
     }
 }
 

@@ -699,6 +699,40 @@ mod tests {
         assert_eq!(std::fs::read_dir(out.path()).expect("read").count(), 0);
     }
 
+    #[cfg(unix)]
+    fn held(signal: libc::c_int) -> bool {
+        // SAFETY: the set is initialised by sigemptyset, then only read.
+        unsafe {
+            let mut mask: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut mask);
+            libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut mask);
+            libc::sigismember(&mask, signal) == 1
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn signals_wait_while_the_folder_changes() {
+        let out = tempfile::tempdir().expect("temp dir");
+        let mut files = Emitted::new();
+        files.insert("terraform/vms.tf".into(), "x".into());
+        let mut changes = compare(out.path(), &files).expect("compare");
+        changes.also_write(out.path().join("pxi.lock"), "{}".into());
+        let mut steps = 0;
+        let mut hook = |_| {
+            steps += 1;
+            assert!(held(libc::SIGINT) && held(libc::SIGTERM) && held(libc::SIGHUP));
+            Ok(())
+        };
+        apply_checked(out.path(), &changes, &mut hook).expect("apply");
+        assert!(steps > 3);
+        assert!(!held(libc::SIGINT) && !held(libc::SIGTERM));
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("pxi.lock")).expect("lock"),
+            "{}"
+        );
+    }
+
     #[test]
     fn hashes_are_sha256() {
         assert_eq!(
