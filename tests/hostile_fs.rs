@@ -180,9 +180,10 @@ fn a_linked_generated_folder_is_never_written_through() {
 fn only_unedited_regular_files_are_removed_even_when_forced() {
     let (project, victim) = homelab("removals");
     assert_eq!(pxic(&["build", "."], &project).status.code(), Some(0));
-    // An old generated file, edited since; and a link where one was.
+    // An old generated file, edited since; a link and a folder where others were.
     std::fs::write(project.join("terraform/old.tf"), "# mine now\n").expect("write");
     symlink(victim.join("secret"), project.join("terraform/gone.tf")).expect("link");
+    std::fs::create_dir_all(project.join("terraform/dir.tf/inner")).expect("mkdir");
     add_to_manifest(
         &project,
         &[
@@ -191,6 +192,7 @@ fn only_unedited_regular_files_are_removed_even_when_forced() {
                 pxic::io::artifacts::hash("# generated\n"),
             ),
             ("terraform/gone.tf", sha256(&victim.join("secret"))),
+            ("terraform/dir.tf", pxic::io::artifacts::hash("")),
         ],
     );
     let build = pxic(&["build", "."], &project);
@@ -213,8 +215,13 @@ fn only_unedited_regular_files_are_removed_even_when_forced() {
         "the link was removed"
     );
     assert!(victim.join("secret").exists());
+    assert!(project.join("terraform/dir.tf/inner").is_dir());
     let manifest = std::fs::read_to_string(project.join(".pxic-manifest.json")).expect("read");
-    assert!(!manifest.contains("old.tf") && !manifest.contains("gone.tf"));
+    assert!(
+        ["old.tf", "gone.tf", "dir.tf"]
+            .iter()
+            .all(|name| !manifest.contains(name))
+    );
 }
 
 #[test]

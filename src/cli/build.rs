@@ -32,7 +32,12 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
         Access::Exclusive
     };
     let project_dir = io::project_dir(&args.path);
-    let _project_lock = match lock_folder(printer, &project_dir, access) {
+    // A folder that is not there holds no sources: loading says so below.
+    let _project_lock = match project_dir
+        .is_dir()
+        .then(|| lock_folder(printer, &project_dir, access))
+        .transpose()
+    {
         Ok(held) => held,
         Err(problem) => return project::report_unloadable(printer, &SourceMap::new(), &[problem]),
     };

@@ -201,6 +201,9 @@ pub fn compare(out: &Path, files: &Emitted) -> Result<Changes, Diagnostic> {
         let recorded = old.as_ref().and_then(|m| m.files.get(path));
         match disk {
             OnDisk::Nothing => {}
+            OnDisk::Other => {
+                return Err(super::unreadable(&join(out, path), ReadError::NotRegular));
+            }
             OnDisk::Text(disk) if disk == *new => continue,
             OnDisk::Link => {
                 changes.in_the_way.push(path.clone());
@@ -295,6 +298,8 @@ enum OnDisk {
     Nothing,
     /// A symbolic link, not followed.
     Link,
+    /// A folder, FIFO, device or socket.
+    Other,
     Text(String),
 }
 
@@ -349,6 +354,7 @@ impl Folders {
         match read_capped(&full, MAX_STATE_LEN, Links::Refuse) {
             Ok(bytes) => Ok(OnDisk::Text(String::from_utf8_lossy(&bytes).into_owned())),
             Err(ReadError::Link) => Ok(OnDisk::Link),
+            Err(ReadError::NotRegular) => Ok(OnDisk::Other),
             Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 Ok(OnDisk::Nothing)
             }
