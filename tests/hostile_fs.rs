@@ -5,7 +5,6 @@
 //! `examples/homelab` and fails without the guard it is named after.
 #![cfg(unix)]
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -334,40 +333,67 @@ fn a_stale_staging_entry_does_not_stop_builds() {
     assert!(left.is_empty(), "{left:?}");
 }
 
-/// Every file below `dir` with its bytes, by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.expect("entry");
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(dir).expect("inside");
-            files.insert(
-                relative.to_string_lossy().into_owned(),
-                std::fs::read(entry.path()).expect("read"),
-            );
-        }
+/// A project of `hosts` Proxmox hosts: each has its own generated interfaces file,
+/// and all of them change with the gateway.
+fn many_hosts(dir: &Path, hosts: usize, gateway: &str) {
+    let mut text = format!(
+        "cluster lab {{ endpoint = \"https://10.0.0.2:8006/\" }}\nnetwork lan {{\n  cidr = 10.0.0.0/16\n  gateway = {gateway}\n}}\n"
+    );
+    for i in 0..hosts {
+        text.push_str(&format!(
+            "host h{i} {{\n  address = 10.0.{}.{}\n  bridge vmbr0 {{ network = lan }}\n}}\n",
+            i / 250 + 1,
+            i % 250 + 2
+        ));
     }
-    files
+    std::fs::write(dir.join("main.pxi"), text).expect("write");
 }
 
-/// Ctrl-C or SIGTERM at any moment leaves the folder as before or as after the
-/// build, never a mix. (The example is small: few of the signals land while files
-/// are renamed, so this samples the window rather than hitting it every time.)
+/// Whether every file the manifest lists has the recorded contents, and every
+/// interfaces file names the same gateway: the folder is one build's, not a mix.
+fn is_whole(dir: &Path) -> Result<(), String> {
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(".pxic-manifest.json")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut gateways = std::collections::BTreeSet::new();
+    for (path, sum) in manifest["files"].as_object().into_iter().flatten() {
+        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        if pxic::io::artifacts::hash(&text) != sum.as_str().unwrap_or_default() {
+            return Err(format!("{path} is not what the manifest says"));
+        }
+        if let Some(line) = text.lines().find(|l| l.contains("gateway ")) {
+            gateways.insert(line.to_string());
+        }
+    }
+    match gateways.len() {
+        1 => Ok(()),
+        n => Err(format!("{n} different gateways")),
+    }
+}
+
+/// Ctrl-C or SIGTERM while a build rewrites 1,000 files leaves the folder as before
+/// or as after the build, never a mix.
 #[test]
 fn a_signal_during_a_build_leaves_the_old_or_the_new_files() {
-    let (before_dir, _) = homelab("signal-before");
-    assert_eq!(pxic(&["build", "."], &before_dir).status.code(), Some(0));
-    let before = tree(&before_dir);
-    let (after_dir, _) = homelab("signal-after");
-    assert_eq!(pxic(&["build", "."], &after_dir).status.code(), Some(0));
-    change_the_lock(&after_dir);
-    assert_eq!(pxic(&["build", "."], &after_dir).status.code(), Some(0));
-    let after = tree(&after_dir);
-    assert_ne!(before, after);
-    for delay_us in (0..40).map(|n| n * 400) {
-        let (project, _) = homelab("signal");
-        assert_eq!(pxic(&["build", "."], &project).status.code(), Some(0));
-        change_the_lock(&project);
+    const HOSTS: usize = 1000;
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile/signal");
+    let _ = std::fs::remove_dir_all(&root);
+    let built = root.join("built");
+    std::fs::create_dir_all(&built).expect("mkdir");
+    many_hosts(&built, HOSTS, "10.0.0.1");
+    assert_eq!(pxic(&["build", "."], &built).status.code(), Some(0));
+    // Each signal is sent once the build has started putting files in place (the
+    // first interfaces file is the new one), to land among the renames.
+    let first = Path::new("ansible/files/h0/interfaces");
+    for (n, delay_ms) in [0, 5, 20, 50].into_iter().enumerate() {
+        let project = root.join(format!("run-{n}"));
+        let copied = Command::new("cp")
+            .args(["-a".as_ref(), built.as_os_str(), project.as_os_str()])
+            .status()
+            .expect("cp");
+        assert!(copied.success());
+        many_hosts(&project, HOSTS, "10.0.0.254");
         let mut child = Command::new(env!("CARGO_BIN_EXE_pxic"))
             .args(["build", "."])
             .current_dir(&project)
@@ -375,20 +401,23 @@ fn a_signal_during_a_build_leaves_the_old_or_the_new_files() {
             .stderr(Stdio::null())
             .spawn()
             .expect("runs");
-        std::thread::sleep(Duration::from_micros(delay_us));
-        let signal = if delay_us % 800 == 0 { "-INT" } else { "-TERM" };
+        let started = Instant::now();
+        while child.try_wait().expect("wait").is_none()
+            && !std::fs::read_to_string(project.join(first))
+                .is_ok_and(|text| text.contains("10.0.0.254"))
+        {
+            assert!(started.elapsed() < Duration::from_secs(120), "too slow");
+            std::thread::sleep(Duration::from_micros(100));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let signal = if n % 2 == 0 { "-INT" } else { "-TERM" };
         let _ = Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status();
         let _ = child.wait();
-        let mut now = tree(&project);
-        // Only the sources differ between the two copies.
-        now.insert("vms.pxi".into(), after["vms.pxi"].clone());
-        let mut old = before.clone();
-        old.insert("vms.pxi".into(), after["vms.pxi"].clone());
-        assert!(
-            now == old || now == after,
-            "after a signal at {delay_us} µs the folder is a mix"
-        );
+        if let Err(mix) = is_whole(&project) {
+            panic!("a signal after {delay_ms} ms left a mix: {mix}");
+        }
+        let _ = std::fs::remove_dir_all(&project);
     }
 }
