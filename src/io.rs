@@ -27,18 +27,35 @@ pub const MAX_STATE_LEN: u64 = 256 << 20;
 const SKIPPED_DIRS: &[&str] = &["target", "ansible", "terraform", "packer", "node_modules"];
 
 /// The `.pxi` files a path names: the file itself, or every `.pxi` file below a
-/// directory in sorted order, skipping hidden folders and generated ones.
+/// directory in sorted order, skipping hidden folders and generated ones. Symbolic
+/// links are followed only while they stay inside the folder: one leading out (a
+/// `.pxi` link to `/proc/self/environ`, a folder link to `/`) is an error, not read.
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let metadata = std::fs::metadata(path).map_err(|e| cannot_read(path, &e))?;
     if !metadata.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
+    let root = path.canonicalize().map_err(|e| cannot_read(path, &e))?;
+    let mut outside = None;
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(path)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_skipped(entry));
+        .filter_entry(|entry| {
+            if entry.depth() == 0 || is_skipped(entry) {
+                return entry.depth() == 0;
+            }
+            let inside = !entry.path_is_symlink()
+                || entry
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|real| real.starts_with(&root));
+            if !inside && outside.is_none() {
+                outside = Some(entry.path().to_path_buf());
+            }
+            inside
+        });
     for entry in walker {
         let entry = entry.map_err(|e| {
             let at = e.path().unwrap_or(path).to_path_buf();
@@ -50,6 +67,16 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "pxi") {
             found.push(entry.into_path());
         }
+    }
+    if let Some(link) = outside {
+        return Err(Diagnostic::error(
+            Code::SourceOutsideProject,
+            format!(
+                "`{}` is a symbolic link out of the project's folder",
+                link.display()
+            ),
+        )
+        .with_help("replace the link with the file or folder itself; pxic reads sources only inside the project"));
     }
     if found.is_empty() {
         return Err(Diagnostic::error(

@@ -287,6 +287,31 @@ fn a_fifo_or_device_as_source_lock_or_manifest_is_refused_without_reading() {
 }
 
 #[test]
+fn sources_are_never_read_through_a_link_out_of_the_project() {
+    let (project, victim) = homelab("source-links");
+    std::fs::write(victim.join("more.pxi"), "TOKEN=hunter2\n").expect("write");
+    for (link, target) in [
+        ("env.pxi", victim.join("secret")),
+        ("shared", victim.clone()),
+    ] {
+        symlink(&target, project.join(link)).expect("link");
+        let check = pxic(&["check", "."], &project);
+        let said = text(&check);
+        assert_eq!(check.status.code(), Some(2), "{link}: {said}");
+        assert!(said.contains("PXI0080") && said.contains(link), "{said}");
+        assert!(!said.contains("hunter2"), "{said}");
+        std::fs::remove_file(project.join(link)).expect("rm");
+    }
+    // A link that stays inside the project is followed as before (a hidden folder
+    // is not searched itself).
+    std::fs::create_dir_all(project.join(".real")).expect("mkdir");
+    std::fs::rename(project.join("hosts.pxi"), project.join(".real/hosts.pxi")).expect("mv");
+    symlink(".real", project.join("linked")).expect("link");
+    let check = pxic(&["check", "."], &project);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+}
+
+#[test]
 fn a_second_build_waits_for_the_first_to_finish() {
     let (project, _) = homelab("two-builds");
     // The test holds the lock a first build would hold.

@@ -76,6 +76,7 @@ registry! {
     SymlinkInOutput      = "PXI0077", Source, "symlink-in-output";
     NotARegularFile      = "PXI0078", Source, "not-a-regular-file";
     InputTooLarge        = "PXI0079", Source, "input-too-large";
+    SourceOutsideProject = "PXI0080", Source, "source-outside-project";
     BadManifest          = "PXI0085", Source, "bad-manifest";
     RevisionUnreadable   = "PXI0086", Source, "revision-unreadable";
     ArtifactsOutOfDate   = "PXI0087", Source, "artifacts-out-of-date";
