@@ -196,7 +196,7 @@ fn cannot_read(path: &Path, error: &std::io::Error) -> Diagnostic {
 }
 
 /// The I/O error in words, without the "(os error 2)" suffix.
-fn describe_io(error: &std::io::Error) -> String {
+pub(crate) fn describe_io(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),

@@ -177,7 +177,7 @@ fn lock_out(
     std::fs::create_dir_all(out).map_err(|e| {
         Diagnostic::error(
             Code::CannotWrite,
-            format!("cannot create `{}`: {e}", out.display()),
+            format!("cannot create `{}`: {}", out.display(), io::describe_io(&e)),
         )
         .with_help("check that you may write there")
     })?;

@@ -1,5 +1,5 @@
-//! A project as it is at a git revision, read with `git cat-file` and `git show`
-//! (nothing is checked out), for `pxic diff --against REV`.
+//! A project as it is at a git revision, read with `git cat-file` (nothing is checked
+//! out), for `pxic diff --against REV`.
 
 use super::FsWorld;
 use crate::check::lock::Lock;
