@@ -51,7 +51,8 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
                     .path()
                     .canonicalize()
                     .is_ok_and(|real| real.starts_with(&root));
-            if !inside && outside.is_none() {
+            // Other files are never read: a link out among them is no matter.
+            if !inside && outside.is_none() && (entry.file_type().is_dir() || is_source(entry)) {
                 outside = Some(entry.path().to_path_buf());
             }
             inside
@@ -64,7 +65,7 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
                 .unwrap_or_else(|| std::io::Error::other("a symbolic link loops"));
             cannot_read(&at, &io)
         })?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "pxi") {
+        if entry.file_type().is_file() && is_source(&entry) {
             found.push(entry.into_path());
         }
     }
@@ -86,6 +87,10 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         .with_help("point pxic at a `.pxi` file or at a folder that holds some"));
     }
     Ok(found)
+}
+
+fn is_source(entry: &walkdir::DirEntry) -> bool {
+    entry.path().extension().is_some_and(|e| e == "pxi")
 }
 
 fn is_skipped(entry: &walkdir::DirEntry) -> bool {
