@@ -232,9 +232,11 @@ pub fn lock_path(project: &Path) -> PathBuf {
     project_dir(project).join("pxi.lock")
 }
 
-/// Reads `pxi.lock`; a missing file is an empty lock.
+/// Reads `pxi.lock`; a missing file is an empty lock. A symbolic link there is
+/// refused, not followed: pxic writes the lock as a regular file, and a link could
+/// point anywhere.
 pub fn read_lock(path: &Path) -> Result<crate::check::lock::Lock, Diagnostic> {
-    match read_capped(path, MAX_STATE_LEN, Links::Follow) {
+    match read_capped(path, MAX_STATE_LEN, Links::Refuse) {
         Ok(bytes) => {
             crate::check::lock::Lock::parse(&String::from_utf8_lossy(&bytes)).map_err(|reason| {
                 Diagnostic::error(

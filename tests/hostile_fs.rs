@@ -271,6 +271,17 @@ fn a_fifo_or_device_as_source_lock_or_manifest_is_refused_without_reading() {
         let build = pxic(&["build", "."], &project);
         assert!(text(&build).contains("PXI0078"), "{name}: {}", text(&build));
     }
+    // A lock that is a link is not followed, wherever it points.
+    let (project, victim) = homelab("lock-link");
+    std::fs::remove_file(project.join("pxi.lock")).expect("rm");
+    symlink(victim.join("secret"), project.join("pxi.lock")).expect("link");
+    let check = pxic(&["check", "."], &project);
+    let said = text(&check);
+    assert!(
+        said.contains("PXI0078") && said.contains("symbolic link"),
+        "{said}"
+    );
+    assert!(!said.contains("hunter2"), "{said}");
     // A source named on the command line is looked at before it is read too.
     let (project, _) = homelab("fifo-source");
     let made = Command::new("mkfifo")
