@@ -620,7 +620,18 @@ impl Lowering<'_> {
         for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
             estate::check_mtu(&bridge.record, self.out);
         }
+        estate::check_bridges(r, self.out);
+        estate::check_sysctl(r, self.out);
         let name = self.qualified(id);
+        estate::check_dns_label(
+            &name,
+            self.instances[id].name_span,
+            "becomes the host's inventory name and a folder of the output",
+            self.out,
+        );
+        if let (Some(node), Some(span)) = (r.str("node"), r.span("node")) {
+            estate::check_dns_label(&node, span, "names the Proxmox node", self.out);
+        }
         let bridges = r
             .blocks
             .iter()
@@ -723,6 +734,9 @@ impl Lowering<'_> {
             })
             .collect();
         let vars = free_block(r, "vars");
+        if let (Some(galaxy), Some(span)) = (r.str("galaxy"), r.span("galaxy")) {
+            estate::check_galaxy(&galaxy, span, self.out);
+        }
         ir::Role {
             name: self.qualified(id),
             description: r.str("description"),
@@ -815,7 +829,12 @@ impl Lowering<'_> {
         };
         let name = self.qualified(id);
         let name_span = self.instances[id].name_span;
-        estate::check_dns_label(&name, name_span, self.out);
+        estate::check_dns_label(
+            &name,
+            name_span,
+            "becomes the template's host name and a file of the output",
+            self.out,
+        );
         let (build_nic, base_vmid) = if builder == Builder::Packer {
             if image.kind == "iso" && !matches!(image.family.as_str(), "ubuntu" | "debian") {
                 let at = r.span("image").unwrap_or(name_span);
@@ -972,7 +991,12 @@ impl Lowering<'_> {
         estate::check_balloon(r, self.out);
         estate::check_tags(r, self.out);
         let declared = &self.instances[id];
-        estate::check_dns_label(&declared.qualified(), declared.name_span, self.out);
+        estate::check_dns_label(
+            &declared.qualified(),
+            declared.name_span,
+            "becomes the guest's host name",
+            self.out,
+        );
     }
 
     fn users(&self, id: usize) -> Vec<ir::User> {

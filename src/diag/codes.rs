@@ -149,6 +149,9 @@ registry! {
     NoBuildNetwork       = "PXI0330", Estate, "no-build-network";
     NoUnattendedInstall  = "PXI0331", Estate, "no-unattended-install";
     BadTimeZone          = "PXI0332", Estate, "bad-time-zone";
+    InvalidInterfaceName = "PXI0333", Estate, "invalid-interface-name";
+    InvalidSysctlKey     = "PXI0334", Estate, "invalid-sysctl-key";
+    InvalidGalaxyName    = "PXI0335", Estate, "invalid-galaxy-name";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -1,0 +1,15 @@
+# `sysctl` keys become YAML keys of the inventory, which cannot be marked `!unsafe`:
+# only kernel parameter names are accepted, so no Jinja can reach Ansible there.
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+}
+
+host pve1 {
+  address = 10.0.0.2
+  sysctl {
+    "net.ipv4.ip_forward"                       = 1
+    "net/ipv4/conf/eno1.50/rp_filter"           = 2
+    "{{ lookup('pipe', 'touch /tmp/pwned') }}"  = 1
+    "kernel.panic = 10\nvm.swappiness"          = 1
+  }
+}
