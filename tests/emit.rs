@@ -62,3 +62,44 @@ fn output_is_deterministic_and_marked_generated() {
         }
     }
 }
+
+/// A `.pxi` file whose name holds a newline cannot add a line to a generated file:
+/// every header and comment shows it as `\n`. The checker never sees file names, so
+/// this takes a real project with a real file of that name.
+#[test]
+fn a_file_name_with_a_newline_adds_no_line_to_any_file() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let homelab = common::repo().join("examples/homelab");
+    let evil = "vms\nresource \"terraform_data\" \"pwned\" {}\n# .pxi";
+    for entry in std::fs::read_dir(&homelab).expect("examples/homelab") {
+        let path = entry.expect("an entry").path();
+        let name = path.file_name().expect("named").to_string_lossy();
+        let target = if name == "vms.pxi" {
+            dir.path().join(evil)
+        } else {
+            dir.path().join(&*name)
+        };
+        if path.is_dir() {
+            std::fs::create_dir(&target).expect("a folder");
+            for inner in std::fs::read_dir(&path).expect("readable") {
+                let inner = inner.expect("an entry").path();
+                let name = inner.file_name().expect("named");
+                std::fs::copy(&inner, target.join(name)).expect("copied");
+            }
+        } else {
+            std::fs::copy(&path, target).expect("copied");
+        }
+    }
+    let files = pxic::backend::emit_all(&common::plan_of(dir.path()));
+    let mut headers = 0;
+    for (path, text) in &files {
+        for line in text.lines() {
+            assert!(
+                !line.trim_start().starts_with("resource \"terraform_data\""),
+                "{path} has a line from a file name:\n{text}"
+            );
+        }
+        headers += usize::from(text.contains("vms\\nresource \"terraform_data\""));
+    }
+    assert!(headers > 0, "no file names the renamed source");
+}
