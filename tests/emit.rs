@@ -63,6 +63,9 @@ fn output_is_deterministic_and_marked_generated() {
     }
 }
 
+/// Jinja that would run a command on the Ansible controller if it were evaluated.
+const JINJA: &str = "{{ lookup('pipe', 'touch /tmp/pxic-pwned') }}";
+
 /// A `.pxi` file whose name holds a newline cannot add a line to a generated file:
 /// every header and comment shows it as `\n`. The checker never sees file names, so
 /// this takes a real project with a real file of that name.
@@ -102,4 +105,81 @@ fn a_file_name_with_a_newline_adds_no_line_to_any_file() {
         headers += usize::from(text.contains("vms\\nresource \"terraform_data\""));
     }
     assert!(headers > 0, "no file names the renamed source");
+}
+
+/// `.pxi` text in every place the Ansible backend writes it that Jinja reaches
+/// (inventory variables, role dependencies, `requirements.yml`, sysctl keys) is either
+/// tagged `!unsafe` or left out: Ansible never evaluates it. The checker refuses such
+/// names (PXI0334, PXI0335); this is the backend's own guarantee.
+#[test]
+fn pxi_text_reaches_ansible_inert() {
+    let mut plan = common::plan_of(&common::repo().join("examples/cluster"));
+    let galaxy = plan
+        .roles
+        .values_mut()
+        .find(|r| r.galaxy.is_some())
+        .expect("the cluster example has a Galaxy role");
+    galaxy.galaxy = Some(JINJA.to_string());
+    galaxy.description = Some(JINJA.to_string());
+    let galaxy_name = galaxy.name.clone();
+    let local = plan
+        .roles
+        .values_mut()
+        .find(|r| r.galaxy.is_none())
+        .expect("a local role");
+    local.depends.push(galaxy_name.clone());
+    local.vars.insert(JINJA.to_string(), JINJA.to_string());
+    for host in plan.hosts.values_mut() {
+        host.sysctl.insert(JINJA.to_string(), JINJA.to_string());
+        host.roles.push(galaxy_name.clone());
+        host.packages.push(JINJA.to_string());
+    }
+    for vm in plan.vms.values_mut() {
+        vm.guest.roles.push(galaxy_name.clone());
+    }
+    let files = pxic::backend::ansible::emit(&plan);
+    let mut seen = 0;
+    for (path, text) in &files {
+        for line in text.lines() {
+            if let Some(at) = line.find("lookup('pipe'") {
+                seen += 1;
+                assert!(
+                    line[..at].contains("!unsafe \""),
+                    "{path}: Ansible would evaluate this line: {line}"
+                );
+            }
+        }
+    }
+    // pxi_roles of hosts and VMs, a dependency, requirements.yml, sysctl values…
+    assert!(seen >= 6, "only {seen} places hold the text");
+}
+
+/// A bridge or port name with a newline cannot add a line (`post-up …`, run as root
+/// by `ifreload -a`) to a host's `/etc/network/interfaces`, nor can a host's name in
+/// the file's comment. The checker refuses such names (PXI0333, PXI0314).
+#[test]
+fn interfaces_files_get_no_line_from_a_name() {
+    let mut plan = common::plan_of(&common::repo().join("examples/cluster"));
+    let evil = "\npost-up touch /tmp/pxic-pwned\n";
+    for host in plan.hosts.values_mut() {
+        host.name.push_str(evil);
+        for bridge in host.bridges.values_mut() {
+            bridge.name.push_str(evil);
+            bridge.ports.push(format!("eno9{evil}"));
+        }
+    }
+    let files = pxic::backend::ansible::emit(&plan);
+    let interfaces: Vec<_> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with("/interfaces"))
+        .collect();
+    assert!(!interfaces.is_empty());
+    for (path, text) in interfaces {
+        for line in text.lines() {
+            assert!(
+                !line.trim_start().starts_with("post-up"),
+                "{path} gained a line:\n{text}"
+            );
+        }
+    }
 }
