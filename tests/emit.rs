@@ -183,3 +183,62 @@ fn interfaces_files_get_no_line_from_a_name() {
         }
     }
 }
+
+/// Packer syntax in every string that reaches a Packer file (the endpoint, the node,
+/// the bridge, storage pools, the image's URL, build commands) stays text: Go
+/// templates (`{{ … }}`) and HCL templates (`${ … }`, `%{ … }`) are escaped alike.
+#[test]
+fn pxi_text_reaches_packer_inert() {
+    let go = "{{ .Foo }}";
+    let hcl = "${file(\"/etc/shadow\")}";
+    let directive = "%{ if true }x%{ endif }";
+    let evil = format!("{go}{hcl}{directive}");
+    let mut checked = 0;
+    for (name, dir) in common::emit_cases() {
+        let mut plan = common::plan_of(&dir);
+        plan.cluster.endpoint = format!("https://pve.example.org:8006/{evil}");
+        for image in plan.images.values_mut() {
+            image.url.push_str(&evil);
+            image.checksum = image.checksum.as_ref().map(|c| format!("{c}{evil}"));
+            image.checksum_url = image.checksum_url.as_ref().map(|c| format!("{c}{evil}"));
+        }
+        for template in plan.templates.values_mut() {
+            template.node.push_str(&evil);
+            template.storage.push_str(&evil);
+            template.image_storage.push_str(&evil);
+            template.origin.file.push_str(&evil);
+            if let Some(nic) = template.build_nic.as_mut() {
+                nic.bridge.push_str(&evil);
+                nic.mac.push_str(&evil);
+            }
+            if let Some(build) = template.build.as_mut() {
+                build.packages.push(evil.clone());
+                build.scripts.push(evil.clone());
+            }
+        }
+        let files = pxic::backend::packer::emit(&plan);
+        for (path, file) in files.iter().filter(|(p, _)| p.ends_with(".pkr.hcl")) {
+            checked += 1;
+            // Comments are never evaluated (and show the text as written).
+            let text: String = file
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(!text.contains(go), "{name}: {path} keeps `{go}`:\n{text}");
+            let escaped_hcl = text.matches("$${file(").count();
+            assert_eq!(
+                text.matches("${file(").count(),
+                escaped_hcl,
+                "{name}: {path} has an unescaped `${{`:\n{text}"
+            );
+            assert!(escaped_hcl >= 8, "{name}: {path}: only {escaped_hcl}");
+            assert_eq!(
+                text.matches("%{ if").count(),
+                text.matches("%%{ if").count(),
+                "{name}: {path} has an unescaped `%{{`"
+            );
+        }
+    }
+    assert!(checked >= 4, "only {checked} Packer files");
+}
