@@ -799,7 +799,8 @@ pub fn check_interface_name(name: &str, span: Span, what: &str, out: &mut Vec<Di
     let chars_ok = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    let first_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric());
+    // Proxmox's own interface names (`pve-iface`) start with a letter.
+    let first_ok = name.starts_with(|c: char| c.is_ascii_alphabetic());
     if chars_ok && first_ok && name.len() <= MAX_INTERFACE_NAME {
         return;
     }
@@ -808,7 +809,7 @@ pub fn check_interface_name(name: &str, span: Span, what: &str, out: &mut Vec<Di
     } else if !chars_ok {
         "holds characters an interface name cannot".to_string()
     } else if !first_ok {
-        "starts with a character other than a letter or a digit".to_string()
+        "does not start with a letter".to_string()
     } else {
         format!(
             "{} bytes long; Linux takes at most {MAX_INTERFACE_NAME}",
@@ -822,8 +823,8 @@ pub fn check_interface_name(name: &str, span: Span, what: &str, out: &mut Vec<Di
         )
         .with_primary(span, why)
         .with_help(format!(
-            "name the {what} with letters, digits, `-`, `_` and `.`, starting with a letter or \
-             digit, at most {MAX_INTERFACE_NAME} bytes, such as `vmbr0` or `eno1`"
+            "name the {what} with letters, digits, `-`, `_` and `.`, starting with a letter, at \
+             most {MAX_INTERFACE_NAME} bytes, such as `vmbr0` or `eno1`"
         )),
     );
 }
@@ -854,6 +855,21 @@ pub fn check_sysctl(r: &Record, out: &mut Vec<Diagnostic>) {
         return;
     };
     for (key, value) in &block.record.free {
+        if let Value::Str(text) = &value.value
+            && text.contains(|c: char| c.is_control())
+        {
+            out.push(
+                Diagnostic::error(
+                    Code::InvalidSysctlValue,
+                    format!(
+                        "the value of `{}` holds a control character",
+                        printable(key)
+                    ),
+                )
+                .with_primary(value.span, "a line break here would start another setting")
+                .with_help("write the value on one line, without tabs or other control characters"),
+            );
+        }
         if is_sysctl_key(key) {
             continue;
         }

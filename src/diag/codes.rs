@@ -152,6 +152,7 @@ registry! {
     InvalidInterfaceName = "PXI0333", Estate, "invalid-interface-name";
     InvalidSysctlKey     = "PXI0334", Estate, "invalid-sysctl-key";
     InvalidGalaxyName    = "PXI0335", Estate, "invalid-galaxy-name";
+    InvalidSysctlValue   = "PXI0336", Estate, "invalid-sysctl-value";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
