@@ -846,6 +846,67 @@ pub fn check_bridges(r: &Record, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The storages of a host or the cluster: their names are Proxmox storage IDs, which
+/// pxic writes into volume IDs (`local:import/…`) and `qm` options
+/// (`local:0,import-from=…`), where a `,` or `:` would add an option.
+pub fn check_storage_names(r: &Record, out: &mut Vec<Diagnostic>) {
+    for storage in r.blocks.iter().filter(|b| b.kind == "storage") {
+        let Some((name, span)) = &storage.label else {
+            continue;
+        };
+        if is_storage_id(name) {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(
+                Code::InvalidStorageName,
+                format!("`{}` is not a Proxmox storage name", printable(name)),
+            )
+            .with_primary(*span, "Proxmox would refuse this storage ID")
+            .with_help(
+                "start with a letter, go on with letters, digits, `-`, `_` and `.`, and end \
+                 with a letter or digit, such as `local-lvm`",
+            ),
+        );
+    }
+}
+
+/// Proxmox's storage ID (`pve-storage-id`): a letter, then letters, digits, `-`, `_`
+/// and `.`, ending with a letter or digit.
+fn is_storage_id(name: &str) -> bool {
+    name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The file an image is downloaded to on the node (`file_name`, or the last part of
+/// its `url`): a single file name Proxmox takes in a volume ID, never a path.
+pub fn check_image_file_name(name: &str, span: Span, out: &mut Vec<Diagnostic>) {
+    let valid = !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '='));
+    if valid {
+        return;
+    }
+    out.push(
+        Diagnostic::error(
+            Code::InvalidFileName,
+            format!("`{}` is not a file name Proxmox takes", printable(name)),
+        )
+        .with_primary(span, "the image is saved on the node under this name")
+        .with_help(
+            "set `file_name` to a name of letters, digits, `-`, `_`, `.`, `+` and `=`, not \
+             starting with `.`, such as `\"debian-12-generic-amd64.qcow2\"`",
+        ),
+    );
+}
+
 /// A host's `sysctl` keys: dotted or slashed kernel parameter names
 /// (`net.ipv4.ip_forward`, `net/ipv4/conf/eno1.50/rp_filter`). They become YAML keys
 /// of the inventory, which Ansible could template, and lines of a sysctl file, so

@@ -251,8 +251,9 @@ impl Lowering<'_> {
             .into_iter()
             .map(|id| (self.qualified(id), (id, self.host(id))))
             .collect();
-        let images: BTreeMap<String, ir::Image> = self
-            .of_kind(DeclKind::Image, &used)
+        let image_ids: Vec<usize> = self.of_kind(DeclKind::Image, &used).collect();
+        let images: BTreeMap<String, ir::Image> = image_ids
+            .into_iter()
             .map(|id| (self.qualified(id), self.image(id)))
             .collect();
         let role_ids: Vec<usize> = self.of_kind(DeclKind::Role, &used).collect();
@@ -556,6 +557,7 @@ impl Lowering<'_> {
         if let Some(span) = r.span("vmids") {
             estate::check_vmid_range(vmids, span, self.out);
         }
+        estate::check_storage_names(r, self.out);
         let token = match r.fields.get("token").map(|f| &f.value) {
             Some(Value::Secret(env)) => Some(ir::Secret { env: env.clone() }),
             _ => None,
@@ -621,6 +623,7 @@ impl Lowering<'_> {
             estate::check_mtu(&bridge.record, self.out);
         }
         estate::check_bridges(r, self.out);
+        estate::check_storage_names(r, self.out);
         estate::check_sysctl(r, self.out);
         let name = self.qualified(id);
         estate::check_dns_label(
@@ -676,12 +679,15 @@ impl Lowering<'_> {
         }
     }
 
-    fn image(&self, id: usize) -> ir::Image {
+    fn image(&mut self, id: usize) -> ir::Image {
         let r = &self.records[id];
         let url = r.str("url").unwrap_or_default();
         let file_name = r
             .str("file_name")
             .unwrap_or_else(|| url.rsplit('/').next().unwrap_or_default().to_string());
+        if let Some(span) = r.span("file_name").or_else(|| r.span("url")) {
+            estate::check_image_file_name(&file_name, span, self.out);
+        }
         ir::Image {
             name: self.qualified(id),
             kind: r.word("kind").unwrap_or_default(),

@@ -153,6 +153,8 @@ registry! {
     InvalidSysctlKey     = "PXI0334", Estate, "invalid-sysctl-key";
     InvalidGalaxyName    = "PXI0335", Estate, "invalid-galaxy-name";
     InvalidSysctlValue   = "PXI0336", Estate, "invalid-sysctl-value";
+    InvalidStorageName   = "PXI0337", Estate, "invalid-storage-name";
+    InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
