@@ -846,6 +846,38 @@ pub fn check_bridges(r: &Record, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A guest's users: Linux user names, which Ansible puts in a sudoers file (one line
+/// each) and a path (`/etc/sudoers.d/pxic-<user>`), and cloud-init in `/etc/passwd`.
+pub fn check_users(r: &Record, out: &mut Vec<Diagnostic>) {
+    for user in r.blocks.iter().filter(|b| b.kind == "user") {
+        let Some((name, span)) = &user.label else {
+            continue;
+        };
+        let valid = name.len() <= 32
+            && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'));
+        if valid {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(
+                Code::InvalidUserName,
+                format!("`{}` is not a Linux user name", printable(name)),
+            )
+            .with_primary(
+                *span,
+                "the `adduser` of Debian and Ubuntu refuses this name",
+            )
+            .with_help(
+                "use lowercase letters, digits, `_` and `-`, starting with a letter or `_`, at \
+                 most 32, such as `admin`",
+            ),
+        );
+    }
+}
+
 /// The storages of a host or the cluster: their names are Proxmox storage IDs, which
 /// pxic writes into volume IDs (`local:import/…`) and `qm` options
 /// (`local:0,import-from=…`), where a `,` or `:` would add an option.

@@ -996,6 +996,7 @@ impl Lowering<'_> {
         estate::check_resources(r, self.out);
         estate::check_balloon(r, self.out);
         estate::check_tags(r, self.out);
+        estate::check_users(r, self.out);
         let declared = &self.instances[id];
         estate::check_dns_label(
             &declared.qualified(),

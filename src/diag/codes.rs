@@ -155,6 +155,7 @@ registry! {
     InvalidSysctlValue   = "PXI0336", Estate, "invalid-sysctl-value";
     InvalidStorageName   = "PXI0337", Estate, "invalid-storage-name";
     InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
+    InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
