@@ -781,7 +781,7 @@ pub fn check_dns_label(name: &str, span: Span, becomes: &str, out: &mut Vec<Diag
 }
 
 /// Letters, digits and hyphens, 63 at most, no hyphen at either end.
-pub fn is_dns_label(name: &str) -> bool {
+fn is_dns_label(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -790,7 +790,7 @@ pub fn is_dns_label(name: &str) -> bool {
 }
 
 /// The longest network interface name Linux takes (`IFNAMSIZ` less the final NUL).
-pub const MAX_INTERFACE_NAME: usize = 15;
+const MAX_INTERFACE_NAME: usize = 15;
 
 /// A bridge's name or one of its ports: written into the host's
 /// `/etc/network/interfaces`, so it must be a name the kernel takes, and nothing that
@@ -981,7 +981,7 @@ pub fn check_sysctl(r: &Record, out: &mut Vec<Diagnostic>) {
 }
 
 /// Parts of letters, digits, `_` and `-`, joined by `.` or `/`.
-pub fn is_sysctl_key(key: &str) -> bool {
+fn is_sysctl_key(key: &str) -> bool {
     !key.is_empty()
         && key.split(['.', '/']).all(|part| {
             !part.is_empty()
@@ -1014,7 +1014,7 @@ pub fn check_galaxy(name: &str, span: Span, out: &mut Vec<Diagnostic>) {
 
 /// `namespace.name`: two parts of letters, digits, `_` and `-`, neither starting with
 /// `-` (which `ansible-galaxy` would read as an option).
-pub fn is_galaxy_name(name: &str) -> bool {
+fn is_galaxy_name(name: &str) -> bool {
     let mut parts = name.split('.');
     let part_ok = |part: Option<&str>| {
         part.is_some_and(|p| {
@@ -1248,5 +1248,36 @@ fn gib(bytes: u64) -> String {
         format!("{}GiB", g.round())
     } else {
         format!("{g:.1}GiB")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_written_where_tools_read_them_follow_their_grammar() {
+        for good in ["geerlingguy.docker", "dev-sec.os-hardening", "_ns.role_1"] {
+            assert!(is_galaxy_name(good), "{good}");
+        }
+        for bad in [
+            "docker", "a.b.c", "-x.y", "x.-y", ".y", "x.", "a.{{b}}", "a. b",
+        ] {
+            assert!(!is_galaxy_name(bad), "{bad}");
+        }
+        for good in [
+            "net.ipv4.ip_forward",
+            "net/ipv4/conf/eno1.50/rp_filter",
+            "vm.nr-x",
+        ] {
+            assert!(is_sysctl_key(good), "{good}");
+        }
+        for bad in ["", "a..b", ".a", "a/", "a b", "a=b", "{{x}}", "a\nb"] {
+            assert!(!is_sysctl_key(bad), "{bad}");
+        }
+        for bad in ["..", "../x", "a/b", "a\nb", "", "-a", &"a".repeat(64)] {
+            assert!(!is_dns_label(bad), "{bad}");
+        }
+        assert_eq!(printable("a\n\r\t\u{1b}[2J"), "a\\n\\r\\t\\u{1b}[2J");
     }
 }
