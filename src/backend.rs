@@ -1,7 +1,9 @@
 //! Backends: pure functions from the [`ir::Plan`](crate::ir::Plan) to the files a tool
 //! reads. They return files and never write them; [`crate::io`] does the writing.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 pub mod ansible;
 pub mod hcl;
@@ -81,13 +83,66 @@ pub fn hcl_file<'a>(origins: impl IntoIterator<Item = &'a str>, body: &hcl::Body
 }
 
 /// The `.pxi` files a generated file comes from, sorted and without repeats, for its
-/// header.
+/// header (each through [`comment_text`]).
 pub fn sources<'a>(files: impl IntoIterator<Item = &'a str>) -> String {
     let files: std::collections::BTreeSet<&str> =
         files.into_iter().filter(|f| !f.is_empty()).collect();
     if files.is_empty() {
         "the project".to_string()
     } else {
-        files.into_iter().collect::<Vec<_>>().join(", ")
+        files
+            .into_iter()
+            .map(comment_text)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Text from a `.pxi` file (a file name, a name, a URL) for a comment or header line
+/// of a generated file: every character that could end the line or hide what follows
+/// is written as an escape (a newline as the two characters `\n`, `\r` and `\t` the
+/// same way, other control characters and the line separators YAML breaks lines at
+/// as `\u{…}`). A file name with a newline then cannot add a line to a Terraform file.
+/// Every comment pxic writes with `.pxi` text in it goes through here.
+pub fn comment_text(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}');
+    if !text.contains(breaks) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if breaks(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_text_keeps_every_character_on_its_line() {
+        assert_eq!(comment_text("vms.pxi"), "vms.pxi");
+        assert_eq!(
+            comment_text("a\nresource \"x\" \"y\" {}\r\t\u{7}\u{85}\u{2028}\u{feff}"),
+            "a\\nresource \"x\" \"y\" {}\\r\\t\\u{7}\\u{85}\\u{2028}\\u{feff}"
+        );
+        let header = hcl_file(["b\nresource \"x\" \"y\" {}", "a.pxi"], &hcl::Body::new());
+        assert_eq!(
+            header.lines().take(3).collect::<Vec<_>>(),
+            [
+                format!("# {GENERATED}").as_str(),
+                "# from: a.pxi, b\\nresource \"x\" \"y\" {}",
+                "",
+            ]
+        );
     }
 }

@@ -62,3 +62,183 @@ fn output_is_deterministic_and_marked_generated() {
         }
     }
 }
+
+/// Jinja that would run a command on the Ansible controller if it were evaluated.
+const JINJA: &str = "{{ lookup('pipe', 'touch /tmp/pxic-pwned') }}";
+
+/// A `.pxi` file whose name holds a newline cannot add a line to a generated file:
+/// every header and comment shows it as `\n`. The checker never sees file names, so
+/// this takes a real project with a real file of that name.
+#[test]
+fn a_file_name_with_a_newline_adds_no_line_to_any_file() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let homelab = common::repo().join("examples/homelab");
+    let evil = "vms\nresource \"terraform_data\" \"pwned\" {}\n# .pxi";
+    for entry in std::fs::read_dir(&homelab).expect("examples/homelab") {
+        let path = entry.expect("an entry").path();
+        let name = path.file_name().expect("named").to_string_lossy();
+        let target = if name == "vms.pxi" {
+            dir.path().join(evil)
+        } else {
+            dir.path().join(&*name)
+        };
+        if path.is_dir() {
+            std::fs::create_dir(&target).expect("a folder");
+            for inner in std::fs::read_dir(&path).expect("readable") {
+                let inner = inner.expect("an entry").path();
+                let name = inner.file_name().expect("named");
+                std::fs::copy(&inner, target.join(name)).expect("copied");
+            }
+        } else {
+            std::fs::copy(&path, target).expect("copied");
+        }
+    }
+    let files = pxic::backend::emit_all(&common::plan_of(dir.path()));
+    let mut headers = 0;
+    for (path, text) in &files {
+        for line in text.lines() {
+            assert!(
+                !line.trim_start().starts_with("resource \"terraform_data\""),
+                "{path} has a line from a file name:\n{text}"
+            );
+        }
+        headers += usize::from(text.contains("vms\\nresource \"terraform_data\""));
+    }
+    assert!(headers > 0, "no file names the renamed source");
+}
+
+/// `.pxi` text in every place the Ansible backend writes it that Jinja reaches
+/// (inventory variables, role dependencies, `requirements.yml`, sysctl keys) is either
+/// tagged `!unsafe` or left out: Ansible never evaluates it. The checker refuses such
+/// names (PXI0334, PXI0335); this is the backend's own guarantee.
+#[test]
+fn pxi_text_reaches_ansible_inert() {
+    let mut plan = common::plan_of(&common::repo().join("examples/cluster"));
+    let galaxy = plan
+        .roles
+        .values_mut()
+        .find(|r| r.galaxy.is_some())
+        .expect("the cluster example has a Galaxy role");
+    galaxy.galaxy = Some(JINJA.to_string());
+    galaxy.description = Some(JINJA.to_string());
+    let galaxy_name = galaxy.name.clone();
+    let local = plan
+        .roles
+        .values_mut()
+        .find(|r| r.galaxy.is_none())
+        .expect("a local role");
+    local.depends.push(galaxy_name.clone());
+    local.vars.insert(JINJA.to_string(), JINJA.to_string());
+    for host in plan.hosts.values_mut() {
+        host.sysctl.insert(JINJA.to_string(), JINJA.to_string());
+        host.roles.push(galaxy_name.clone());
+        host.packages.push(JINJA.to_string());
+    }
+    for vm in plan.vms.values_mut() {
+        vm.guest.roles.push(galaxy_name.clone());
+    }
+    let files = pxic::backend::ansible::emit(&plan);
+    let mut seen = 0;
+    for (path, text) in &files {
+        for line in text.lines() {
+            if let Some(at) = line.find("lookup('pipe'") {
+                seen += 1;
+                assert!(
+                    line[..at].contains("!unsafe \""),
+                    "{path}: Ansible would evaluate this line: {line}"
+                );
+            }
+        }
+    }
+    // pxi_roles of hosts and VMs, a dependency, requirements.yml, sysctl values…
+    assert!(seen >= 6, "only {seen} places hold the text");
+}
+
+/// A bridge or port name with a newline cannot add a line (`post-up …`, run as root
+/// by `ifreload -a`) to a host's `/etc/network/interfaces`, nor can a host's name in
+/// the file's comment. The checker refuses such names (PXI0333, PXI0314).
+#[test]
+fn interfaces_files_get_no_line_from_a_name() {
+    let mut plan = common::plan_of(&common::repo().join("examples/cluster"));
+    let evil = "\npost-up touch /tmp/pxic-pwned\n";
+    for host in plan.hosts.values_mut() {
+        host.name.push_str(evil);
+        for bridge in host.bridges.values_mut() {
+            bridge.name.push_str(evil);
+            bridge.ports.push(format!("eno9{evil}"));
+        }
+    }
+    let files = pxic::backend::ansible::emit(&plan);
+    let interfaces: Vec<_> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with("/interfaces"))
+        .collect();
+    assert!(!interfaces.is_empty());
+    for (path, text) in interfaces {
+        for line in text.lines() {
+            assert!(
+                !line.trim_start().starts_with("post-up"),
+                "{path} gained a line:\n{text}"
+            );
+        }
+    }
+}
+
+/// Packer syntax in every string that reaches a Packer file (the endpoint, the node,
+/// the bridge, storage pools, the image's URL, build commands) stays text: Go
+/// templates (`{{ … }}`) and HCL templates (`${ … }`, `%{ … }`) are escaped alike.
+#[test]
+fn pxi_text_reaches_packer_inert() {
+    let go = "{{ .Foo }}";
+    let hcl = "${file(\"/etc/shadow\")}";
+    let directive = "%{ if true }x%{ endif }";
+    let evil = format!("{go}{hcl}{directive}");
+    let mut checked = 0;
+    for (name, dir) in common::emit_cases() {
+        let mut plan = common::plan_of(&dir);
+        plan.cluster.endpoint = format!("https://pve.example.org:8006/{evil}");
+        for image in plan.images.values_mut() {
+            image.url.push_str(&evil);
+            image.checksum = image.checksum.as_ref().map(|c| format!("{c}{evil}"));
+            image.checksum_url = image.checksum_url.as_ref().map(|c| format!("{c}{evil}"));
+        }
+        for template in plan.templates.values_mut() {
+            template.node.push_str(&evil);
+            template.storage.push_str(&evil);
+            template.image_storage.push_str(&evil);
+            template.origin.file.push_str(&evil);
+            if let Some(nic) = template.build_nic.as_mut() {
+                nic.bridge.push_str(&evil);
+                nic.mac.push_str(&evil);
+            }
+            if let Some(build) = template.build.as_mut() {
+                build.packages.push(evil.clone());
+                build.scripts.push(evil.clone());
+            }
+        }
+        let files = pxic::backend::packer::emit(&plan);
+        for (path, file) in files.iter().filter(|(p, _)| p.ends_with(".pkr.hcl")) {
+            checked += 1;
+            // Comments are never evaluated (and show the text as written).
+            let text: String = file
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(!text.contains(go), "{name}: {path} keeps `{go}`:\n{text}");
+            let escaped_hcl = text.matches("$${file(").count();
+            assert_eq!(
+                text.matches("${file(").count(),
+                escaped_hcl,
+                "{name}: {path} has an unescaped `${{`:\n{text}"
+            );
+            assert!(escaped_hcl >= 8, "{name}: {path}: only {escaped_hcl}");
+            assert_eq!(
+                text.matches("%{ if").count(),
+                text.matches("%%{ if").count(),
+                "{name}: {path} has an unescaped `%{{`"
+            );
+        }
+    }
+    assert!(checked >= 4, "only {checked} Packer files");
+}

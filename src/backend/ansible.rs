@@ -215,7 +215,7 @@ fn guest_vars(guest: &Guest, user: &str, roles: &roles::RoleNames) -> Yaml {
                 guest
                     .roles
                     .iter()
-                    .map(|r| Yaml::str(roles.name(r)))
+                    .map(|r| Yaml::text(roles.name(r)))
                     .collect(),
             ),
         )

@@ -190,7 +190,7 @@ fn print_body(out: &mut String, body: &Body, depth: usize) {
                 if text.is_empty() {
                     out.push_str("#\n");
                 } else {
-                    let _ = writeln!(out, "# {text}");
+                    let _ = writeln!(out, "# {}", super::comment_text(text));
                 }
             }
             Item::Blank => out.push('\n'),

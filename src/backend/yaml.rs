@@ -96,7 +96,7 @@ impl From<Map> for Yaml {
 pub fn document(header: &[&str], value: &Yaml) -> String {
     let mut out = String::from("---\n");
     for line in header {
-        let _ = writeln!(out, "# {line}");
+        let _ = writeln!(out, "# {}", super::comment_text(line));
     }
     match value {
         Yaml::Map(entries) if !entries.is_empty() => print_map(&mut out, entries, 0),

@@ -251,8 +251,9 @@ impl Lowering<'_> {
             .into_iter()
             .map(|id| (self.qualified(id), (id, self.host(id))))
             .collect();
-        let images: BTreeMap<String, ir::Image> = self
-            .of_kind(DeclKind::Image, &used)
+        let image_ids: Vec<usize> = self.of_kind(DeclKind::Image, &used).collect();
+        let images: BTreeMap<String, ir::Image> = image_ids
+            .into_iter()
             .map(|id| (self.qualified(id), self.image(id)))
             .collect();
         let role_ids: Vec<usize> = self.of_kind(DeclKind::Role, &used).collect();
@@ -556,6 +557,7 @@ impl Lowering<'_> {
         if let Some(span) = r.span("vmids") {
             estate::check_vmid_range(vmids, span, self.out);
         }
+        estate::check_storage_names(r, self.out);
         let token = match r.fields.get("token").map(|f| &f.value) {
             Some(Value::Secret(env)) => Some(ir::Secret { env: env.clone() }),
             _ => None,
@@ -620,7 +622,19 @@ impl Lowering<'_> {
         for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
             estate::check_mtu(&bridge.record, self.out);
         }
+        estate::check_bridges(r, self.out);
+        estate::check_storage_names(r, self.out);
+        estate::check_sysctl(r, self.out);
         let name = self.qualified(id);
+        estate::check_dns_label(
+            &name,
+            self.instances[id].name_span,
+            "becomes the host's inventory name and a folder of the output",
+            self.out,
+        );
+        if let (Some(node), Some(span)) = (r.str("node"), r.span("node")) {
+            estate::check_dns_label(&node, span, "names the Proxmox node", self.out);
+        }
         let bridges = r
             .blocks
             .iter()
@@ -665,12 +679,15 @@ impl Lowering<'_> {
         }
     }
 
-    fn image(&self, id: usize) -> ir::Image {
+    fn image(&mut self, id: usize) -> ir::Image {
         let r = &self.records[id];
         let url = r.str("url").unwrap_or_default();
         let file_name = r
             .str("file_name")
             .unwrap_or_else(|| url.rsplit('/').next().unwrap_or_default().to_string());
+        if let Some(span) = r.span("file_name").or_else(|| r.span("url")) {
+            estate::check_image_file_name(&file_name, span, self.out);
+        }
         ir::Image {
             name: self.qualified(id),
             kind: r.word("kind").unwrap_or_default(),
@@ -723,6 +740,9 @@ impl Lowering<'_> {
             })
             .collect();
         let vars = free_block(r, "vars");
+        if let (Some(galaxy), Some(span)) = (r.str("galaxy"), r.span("galaxy")) {
+            estate::check_galaxy(&galaxy, span, self.out);
+        }
         ir::Role {
             name: self.qualified(id),
             description: r.str("description"),
@@ -815,7 +835,12 @@ impl Lowering<'_> {
         };
         let name = self.qualified(id);
         let name_span = self.instances[id].name_span;
-        estate::check_dns_label(&name, name_span, self.out);
+        estate::check_dns_label(
+            &name,
+            name_span,
+            "becomes the template's host name and a file of the output",
+            self.out,
+        );
         let (build_nic, base_vmid) = if builder == Builder::Packer {
             if image.kind == "iso" && !matches!(image.family.as_str(), "ubuntu" | "debian") {
                 let at = r.span("image").unwrap_or(name_span);
@@ -971,8 +996,14 @@ impl Lowering<'_> {
         estate::check_resources(r, self.out);
         estate::check_balloon(r, self.out);
         estate::check_tags(r, self.out);
+        estate::check_users(r, self.out);
         let declared = &self.instances[id];
-        estate::check_dns_label(&declared.qualified(), declared.name_span, self.out);
+        estate::check_dns_label(
+            &declared.qualified(),
+            declared.name_span,
+            "becomes the guest's host name",
+            self.out,
+        );
     }
 
     fn users(&self, id: usize) -> Vec<ir::User> {

@@ -335,7 +335,7 @@ static BRIDGE: Block = Block {
             "ports",
             Ty::List(&Ty::Str),
             Default::EmptyList,
-            "Physical interfaces enslaved to the bridge, such as `eno1`.",
+            "Physical interfaces enslaved to the bridge, such as `eno1`: Linux interface names, at most 15 bytes.",
         ),
         attr(
             "network",
@@ -556,7 +556,7 @@ static HOST: Block = Block {
             "node",
             Ty::Str,
             Default::Optional,
-            "The Proxmox node name, if it differs from the declaration's name.",
+            "The Proxmox node name, if it differs from the declaration's name: a DNS label.",
         ),
         attr(
             "cores",
@@ -788,7 +788,7 @@ static ROLE_FILE: Block = Block {
 };
 
 static SYSCTL: Block = Block {
-    doc: "Kernel settings of the node, by key: `\"net.ipv4.ip_forward\" = 1`, kept in `/etc/sysctl.d/90-pxic.conf`.",
+    doc: "Kernel settings of the node, by parameter name: `\"net.ipv4.ip_forward\" = 1`, kept in `/etc/sysctl.d/90-pxic.conf`.",
     attrs: &[],
     blocks: &[],
     free_form: true,
@@ -826,7 +826,7 @@ static ROLE: Block = Block {
             "galaxy",
             Ty::Str,
             Default::Optional,
-            "An Ansible Galaxy role to apply, such as `\"geerlingguy.docker\"`.",
+            "An Ansible Galaxy role to apply, by its `namespace.name`, such as `\"geerlingguy.docker\"`.",
         ),
         attr(
             "description",

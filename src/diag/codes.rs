@@ -158,6 +158,13 @@ registry! {
     NoBuildNetwork       = "PXI0330", Estate, "no-build-network";
     NoUnattendedInstall  = "PXI0331", Estate, "no-unattended-install";
     BadTimeZone          = "PXI0332", Estate, "bad-time-zone";
+    InvalidInterfaceName = "PXI0333", Estate, "invalid-interface-name";
+    InvalidSysctlKey     = "PXI0334", Estate, "invalid-sysctl-key";
+    InvalidGalaxyName    = "PXI0335", Estate, "invalid-galaxy-name";
+    InvalidSysctlValue   = "PXI0336", Estate, "invalid-sysctl-value";
+    InvalidStorageName   = "PXI0337", Estate, "invalid-storage-name";
+    InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
+    InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

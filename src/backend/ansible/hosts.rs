@@ -3,8 +3,8 @@
 //! storage definitions, added with `pvesm` when missing.
 
 use super::task;
-use crate::backend::GENERATED;
 use crate::backend::yaml::{self, Yaml, map};
+use crate::backend::{GENERATED, comment_text};
 use crate::check::netmask_bits;
 use crate::ir::{Bridge, Host, Network, Plan, Storage};
 use std::fmt::Write;
@@ -29,8 +29,11 @@ pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames)
         .entry(
             "pxi_sysctl",
             Yaml::Map(
+                // Keys cannot be tagged `!unsafe`: the checker lets only kernel
+                // parameter names through (PXI0334), and nothing else is written here.
                 host.sysctl
                     .iter()
+                    .filter(|(k, _)| is_sysctl_key(k))
                     .map(|(k, v)| (k.clone(), Yaml::text(v)))
                     .collect(),
             ),
@@ -40,7 +43,7 @@ pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames)
             Yaml::List(
                 host.roles
                     .iter()
-                    .map(|r| Yaml::str(roles.name(r)))
+                    .map(|r| Yaml::text(roles.name(r)))
                     .collect(),
             ),
         );
@@ -50,6 +53,17 @@ pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames)
         (!base_vms.is_empty()).then_some(Yaml::List(base_vms)),
     )
     .yaml()
+}
+
+/// A kernel parameter name, as the checker allows it: parts of letters, digits, `_`
+/// and `-`, joined by `.` or `/`.
+fn is_sysctl_key(key: &str) -> bool {
+    key.split(['.', '/']).all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+    })
 }
 
 /// A storage for `pvesm add`: its name, type and options.
@@ -127,7 +141,7 @@ pub fn static_files(plan: &Plan) -> Vec<(String, String)> {
 fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> String {
     let mut out = format!(
         "# {GENERATED}\n# The network of Proxmox host {}.\n\nauto lo\niface lo inet loopback\n",
-        host.name
+        comment_text(&host.name)
     );
     // A port carries its bridge's MTU too, or jumbo frames stop at the port.
     let mut ports: std::collections::BTreeMap<&str, Option<u32>> = Default::default();
@@ -138,7 +152,7 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
         }
     }
     for (port, mtu) in ports {
-        let _ = write!(out, "\niface {port} inet manual\n");
+        let _ = write!(out, "\niface {} inet manual\n", interface(port));
         if let Some(mtu) = mtu {
             let _ = writeln!(out, "\tmtu {mtu}");
         }
@@ -147,20 +161,22 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
     for bridge in host.bridges.values() {
         let carries_address = bridge.name == managed.name;
         let on_bridge = carries_address && network.vlan.is_none();
-        let _ = write!(out, "\nauto {}\n", bridge.name);
+        let name = interface(&bridge.name);
+        let _ = write!(out, "\nauto {name}\n");
         if on_bridge {
-            let _ = writeln!(out, "iface {} inet static", bridge.name);
+            let _ = writeln!(out, "iface {name} inet static");
             let _ = writeln!(out, "\taddress {address}");
             if let Some(gateway) = network.gateway {
                 let _ = writeln!(out, "\tgateway {gateway}");
             }
         } else {
-            let _ = writeln!(out, "iface {} inet manual", bridge.name);
+            let _ = writeln!(out, "iface {name} inet manual");
         }
         let ports = if bridge.ports.is_empty() {
             "none".to_string()
         } else {
-            bridge.ports.join(" ")
+            let ports: Vec<_> = bridge.ports.iter().map(|p| interface(p)).collect();
+            ports.join(" ")
         };
         let _ = writeln!(out, "\tbridge-ports {ports}");
         out.push_str("\tbridge-stp off\n\tbridge-fd 0\n");
@@ -180,8 +196,7 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
         if carries_address && let Some(vlan) = network.vlan {
             let _ = write!(
                 out,
-                "\nauto {name}.{vlan}\niface {name}.{vlan} inet static\n\taddress {address}\n",
-                name = bridge.name
+                "\nauto {name}.{vlan}\niface {name}.{vlan} inet static\n\taddress {address}\n"
             );
             if let Some(gateway) = network.gateway {
                 let _ = writeln!(out, "\tgateway {gateway}");
@@ -190,6 +205,21 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
     }
     out.push_str("\nsource /etc/network/interfaces.d/*\n");
     out
+}
+
+/// An interface name as the file gets it. The checker refuses every name that is not
+/// one Linux takes (PXI0333); this keeps a plan made any other way from ending a line
+/// of the file early, where the rest would run as root at `ifreload -a`: anything but
+/// letters, digits, `-`, `_` and `.` becomes `_`.
+fn interface(name: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if name.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        name.chars()
+            .map(|c| if allowed(c) { c } else { '_' })
+            .collect()
+    }
 }
 
 /// A bridge's MTU: its own, else its network's.

@@ -260,7 +260,7 @@ fn meta(role: &Role, names: &RoleNames) -> Yaml {
     let dependencies: Vec<Yaml> = role
         .depends
         .iter()
-        .map(|d| map().entry("role", Yaml::str(names.name(d))).yaml())
+        .map(|d| map().entry("role", Yaml::text(names.name(d))).yaml())
         .collect();
     map()
         .entry("galaxy_info", info.yaml())

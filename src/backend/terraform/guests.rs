@@ -3,7 +3,7 @@
 
 use super::{CONTAINER, DOWNLOAD, Names, POOL, VM};
 use crate::backend::hcl::{self, Body, Expr};
-use crate::backend::{CPU_TYPE, GIB, MIB, OS_TYPE, SCSI_HARDWARE, disk_format};
+use crate::backend::{CPU_TYPE, GIB, MIB, OS_TYPE, SCSI_HARDWARE, comment_text, disk_format};
 use crate::ir::{Builder, Container, Guest, Image, Nic, Plan, Template, Vm};
 use std::collections::BTreeMap;
 
@@ -81,7 +81,9 @@ impl<'p> Guests<'p> {
                 self.download_for(&template.image, &template.node, &template.image_storage);
             let comment = format!(
                 "template {} ({}), from {}",
-                template.name, template.image, template.origin.file
+                template.name,
+                comment_text(&template.image),
+                comment_text(&template.origin.file)
             );
             let id = &self.names.vms[&template.name];
             file.resource(Some(&comment), VM, id, self.template(template, download));
@@ -119,7 +121,11 @@ impl<'p> Guests<'p> {
     pub fn vms(&self) -> Body {
         let mut file = Body::new();
         for vm in self.plan.vms.values() {
-            let comment = format!("vm {}, from {}", vm.guest.name, vm.guest.origin.file);
+            let comment = format!(
+                "vm {}, from {}",
+                vm.guest.name,
+                comment_text(&vm.guest.origin.file)
+            );
             let id = &self.names.vms[&vm.guest.name];
             file.resource(Some(&comment), VM, id, self.vm(vm));
         }
@@ -242,7 +248,11 @@ impl<'p> Guests<'p> {
     pub fn containers(&self) -> Body {
         let mut file = Body::new();
         for ct in self.plan.containers.values() {
-            let comment = format!("container {}, from {}", ct.guest.name, ct.guest.origin.file);
+            let comment = format!(
+                "container {}, from {}",
+                ct.guest.name,
+                comment_text(&ct.guest.origin.file)
+            );
             let id = &self.names.containers[&ct.guest.name];
             file.resource(Some(&comment), CONTAINER, id, self.container(ct));
         }
@@ -334,16 +344,17 @@ fn managed(description: Option<&str>, file: &str) -> String {
 
 fn download_comment(image: &Image) -> String {
     let what = match image.version.as_deref() {
-        Some(v) => format!("{} {v}", image.family),
+        Some(v) => format!("{} {}", image.family, comment_text(v)),
         None => image.family.clone(),
     };
+    let name = comment_text(&image.name);
     match (&image.checksum, &image.checksum_url) {
-        (Some(_), _) => format!("{} ({what})", image.name),
+        (Some(_), _) => format!("{name} ({what})"),
         (None, Some(url)) => format!(
-            "{} ({what}). Not pinned: the provider takes only a literal checksum, and this\nimage publishes its sums at {url}",
-            image.name
+            "{name} ({what}). Not pinned: the provider takes only a literal checksum, and this\nimage publishes its sums at {}",
+            comment_text(url)
         ),
-        (None, None) => format!("{} ({what}), not pinned to a checksum", image.name),
+        (None, None) => format!("{name} ({what}), not pinned to a checksum"),
     }
 }
 
