@@ -279,3 +279,72 @@ fn a_build_with_errors_writes_nothing() {
     let after = std::fs::read_to_string(dir.path().join("terraform/vms.tf")).expect("vms.tf");
     assert_eq!(before, after, "the previous files stay as they were");
 }
+
+/// Runs `pxic` in `dir` and kills it if it has not finished within `limit`.
+fn pxic_within(args: &[&str], dir: &Path, limit: std::time::Duration) -> Option<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pxic runs");
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if child.try_wait().expect("wait").is_some() {
+            return Some(child.wait_with_output().expect("output"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn diamond_inheritance_is_evaluated_once_per_profile() {
+    // Each profile inherits twice from the one before: evaluated along every path,
+    // the 40 levels would take 2^40 steps.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(MINIMAL);
+    text.push_str("profile p0 { cores = 2 }\n");
+    for i in 1..40 {
+        text.push_str(&format!("profile p{i} : p{}, p{} {{ }}\n", i - 1, i - 1));
+    }
+    text.push_str("vm web : p39 { host = nowhere }\n");
+    write(dir.path(), "main.pxi", &text);
+    let out = pxic_within(
+        &["check", "."],
+        dir.path(),
+        std::time::Duration::from_secs(30),
+    )
+    .expect("check finishes within 30 s");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown name `nowhere`"), "{err}");
+    assert!(!err.contains("PXI0120"), "{err}");
+}
+
+#[test]
+fn a_long_profile_chain_is_one_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(MINIMAL);
+    text.push_str("profile p0 { cores = 2 }\n");
+    for i in 1..100_000 {
+        text.push_str(&format!("profile p{i} : p{} {{ }}\n", i - 1));
+    }
+    write(dir.path(), "main.pxi", &text);
+    let out = pxic_within(
+        &["check", "."],
+        dir.path(),
+        std::time::Duration::from_secs(60),
+    )
+    .expect("check finishes within 60 s");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("PXI0120").count(), 1, "{err}");
+    assert!(
+        err.contains("`p64` inherits through more than 64 levels"),
+        "{err}"
+    );
+}

@@ -104,6 +104,7 @@ registry! {
     BadLoop              = "PXI0117", Names, "bad-loop";
     NameInterpolation    = "PXI0118", Names, "name-interpolation";
     BlockAttributeMixup  = "PXI0119", Names, "block-attribute-mixup";
+    ProfilesTooDeep      = "PXI0120", Names, "profiles-too-deep";
     TypeMismatch         = "PXI0201", Types, "type-mismatch";
     SizeWithoutUnit      = "PXI0202", Types, "size-without-unit";
     ExpectedList         = "PXI0203", Types, "expected-list";
