@@ -208,3 +208,35 @@ fn the_ir_round_trips_through_json() {
     let back: pxic::ir::Plan = serde_json::from_str(&json).expect("deserialises");
     assert_eq!(back, plan);
 }
+
+#[test]
+fn nesting_up_to_the_limit_is_checked_on_a_small_stack() {
+    // The declaration's own brace is the first level; 2 MiB is the smallest stack a
+    // thread of pxic has.
+    let mut files = cluster_example();
+    files.push((
+        "deep.pxi".to_string(),
+        format!(
+            "vm deep {{ tags = {}\"x\"{} }}\nprofile p {{ {}{} }}\n",
+            "[".repeat(126),
+            "]".repeat(126),
+            "network x { ".repeat(126),
+            "}".repeat(126)
+        ),
+    ));
+    let checked = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || check_files(&files, &Folder(PathBuf::new())))
+        .expect("spawn")
+        .join()
+        .expect("checking deep nesting must not crash");
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .all(|d| d.code.as_str() != "PXI0017"),
+        "{:?}",
+        checked.diagnostics
+    );
+    assert!(!checked.diagnostics.is_empty());
+}

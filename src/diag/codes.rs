@@ -71,6 +71,7 @@ registry! {
     FractionalNumber     = "PXI0014", Syntax, "fractional-number";
     KeywordAsName        = "PXI0015", Syntax, "keyword-as-name";
     MalformedNumber      = "PXI0016", Syntax, "malformed-number";
+    NestedTooDeeply      = "PXI0017", Syntax, "nested-too-deeply";
     BadManifest          = "PXI0085", Source, "bad-manifest";
     RevisionUnreadable   = "PXI0086", Source, "revision-unreadable";
     ArtifactsOutOfDate   = "PXI0087", Source, "artifacts-out-of-date";
