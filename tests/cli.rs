@@ -348,3 +348,84 @@ fn a_long_profile_chain_is_one_error_not_a_crash() {
         "{err}"
     );
 }
+
+/// Runs `pxic` in `dir` with stdout going to `stdout` (a closed pipe, a full device).
+fn pxic_to(args: &[&str], dir: &Path, stdout: std::process::Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("pxic runs")
+}
+
+/// A pipe whose reading end is already closed: every write to it fails with EPIPE.
+fn closed_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    writer.into()
+}
+
+#[test]
+fn a_closed_stdout_is_a_clean_exit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(MINIMAL);
+    for i in 0..2000 {
+        text.push_str(&format!("vm v{i} {{ cores = \"x\" }}\n"));
+    }
+    write(dir.path(), "main.pxi", &text);
+    for args in [
+        &["explain", "PXI0001"][..],
+        &["check", "--message-format", "json", "."][..],
+    ] {
+        let out = pxic_to(args, dir.path(), closed_pipe());
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_full_stdout_is_a_clear_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = pxic_to(&["explain", "PXI0001"], repo(), full.into());
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write the output on stdout"), "{err}");
+}
+
+#[test]
+fn an_error_past_column_65535_is_shown_without_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!("vm a {{ tags = [{}zz@ ] }}\n", "\"x\", ".repeat(20_000));
+    write(dir.path(), "main.pxi", &text);
+    let out = pxic(&["check", "."], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("[main.pxi:1:100018]"), "{err}");
+}
+
+#[test]
+fn control_characters_in_sources_are_escaped_in_diagnostics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "main.pxi",
+        &format!(
+            "{MINIMAL}vm \"web\u{1b}[2J\u{1b}]0;pwned\u{7}\" {{\n  host = \"x\u{202E}\r\u{9b}\"\n}}\n"
+        ),
+    );
+    for format in ["human", "json"] {
+        let out = pxic(&["check", "--message-format", format, "."], dir.path());
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202E}', '\u{9b}']),
+            "{format}: {text:?}"
+        );
+    }
+}
