@@ -387,6 +387,18 @@ fn a_closed_stdout_is_a_clean_exit() {
 }
 
 #[test]
+fn the_ir_that_could_not_be_printed_writes_no_lock() {
+    let dir = homelab_copy();
+    let lock = dir.path().join("pxi.lock");
+    let _ = std::fs::remove_file(&lock);
+    let out = pxic_to(&["build", "--emit", "ir", "."], dir.path(), closed_pipe());
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!lock.exists(), "the lock was written without its IR");
+}
+
+#[test]
 fn a_full_stdout_is_a_clear_error() {
     let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
         return;
