@@ -166,6 +166,25 @@ impl<'a> Report<'a> {
     }
 }
 
+impl Report<'_> {
+    /// The part of a label miette underlines: all of it, except that a label longer
+    /// than [`LINE_AROUND_LABEL`] on one line is cut to that (a long string, say),
+    /// so that its snippet stays short.
+    fn shown_range(&self, label: &Label) -> std::ops::Range<usize> {
+        let range = label.span.range();
+        let Some(source) = &self.source else {
+            return range;
+        };
+        let text = source.file.shown_text();
+        match text.get(range.clone()) {
+            Some(inside) if inside.len() > LINE_AROUND_LABEL && !inside.contains('\n') => {
+                range.start..ceil_char_boundary(text, range.start + LINE_AROUND_LABEL)
+            }
+            _ => range,
+        }
+    }
+}
+
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diagnostic.message)
@@ -226,7 +245,7 @@ impl miette::Diagnostic for Report<'_> {
             return None;
         }
         Some(Box::new(self.labels.iter().map(|label| {
-            let span = SourceSpan::from(label.span.range());
+            let span = SourceSpan::from(self.shown_range(label));
             let text = label.text.as_deref().map(|t| escape::line(t).into_owned());
             if label.primary {
                 LabeledSpan::new_primary_with_span(text, span)
@@ -435,6 +454,17 @@ mod tests {
         let out = render(&map, &d, Style::Plain, 80);
         assert!(out.contains("[long.pxi:1:100018]"), "{out}");
         assert!(out.contains("zz@"), "{out}");
+        // A label as long as a long line (an unterminated string) is cut too.
+        let text = format!("vm a {{ x = \"{}\n}}\n", "a".repeat(100_000));
+        let id = map.add("string.pxi", text.as_str());
+        let d = Diagnostic::error(crate::diag::Code::UnterminatedString, "unterminated")
+            .with_primary(crate::source::Span::new(id, 11, 100_012), "never closed");
+        let out = render(&map, &d, Style::Plain, 80);
+        assert!(out.contains("[string.pxi:1:12]"), "{out}");
+        assert!(
+            out.contains("never closed") && !out.contains("Failed"),
+            "{out}"
+        );
     }
 
     #[test]
