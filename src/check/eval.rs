@@ -115,11 +115,24 @@ impl NameList {
 }
 
 impl Record {
-    /// A record of `schema` with nothing written yet, with room for `members`.
-    fn empty(schema: &'static schema::Block, members: usize) -> Record {
+    /// A record of `schema` with nothing written yet, with room for what `parents` and
+    /// `members` may put in it: a project has many records, and lists grown one push
+    /// at a time would leave much of each unused.
+    fn empty(
+        schema: &'static schema::Block,
+        parents: &[Rc<Resolved>],
+        members: &[Member],
+    ) -> Record {
+        let attrs = members
+            .iter()
+            .filter(|m| matches!(m, Member::Attr(_)))
+            .count();
+        let inherited =
+            |count: fn(&Record) -> usize| parents.iter().map(|p| count(&p.record)).sum::<usize>();
         Record {
             schema: Some(schema),
-            fields: FieldList(Vec::with_capacity(members)),
+            fields: FieldList(Vec::with_capacity(attrs + inherited(|r| r.fields.0.len()))),
+            blocks: Vec::with_capacity(members.len() - attrs + inherited(|r| r.blocks.len())),
             ..Record::default()
         }
     }
@@ -306,7 +319,7 @@ impl<'a> Evaluator<'a, '_> {
         let instance = &self.instances[id];
         let decl: &'a ast::Decl = instance.decl;
         let ctx = self.ctx_of(id);
-        let mut record = Record::empty(schema, decl.body.members.len());
+        let mut parents: Vec<Rc<Resolved>> = Vec::with_capacity(decl.parents.len());
         let (mut unresolved, mut cyclic) = (false, false);
         if !decl.parents.is_empty()
             && !matches!(
@@ -372,7 +385,7 @@ impl<'a> Evaluator<'a, '_> {
                     let from = self.inherit(pid, schema, visiting);
                     unresolved |= from.unresolved;
                     cyclic |= from.cyclic;
-                    record.inherit(&from.record);
+                    parents.push(from);
                 }
                 Ok(Found::Decl(pid)) => {
                     self.out.push(errors::wrong_kind(
@@ -394,6 +407,10 @@ impl<'a> Evaluator<'a, '_> {
             }
         }
         visiting.pop();
+        let mut record = Record::empty(schema, &parents, &decl.body.members);
+        for from in &parents {
+            record.inherit(&from.record);
+        }
         for member in &decl.body.members {
             match member {
                 Member::Attr(attr) => self.attribute(attr, &ctx, schema, &mut record),
