@@ -211,6 +211,7 @@ fn evaluate_all(
             world,
             out: &mut found,
             seen: Default::default(),
+            inherited: Default::default(),
         };
         let records: Vec<eval::Record> = range
             .map(|id| {

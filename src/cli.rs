@@ -16,8 +16,9 @@ use crate::diag::render::{self, Style};
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;
 use clap::Parser;
-use std::io::{IsTerminal, Write};
+use std::io::{ErrorKind, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// How a command ended, as the process exit code says it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +50,57 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args, &printer),
         Command::Explain(args) => explain::run(args),
     };
-    outcome.into()
+    let flushed = std::io::stdout().lock().flush();
+    stdout_result(flushed);
+    match STDOUT.load(Ordering::Relaxed) {
+        // The reader has what it wanted (`pxic … | head`), as for any Unix tool.
+        CLOSED => ExitCode::SUCCESS,
+        FAILED => Outcome::Unusable.into(),
+        _ => outcome.into(),
+    }
+}
+
+/// What became of the writes on stdout: [`OPEN`], [`CLOSED`] (the reader went away)
+/// or [`FAILED`] (any other error, a full disk say). Once not open, nothing more is
+/// written there.
+static STDOUT: AtomicU8 = AtomicU8::new(OPEN);
+const OPEN: u8 = 0;
+const CLOSED: u8 = 1;
+const FAILED: u8 = 2;
+
+/// Writes a command's output (a diff, the IR, a page) on stdout; whether it was
+/// written. When it was not, the command ends with exit code 0 if the reader went
+/// away, or 2, with a message on stderr, if writing failed. (Rust's `print!` would
+/// panic instead.)
+pub(crate) fn print_stdout(text: &str) -> bool {
+    if STDOUT.load(Ordering::Relaxed) != OPEN {
+        return false;
+    }
+    let mut out = std::io::stdout().lock();
+    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    stdout_result(written)
+}
+
+/// Records how a write on stdout went; whether it succeeded.
+fn stdout_result(result: std::io::Result<()>) -> bool {
+    match result {
+        Ok(()) => STDOUT.load(Ordering::Relaxed) == OPEN,
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+            let _ = STDOUT.compare_exchange(OPEN, CLOSED, Ordering::Relaxed, Ordering::Relaxed);
+            false
+        }
+        Err(e) => {
+            if STDOUT.swap(FAILED, Ordering::Relaxed) != FAILED {
+                print_stderr(&format!("error: cannot write the output on stdout: {e}\n"));
+            }
+            false
+        }
+    }
+}
+
+/// Writes on stderr; a stderr that cannot be written to is not worth a panic.
+fn print_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Prints diagnostics in the chosen format: human text on stderr, or JSON lines on
@@ -112,10 +163,12 @@ impl Printer {
                 }
             }
             MessageFormat::Json => {
-                let mut out = std::io::stdout().lock();
+                let mut lines = String::new();
                 for d in diagnostics {
-                    let _ = writeln!(out, "{}", render::to_json(sources, d));
+                    lines.push_str(&render::to_json(sources, d));
+                    lines.push('\n');
                 }
+                print_stdout(&lines);
             }
         }
     }
@@ -141,13 +194,14 @@ impl Printer {
                 plural(w, "warning")
             ),
         };
-        eprintln!("{line}");
+        print_stderr(&format!("{line}\n"));
     }
 
     /// A line of progress for people, on stderr; nothing with `--message-format json`.
+    /// It may name files, whose names are escaped for the terminal.
     pub fn note(&self, line: &str) {
         if self.format == MessageFormat::Human {
-            eprintln!("{line}");
+            print_stderr(&format!("{}\n", crate::diag::escape::line(line)));
         }
     }
 }

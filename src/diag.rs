@@ -5,6 +5,7 @@
 //! [`render`] turns them into text with miette, and serde into JSON lines.
 
 pub mod codes;
+pub mod escape;
 pub mod render;
 
 pub use codes::Code;

@@ -6,12 +6,15 @@
 //! field through its JSON form, so a field added to the IR is covered without a line
 //! here; lists of named things (NICs, users, storages) are matched by name.
 
+use crate::diag::escape;
 use crate::ir::{Builder, Plan};
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One line per change, grouped by kind, in name order.
+/// One line per change, grouped by kind, in name order. Text from the `.pxi` files
+/// (names, strings) is escaped for a terminal (see [`crate::diag::escape`]).
 pub fn summarize(before: &Plan, after: &Plan) -> Vec<String> {
     let mut lines = compare(
         "cluster",
@@ -82,7 +85,7 @@ fn changed<T: Serialize>(
 
 /// The lines for one declaration: added, removed, or each field that changed.
 fn compare(kind: &str, name: &str, old: Option<&Value>, new: Option<&Value>) -> Vec<String> {
-    match (old, new) {
+    let lines = match (old, new) {
         (None, Some(new)) => vec![format!("{kind} {name} added{}", identity(new))],
         (Some(old), None) => vec![format!("{kind} {name} removed{}", identity(old))],
         (Some(old), Some(new)) => {
@@ -94,7 +97,14 @@ fn compare(kind: &str, name: &str, old: Option<&Value>, new: Option<&Value>) -> 
                 .collect()
         }
         (None, None) => Vec::new(),
-    }
+    };
+    lines
+        .into_iter()
+        .map(|line| match escape::line(&line) {
+            Cow::Borrowed(_) => line,
+            Cow::Owned(escaped) => escaped,
+        })
+        .collect()
 }
 
 /// What identifies a guest at a glance: its VMID, addresses and host.
@@ -227,5 +237,19 @@ mod tests {
                 "vm db-01 roles [a] → [a, b]",
             ]
         );
+    }
+
+    #[test]
+    fn text_from_the_sources_cannot_drive_a_terminal() {
+        let old = json!({"description": "ok"});
+        let new = json!({"description": "\u{1b}[1A\u{1b}[2K\rvm db-01 unchanged\u{202E}"});
+        let lines = compare("vm", "db\u{7}-01", Some(&old), Some(&new));
+        assert_eq!(lines.len(), 1);
+        assert!(
+            !lines[0].contains(['\u{1b}', '\r', '\u{7}', '\u{202E}']),
+            "{:?}",
+            lines[0]
+        );
+        assert!(lines[0].contains("\\u{1b}[1A"), "{}", lines[0]);
     }
 }

@@ -64,6 +64,9 @@ pub struct SourceFile {
     /// Where each line starts: made the first time a position is shown, since most
     /// runs show none and a large project has hundreds of thousands of lines.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// The text as a terminal may show it, made when first shown (see
+    /// [`SourceFile::shown_text`]).
+    shown: std::sync::OnceLock<Option<String>>,
 }
 
 impl SourceFile {
@@ -73,15 +76,29 @@ impl SourceFile {
             name,
             text,
             line_starts: std::sync::OnceLock::new(),
+            shown: std::sync::OnceLock::new(),
         }
     }
 
-    fn line_starts(&self) -> &[usize] {
+    /// The offset where each line starts (after each `\n`), the first being 0.
+    pub fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
                 .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect()
         })
+    }
+
+    /// The text with each byte of a control character (or a bidirectional override)
+    /// shown as `?`: the same length, so every offset stays valid.
+    pub fn shown_text(&self) -> &str {
+        self.shown
+            .get_or_init(|| match crate::diag::escape::same_length(&self.text) {
+                std::borrow::Cow::Borrowed(_) => None,
+                std::borrow::Cow::Owned(text) => Some(text),
+            })
+            .as_deref()
+            .unwrap_or(&self.text)
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to the end.

@@ -2,7 +2,8 @@
 //!
 //! pest stays inside this module: `parser` holds the generated parser and drives it one
 //! item at a time, `lower` turns pairs into the AST, `errors` words every diagnostic,
-//! and `dump` prints an AST as an indented outline (for snapshot tests).
+//! `nesting` refuses text nested too deeply before anything recurses over it, and
+//! `dump` prints an AST as an indented outline (for snapshot tests).
 
 pub mod ast;
 pub mod dump;
@@ -10,6 +11,7 @@ mod errors;
 mod fast;
 mod literals;
 mod lower;
+mod nesting;
 mod parser;
 
 use crate::diag::{self, Diagnostic};

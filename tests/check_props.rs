@@ -210,3 +210,183 @@ fn the_ir_round_trips_through_json() {
     let back: pxic::ir::Plan = serde_json::from_str(&json).expect("deserialises");
     assert_eq!(back, plan);
 }
+
+#[test]
+fn nesting_up_to_the_limit_is_checked_on_a_small_stack() {
+    // The declaration's own brace is the first level; 2 MiB is the smallest stack a
+    // thread of pxic has.
+    let mut files = cluster_example();
+    files.push((
+        "deep.pxi".to_string(),
+        format!(
+            "vm deep {{ tags = {}\"x\"{} }}\nprofile p {{ {}{} }}\n",
+            "[".repeat(126),
+            "]".repeat(126),
+            "network x { ".repeat(126),
+            "}".repeat(126)
+        ),
+    ));
+    let checked = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || check_files(&files, &Folder(PathBuf::new())))
+        .expect("spawn")
+        .join()
+        .expect("checking deep nesting must not crash");
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .all(|d| d.code.as_str() != "PXI0017"),
+        "{:?}",
+        checked.diagnostics
+    );
+    assert!(!checked.diagnostics.is_empty());
+}
+
+/// What every inheritance program below shares: a cluster, a network, a host and a
+/// template for the VM.
+const INHERITANCE_BASE: &str = r#"use std.os
+cluster lab { endpoint = "https://10.0.0.2:8006/" }
+network lan {
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, vztmpl] }
+}
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+"#;
+
+/// One member a profile may have: its key (a body holds each key once) and its text.
+fn member() -> impl Strategy<Value = (&'static str, String)> {
+    prop_oneof![
+        (1u32..5).prop_map(|n| ("cores", format!("cores = {n}"))),
+        (1u32..5).prop_map(|n| ("memory", format!("memory = {n}GiB"))),
+        (1u32..5).prop_map(|n| ("tags", format!("tags = [\"t{n}\"]"))),
+        (1u32..5).prop_map(|n| ("description", format!("description = \"d{n}\""))),
+        (21u32..29).prop_map(|n| ("network", format!("network lan {{ ip = 10.0.0.{n} }}"))),
+    ]
+}
+
+/// A profile of a generated program: the profiles it inherits from (by number) and
+/// its members.
+type Profile = (Vec<usize>, Vec<String>);
+
+/// Profiles `p0`, `p1`, … each naming up to two earlier ones as parents (possibly the
+/// same one twice: a diamond) and holding a few members, and the VM's parents.
+fn profile_dag() -> impl Strategy<Value = (Vec<Profile>, Vec<usize>)> {
+    let profile = (
+        proptest::collection::vec(any::<prop::sample::Index>(), 0..3),
+        proptest::collection::vec(member(), 0..4),
+    );
+    (
+        proptest::collection::vec(profile, 1..8),
+        proptest::collection::vec(any::<prop::sample::Index>(), 1..4),
+    )
+        .prop_map(|(profiles, vm)| {
+            let profiles: Vec<Profile> = profiles
+                .into_iter()
+                .enumerate()
+                .map(|(i, (parents, members))| {
+                    let parents = if i == 0 {
+                        Vec::new()
+                    } else {
+                        parents.iter().map(|p| p.index(i)).collect()
+                    };
+                    let mut seen = Vec::new();
+                    let members = members
+                        .into_iter()
+                        .filter(|(key, _)| {
+                            let new = !seen.contains(key);
+                            seen.push(*key);
+                            new
+                        })
+                        .map(|(_, text)| text)
+                        .collect();
+                    (parents, members)
+                })
+                .collect();
+            let vm = vm.iter().map(|p| p.index(profiles.len())).collect();
+            (profiles, vm)
+        })
+}
+
+/// The members a profile gives, in the order inheritance applies them: each parent's
+/// (flattened, left to right), then its own.
+fn flattened(profiles: &[Profile], id: usize, out: &mut Vec<String>) {
+    for parent in &profiles[id].0 {
+        flattened(profiles, *parent, out);
+    }
+    out.extend(profiles[id].1.iter().cloned());
+}
+
+/// The VM `probe` as the IR has it (without where it was written), or the codes of
+/// what the check reported.
+fn probe(text: String) -> Result<serde_json::Value, Vec<String>> {
+    let mut map = SourceMap::new();
+    map.add("main.pxi", text);
+    let checked = check_project(&mut map, &Folder(PathBuf::new()), &Default::default());
+    match &checked.plan {
+        Some(plan) => {
+            let mut vm = serde_json::to_value(&plan.vms["probe"]).expect("serialises");
+            if let Some(fields) = vm.as_object_mut() {
+                fields.remove("origin");
+            }
+            Ok(vm)
+        }
+        None => {
+            let mut codes: Vec<String> = checked
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str().to_string())
+                .collect();
+            codes.sort();
+            Err(codes)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Profiles evaluated once each and merged give what applying every inherited
+    /// member in order gives: the same VM as a chain of one-member profiles.
+    #[test]
+    fn memoised_inheritance_applies_members_in_order((profiles, vm) in profile_dag()) {
+        let mut text = INHERITANCE_BASE.to_string();
+        for (i, (parents, members)) in profiles.iter().enumerate() {
+            let parents: Vec<String> = parents.iter().map(|p| format!("p{p}")).collect();
+            let colon = if parents.is_empty() { String::new() } else { format!(": {} ", parents.join(", ")) };
+            text.push_str(&format!("profile p{i} {colon}{{\n  {}\n}}\n", members.join("\n  ")));
+        }
+        let vm_parents: Vec<String> = vm.iter().map(|p| format!("p{p}")).collect();
+        text.push_str(&format!(
+            "vm probe : {} {{\n  host = pve1\n  template = ubuntu-2404\n}}\n",
+            vm_parents.join(", ")
+        ));
+
+        let mut members = Vec::new();
+        for parent in &vm {
+            flattened(&profiles, *parent, &mut members);
+        }
+        prop_assume!(members.len() < 60);
+        let mut chain = INHERITANCE_BASE.to_string();
+        for (i, member) in members.iter().enumerate() {
+            let parent = if i == 0 { String::new() } else { format!(": f{} ", i - 1) };
+            chain.push_str(&format!("profile f{i} {parent}{{\n  {member}\n}}\n"));
+        }
+        let parent = if members.is_empty() { String::new() } else { format!(": f{} ", members.len() - 1) };
+        chain.push_str(&format!(
+            "vm probe {parent}{{\n  host = pve1\n  template = ubuntu-2404\n}}\n"
+        ));
+        prop_assert_eq!(probe(text), probe(chain));
+    }
+}

@@ -279,3 +279,165 @@ fn a_build_with_errors_writes_nothing() {
     let after = std::fs::read_to_string(dir.path().join("terraform/vms.tf")).expect("vms.tf");
     assert_eq!(before, after, "the previous files stay as they were");
 }
+
+/// Runs `pxic` in `dir` and kills it if it has not finished within `limit`.
+fn pxic_within(args: &[&str], dir: &Path, limit: std::time::Duration) -> Option<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pxic runs");
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if child.try_wait().expect("wait").is_some() {
+            return Some(child.wait_with_output().expect("output"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn diamond_inheritance_is_evaluated_once_per_profile() {
+    // Each profile inherits twice from the one before: evaluated along every path,
+    // the 40 levels would take 2^40 steps.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(MINIMAL);
+    text.push_str("profile p0 { cores = 2 }\n");
+    for i in 1..40 {
+        text.push_str(&format!("profile p{i} : p{}, p{} {{ }}\n", i - 1, i - 1));
+    }
+    text.push_str("vm web : p39 { host = nowhere }\n");
+    write(dir.path(), "main.pxi", &text);
+    let out = pxic_within(
+        &["check", "."],
+        dir.path(),
+        std::time::Duration::from_secs(30),
+    )
+    .expect("check finishes within 30 s");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown name `nowhere`"), "{err}");
+    assert!(!err.contains("PXI0120"), "{err}");
+}
+
+#[test]
+fn a_long_profile_chain_is_one_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(MINIMAL);
+    text.push_str("profile p0 { cores = 2 }\n");
+    for i in 1..100_000 {
+        text.push_str(&format!("profile p{i} : p{} {{ }}\n", i - 1));
+    }
+    write(dir.path(), "main.pxi", &text);
+    let out = pxic_within(
+        &["check", "."],
+        dir.path(),
+        std::time::Duration::from_secs(60),
+    )
+    .expect("check finishes within 60 s");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("PXI0120").count(), 1, "{err}");
+    assert!(
+        err.contains("`p64` inherits through more than 64 levels"),
+        "{err}"
+    );
+}
+
+/// Runs `pxic` in `dir` with stdout going to `stdout` (a closed pipe, a full device).
+fn pxic_to(args: &[&str], dir: &Path, stdout: std::process::Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("pxic runs")
+}
+
+/// A pipe whose reading end is already closed: every write to it fails with EPIPE.
+fn closed_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    writer.into()
+}
+
+#[test]
+fn a_closed_stdout_is_a_clean_exit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(MINIMAL);
+    for i in 0..2000 {
+        text.push_str(&format!("vm v{i} {{ cores = \"x\" }}\n"));
+    }
+    write(dir.path(), "main.pxi", &text);
+    for args in [
+        &["explain", "PXI0001"][..],
+        &["check", "--message-format", "json", "."][..],
+    ] {
+        let out = pxic_to(args, dir.path(), closed_pipe());
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn the_ir_that_could_not_be_printed_writes_no_lock() {
+    let dir = homelab_copy();
+    let lock = dir.path().join("pxi.lock");
+    let _ = std::fs::remove_file(&lock);
+    let out = pxic_to(&["build", "--emit", "ir", "."], dir.path(), closed_pipe());
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!lock.exists(), "the lock was written without its IR");
+}
+
+#[test]
+fn a_full_stdout_is_a_clear_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = pxic_to(&["explain", "PXI0001"], repo(), full.into());
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot write the output on stdout"), "{err}");
+}
+
+#[test]
+fn an_error_past_column_65535_is_shown_without_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!("vm a {{ tags = [{}zz@ ] }}\n", "\"x\", ".repeat(20_000));
+    write(dir.path(), "main.pxi", &text);
+    let out = pxic(&["check", "."], dir.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("[main.pxi:1:100018]"), "{err}");
+}
+
+#[test]
+fn control_characters_in_sources_are_escaped_in_diagnostics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "main.pxi",
+        &format!(
+            "{MINIMAL}vm \"web\u{1b}[2J\u{1b}]0;pwned\u{7}\" {{\n  host = \"x\u{202E}\r\u{9b}\"\n}}\n"
+        ),
+    );
+    for format in ["human", "json"] {
+        let out = pxic(&["check", "--message-format", format, "."], dir.path());
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202E}', '\u{9b}']),
+            "{format}: {text:?}"
+        );
+    }
+}

@@ -149,22 +149,63 @@ proptest! {
     }
 }
 
+/// Runs `work` on a thread with a 2 MiB stack, the smallest a thread of pxic has:
+/// whatever the nesting, nothing may recurse deeper than that allows.
+fn on_a_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(work)
+        .expect("spawn")
+        .join()
+        .expect("must not crash")
+}
+
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
-    for open in ["[", "{", "(", "\"${"] {
-        let text = format!("vm a {{ x = {} }}", open.repeat(100_000));
-        // Run on a thread with an ordinary 8 MiB stack, as the `pxic` binary has.
-        let handle = std::thread::Builder::new()
-            .stack_size(8 << 20)
-            .spawn(move || parse_and_check(&text))
-            .expect("spawn");
-        let diagnostics = handle.join().expect("parsing deep nesting must not crash");
-        assert!(
-            !diagnostics.is_empty(),
-            "{open}: unclosed nesting must be reported"
-        );
-        println!("{open}: {}", diagnostics[0].message);
+    for open in ["[", "{", "(", "\"${", "network x { "] {
+        for depth in [129, 7_000, 100_000] {
+            for closed in [false, true] {
+                let close = if closed {
+                    match open {
+                        "[" => "]",
+                        "(" => ")",
+                        "\"${" => "}\"",
+                        _ => "}",
+                    }
+                } else {
+                    ""
+                };
+                let text = format!(
+                    "vm a {{ x = {}{} }}\nvm b {{ y = [ }}\n",
+                    open.repeat(depth),
+                    close.repeat(depth)
+                );
+                let diagnostics = on_a_small_stack(move || parse_and_check(&text));
+                let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+                assert_eq!(
+                    codes.first(),
+                    Some(&"PXI0017"),
+                    "{open} x {depth}: the nesting is reported first"
+                );
+                assert!(
+                    codes.len() >= 2,
+                    "{open} x {depth}: the next declaration is still parsed: {codes:?}"
+                );
+            }
+        }
     }
+}
+
+#[test]
+fn nesting_up_to_the_limit_parses_lowers_and_prints_on_a_small_stack() {
+    // The declaration's own brace is the first level.
+    let text = format!("vm a {{ x = {}{} }}\n", "[".repeat(127), "]".repeat(127));
+    let outline = on_a_small_stack(move || {
+        let (file, diagnostics) = syntax::parse(pxic::source::FileId::DETACHED, &text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        syntax::dump::dump(&file)
+    });
+    assert!(outline.contains("[[[["));
 }
 
 #[test]

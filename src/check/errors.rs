@@ -276,6 +276,15 @@ pub fn profile_cycle(span: Span, cycle: &[String]) -> Diagnostic {
     .with_help("remove one of the inheritances so the chain ends")
 }
 
+pub fn profiles_too_deep(span: Span, name: &str, limit: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::ProfilesTooDeep,
+        format!("`{name}` inherits through more than {limit} levels of profiles"),
+    )
+    .with_primary(span, format!("this profile is already {limit} levels deep"))
+    .with_help("inherit from a profile nearer the top of the chain, or merge profiles")
+}
+
 pub fn unknown_function(span: Span, name: &str) -> Diagnostic {
     let help = did_you_mean(name, ["env", "file"])
         .unwrap_or_else(|| "the functions are `env(\"NAME\")` and `file(\"path\")`".to_string());

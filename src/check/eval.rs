@@ -10,8 +10,9 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{self, DeclKind, ExprKind, Key, Member, Name, StrPart};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
+use std::rc::Rc;
 
 /// A value of one of the schema's types.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,6 +115,67 @@ impl NameList {
 }
 
 impl Record {
+    /// A record of `schema` with nothing written yet, with room for what `parents` and
+    /// `members` may put in it: a project has many records, and lists grown one push
+    /// at a time would leave much of each unused.
+    fn empty(
+        schema: &'static schema::Block,
+        parents: &[Rc<Resolved>],
+        members: &[Member],
+    ) -> Record {
+        let attrs = members
+            .iter()
+            .filter(|m| matches!(m, Member::Attr(_)))
+            .count();
+        let inherited =
+            |count: fn(&Record) -> usize| parents.iter().map(|p| count(&p.record)).sum::<usize>();
+        Record {
+            schema: Some(schema),
+            fields: FieldList(Vec::with_capacity(attrs + inherited(|r| r.fields.0.len()))),
+            blocks: Vec::with_capacity(members.len() - attrs + inherited(|r| r.blocks.len())),
+            ..Record::default()
+        }
+    }
+
+    /// Applies what a profile's record holds on top of this one, as evaluating its
+    /// members here would: its fields replace these, its rejected attributes remove
+    /// them, its blocks replace those of the same kind and label.
+    fn inherit(&mut self, from: &Record) {
+        for name in &from.rejected.0 {
+            if !from.fields.contains_key(name) {
+                self.fields.remove(name);
+            }
+            self.rejected.insert(name);
+        }
+        for (name, value) in &from.fields.0 {
+            self.fields.insert(name, value.clone());
+        }
+        for block in &from.blocks {
+            let repeat = from
+                .schema
+                .and_then(|s| s.nested(block.kind))
+                .is_some_and(|n| n.repeat);
+            self.place_block(block.clone(), repeat);
+        }
+        for (key, value) in &from.free {
+            self.free.insert(key.clone(), value.clone());
+        }
+    }
+
+    /// Adds a block; an inherited block of the same kind and label (or of a kind that
+    /// may appear once) is replaced by the later one.
+    fn place_block(&mut self, new: BlockRecord, repeat: bool) {
+        let replaces = |b: &BlockRecord| {
+            b.kind == new.kind
+                && (!repeat
+                    || b.label.as_ref().map(|(l, _)| l) == new.label.as_ref().map(|(l, _)| l))
+        };
+        match self.blocks.iter().position(replaces) {
+            Some(at) => self.blocks[at] = new,
+            None => self.blocks.push(new),
+        }
+    }
+
     /// Whether an attribute was written (inherited included), even with a wrong value.
     pub fn written(&self, name: &str) -> bool {
         self.fields.contains_key(name) || self.rejected.contains(name)
@@ -159,6 +221,35 @@ pub struct BlockRecord {
     pub record: Record,
 }
 
+/// The longest chain of profiles a declaration may inherit through, itself included.
+pub const MAX_PROFILE_DEPTH: usize = 64;
+
+/// A profile evaluated against one schema, with what its profiles gave.
+#[derive(Debug)]
+struct Resolved {
+    record: Record,
+    /// Resolving its profiles reported something (or met a profile already reported).
+    unresolved: bool,
+    /// A cycle was met: what it gave depends on where the walk started.
+    cyclic: bool,
+    /// What evaluating it reported, each once.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A memo key: a profile and the schema (by address) it was evaluated against.
+type ResolvedKey = (Id, usize);
+
+/// What [`Evaluator`] remembers of the profiles it has resolved.
+#[derive(Debug, Default)]
+pub struct Inherited {
+    /// Profiles resolved without meeting a cycle.
+    done: HashMap<ResolvedKey, Rc<Resolved>>,
+    /// Profiles resolved through a cycle, during the current declaration only.
+    this_walk: HashMap<ResolvedKey, Rc<Resolved>>,
+    /// Each profile's chain length, see [`Evaluator::height`].
+    heights: HashMap<Id, usize>,
+}
+
 /// Evaluates declarations; holds what every evaluation needs.
 pub struct Evaluator<'a, 'c> {
     pub instances: &'c [Instance<'a>],
@@ -168,6 +259,8 @@ pub struct Evaluator<'a, 'c> {
     pub out: &'c mut Vec<Diagnostic>,
     /// What [`Evaluator::check_duplicates`] has seen in the bodies it is inside.
     pub seen: Seen<'a>,
+    /// The profiles resolved so far.
+    pub inherited: Inherited,
 }
 
 /// A nested block's kind and (for repeatable blocks) label: two alike are one too many.
@@ -201,25 +294,33 @@ impl<'a> Evaluator<'a, '_> {
     pub fn record_of(&mut self, id: Id) -> Record {
         let instance = &self.instances[id];
         let kind = instance.kind;
-        let before = self.out.len();
-        let members = self.members_with_profiles(id, &mut Vec::new());
-        let incomplete = self.out.len() > before;
         let schema = schema::of(kind);
-        let mut record = self.body(&members, schema);
-        record.incomplete = incomplete;
+        let (mut record, unresolved, _) = self.resolve(id, schema, &mut Vec::new());
+        // What a cycle made depends on where the walk started: kept for this walk only.
+        self.inherited.this_walk.clear();
+        record.incomplete = unresolved;
         self.check_duplicates(&instance.decl.body, schema);
-        let required_checked = kind != DeclKind::Profile && !incomplete;
+        let required_checked = kind != DeclKind::Profile && !unresolved;
         self.apply_defaults(&mut record, schema, instance.name_span, required_checked);
         record
     }
 
-    /// The members of a declaration after inheritance: its profiles' (left to right,
-    /// each flattened) and then its own.
-    fn members_with_profiles(&mut self, id: Id, visiting: &mut Vec<Id>) -> Vec<Placed<'a>> {
+    /// A declaration's body evaluated against `schema` on top of what its profiles
+    /// give (left to right, each with its own profiles first), whether resolving its
+    /// profiles reported anything (or met one already reported), and whether a cycle
+    /// was met on the way. Each profile is evaluated once per schema and its record
+    /// reused: re-evaluating shared parents grows exponentially with diamonds.
+    fn resolve(
+        &mut self,
+        id: Id,
+        schema: &'static schema::Block,
+        visiting: &mut Vec<Id>,
+    ) -> (Record, bool, bool) {
         let instance = &self.instances[id];
         let decl: &'a ast::Decl = instance.decl;
         let ctx = self.ctx_of(id);
-        let mut members = Vec::new();
+        let mut parents: Vec<Rc<Resolved>> = Vec::with_capacity(decl.parents.len());
+        let (mut unresolved, mut cyclic) = (false, false);
         if !decl.parents.is_empty()
             && !matches!(
                 instance.kind,
@@ -230,6 +331,7 @@ impl<'a> Evaluator<'a, '_> {
                 decl.parents[0].span,
                 instance.kind.keyword(),
             ));
+            unresolved = true;
         }
         visiting.push(id);
         for parent in &decl.parents {
@@ -242,6 +344,7 @@ impl<'a> Evaluator<'a, '_> {
             ) {
                 Ok(Found::Decl(pid)) if self.instances[pid].kind == DeclKind::Profile => {
                     if visiting.contains(&pid) {
+                        cyclic = true;
                         // Every profile of the cycle finds it; the one declared first
                         // reports it.
                         let members: Vec<Id> =
@@ -256,28 +359,173 @@ impl<'a> Evaluator<'a, '_> {
                             .chain(std::iter::once(self.instances[pid].name.clone()))
                             .collect();
                         self.out.push(errors::profile_cycle(parent.span, &cycle));
+                        unresolved = true;
                         continue;
                     }
-                    members.extend(self.members_with_profiles(pid, visiting));
+                    // The depth is the parent's own, so the declaration that crosses
+                    // the limit is the one reported, wherever the walk started; and
+                    // the walk below never goes deeper than the limit.
+                    match self.height(pid) {
+                        h if h < MAX_PROFILE_DEPTH => {}
+                        MAX_PROFILE_DEPTH => {
+                            self.out.push(errors::profiles_too_deep(
+                                parent.span,
+                                &instance.name,
+                                MAX_PROFILE_DEPTH,
+                            ));
+                            unresolved = true;
+                            continue;
+                        }
+                        // Reported at the profile that crossed the limit.
+                        _ => {
+                            unresolved = true;
+                            continue;
+                        }
+                    }
+                    let from = self.inherit(pid, schema, visiting);
+                    unresolved |= from.unresolved;
+                    cyclic |= from.cyclic;
+                    parents.push(from);
                 }
-                Ok(Found::Decl(pid)) => self.out.push(errors::wrong_kind(
-                    parent.span,
-                    &self.instances[pid],
-                    DeclKind::Profile,
-                )),
-                Ok(Found::Loop(_)) => self
-                    .out
-                    .push(errors::wrong_kind_loop(parent.span, DeclKind::Profile)),
-                Err(d) => self.out.push(d),
+                Ok(Found::Decl(pid)) => {
+                    self.out.push(errors::wrong_kind(
+                        parent.span,
+                        &self.instances[pid],
+                        DeclKind::Profile,
+                    ));
+                    unresolved = true;
+                }
+                Ok(Found::Loop(_)) => {
+                    self.out
+                        .push(errors::wrong_kind_loop(parent.span, DeclKind::Profile));
+                    unresolved = true;
+                }
+                Err(d) => {
+                    self.out.push(d);
+                    unresolved = true;
+                }
             }
         }
         visiting.pop();
-        members.extend(decl.body.members.iter().map(|m| (m, ctx.clone())));
-        members
+        let mut record = Record::empty(schema, &parents, &decl.body.members);
+        for from in &parents {
+            record.inherit(&from.record);
+        }
+        for member in &decl.body.members {
+            match member {
+                Member::Attr(attr) => self.attribute(attr, &ctx, schema, &mut record),
+                Member::Block(block) => self.block(block, &ctx, schema, &mut record),
+            }
+        }
+        (record, unresolved, cyclic)
     }
 
-    /// Evaluates members against a schema. Later members override earlier ones of the
-    /// same name: that is how inheritance works. (Twice in one body is reported by
+    /// A profile resolved against `schema`, from the memo or evaluated now; what
+    /// evaluating it reported is reported again at each use, as it was when every
+    /// use evaluated it.
+    fn inherit(
+        &mut self,
+        pid: Id,
+        schema: &'static schema::Block,
+        visiting: &mut Vec<Id>,
+    ) -> Rc<Resolved> {
+        let key = (pid, std::ptr::from_ref(schema) as usize);
+        let known = self
+            .inherited
+            .done
+            .get(&key)
+            .or_else(|| self.inherited.this_walk.get(&key))
+            .cloned();
+        if let Some(known) = known {
+            self.out.extend(known.diagnostics.iter().cloned());
+            return known;
+        }
+        let before = self.out.len();
+        let (record, unresolved, cyclic) = self.resolve(pid, schema, visiting);
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        for d in &self.out[before..] {
+            if !diagnostics.contains(d) {
+                diagnostics.push(d.clone());
+            }
+        }
+        let resolved = Rc::new(Resolved {
+            record,
+            unresolved,
+            cyclic,
+            diagnostics,
+        });
+        let memo = if cyclic {
+            &mut self.inherited.this_walk
+        } else {
+            &mut self.inherited.done
+        };
+        memo.insert(key, Rc::clone(&resolved));
+        resolved
+    }
+
+    /// The length of the longest chain of profiles from `id` up (1 for a profile
+    /// without parents), at most `MAX_PROFILE_DEPTH + 1`. Walked with a stack of its
+    /// own: a chain may be far longer than the thread's stack allows.
+    fn height(&mut self, id: Id) -> usize {
+        if let Some(&h) = self.inherited.heights.get(&id) {
+            return h;
+        }
+        // A profile being measured counts for nothing: a cycle is reported elsewhere.
+        self.inherited.heights.insert(id, 0);
+        let mut stack = vec![(id, self.profile_parents(id), 0)];
+        while let Some((top, parents, next)) = stack.last_mut() {
+            if let Some(&pid) = parents.get(*next) {
+                *next += 1;
+                if self.inherited.heights.contains_key(&pid) {
+                    continue;
+                }
+                self.inherited.heights.insert(pid, 0);
+                let grand = self.profile_parents(pid);
+                stack.push((pid, grand, 0));
+                continue;
+            }
+            let tallest = parents
+                .iter()
+                .filter_map(|p| self.inherited.heights.get(p))
+                .max()
+                .copied()
+                .unwrap_or(0);
+            let top = *top;
+            self.inherited
+                .heights
+                .insert(top, (tallest + 1).min(MAX_PROFILE_DEPTH + 1));
+            stack.pop();
+        }
+        self.inherited.heights.get(&id).copied().unwrap_or(0)
+    }
+
+    /// The profiles a declaration names after `:` that exist (the others are
+    /// reported when it is resolved).
+    fn profile_parents(&self, id: Id) -> Vec<Id> {
+        let ctx = self.ctx_of(id);
+        self.instances[id]
+            .decl
+            .parents
+            .iter()
+            .filter_map(|parent| {
+                match self.scope.lookup(
+                    parent,
+                    &ctx.env,
+                    ctx.module,
+                    Some(DeclKind::Profile),
+                    self.instances,
+                ) {
+                    Ok(Found::Decl(pid)) if self.instances[pid].kind == DeclKind::Profile => {
+                        Some(pid)
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// Evaluates a nested block's members against its schema. Later members override
+    /// earlier ones of the same name. (Twice in one body is reported by
     /// [`Evaluator::check_duplicates`].)
     fn body(&mut self, members: &[Placed<'a>], schema: &'static schema::Block) -> Record {
         // Sized for the members up front: a project has many records, and lists grown
@@ -387,22 +635,14 @@ impl<'a> Evaluator<'a, '_> {
             .collect();
         let mut inner = self.body(&inner_members, nested.schema);
         self.apply_defaults(&mut inner, nested.schema, block.kind.span, true);
-        let new = BlockRecord {
-            kind: nested.kind,
-            label,
-            record: inner,
-        };
-        // An inherited block of the same kind and label (or of a kind that may appear
-        // once) is replaced by the later one.
-        let replaces = |b: &BlockRecord| {
-            b.kind == new.kind
-                && (!nested.repeat
-                    || b.label.as_ref().map(|(l, _)| l) == new.label.as_ref().map(|(l, _)| l))
-        };
-        match record.blocks.iter().position(replaces) {
-            Some(at) => record.blocks[at] = new,
-            None => record.blocks.push(new),
-        }
+        record.place_block(
+            BlockRecord {
+                kind: nested.kind,
+                label,
+                record: inner,
+            },
+            nested.repeat,
+        );
     }
 
     /// Reports attributes and blocks written twice in one body, in a declaration and

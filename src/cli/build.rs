@@ -132,11 +132,14 @@ fn emit_ir(
         diagnostics.push(refusal);
         return finish(printer, loaded, &diagnostics, Outcome::Errors);
     }
+    // The lock is written only once the IR it goes with has been printed.
+    if !super::print_stdout(&format!("{json}\n")) {
+        return Outcome::Clean;
+    }
     if let Err(problem) = lock.write() {
         return project::report_unloadable(printer, &loaded.sources, &[problem]);
     }
     printer.print(&loaded.sources, &diagnostics);
-    println!("{json}");
     printer.summary(loaded.files, &diagnostics);
     Outcome::Clean
 }
@@ -261,7 +264,7 @@ fn check(
         let diff = textdiff::unified("pxi.lock", Some(&lock.old), Some(&lock.new), labels, color);
         text.push_str(&diff);
     }
-    print!("{text}");
+    super::print_stdout(&text);
     for link in &changes.links {
         diagnostics.push(in_the_way(changes, link));
     }

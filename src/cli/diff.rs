@@ -78,7 +78,7 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
         );
         text.push_str(&diffs);
     }
-    print!("{text}");
+    super::print_stdout(&text);
     printer.print(&loaded.sources, &loaded.checked.diagnostics);
     Outcome::Clean
 }

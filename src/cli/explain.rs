@@ -8,7 +8,7 @@ pub fn run(args: &ExplainArgs) -> Outcome {
     let wanted = normalise(&args.code);
     match Code::parse(&wanted) {
         Some(code) => {
-            print!("{}", code.doc());
+            super::print_stdout(code.doc());
             Outcome::Clean
         }
         None => {
@@ -17,10 +17,10 @@ pub fn run(args: &ExplainArgs) -> Outcome {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "codes look like `PXI0002`; see docs/errors/ for the list".to_string(),
             };
-            eprintln!(
-                "error: unknown diagnostic code `{}`\n  help: {hint}",
-                args.code
-            );
+            super::print_stderr(&format!(
+                "error: unknown diagnostic code `{}`\n  help: {hint}\n",
+                crate::diag::escape::line(&args.code)
+            ));
             Outcome::Unusable
         }
     }

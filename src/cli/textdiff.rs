@@ -1,6 +1,8 @@
 //! Unified diffs of generated files, for `pxic build --check` and `pxic diff`.
 
+use crate::diag::escape;
 use similar::TextDiff;
+use std::borrow::Cow;
 use std::io::IsTerminal;
 
 /// Whether diffs on stdout are coloured: on a terminal, unless `NO_COLOR` is set.
@@ -38,6 +40,10 @@ pub fn unified(
         .to_string();
     if !text.ends_with('\n') {
         text.push('\n');
+    }
+    // Generated files hold text from `.pxi` files: nothing in it may drive the terminal.
+    if let Cow::Owned(escaped) = escape::lines(&text) {
+        text = escaped;
     }
     if color { paint(&text) } else { text }
 }
@@ -94,5 +100,26 @@ mod tests {
             "{added}"
         );
         assert_eq!(unified("c", Some("s"), Some("s"), ("a", "b"), false), "");
+    }
+
+    #[test]
+    fn control_characters_in_a_diff_are_escaped() {
+        let text = unified(
+            "a\u{1b}]0;t\u{7}.tf",
+            Some("x\n"),
+            Some("name = \"\u{1b}[2J\u{202E}\r\"\n"),
+            ("on disk", "generated"),
+            true,
+        );
+        assert!(text.contains("\\u{1b}[2J\\u{202e}\\r"), "{text}");
+        assert!(text.contains("a\\u{1b}]0;t\\u{7}.tf"), "{text}");
+        // Only the colours' own escapes remain.
+        let rest = text.replace("\u{1b}[1m", "").replace("\u{1b}[31m", "");
+        let rest = rest.replace("\u{1b}[32m", "").replace("\u{1b}[36m", "");
+        let rest = rest.replace("\u{1b}[0m", "");
+        assert!(
+            !rest.contains(['\u{1b}', '\u{7}', '\r', '\u{202E}']),
+            "{rest:?}"
+        );
     }
 }

@@ -71,6 +71,7 @@ registry! {
     FractionalNumber     = "PXI0014", Syntax, "fractional-number";
     KeywordAsName        = "PXI0015", Syntax, "keyword-as-name";
     MalformedNumber      = "PXI0016", Syntax, "malformed-number";
+    NestedTooDeeply      = "PXI0017", Syntax, "nested-too-deeply";
     OutputPathOutside    = "PXI0075", Source, "output-path-outside";
     ManifestEntryRefused = "PXI0076", Source, "manifest-entry-refused";
     SymlinkInOutput      = "PXI0077", Source, "symlink-in-output";
@@ -110,6 +111,7 @@ registry! {
     BadLoop              = "PXI0117", Names, "bad-loop";
     NameInterpolation    = "PXI0118", Names, "name-interpolation";
     BlockAttributeMixup  = "PXI0119", Names, "block-attribute-mixup";
+    ProfilesTooDeep      = "PXI0120", Names, "profiles-too-deep";
     TypeMismatch         = "PXI0201", Types, "type-mismatch";
     SizeWithoutUnit      = "PXI0202", Types, "size-without-unit";
     ExpectedList         = "PXI0203", Types, "expected-list";

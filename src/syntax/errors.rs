@@ -14,6 +14,19 @@ pub(super) fn pest_position(error: &pest::error::Error<Rule>) -> usize {
     }
 }
 
+/// An opening bracket (or `${`) nested deeper than `limit`.
+pub(super) fn nested_too_deeply(file: FileId, at: usize, limit: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::NestedTooDeeply,
+        format!("lists, blocks and interpolations are nested more than {limit} deep"),
+    )
+    .with_primary(
+        Span::new(file, at, at + 1),
+        format!("this is level {}", limit + 1),
+    )
+    .with_help("flatten the nesting: most values need two or three levels")
+}
+
 /// A parse failure at `position` (absolute) while parsing the item that starts at
 /// `item_start`, in words.
 pub(super) fn syntax_error(

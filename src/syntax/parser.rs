@@ -7,6 +7,7 @@ use super::ast;
 use super::errors;
 use super::fast::{self, Step};
 use super::lower::Lowerer;
+use super::nesting;
 use crate::diag::Diagnostic;
 use crate::source::FileId;
 use pest::Parser as _;
@@ -51,6 +52,9 @@ pub(super) fn parse_split(
     strategy: Strategy,
     splits: &[usize],
 ) -> (ast::File, Vec<Diagnostic>) {
+    if nesting::too_deep(src, 0).is_some() {
+        return parse_around_deep(file, src, strategy);
+    }
     let starts: Vec<usize> = std::iter::once(0).chain(splits.iter().copied()).collect();
     let pieces = crate::parallel::map_ranges(starts.len(), starts.len(), |range| {
         range
@@ -79,6 +83,31 @@ pub(super) fn parse_split(
     if let Reached::Stop(at) = reached {
         parse_from(file, src, at, usize::MAX, strategy, &mut lowerer);
     }
+    lowerer.finish()
+}
+
+/// Parses a file with items nested too deeply, on one thread: each such item is
+/// reported and skipped, up to the next line that starts an item, and neither parser
+/// ever sees it.
+fn parse_around_deep(file: FileId, src: &str, strategy: Strategy) -> (ast::File, Vec<Diagnostic>) {
+    let mut lowerer = Lowerer::new(file);
+    let mut offset = 0;
+    while let Some(deep) = nesting::too_deep(src, offset) {
+        // The item holding it starts at the last item start before it.
+        let mut item_start = offset;
+        while let Some(next) = errors::recovery_point(src, item_start).filter(|n| *n <= deep) {
+            item_start = next;
+        }
+        if let Some(before) = src.get(..item_start) {
+            parse_from(file, before, offset, usize::MAX, strategy, &mut lowerer);
+        }
+        lowerer.report(errors::nested_too_deeply(file, deep, nesting::MAX_NESTING));
+        match errors::recovery_point(src, deep) {
+            Some(next) => offset = next,
+            None => return lowerer.finish(),
+        }
+    }
+    parse_from(file, src, offset, usize::MAX, strategy, &mut lowerer);
     lowerer.finish()
 }
 
