@@ -52,9 +52,9 @@ pub fn main() -> ExitCode {
     };
     let flushed = std::io::stdout().lock().flush();
     stdout_result(flushed);
+    // A reader that went away (`pxic … | head`) had what it wanted: pxic stops
+    // writing and still says how the run ended, so `set -o pipefail` in CI sees errors.
     match STDOUT.load(Ordering::Relaxed) {
-        // The reader has what it wanted (`pxic … | head`), as for any Unix tool.
-        CLOSED => ExitCode::SUCCESS,
         FAILED => Outcome::Unusable.into(),
         _ => outcome.into(),
     }
@@ -69,8 +69,8 @@ const CLOSED: u8 = 1;
 const FAILED: u8 = 2;
 
 /// Writes a command's output (a diff, the IR, a page) on stdout; whether it was
-/// written. When it was not, the command ends with exit code 0 if the reader went
-/// away, or 2, with a message on stderr, if writing failed. (Rust's `print!` would
+/// written. When it was not, the command ends with its own exit code if the reader
+/// went away, or 2, with a message on stderr, if writing failed. (Rust's `print!` would
 /// panic instead.)
 pub(crate) fn print_stdout(text: &str) -> bool {
     if STDOUT.load(Ordering::Relaxed) != OPEN {

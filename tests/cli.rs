@@ -368,21 +368,24 @@ fn closed_pipe() -> std::process::Stdio {
 }
 
 #[test]
-fn a_closed_stdout_is_a_clean_exit() {
+fn a_closed_stdout_ends_quietly_with_the_run_s_own_exit_code() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut text = String::from(MINIMAL);
     for i in 0..2000 {
         text.push_str(&format!("vm v{i} {{ cores = \"x\" }}\n"));
     }
     write(dir.path(), "main.pxi", &text);
-    for args in [
-        &["explain", "PXI0001"][..],
-        &["check", "--message-format", "json", "."][..],
+    // Under `set -o pipefail`, `pxic check --message-format json | head` must still
+    // fail a CI job when the project has errors.
+    for (args, code) in [
+        (&["explain", "PXI0001"][..], 0),
+        (&["check", "--message-format", "json", "."][..], 1),
     ] {
         let out = pxic_to(args, dir.path(), closed_pipe());
         let err = stderr(&out);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("cannot write"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
     }
 }
 
