@@ -190,8 +190,9 @@ fn file_never_reads_the_environment_or_outside_the_project() {
         .lines()
         .filter(|l| l.contains("\"severity\":\"error\""))
         .count();
+    // One error per key read, and one for the description.
     assert!(
-        errors >= attempts.len() + 1,
+        errors > attempts.len(),
         "every read is refused: {errors} errors"
     );
     run_everything(&project);
