@@ -1026,6 +1026,43 @@ fn is_galaxy_name(name: &str) -> bool {
     part_ok(parts.next()) && part_ok(parts.next()) && parts.next().is_none()
 }
 
+/// The `packages` of a host, a role or a template's `build`: each reaches `apt-get`
+/// or `dnf` as one argument (through Ansible's package modules, or a shell line in a
+/// Packer build), where a leading `-` would be read as an option
+/// (`-oDPkg::Pre-Invoke::=…` runs a command as root) and a space or line break would
+/// make several words. Anything else, wildcards included, is left to the package
+/// manager.
+pub fn check_packages(r: &Record, out: &mut Vec<Diagnostic>) {
+    let Some(Value::List(packages)) = r.fields.get("packages").map(|f| &f.value) else {
+        return;
+    };
+    for package in packages {
+        let Value::Str(name) = &package.value else {
+            continue;
+        };
+        if is_package_name(name) {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(
+                Code::InvalidPackageName,
+                format!("`{}` is not a package name", printable(name)),
+            )
+            .with_primary(package.span, "the package manager would not read this as one name")
+            .with_help(
+                "write one package as the distribution names it, such as `\"nginx\"` or                  `\"python3-*\"`: no leading `-`, no spaces or control characters;                  package manager options are not set here",
+            ),
+        );
+    }
+}
+
+/// Not empty, not starting with `-`, no whitespace or control characters.
+fn is_package_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && !name.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Text from a `.pxi` file for a message: control characters written as escapes, so
 /// that a message shows what is there and cannot move the terminal's cursor.
 fn printable(text: &str) -> String {
@@ -1254,6 +1291,30 @@ fn gib(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_names_cannot_be_options_or_several_words() {
+        for good in [
+            "nginx",
+            "python3-*",
+            "*star",
+            "&anchor",
+            "g++",
+            "libc6:i386",
+        ] {
+            assert!(is_package_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "-oDPkg::Pre-Invoke::=id",
+            "--reinstall",
+            "a b",
+            "a\nb",
+            "a\tb",
+        ] {
+            assert!(!is_package_name(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn names_written_where_tools_read_them_follow_their_grammar() {

@@ -625,6 +625,7 @@ impl Lowering<'_> {
         estate::check_bridges(r, self.out);
         estate::check_storage_names(r, self.out);
         estate::check_sysctl(r, self.out);
+        estate::check_packages(r, self.out);
         let name = self.qualified(id);
         estate::check_dns_label(
             &name,
@@ -743,6 +744,7 @@ impl Lowering<'_> {
         if let (Some(galaxy), Some(span)) = (r.str("galaxy"), r.span("galaxy")) {
             estate::check_galaxy(&galaxy, span, self.out);
         }
+        estate::check_packages(r, self.out);
         ir::Role {
             name: self.qualified(id),
             description: r.str("description"),
@@ -819,15 +821,14 @@ impl Lowering<'_> {
             );
             storage.map(|s| s.name.clone()).unwrap_or_default()
         };
-        let build = r
-            .blocks
-            .iter()
-            .find(|b| b.kind == "build")
-            .map(|b| ir::Build {
+        let build = r.blocks.iter().find(|b| b.kind == "build").map(|b| {
+            estate::check_packages(&b.record, self.out);
+            ir::Build {
                 packages: b.record.strings("packages"),
                 scripts: b.record.strings("scripts"),
                 roles: self.qualified_refs(&b.record, "roles"),
-            });
+            }
+        });
         let builder = if image.kind == "iso" || build.is_some() {
             Builder::Packer
         } else {

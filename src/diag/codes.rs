@@ -167,6 +167,7 @@ registry! {
     InvalidStorageName   = "PXI0337", Estate, "invalid-storage-name";
     InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
     InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
+    InvalidPackageName   = "PXI0340", Estate, "invalid-package-name";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -40,7 +40,7 @@ template tricky {
   cores   = 1
   memory  = 1GiB
   build {
-    packages = ["it's", "name with space", "{{ .Path }}"]
+    packages = ["it's", "$(id);a|b", "{{.Path}}"]
     scripts  = [
       "echo \"\${HOME}\" '%{x}' {{ .Vars }} > /tmp/out",
       "printf 'a\\tb\\n' | tee /tmp/tab",
