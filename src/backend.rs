@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 pub mod ansible;
 pub mod hcl;
@@ -101,27 +100,12 @@ pub fn sources<'a>(files: impl IntoIterator<Item = &'a str>) -> String {
 /// Text from a `.pxi` file (a file name, a name, a URL) for a comment or header line
 /// of a generated file: every character that could end the line or hide what follows
 /// is written as an escape (a newline as the two characters `\n`, `\r` and `\t` the
-/// same way, other control characters and the line separators YAML breaks lines at
-/// as `\u{…}`). A file name with a newline then cannot add a line to a Terraform file.
-/// Every comment pxic writes with `.pxi` text in it goes through here.
+/// same way, other control characters, bidirectional marks and the line separators
+/// YAML breaks lines at as `\u{…}`; see [`crate::diag::escape`]). A file name with a
+/// newline then cannot add a line to a Terraform file. Every comment pxic writes with
+/// `.pxi` text in it goes through here.
 pub fn comment_text(text: &str) -> Cow<'_, str> {
-    let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}');
-    if !text.contains(breaks) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if breaks(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    crate::diag::escape::line(text)
 }
 
 #[cfg(test)]

@@ -1066,17 +1066,7 @@ fn is_package_name(name: &str) -> bool {
 /// Text from a `.pxi` file for a message: control characters written as escapes, so
 /// that a message shows what is there and cannot move the terminal's cursor.
 fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.extend(c.escape_unicode()),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::diag::escape::line(text).into_owned()
 }
 
 /// Cores above a host's, and memory promised beyond it (a warning: Proxmox allows

@@ -1,16 +1,25 @@
-//! Text from `.pxi` files on its way to a terminal: control characters (ESC, CR, BEL,
-//! backspace, the C1 controls U+0080–U+009F) and the bidirectional overrides and
-//! isolates could move the cursor, recolour or rewrite what a reviewer sees, so each
-//! is shown escaped. JSON output needs none of this: serde escapes it.
+//! Text from `.pxi` files on its way to a terminal or into a comment of a generated
+//! file: control characters (ESC, CR, BEL, backspace, the C1 controls
+//! U+0080–U+009F), the bidirectional overrides and isolates, and the line separators
+//! YAML breaks lines at could move the cursor, end a comment, or rewrite what a
+//! reviewer sees, so each is shown escaped. The one set of such characters for
+//! everything pxic prints or writes.
 
 use std::borrow::Cow;
 
-/// Whether a character must not reach a terminal as it is.
+/// Whether a character must not reach a terminal or a comment as it is.
 fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{FEFF}'
         )
 }
 
