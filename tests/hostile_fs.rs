@@ -5,57 +5,22 @@
 //! `examples/homelab` and fails without the guard it is named after.
 #![cfg(unix)]
 
+mod common;
+
+use common::{output_text as text, pxic};
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn pxic(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pxic"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pxic runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// A fresh copy of the homelab example at `<tmp>/<name>/homelab`, and beside it a
 /// `victim/` folder outside the project holding `secret`.
 fn homelab(name: &str) -> (PathBuf, PathBuf) {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("hostile")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&root);
-    let project = root.join("homelab");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/homelab"),
-        &project,
-    );
-    let victim = root.join("victim");
+    let project = common::homelab_copy("hostile", name);
+    let victim = project.with_file_name("victim");
     std::fs::create_dir_all(&victim).expect("mkdir");
     std::fs::write(victim.join("secret"), "TOKEN=hunter2\n").expect("write");
     (project, victim)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Changes an allocation, so that a build would change `pxi.lock`.

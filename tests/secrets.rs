@@ -10,6 +10,8 @@
 //! pointing at a file that holds the token (what `build --check` would print if it
 //! followed it).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -52,34 +54,12 @@ fn assert_no_secret_in_tree(dir: &Path) {
     }
 }
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// A copy of the homelab example at `<tmp>/secrets/<name>/homelab`, built and
 /// committed to a git repository (so `pxic diff` has a revision to compare with),
 /// and beside it, outside the project, `token.txt` holding the secret.
 fn built_homelab(name: &str) -> (PathBuf, PathBuf) {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("secrets")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&root);
-    let project = root.join("homelab");
-    copy_dir(&repo().join("examples/homelab"), &project);
-    let outside = root.join("token.txt");
+    let project = common::homelab_copy("secrets", name);
+    let outside = project.with_file_name("token.txt");
     std::fs::write(&outside, format!("{SECRET}\n")).expect("write the token file");
     let built = pxic(&["build"], &project);
     assert!(

@@ -4,54 +4,12 @@
 //! that fail half-way and leave the folder as it was, determinism, and `pxic diff`
 //! against git revisions.
 
+mod common;
+
+use common::{output_text as text, pxic};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn pxic(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pxic"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pxic runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh copy of the homelab example at `<tmp>/<name>/homelab`.
-fn homelab(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("workflow")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&root);
-    let project = root.join("homelab");
-    copy_dir(&repo().join("examples/homelab"), &project);
-    project
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 /// Every file below `dir` with its bytes, by relative path.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -562,4 +520,9 @@ fn diff_against_an_older_revision_shows_a_template_added_and_a_vm_removed() {
     let diff = pxic(&["diff", ".", "--against", "HEAD~1"], &project);
     assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
     insta::assert_snapshot!("diff_history_summary", summary(&diff));
+}
+
+/// A fresh copy of the homelab example for one test.
+fn homelab(name: &str) -> PathBuf {
+    common::homelab_copy("workflow", name)
 }

@@ -97,3 +97,46 @@ pub fn write_case(area: &str, name: &str, files: &pxic::backend::Emitted) -> Pat
     pxic::io::artifacts::apply(&out, &changes).expect("temporary folder is writable");
     out
 }
+
+/// A fresh copy of the homelab example at `<tmp>/<area>/<name>/homelab` (the folder
+/// above it is free for files outside the project), for tests that run the binary.
+pub fn homelab_copy(area: &str, name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(area).join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    let project = root.join("homelab");
+    copy_dir(&repo().join("examples/homelab"), &project);
+    project
+}
+
+/// Copies a folder and everything below it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// What a command printed, stdout then stderr.
+pub fn output_text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Runs the `pxic` binary in `dir`, without colour.
+pub fn pxic(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pxic runs")
+}
