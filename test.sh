@@ -26,6 +26,9 @@ tests/ansible/setup.sh
 step "Packer, for packer fmt (tests/packer/)"
 tests/packer/setup.sh
 
+step "the fuzz targets still build (fuzz/, run by hand: docs/development.md)"
+cargo check --quiet --locked --manifest-path fuzz/Cargo.toml
+
 step "cargo test"
 cargo test --locked --all-targets
 
