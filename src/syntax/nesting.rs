@@ -7,34 +7,54 @@
 /// How deeply lists, blocks, calls and interpolations may nest.
 pub const MAX_NESTING: usize = 128;
 
-/// What an open bracket returns to when it closes.
-#[derive(Clone, Copy)]
-enum Open {
-    /// `{`, `[` or `(` in code.
-    Bracket,
-    /// `${` inside a string: its `}` goes back into the string.
-    Interpolation,
+/// Bytes the scan must look at in code: strings, comments and brackets.
+const IN_CODE: [bool; 256] = table(b"\"#{[(}])");
+/// Bytes the scan must look at inside a string: escapes, its end, `${`.
+const IN_STRING: [bool; 256] = table(b"\\\"\n$");
+
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
 }
 
 /// The offset of the first opening bracket (or `${`) at or after `from` that is nested
 /// deeper than [`MAX_NESTING`], scanning from `from` as the start of an item. Strings,
 /// escapes and comments are skipped as the grammar reads them; brackets that do not
 /// match are left to the parser to report.
+///
+/// Every file is scanned before it is parsed, so the scan skips the bytes it need not
+/// look at through a table, and keeps what each open bracket returns to when it
+/// closes (code, or the string around a `${`) as one bit per level.
 pub(super) fn too_deep(src: &str, from: usize) -> Option<usize> {
+    const _: () = assert!(MAX_NESTING <= u128::BITS as usize);
     let bytes = src.as_bytes();
-    let mut open: Vec<Open> = Vec::new();
+    let mut depth = 0usize;
+    // Bit `n` set: the bracket open at depth `n` is a `${`, whose `}` goes back into
+    // its string.
+    let mut interpolations = 0u128;
     let mut in_string = false;
     let mut at = from;
-    while let Some(&byte) = bytes.get(at) {
+    loop {
+        let interesting = if in_string { &IN_STRING } else { &IN_CODE };
+        while bytes.get(at).is_some_and(|&b| !interesting[usize::from(b)]) {
+            at += 1;
+        }
+        let &byte = bytes.get(at)?;
         if in_string {
             match byte {
                 b'\\' => at += 1,
                 b'"' | b'\n' => in_string = false,
                 b'$' if bytes.get(at + 1) == Some(&b'{') => {
-                    if open.len() == MAX_NESTING {
+                    if depth == MAX_NESTING {
                         return Some(at);
                     }
-                    open.push(Open::Interpolation);
+                    interpolations |= 1 << depth;
+                    depth += 1;
                     in_string = false;
                     at += 1;
                 }
@@ -43,27 +63,26 @@ pub(super) fn too_deep(src: &str, from: usize) -> Option<usize> {
         } else {
             match byte {
                 b'"' => in_string = true,
-                b'#' => match src.get(at..).and_then(|rest| rest.find('\n')) {
-                    Some(end) => at += end,
-                    None => return None,
-                },
+                b'#' => at += src.get(at..).and_then(|rest| rest.find('\n'))?,
                 b'{' | b'[' | b'(' => {
-                    if open.len() == MAX_NESTING {
+                    if depth == MAX_NESTING {
                         return Some(at);
                     }
-                    open.push(Open::Bracket);
+                    interpolations &= !(1 << depth);
+                    depth += 1;
                 }
-                b'}' | b']' | b')' => {
-                    if let Some(Open::Interpolation) = open.pop() {
-                        in_string = byte == b'}';
+                _ => {
+                    // A closing bracket; one that matches nothing is the parser's to
+                    // report.
+                    if depth > 0 {
+                        depth -= 1;
+                        in_string = byte == b'}' && interpolations & (1 << depth) != 0;
                     }
                 }
-                _ => {}
             }
         }
         at += 1;
     }
-    None
 }
 
 #[cfg(test)]
