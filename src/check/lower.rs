@@ -13,6 +13,7 @@ use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
 use super::joined;
 use super::lock::Lock;
+use super::names;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
 use crate::source::{SourceMap, Span};
@@ -557,7 +558,7 @@ impl Lowering<'_> {
         if let Some(span) = r.span("vmids") {
             estate::check_vmid_range(vmids, span, self.out);
         }
-        estate::check_storage_names(r, self.out);
+        names::check_storage_names(r, self.out);
         let token = match r.fields.get("token").map(|f| &f.value) {
             Some(Value::Secret(env)) => Some(ir::Secret { env: env.clone() }),
             _ => None,
@@ -622,19 +623,19 @@ impl Lowering<'_> {
         for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
             estate::check_mtu(&bridge.record, self.out);
         }
-        estate::check_bridges(r, self.out);
-        estate::check_storage_names(r, self.out);
-        estate::check_sysctl(r, self.out);
-        estate::check_packages(r, self.out);
+        names::check_bridges(r, self.out);
+        names::check_storage_names(r, self.out);
+        names::check_sysctl(r, self.out);
+        names::check_packages(r, self.out);
         let name = self.qualified(id);
-        estate::check_dns_label(
+        names::check_dns_label(
             &name,
             self.instances[id].name_span,
             "becomes the host's inventory name and a folder of the output",
             self.out,
         );
         if let (Some(node), Some(span)) = (r.str("node"), r.span("node")) {
-            estate::check_dns_label(&node, span, "names the Proxmox node", self.out);
+            names::check_dns_label(&node, span, "names the Proxmox node", self.out);
         }
         let bridges = r
             .blocks
@@ -687,7 +688,7 @@ impl Lowering<'_> {
             .str("file_name")
             .unwrap_or_else(|| url.rsplit('/').next().unwrap_or_default().to_string());
         if let Some(span) = r.span("file_name").or_else(|| r.span("url")) {
-            estate::check_image_file_name(&file_name, span, self.out);
+            names::check_image_file_name(&file_name, span, self.out);
         }
         ir::Image {
             name: self.qualified(id),
@@ -742,9 +743,9 @@ impl Lowering<'_> {
             .collect();
         let vars = free_block(r, "vars");
         if let (Some(galaxy), Some(span)) = (r.str("galaxy"), r.span("galaxy")) {
-            estate::check_galaxy(&galaxy, span, self.out);
+            names::check_galaxy(&galaxy, span, self.out);
         }
-        estate::check_packages(r, self.out);
+        names::check_packages(r, self.out);
         ir::Role {
             name: self.qualified(id),
             description: r.str("description"),
@@ -822,7 +823,7 @@ impl Lowering<'_> {
             storage.map(|s| s.name.clone()).unwrap_or_default()
         };
         let build = r.blocks.iter().find(|b| b.kind == "build").map(|b| {
-            estate::check_packages(&b.record, self.out);
+            names::check_packages(&b.record, self.out);
             ir::Build {
                 packages: b.record.strings("packages"),
                 scripts: b.record.strings("scripts"),
@@ -836,7 +837,7 @@ impl Lowering<'_> {
         };
         let name = self.qualified(id);
         let name_span = self.instances[id].name_span;
-        estate::check_dns_label(
+        names::check_dns_label(
             &name,
             name_span,
             "becomes the template's host name and a file of the output",
@@ -997,9 +998,9 @@ impl Lowering<'_> {
         estate::check_resources(r, self.out);
         estate::check_balloon(r, self.out);
         estate::check_tags(r, self.out);
-        estate::check_users(r, self.out);
+        names::check_users(r, self.out);
         let declared = &self.instances[id];
-        estate::check_dns_label(
+        names::check_dns_label(
             &declared.qualified(),
             declared.name_span,
             "becomes the guest's host name",
