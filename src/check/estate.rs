@@ -344,13 +344,7 @@ pub fn roles_without_login(roles: Span, name: &str) -> Diagnostic {
 /// Tags as Proxmox takes them: a letter, digit or `_`, then letters, digits and
 /// `_ - + .` (its `pve-tag` format).
 pub fn check_tags(r: &Record, out: &mut Vec<Diagnostic>) {
-    let Some(Value::List(tags)) = r.fields.get("tags").map(|f| &f.value) else {
-        return;
-    };
-    for tag in tags {
-        let Value::Str(text) = &tag.value else {
-            continue;
-        };
+    for (text, span) in r.strings_at("tags") {
         let mut chars = text.chars();
         let valid = chars
             .next()
@@ -379,7 +373,7 @@ pub fn check_tags(r: &Record, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::error(Code::InvalidTag, format!("`{text}` is not a Proxmox tag"))
-                    .with_primary(tag.span, "Proxmox would refuse this tag")
+                    .with_primary(span, "Proxmox would refuse this tag")
                     .with_help(help),
             );
         }

@@ -115,6 +115,19 @@ impl NameList {
 }
 
 impl Record {
+    /// The strings of a list attribute with where each was written, for checks that
+    /// point at one item (nothing when the attribute is absent or not a list).
+    pub fn strings_at<'r>(&'r self, name: &str) -> impl Iterator<Item = (&'r str, Span)> {
+        let items = match self.fields.get(name).map(|f| &f.value) {
+            Some(Value::List(items)) => items.as_slice(),
+            _ => &[],
+        };
+        items.iter().filter_map(|item| match &item.value {
+            Value::Str(text) => Some((text.as_str(), item.span)),
+            _ => None,
+        })
+    }
+
     /// A record of `schema` with nothing written yet, with room for what `parents` and
     /// `members` may put in it: a project has many records, and lists grown one push
     /// at a time would leave much of each unused.
@@ -335,14 +348,8 @@ impl<'a> Evaluator<'a, '_> {
         }
         visiting.push(id);
         for parent in &decl.parents {
-            match self.scope.lookup(
-                parent,
-                &ctx.env,
-                ctx.module,
-                Some(DeclKind::Profile),
-                self.instances,
-            ) {
-                Ok(Found::Decl(pid)) if self.instances[pid].kind == DeclKind::Profile => {
+            match self.profile_named(parent, &ctx) {
+                Ok(pid) => {
                     if visiting.contains(&pid) {
                         cyclic = true;
                         // Every profile of the cycle finds it; the one declared first
@@ -386,19 +393,6 @@ impl<'a> Evaluator<'a, '_> {
                     unresolved |= from.unresolved;
                     cyclic |= from.cyclic;
                     parents.push(from);
-                }
-                Ok(Found::Decl(pid)) => {
-                    self.out.push(errors::wrong_kind(
-                        parent.span,
-                        &self.instances[pid],
-                        DeclKind::Profile,
-                    ));
-                    unresolved = true;
-                }
-                Ok(Found::Loop(_)) => {
-                    self.out
-                        .push(errors::wrong_kind_loop(parent.span, DeclKind::Profile));
-                    unresolved = true;
                 }
                 Err(d) => {
                     self.out.push(d);
@@ -507,21 +501,27 @@ impl<'a> Evaluator<'a, '_> {
             .decl
             .parents
             .iter()
-            .filter_map(|parent| {
-                match self.scope.lookup(
-                    parent,
-                    &ctx.env,
-                    ctx.module,
-                    Some(DeclKind::Profile),
-                    self.instances,
-                ) {
-                    Ok(Found::Decl(pid)) if self.instances[pid].kind == DeclKind::Profile => {
-                        Some(pid)
-                    }
-                    _ => None,
-                }
-            })
+            .filter_map(|parent| self.profile_named(parent, &ctx).ok())
             .collect()
+    }
+
+    /// The profile a name after `:` refers to, or why it names none.
+    fn profile_named(&self, parent: &ast::Path, ctx: &Ctx<'a>) -> Result<Id, Diagnostic> {
+        match self.scope.lookup(
+            parent,
+            &ctx.env,
+            ctx.module,
+            Some(DeclKind::Profile),
+            self.instances,
+        )? {
+            Found::Decl(pid) if self.instances[pid].kind == DeclKind::Profile => Ok(pid),
+            Found::Decl(pid) => Err(errors::wrong_kind(
+                parent.span,
+                &self.instances[pid],
+                DeclKind::Profile,
+            )),
+            Found::Loop(_) => Err(errors::wrong_kind_loop(parent.span, DeclKind::Profile)),
+        }
     }
 
     /// Evaluates a nested block's members against its schema. Later members override

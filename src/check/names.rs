@@ -100,13 +100,8 @@ pub fn check_bridges(r: &Record, out: &mut Vec<Diagnostic>) {
         if let Some((label, span)) = &bridge.label {
             check_interface_name(label, *span, "bridge", out);
         }
-        let Some(Value::List(ports)) = bridge.record.fields.get("ports").map(|f| &f.value) else {
-            continue;
-        };
-        for port in ports {
-            if let Value::Str(name) = &port.value {
-                check_interface_name(name, port.span, "port", out);
-            }
+        for (name, span) in bridge.record.strings_at("ports") {
+            check_interface_name(name, span, "port", out);
         }
     }
 }
@@ -298,13 +293,7 @@ fn is_galaxy_name(name: &str) -> bool {
 /// make several words. Anything else, wildcards included, is left to the package
 /// manager.
 pub fn check_packages(r: &Record, out: &mut Vec<Diagnostic>) {
-    let Some(Value::List(packages)) = r.fields.get("packages").map(|f| &f.value) else {
-        return;
-    };
-    for package in packages {
-        let Value::Str(name) = &package.value else {
-            continue;
-        };
+    for (name, span) in r.strings_at("packages") {
         if is_package_name(name) {
             continue;
         }
@@ -313,9 +302,11 @@ pub fn check_packages(r: &Record, out: &mut Vec<Diagnostic>) {
                 Code::InvalidPackageName,
                 format!("`{}` is not a package name", printable(name)),
             )
-            .with_primary(package.span, "the package manager would not read this as one name")
+            .with_primary(span, "the package manager would not read this as one name")
             .with_help(
-                "write one package as the distribution names it, such as `\"nginx\"` or                  `\"python3-*\"`: no leading `-`, no spaces or control characters;                  package manager options are not set here",
+                "write one package as the distribution names it, such as `\"nginx\"` or \
+                 `\"python3-*\"`: no leading `-`, no spaces or control characters; \
+                 package manager options are not set here",
             ),
         );
     }
