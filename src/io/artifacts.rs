@@ -589,8 +589,15 @@ fn create_dir(dir: &Path, undo: &mut Undo) -> Result<(), Diagnostic> {
         at = path.parent();
     }
     for path in missing.into_iter().rev() {
-        std::fs::create_dir(&path).map_err(|e| cannot_write(&path, &e))?;
-        undo.done(Step::CreatedDir(path))?;
+        match std::fs::create_dir(&path) {
+            Ok(()) => undo.done(Step::CreatedDir(path))?,
+            // Another process made it between our look and our create: a real folder
+            // (not a link) is as good, but it is theirs, so undo leaves it.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) => {}
+            Err(e) => return Err(cannot_write(&path, &e)),
+        }
     }
     Ok(())
 }
@@ -737,6 +744,29 @@ mod tests {
             std::fs::read_to_string(out.path().join("pxi.lock")).expect("lock"),
             "{}"
         );
+    }
+
+    #[test]
+    fn builds_side_by_side_share_the_parent_folders_they_create() {
+        // Two builds into sibling folders under a missing parent both make that parent;
+        // the one that loses the race must take the other's folder, not fail.
+        let root = tempfile::tempdir().expect("temp dir");
+        for round in 0..20 {
+            let parent = root.path().join(format!("r{round}/shared/deeper"));
+            let start = std::sync::Barrier::new(8);
+            std::thread::scope(|scope| {
+                for n in 0..8 {
+                    let (out, start) = (parent.join(format!("out{n}")), &start);
+                    scope.spawn(move || {
+                        let mut files = Emitted::new();
+                        files.insert("terraform/vms.tf".into(), "x".into());
+                        let changes = compare(&out, &files).expect("compare");
+                        start.wait();
+                        apply(&out, &changes).expect("a shared parent is no error");
+                    });
+                }
+            });
+        }
     }
 
     #[test]
