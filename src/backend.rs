@@ -74,11 +74,9 @@ pub fn disk_format(plan: &crate::ir::Plan, host: &str, storage: &str) -> &'stati
 /// A generated HCL file: the header naming the `.pxi` files it comes from, then the
 /// body.
 pub fn hcl_file<'a>(origins: impl IntoIterator<Item = &'a str>, body: &hcl::Body) -> String {
-    format!(
-        "# {GENERATED}\n# from: {}\n\n{}",
-        sources(origins),
-        hcl::print(body)
-    )
+    let mut text = format!("# {GENERATED}\n# from: {}\n\n", sources(origins));
+    hcl::print_into(&mut text, body);
+    text
 }
 
 /// The `.pxi` files a generated file comes from, sorted and without repeats, for its

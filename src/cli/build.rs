@@ -251,7 +251,7 @@ fn check(
         let diff = textdiff::unified(
             &write.path,
             write.old.as_deref(),
-            Some(&write.new),
+            Some(write.new),
             labels,
             color,
         );
