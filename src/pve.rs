@@ -1,0 +1,13 @@
+//! Talking to a live Proxmox VE cluster through its HTTP API: the connection settings
+//! (which follow the environment the generated Terraform reads, so one environment
+//! drives pxic, Terraform and CI), the client, and what pxic reads from the cluster.
+//! Only commands that look at the live cluster use it (`pxic status`); checking and
+//! building never touch the network.
+
+mod client;
+mod live;
+mod settings;
+
+pub use client::Client;
+pub use live::{LiveGuest, description, guests, require_audit};
+pub use settings::{Settings, Token};
