@@ -8,6 +8,7 @@ mod check;
 mod diff;
 mod explain;
 mod project;
+mod status;
 mod textdiff;
 
 pub use args::{Cli, Command, MessageFormat};
@@ -48,6 +49,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, &printer),
         Command::Build(args) => build::run(args, &printer),
         Command::Diff(args) => diff::run(args, &printer),
+        Command::Status(args) => status::run(args, &printer),
         Command::Explain(args) => explain::run(args),
     };
     let flushed = std::io::stdout().lock().flush();
@@ -133,6 +135,10 @@ impl Printer {
             width,
             json_on_stderr: false,
         }
+    }
+
+    pub fn format(&self) -> MessageFormat {
+        self.format
     }
 
     /// The same printer, keeping stdout for the command's own output.

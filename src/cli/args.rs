@@ -24,6 +24,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Show what the `.pxi` changes since a git revision do to the generated files.
     Diff(DiffArgs),
+    /// Compare the live cluster with the project: guests missing, settings that
+    /// differ, guests pxic manages that the project no longer has. Exit 0 in sync,
+    /// 1 on drift, 2 when it cannot tell.
+    Status(StatusArgs),
     /// Explain a diagnostic code, such as `pxic explain PXI0002`.
     Explain(ExplainArgs),
 }
@@ -81,6 +85,20 @@ pub struct DiffArgs {
     /// A folder outside the project that `file("…")` may also read (repeatable). A
     /// `.pxi` file can name only files inside its project unless the command line
     /// allows more.
+    #[arg(long, value_name = "DIR")]
+    pub files_from: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A project folder (every `.pxi` file below it), or one `.pxi` file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// A PEM file of the CA to trust for the cluster's certificate (a node has it at
+    /// /etc/pve/pve-root-ca.pem); also read from PXIC_CA_FILE.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// A folder outside the project that `file("…")` may also read (repeatable).
     #[arg(long, value_name = "DIR")]
     pub files_from: Vec<PathBuf>,
 }

@@ -15,6 +15,8 @@ pub enum Phase {
     Names,
     Types,
     Estate,
+    /// Reading the live cluster (`pxic status`).
+    Cluster,
     Internal,
 }
 
@@ -168,6 +170,14 @@ registry! {
     InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
     InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     InvalidPackageName   = "PXI0340", Estate, "invalid-package-name";
+    ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
+    ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
+    ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";
+    ApiTokenRefused      = "PXI0453", Cluster, "api-token-refused";
+    ApiPermissionDenied  = "PXI0454", Cluster, "api-permission-denied";
+    ApiError             = "PXI0455", Cluster, "api-error";
+    CaFileUnreadable     = "PXI0456", Cluster, "ca-file-unreadable";
+    TlsVerificationOff   = "PXI0457", Cluster, "tls-verification-off";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -1,0 +1,117 @@
+//! `pxic status [PATH]`: read the live cluster through its API and report how it
+//! differs from the project (see `drift`). Exit 0 in sync, 1 on drift, 2 when it
+//! cannot tell (the project has errors, the cluster cannot be read).
+
+use super::args::{MessageFormat, StatusArgs};
+use super::project;
+use super::{Outcome, Printer};
+use crate::diag::{self, Code, Diagnostic};
+use crate::drift::{self, Drift};
+use crate::pve::{self, Client, Settings};
+
+pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
+    let printer = &printer.keeping_stdout();
+    let loaded = match project::load(&args.path, &args.files_from) {
+        Ok(loaded) => loaded,
+        Err((sources, problems)) => {
+            return project::report_unloadable(printer, &sources, &problems);
+        }
+    };
+    let Some(plan) = loaded.checked.plan.as_ref() else {
+        printer.print(&loaded.sources, &loaded.checked.diagnostics);
+        printer.summary(loaded.files, &loaded.checked.diagnostics);
+        return Outcome::Unusable;
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let mut problems = Vec::new();
+    let report = Settings::for_cluster(&plan.cluster, args.ca_file.clone(), &env)
+        .and_then(|settings| {
+            if settings.insecure {
+                problems.push(insecure_warning(&settings));
+            }
+            Client::new(settings)
+        })
+        .and_then(|client| read_drift(&client, plan));
+    let (guests, drift) = match report {
+        Ok(found) => found,
+        Err(problem) => {
+            problems.push(problem);
+            printer.print(&loaded.sources, &problems);
+            return Outcome::Unusable;
+        }
+    };
+    printer.print(&loaded.sources, &problems);
+    print_report(printer, guests, &drift);
+    if drift.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Errors
+    }
+}
+
+/// The cluster's guests and their drift from the plan.
+fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<(usize, Vec<Drift>), Diagnostic> {
+    pve::require_audit(client)?;
+    let live = pve::guests(client)?;
+    // A description is read only for a guest the plan does not explain; the first
+    // failure stops the report.
+    let mut failed = None;
+    let drift = drift::compare(plan, &live, &mut |guest| {
+        if failed.is_some() {
+            return false;
+        }
+        match pve::description(client, guest) {
+            Ok(text) => drift::is_managed(&text),
+            Err(problem) => {
+                failed = Some(problem);
+                false
+            }
+        }
+    });
+    match failed {
+        Some(problem) => Err(problem),
+        None => Ok((live.len(), drift)),
+    }
+}
+
+fn insecure_warning(settings: &Settings) -> Diagnostic {
+    Diagnostic::warning(
+        Code::TlsVerificationOff,
+        format!(
+            "the certificate of {} is not checked: anyone on the way can read the API token",
+            settings.endpoint
+        ),
+    )
+    .with_help(
+        "pass the cluster's CA with --ca-file or PXIC_CA_FILE (/etc/pve/pve-root-ca.pem on a node) and drop `insecure` / PROXMOX_VE_INSECURE",
+    )
+}
+
+fn print_report(printer: &Printer, guests: usize, drift: &[Drift]) {
+    if printer.format() == MessageFormat::Json {
+        let report = serde_json::json!({
+            "in_sync": drift.is_empty(),
+            "guests": guests,
+            "drift": drift,
+        });
+        super::print_stdout(&format!("{report}\n"));
+        return;
+    }
+    let mut text = String::new();
+    for d in drift {
+        text.push_str(&diag::escape::line(&d.line()));
+        text.push('\n');
+    }
+    text.push_str(&match drift.len() {
+        0 => format!(
+            "in sync: the cluster's {} match the project\n",
+            super::plural(guests, "guest")
+        ),
+        n => format!(
+            "drift: {} between the project and the cluster ({} on it)\n",
+            super::plural(n, "difference"),
+            super::plural(guests, "guest")
+        ),
+    });
+    super::print_stdout(&text);
+}

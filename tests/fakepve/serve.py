@@ -1,0 +1,57 @@
+"""Serve a fake Proxmox VE 9 API (fakepve) for one test, seeded from a scenario file.
+
+    target/fakepve-venv/bin/python tests/fakepve/serve.py SCENARIO.json
+
+SCENARIO.json:
+    host     the loopback address to listen on (port 8006), one per test
+    ca_dir   where the CA the client must trust is written, as pve.crt
+    tokens   {"user@realm!name": "secret"}: API tokens that authenticate
+    grants   [[token-or-user, path, [privileges]]]: once any is given, only these hold
+             (root@pam's tokens always may do anything)
+    guests   as `python -m fakepve` reads them: vmid, name, node, type ("lxc"),
+             template, status, config
+    fail     [[method, path-suffix, status, message, times]]: answer with an error
+
+Prints "listening on https://HOST:8006" once it answers; runs until killed.
+"""
+
+import asyncio
+import json
+import os
+import sys
+
+from fakepve import FakePve
+from fakepve.certs import make_cert
+
+
+def seed(pve, scenario):
+    for token, secret in scenario.get('tokens', {}).items():
+        pve.apitokens[token] = secret
+    for who, path, privileges in scenario.get('grants', []):
+        pve.grant(who, path, *privileges)
+    for guest in scenario.get('guests', []):
+        common = dict(node=guest.get('node', 'pve1'), status=guest.get('status', 'stopped'),
+                      config=guest.get('config', {}), template=guest.get('template', False))
+        if guest.get('type') == 'lxc':
+            pve.add_ct(guest['vmid'], guest.get('name'), **common)
+        else:
+            pve.add_vm(guest['vmid'], guest['name'], **common)
+    for method, suffix, status, message, times in scenario.get('fail', []):
+        pve.fail(method, suffix, status, message, times=times)
+
+
+async def main(path):
+    with open(path, encoding='utf-8') as f:
+        scenario = json.load(f)
+    pve = FakePve(host=scenario['host'])
+    pve.time_scale = 0
+    seed(pve, scenario)
+    os.makedirs(scenario['ca_dir'], exist_ok=True)
+    certfile, keyfile, _ = make_cert(scenario['ca_dir'], 'pve', hosts=(scenario['host'],))
+    await pve.start(certfile, keyfile)
+    print('listening on https://{0}:{1}'.format(pve.host, pve.port), flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == '__main__':
+    asyncio.run(main(sys.argv[1]))
