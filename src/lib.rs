@@ -23,6 +23,7 @@ pub mod io;
 pub mod ir;
 mod parallel;
 pub mod plan_diff;
+pub mod preflight;
 pub mod pve;
 pub mod source;
 pub mod stdlib;

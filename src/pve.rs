@@ -1,7 +1,7 @@
 //! Talking to a live Proxmox VE cluster through its HTTP API: the connection settings
 //! (which follow the environment the generated Terraform reads, so one environment
 //! drives pxic, Terraform and CI), the client, and what pxic reads from the cluster.
-//! Only commands that look at the live cluster use it (`pxic status`); checking and
+//! Only commands that look at the live cluster use it (`pxic status`, and `preflight`'s facts); checking and
 //! building never touch the network.
 
 mod client;
@@ -9,5 +9,5 @@ mod live;
 mod settings;
 
 pub use client::Client;
-pub use live::{LiveGuest, description, guests, require_audit};
+pub use live::{LiveGuest, LiveNode, description, guests, nodes, require_audit, version};
 pub use settings::{Settings, Token};

@@ -353,3 +353,42 @@ fn the_marks_status_looks_for_are_the_ones_the_generated_files_write() {
         assert!(text.contains(mark), "{file} lacks {mark:?}");
     }
 }
+
+#[test]
+fn a_cluster_that_cannot_take_the_project_says_why() {
+    // homelab's `local` storage holds `import` content: Proxmox VE 8.4 or later.
+    let mut scenario = seeded(homelab_guests());
+    scenario["version"] = json!("8.3.5");
+    let fake = start(scenario);
+    let (code, text) = status(&fake, &[], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("PXI0458")
+            && text.contains("the cluster runs Proxmox VE 8.3.5, and the project needs 8.4 or later: storage `local` holds `import` content"),
+        "{text}"
+    );
+    assert!(text.contains("in sync: the cluster's 8 guests"), "{text}");
+
+    let mut scenario = seeded(homelab_guests());
+    scenario["version"] = json!("8.4.1");
+    scenario["offline"] = json!(["pve1"]);
+    let fake = start(scenario);
+    let (code, text) = status(&fake, &[], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(!text.contains("PXI0458"), "{text}");
+    assert!(
+        text.contains("PXI0460") && text.contains("node `pve1` (host `pve1`) is offline"),
+        "{text}"
+    );
+
+    let mut scenario = seeded(Vec::new());
+    scenario["drop_nodes"] = json!(["pve1"]);
+    let fake = start(scenario);
+    let (code, text) = status(&fake, &[], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("PXI0459")
+            && text.contains("host `pve1` is node `pve1`, which the cluster does not have"),
+        "{text}"
+    );
+}

@@ -1,5 +1,6 @@
 //! `pxic status [PATH]`: read the live cluster through its API and report how it
-//! differs from the project (see `drift`). Exit 0 in sync, 1 on drift, 2 when it
+//! differs from the project (see `drift`) and what keeps it from taking the project
+//! (see `preflight`). Exit 0 in sync, 1 on drift or a preflight error, 2 when it
 //! cannot tell (the project has errors, the cluster cannot be read).
 
 use super::args::{MessageFormat, StatusArgs};
@@ -7,6 +8,7 @@ use super::project;
 use super::{Outcome, Printer};
 use crate::diag::{self, Code, Diagnostic};
 use crate::drift::{self, Drift};
+use crate::preflight;
 use crate::pve::{self, Client, Settings};
 
 pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
@@ -32,7 +34,7 @@ pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
             Client::new(settings)
         })
         .and_then(|client| read_drift(&client, plan));
-    let (guests, drift) = match report {
+    let (guests, drift, unfit) = match report {
         Ok(found) => found,
         Err(problem) => {
             problems.push(problem);
@@ -40,18 +42,23 @@ pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
             return Outcome::Unusable;
         }
     };
+    problems.extend(unfit);
     printer.print(&loaded.sources, &problems);
     print_report(printer, guests, &drift);
-    if drift.is_empty() {
+    if drift.is_empty() && !diag::has_errors(&problems) {
         Outcome::Clean
     } else {
         Outcome::Errors
     }
 }
 
-/// The cluster's guests and their drift from the plan.
-fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<(usize, Vec<Drift>), Diagnostic> {
+/// How many guests the cluster has, their drift from the plan, and the reasons the
+/// cluster cannot take the plan.
+type Report = (usize, Vec<Drift>, Vec<Diagnostic>);
+
+fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<Report, Diagnostic> {
     pve::require_audit(client)?;
+    let unfit = preflight::check(plan, &pve::version(client)?, &pve::nodes(client)?);
     let live = pve::guests(client)?;
     // A description is read only for a guest the plan does not explain; the first
     // failure stops the report.
@@ -70,7 +77,7 @@ fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<(usize, Vec<Dri
     });
     match failed {
         Some(problem) => Err(problem),
-        None => Ok((live.len(), drift)),
+        None => Ok((live.len(), drift, unfit)),
     }
 }
 

@@ -178,6 +178,9 @@ registry! {
     ApiError             = "PXI0455", Cluster, "api-error";
     CaFileUnreadable     = "PXI0456", Cluster, "ca-file-unreadable";
     TlsVerificationOff   = "PXI0457", Cluster, "tls-verification-off";
+    ClusterTooOld        = "PXI0458", Cluster, "cluster-too-old";
+    NodeMissing          = "PXI0459", Cluster, "node-missing";
+    NodeOffline          = "PXI0460", Cluster, "node-offline";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

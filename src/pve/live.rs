@@ -68,13 +68,8 @@ pub fn require_audit(client: &Client) -> Result<(), Diagnostic> {
 /// Every guest of the cluster, by VMID.
 pub fn guests(client: &Client) -> Result<Vec<LiveGuest>, Diagnostic> {
     let data = client.get("/cluster/resources?type=vm")?;
-    let resources: Vec<Resource> = serde_json::from_value(data).map_err(|e| {
-        Diagnostic::error(
-            Code::ApiError,
-            format!("the cluster's list of guests is not what Proxmox VE sends: {e}"),
-        )
-        .with_help("check that the endpoint is a Proxmox VE 8 or 9 node's API")
-    })?;
+    let resources: Vec<Resource> =
+        serde_json::from_value(data).map_err(|e| unexpected("guests", e))?;
     let mut guests: Vec<LiveGuest> = resources
         .into_iter()
         // The node's name goes into later request paths: only what PVE allows in one.
@@ -122,4 +117,51 @@ fn is_node_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// A node of the cluster, as `GET /nodes` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveNode {
+    pub name: String,
+    pub online: bool,
+}
+
+#[derive(Deserialize)]
+struct NodeEntry {
+    node: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// The cluster's nodes.
+pub fn nodes(client: &Client) -> Result<Vec<LiveNode>, Diagnostic> {
+    let data = client.get("/nodes")?;
+    let entries: Vec<NodeEntry> =
+        serde_json::from_value(data).map_err(|e| unexpected("nodes", e))?;
+    let mut nodes: Vec<LiveNode> = entries
+        .into_iter()
+        .map(|n| LiveNode {
+            online: n.status == "online",
+            name: n.node,
+        })
+        .collect();
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(nodes)
+}
+
+/// The Proxmox VE version the endpoint runs (`9.0.10`).
+pub fn version(client: &Client) -> Result<String, Diagnostic> {
+    let data = client.get("/version")?;
+    data.get("version")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| unexpected("version", "no `version` field"))
+}
+
+fn unexpected(what: &str, error: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        Code::ApiError,
+        format!("the cluster's {what} are not what Proxmox VE sends: {error}"),
+    )
+    .with_help("check that the endpoint is a Proxmox VE 8 or 9 node's API")
 }

@@ -11,6 +11,9 @@ SCENARIO.json:
     guests   as `python -m fakepve` reads them: vmid, name, node, type ("lxc"),
              template, status, config
     fail     [[method, path-suffix, status, message, times]]: answer with an error
+    version  the Proxmox VE version to report (default 9.0.10)
+    offline  node names to take offline
+    drop_nodes  node names the cluster does not have (after the guests are added)
 
 Prints "listening on https://HOST:8006" once it answers; runs until killed.
 """
@@ -38,6 +41,13 @@ def seed(pve, scenario):
             pve.add_vm(guest['vmid'], guest['name'], **common)
     for method, suffix, status, message, times in scenario.get('fail', []):
         pve.fail(method, suffix, status, message, times=times)
+    if 'version' in scenario:
+        pve.version = scenario['version']
+        pve.release_version = '.'.join(scenario['version'].split('.')[:2])
+    for node in scenario.get('offline', []):
+        pve.set_node_offline(node)
+    for node in scenario.get('drop_nodes', []):
+        pve.nodes.pop(node, None)
 
 
 async def main(path):
