@@ -2,6 +2,7 @@
 //! exit. Each command is a file with a `run` function; this file is where diagnostics
 //! are printed.
 
+mod apply;
 mod args;
 mod build;
 mod check;
@@ -50,6 +51,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args, &printer),
         Command::Diff(args) => diff::run(args, &printer),
         Command::Status(args) => status::run(args, &printer),
+        Command::Apply(args) => apply::run(args, &printer),
         Command::Explain(args) => explain::run(args),
     };
     let flushed = std::io::stdout().lock().flush();

@@ -25,6 +25,7 @@ mod parallel;
 pub mod plan_diff;
 pub mod preflight;
 pub mod pve;
+pub mod runner;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;

@@ -24,6 +24,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Show what the `.pxi` changes since a git revision do to the generated files.
     Diff(DiffArgs),
+    /// Build, check the live cluster, then run the four steps in order: Ansible on
+    /// the hosts, Packer for missing templates, Terraform for the guests, Ansible on
+    /// the guests.
+    Apply(ApplyArgs),
     /// Compare the live cluster with the project: guests missing, settings that
     /// differ, guests pxic manages that the project no longer has. Exit 0 in sync,
     /// 1 on drift, 2 when it cannot tell.
@@ -85,6 +89,42 @@ pub struct DiffArgs {
     /// A folder outside the project that `file("…")` may also read (repeatable). A
     /// `.pxi` file can name only files inside its project unless the command line
     /// allows more.
+    #[arg(long, value_name = "DIR")]
+    pub files_from: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A project folder (every `.pxi` file below it), or one `.pxi` file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Run without asking (for CI). Without it, apply asks on a terminal and refuses
+    /// to run anywhere else.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Print each command, its folder and the names of the variables it reads; run
+    /// nothing and contact no cluster.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run only these steps (comma-separated: hosts, templates, guests, config).
+    #[arg(
+        long,
+        value_name = "STEPS",
+        value_delimiter = ',',
+        conflicts_with = "skip"
+    )]
+    pub only: Vec<String>,
+    /// Run every step but these (comma-separated: hosts, templates, guests, config).
+    #[arg(long, value_name = "STEPS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Stop a step that runs longer than this many minutes (default: no limit).
+    #[arg(long, value_name = "MINUTES")]
+    pub step_timeout: Option<u64>,
+    /// A PEM file of the CA to trust for the cluster's certificate; also read from
+    /// PXIC_CA_FILE.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// A folder outside the project that `file("…")` may also read (repeatable).
     #[arg(long, value_name = "DIR")]
     pub files_from: Vec<PathBuf>,
 }

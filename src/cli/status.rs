@@ -24,15 +24,8 @@ pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
         printer.summary(loaded.files, &loaded.checked.diagnostics);
         return Outcome::Unusable;
     };
-    let env = |name: &str| std::env::var(name).ok();
     let mut problems = Vec::new();
-    let report = Settings::for_cluster(&plan.cluster, args.ca_file.clone(), &env)
-        .and_then(|settings| {
-            if settings.insecure {
-                problems.push(insecure_warning(&settings));
-            }
-            Client::new(settings)
-        })
+    let report = connect(plan, args.ca_file.clone(), &mut problems)
         .and_then(|client| read_drift(&client, plan));
     let (guests, drift, unfit) = match report {
         Ok(found) => found,
@@ -79,6 +72,21 @@ fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<Report, Diagnos
         Some(problem) => Err(problem),
         None => Ok((live.len(), drift, unfit)),
     }
+}
+
+/// A client for the plan's cluster, from the environment; a warning in `problems`
+/// when certificate checks are off.
+pub(super) fn connect(
+    plan: &crate::ir::Plan,
+    ca_file: Option<std::path::PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Client, Diagnostic> {
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = Settings::for_cluster(&plan.cluster, ca_file, &env)?;
+    if settings.insecure {
+        problems.push(insecure_warning(&settings));
+    }
+    Client::new(settings)
 }
 
 fn insecure_warning(settings: &Settings) -> Diagnostic {

@@ -17,6 +17,8 @@ pub enum Phase {
     Estate,
     /// Reading the live cluster (`pxic status`).
     Cluster,
+    /// Running the tools (`pxic apply`).
+    Runner,
     Internal,
 }
 
@@ -181,6 +183,12 @@ registry! {
     ClusterTooOld        = "PXI0458", Cluster, "cluster-too-old";
     NodeMissing          = "PXI0459", Cluster, "node-missing";
     NodeOffline          = "PXI0460", Cluster, "node-offline";
+    ApplyAlreadyRunning  = "PXI0470", Runner, "apply-already-running";
+    ToolMissing          = "PXI0471", Runner, "tool-missing";
+    StepFailed           = "PXI0472", Runner, "step-failed";
+    RunInterrupted       = "PXI0473", Runner, "run-interrupted";
+    ApprovalNeeded       = "PXI0474", Runner, "approval-needed";
+    UnknownStep          = "PXI0475", Runner, "unknown-step";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -47,6 +47,20 @@ pub fn lock(dir: &Path, access: Access, waiting: &dyn Fn()) -> Result<FolderLock
     Ok(FolderLock { _file: file })
 }
 
+/// Locks `dir` if no one else holds it; `None` when someone does.
+pub fn try_lock(dir: &Path, access: Access) -> Result<Option<FolderLock>, Diagnostic> {
+    let file = File::open(dir).map_err(|e| cannot_lock(dir, &e))?;
+    let tried = match access {
+        Access::Exclusive => file.try_lock(),
+        Access::Shared => file.try_lock_shared(),
+    };
+    match tried {
+        Ok(()) => Ok(Some(FolderLock { _file: file })),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(e)) => Err(cannot_lock(dir, &e)),
+    }
+}
+
 fn cannot_lock(dir: &Path, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error(
         Code::CannotWrite,

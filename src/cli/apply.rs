@@ -1,0 +1,423 @@
+//! `pxic apply [PATH]`: build, check the live cluster (preflight), ask, then run the
+//! steps of `runner` in order, stopping at the first that fails. One apply at a time
+//! per project (a lock on `<project>/.pxic`); each run's logs, secrets masked, under
+//! `<project>/.pxic/logs/<run>/`.
+
+use super::args::{ApplyArgs, BuildArgs};
+use super::{Outcome, Printer, project};
+use crate::diag::{self, Code, Diagnostic};
+use crate::io::folder_lock::{self, Access};
+use crate::ir::{Builder, Plan};
+use crate::pve;
+use crate::runner::exec::{self, Ended};
+use crate::runner::redact::Redactor;
+use crate::runner::{self, Stage, Step};
+use crate::source::SourceMap;
+use std::collections::BTreeSet;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
+    let none = SourceMap::new();
+    let stages = match stages(args) {
+        Ok(stages) => stages,
+        Err(problem) => return project::report_unloadable(printer, &none, &[problem]),
+    };
+    let project_dir = crate::io::project_dir(&args.path);
+    let _one_apply = match lock_runs(&project_dir) {
+        Ok(lock) => lock,
+        Err(problem) => return project::report_unloadable(printer, &none, &[problem]),
+    };
+    let build = BuildArgs {
+        path: args.path.clone(),
+        emit: None,
+        out: None,
+        locked: false,
+        check: false,
+        force: false,
+        files_from: args.files_from.clone(),
+    };
+    if args.dry_run {
+        // A dry run writes nothing, the generated files included: it shows what
+        // the files as they are would run.
+    } else if super::build::run(&build, printer) != Outcome::Clean {
+        return Outcome::Errors;
+    }
+    let loaded = match project::load(&args.path, &args.files_from) {
+        Ok(loaded) => loaded,
+        Err((sources, problems)) => {
+            return project::report_unloadable(printer, &sources, &problems);
+        }
+    };
+    let Some(plan) = loaded.checked.plan.as_ref() else {
+        printer.print(&loaded.sources, &loaded.checked.diagnostics);
+        return Outcome::Errors;
+    };
+    let packer_templates: BTreeSet<String> = plan
+        .templates
+        .values()
+        .filter(|t| t.builder == Builder::Packer)
+        .map(|t| t.name.clone())
+        .collect();
+    if args.dry_run {
+        let steps = runner::steps(plan, &project_dir, &stages, &packer_templates);
+        super::print_stdout(&dry_run(&steps));
+        return Outcome::Clean;
+    }
+    let mut problems = Vec::new();
+    let missing = match cluster_facts(plan, args, &stages, &packer_templates, &mut problems) {
+        Ok(missing) => missing,
+        Err(mut stop) => {
+            problems.append(&mut stop);
+            printer.print(&loaded.sources, &problems);
+            return Outcome::Errors;
+        }
+    };
+    printer.print(&loaded.sources, &problems);
+    let steps = runner::steps(plan, &project_dir, &stages, &missing);
+    let absent: Vec<Diagnostic> = runner::programs(&steps)
+        .into_iter()
+        .filter(|p| find_program(p).is_none())
+        .map(|p| {
+            Diagnostic::error(
+                Code::ToolMissing,
+                format!("`{p}` is not on PATH; nothing was run"),
+            )
+            .with_help(runner::install_hint(p))
+        })
+        .collect();
+    if !absent.is_empty() {
+        printer.print(&loaded.sources, &absent);
+        return Outcome::Errors;
+    }
+    for line in summary(&steps, &missing) {
+        printer.note(&line);
+    }
+    if let Some(refusal) = approval(args) {
+        printer.print(&loaded.sources, &[refusal]);
+        return Outcome::Errors;
+    }
+    run_steps(printer, plan, &project_dir, &steps, args.step_timeout)
+}
+
+/// The steps `--only` and `--skip` leave.
+fn stages(args: &ApplyArgs) -> Result<BTreeSet<Stage>, Diagnostic> {
+    let parse = |names: &[String]| -> Result<BTreeSet<Stage>, Diagnostic> {
+        names
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|name| {
+                Stage::parse(name).ok_or_else(|| {
+                    Diagnostic::error(
+                        Code::UnknownStep,
+                        format!("there is no step `{}`", diag::escape::line(name)),
+                    )
+                    .with_help("the steps are hosts, templates, guests and config")
+                })
+            })
+            .collect()
+    };
+    let only = parse(&args.only)?;
+    let skip = parse(&args.skip)?;
+    Ok(Stage::ALL
+        .into_iter()
+        .filter(|s| only.is_empty() || only.contains(s))
+        .filter(|s| !skip.contains(s))
+        .collect())
+}
+
+/// Locks `<project>/.pxic` for this run, refusing (not waiting) when another apply
+/// holds it.
+fn lock_runs(project_dir: &Path) -> Result<folder_lock::FolderLock, Diagnostic> {
+    let dir = project_dir.join(".pxic");
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Diagnostic::error(
+            Code::CannotWrite,
+            format!(
+                "cannot create `{}`: {}",
+                dir.display(),
+                crate::io::describe_io(&e)
+            ),
+        )
+        .with_help("check that you may write to the project's folder")
+    })?;
+    folder_lock::try_lock(&dir, Access::Exclusive)?.ok_or_else(|| {
+        Diagnostic::error(
+            Code::ApplyAlreadyRunning,
+            format!("another `pxic apply` is running on `{}`", project_dir.display()),
+        )
+        .with_help("wait for it to finish; two applies at once would fight over the cluster and Terraform's state")
+    })
+}
+
+/// Preflight, and which Packer templates the cluster lacks. `Err`: what stops the
+/// run before any tool.
+fn cluster_facts(
+    plan: &Plan,
+    args: &ApplyArgs,
+    stages: &BTreeSet<Stage>,
+    packer_templates: &BTreeSet<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+    let client =
+        super::status::connect(plan, args.ca_file.clone(), problems).map_err(|d| vec![d])?;
+    let version = pve::version(&client).map_err(|d| vec![d])?;
+    let nodes = pve::nodes(&client).map_err(|d| vec![d])?;
+    let unfit = crate::preflight::check(plan, &version, &nodes);
+    if diag::has_errors(&unfit) {
+        return Err(unfit);
+    }
+    problems.extend(unfit);
+    if !stages.contains(&Stage::Templates) || packer_templates.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let live = pve::guests(&client).map_err(|d| vec![d])?;
+    Ok(plan
+        .templates
+        .values()
+        .filter(|t| packer_templates.contains(&t.name))
+        .filter(|t| !live.iter().any(|g| g.vmid == t.vmid && g.template))
+        .map(|t| t.name.clone())
+        .collect())
+}
+
+/// What `--dry-run` prints: each command, its folder and the variables it reads.
+fn dry_run(steps: &[Step]) -> String {
+    let mut text = String::from("0. pxic build (writes the generated files the steps run)\n");
+    for (n, step) in steps.iter().enumerate() {
+        let mut names: Vec<&str> = step.env.iter().map(|(k, _)| k.as_str()).collect();
+        names.extend(step.reads.iter().map(String::as_str));
+        text.push_str(&format!(
+            "{}. [{}] {} {}\n   in {}\n   environment: {}\n",
+            n + 1,
+            step.stage.name(),
+            step.program,
+            step.args.join(" "),
+            step.dir.display(),
+            names.join(", ")
+        ));
+    }
+    if steps.iter().any(|s| s.stage == Stage::Templates) {
+        text.push_str("(a template is built only when the cluster does not have it)\n");
+    }
+    diag::escape::lines(&text).into_owned()
+}
+
+fn summary(steps: &[Step], missing: &BTreeSet<String>) -> Vec<String> {
+    let mut lines = vec![format!(
+        "pxic apply will run {}:",
+        super::plural(steps.len(), "step")
+    )];
+    for (n, step) in steps.iter().enumerate() {
+        lines.push(format!("  {}. {}", n + 1, step.title));
+    }
+    if missing.is_empty() {
+        lines.push("  (every template is on the cluster: Packer builds nothing)".into());
+    }
+    lines
+}
+
+/// `None` when the run may go ahead: `--auto-approve`, or "yes" on a terminal.
+fn approval(args: &ApplyArgs) -> Option<Diagnostic> {
+    if args.auto_approve {
+        return None;
+    }
+    if !std::io::stdin().is_terminal() {
+        return Some(
+            Diagnostic::error(
+                Code::ApprovalNeeded,
+                "pxic apply asks before it changes the cluster, and there is no terminal to ask on",
+            )
+            .with_help(
+                "run it on a terminal, or pass --auto-approve (in CI, after reviewing `pxic diff`)",
+            ),
+        );
+    }
+    eprint!("Apply these steps to the cluster? Only `yes` goes ahead: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    if answer.trim() == "yes" {
+        None
+    } else {
+        Some(
+            Diagnostic::error(Code::ApprovalNeeded, "not approved: nothing was run")
+                .with_help("answer `yes` to run the steps"),
+        )
+    }
+}
+
+fn run_steps(
+    printer: &Printer,
+    plan: &Plan,
+    project_dir: &Path,
+    steps: &[Step],
+    timeout: Option<u64>,
+) -> Outcome {
+    let logs = project_dir.join(".pxic/logs").join(run_id());
+    if let Err(e) = std::fs::create_dir_all(&logs) {
+        let problem = Diagnostic::error(
+            Code::CannotWrite,
+            format!(
+                "cannot create `{}`: {}",
+                logs.display(),
+                crate::io::describe_io(&e)
+            ),
+        )
+        .with_help("check that you may write to the project's folder");
+        return project::report_unloadable(printer, &SourceMap::new(), &[problem]);
+    }
+    let redactor = Redactor::new(secret_values(plan));
+    let on_terminal = std::io::stderr().is_terminal();
+    let timeout = timeout.map(|m| Duration::from_secs(m * 60));
+    for (n, step) in steps.iter().enumerate() {
+        let log = logs.join(format!("{:02}-{}.log", n + 1, step.slug));
+        let label = format!("[{}/{}] {}", n + 1, steps.len(), step.title);
+        printer.note(&label);
+        let started = Instant::now();
+        let mut progress = |line: &str| {
+            if on_terminal {
+                let shown: String = line.chars().filter(|c| !c.is_control()).take(70).collect();
+                eprint!("\r\x1b[2K  {:>4} s  {shown}", started.elapsed().as_secs());
+            }
+        };
+        let outcome = exec::run(step, &log, &redactor, timeout, &mut progress);
+        if on_terminal {
+            eprint!("\r\x1b[2K");
+        }
+        let (code, what) = match &outcome.ended {
+            Ended::Done => {
+                printer.note(&format!("      done in {} s", started.elapsed().as_secs()));
+                continue;
+            }
+            Ended::Failed(Some(status)) => {
+                (Code::StepFailed, format!("failed with exit code {status}"))
+            }
+            Ended::Failed(None) => (Code::StepFailed, "was killed by a signal".to_string()),
+            Ended::NotStarted(why) => (Code::StepFailed, format!("could not start: {why}")),
+            Ended::TimedOut => (
+                Code::StepFailed,
+                format!(
+                    "ran longer than {} min and was stopped",
+                    timeout.map_or(0, |t| t.as_secs() / 60)
+                ),
+            ),
+            Ended::Interrupted => (
+                Code::RunInterrupted,
+                "was interrupted; the tool was asked to stop and has finished".to_string(),
+            ),
+        };
+        let mut problem = Diagnostic::error(
+            code,
+            format!("step {}/{} `{}` {what}", n + 1, steps.len(), step.title),
+        )
+        .with_help(format!(
+            "read its log `{}`, fix the cause, and run `pxic apply` again: the steps before it are done and will change nothing",
+            log.display()
+        ));
+        if !outcome.tail.is_empty() {
+            problem = problem.with_note("its last lines:");
+            for line in &outcome.tail {
+                problem = problem.with_note(format!("│ {line}"));
+            }
+        }
+        let skipped = steps.len() - n - 1;
+        if skipped > 0 {
+            problem =
+                problem.with_note(format!("{} not run", super::plural(skipped, "later step")));
+        }
+        printer.print(&SourceMap::new(), &[problem]);
+        return Outcome::Errors;
+    }
+    printer.note(&format!(
+        "applied: {} done; logs in `{}`",
+        super::plural(steps.len(), "step"),
+        logs.display()
+    ));
+    Outcome::Clean
+}
+
+/// The values of every environment variable the plan names as a secret (the API
+/// token among them), to mask in logs.
+fn secret_values(plan: &Plan) -> Vec<String> {
+    let mut names = BTreeSet::from([crate::backend::PROVIDER_TOKEN_ENV.to_string()]);
+    if let Ok(json) = serde_json::to_value(plan) {
+        collect_secret_names(&json, &mut names);
+    }
+    names
+        .into_iter()
+        .filter_map(|n| std::env::var(n).ok())
+        .collect()
+}
+
+/// Every `{"env": NAME}` object (an IR `Secret`) in the plan's JSON.
+fn collect_secret_names(value: &serde_json::Value, names: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            if let (1, Some(serde_json::Value::String(name))) = (fields.len(), fields.get("env")) {
+                names.insert(name.clone());
+            }
+            fields.values().for_each(|v| collect_secret_names(v, names));
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|v| collect_secret_names(v, names))
+        }
+        _ => {}
+    }
+}
+
+/// A name for this run's log folder: the UTC time it started, and the process.
+fn run_id() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_date(days as i64);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z-{}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        std::process::id()
+    )
+}
+
+/// The calendar date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Where a program is on PATH.
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| {
+            use std::os::unix::fs::PermissionsExt;
+            candidate
+                .metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_ids_are_utc_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(20_790), (2026, 12, 3));
+        assert_eq!(civil_date(11_016), (2000, 2, 29));
+    }
+}

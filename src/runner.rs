@@ -1,0 +1,173 @@
+//! The runner behind `pxic apply`: the four steps that take a built project to a
+//! configured estate, in the one order that works, encoded here and nowhere else:
+//!
+//! 1. `hosts`: Ansible configures the Proxmox hosts (`ansible/proxmox-hosts.yml`):
+//!    networks, storage, the API user, the base VMs Packer clones;
+//! 2. `templates`: Packer builds each template the cluster does not have yet;
+//! 3. `guests`: Terraform makes the VMs and containers (`init`, `plan -out`, `apply` of
+//!    exactly that plan);
+//! 4. `config`: Ansible waits for the guests and configures them (`ansible/vms.yml`).
+//!
+//! This file decides which commands run (pure); `exec.rs` runs one, with its log.
+
+pub mod exec;
+pub mod redact;
+
+use crate::backend::PROVIDER_TOKEN_ENV;
+use crate::ir::{Builder, Plan};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// A step of the run, as `--only` and `--skip` name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    Hosts,
+    Templates,
+    Guests,
+    Config,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [Stage::Hosts, Stage::Templates, Stage::Guests, Stage::Config];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Hosts => "hosts",
+            Stage::Templates => "templates",
+            Stage::Guests => "guests",
+            Stage::Config => "config",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.name() == text.trim())
+    }
+}
+
+/// One command of the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub stage: Stage,
+    /// What it does, for people (`packer build ubuntu-2404`).
+    pub title: String,
+    /// A short name for its log file (`templates-ubuntu-2404-build`).
+    pub slug: String,
+    pub program: &'static str,
+    pub args: Vec<String>,
+    /// The folder it runs in.
+    pub dir: PathBuf,
+    /// Variables set for it, besides the environment it inherits.
+    pub env: Vec<(String, String)>,
+    /// The variables of the inherited environment it reads (names only, for
+    /// `--dry-run`: the values may be secrets).
+    pub reads: Vec<String>,
+}
+
+/// The Terraform plan file `apply` applies, in `terraform/`.
+pub const TERRAFORM_PLAN: &str = "pxic.tfplan";
+
+/// The steps for a plan whose files are in `out`, in order: `stages` are the ones
+/// to run, `missing` the templates Packer must build (those the cluster lacks).
+pub fn steps(
+    plan: &Plan,
+    out: &Path,
+    stages: &BTreeSet<Stage>,
+    missing: &BTreeSet<String>,
+) -> Vec<Step> {
+    let token = plan
+        .cluster
+        .token
+        .as_ref()
+        .map_or(PROVIDER_TOKEN_ENV, |s| s.env.as_str())
+        .to_string();
+    let ansible = out.join("ansible");
+    let playbook = |stage: Stage, file: &str, title: &str| Step {
+        stage,
+        title: title.to_string(),
+        slug: stage.name().to_string(),
+        program: "ansible-playbook",
+        args: vec!["-i".into(), "inventory.yml".into(), file.into()],
+        dir: ansible.clone(),
+        env: vec![(
+            "ANSIBLE_CONFIG".into(),
+            ansible.join("ansible.cfg").to_string_lossy().into_owned(),
+        )],
+        reads: vec![token.clone()],
+    };
+    let mut all = Vec::new();
+    if !plan.hosts.is_empty() {
+        all.push(playbook(
+            Stage::Hosts,
+            "proxmox-hosts.yml",
+            "configure the Proxmox hosts",
+        ));
+    }
+    for template in plan
+        .templates
+        .values()
+        .filter(|t| t.builder == Builder::Packer && missing.contains(&t.name))
+    {
+        let file = format!("{}.pkr.hcl", template.name);
+        for verb in ["init", "build"] {
+            all.push(Step {
+                stage: Stage::Templates,
+                title: format!("packer {verb} {}", template.name),
+                slug: format!("templates-{}-{verb}", template.name),
+                program: "packer",
+                args: vec![verb.into(), file.clone()],
+                dir: out.join("packer"),
+                env: Vec::new(),
+                reads: vec![token.clone()],
+            });
+        }
+    }
+    let terraform = |verb: &str, args: &[&str]| Step {
+        stage: Stage::Guests,
+        title: format!("terraform {verb}"),
+        slug: format!("guests-{verb}"),
+        program: "terraform",
+        args: std::iter::once(verb)
+            .chain(args.iter().copied())
+            .map(str::to_string)
+            .collect(),
+        dir: out.join("terraform"),
+        // Never a prompt: the runner has asked already, and has no terminal to lend.
+        env: vec![("TF_INPUT".into(), "0".into())],
+        reads: vec![token.clone(), "PROXMOX_VE_ENDPOINT".into()],
+    };
+    all.push(terraform("init", &["-input=false"]));
+    all.push(terraform("plan", &["-input=false", "-out", TERRAFORM_PLAN]));
+    all.push(terraform("apply", &["-input=false", TERRAFORM_PLAN]));
+    if !plan.vms.is_empty() || !plan.containers.is_empty() {
+        all.push(playbook(Stage::Config, "vms.yml", "configure the guests"));
+    }
+    all.retain(|s| stages.contains(&s.stage));
+    all
+}
+
+/// The programs the steps need, each once, in order.
+pub fn programs(steps: &[Step]) -> Vec<&'static str> {
+    let mut seen = Vec::new();
+    for step in steps {
+        if !seen.contains(&step.program) {
+            seen.push(step.program);
+        }
+    }
+    seen
+}
+
+/// How to install a program the run needs.
+pub fn install_hint(program: &str) -> &'static str {
+    match program {
+        "ansible-playbook" => {
+            "install Ansible (`pipx install ansible-core`, or your distribution's `ansible` package)"
+        }
+        "packer" => {
+            "install Packer from https://developer.hashicorp.com/packer/install (then `packer init` fetches the proxmox plugin)"
+        }
+        "terraform" => {
+            "install Terraform (or OpenTofu as `terraform`) from https://developer.hashicorp.com/terraform/install"
+        }
+        _ => "install it and make sure it is on PATH",
+    }
+}

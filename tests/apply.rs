@@ -1,0 +1,313 @@
+//! `pxic apply`: the order of the steps, templates built only when the cluster lacks
+//! them, the first failure stopping the run with its step, exit code, last lines and
+//! log, secrets masked, `--dry-run`, `--only`/`--skip`, approval, one apply at a time,
+//! Ctrl-C passed on once and waited for, a missing tool found before anything runs.
+//!
+//! The cluster is fakepve (`tests/fakepve/`), as for `pxic status`. The three tools
+//! are `tests/apply/stub-tool` under their names on PATH: these tests are about what
+//! pxic runs, in which order, and what it does when a tool fails or hangs, which a
+//! stub that records its calls and fails on demand shows exactly. (Packer's proxmox
+//! plugin and the bpg provider cannot run here; the generated files themselves are
+//! run by real Ansible and checked by real Terraform and Packer in their own tests.)
+
+mod common;
+
+use common::fakepve::{Fake, SECRET, TOKEN, homelab_guests, seeded, start};
+use common::{homelab_copy, output_text, repo};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A folder with the stub under each tool's name (`tools` of them).
+fn stub_path(name: &str, tools: &[&str]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("apply-stubs")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for tool in tools {
+        std::os::unix::fs::symlink(repo().join("tests/apply/stub-tool"), dir.join(tool))
+            .expect("link the stub");
+    }
+    dir
+}
+
+const ALL_TOOLS: [&str; 3] = ["ansible-playbook", "packer", "terraform"];
+
+/// `pxic apply` on a copy of the homelab example against `fake`, with the stubs.
+struct Run {
+    project: PathBuf,
+    record: PathBuf,
+    path: String,
+    fake_host: String,
+    ca: PathBuf,
+}
+
+impl Run {
+    fn new(name: &str, fake: &Fake, tools: &[&str]) -> Run {
+        let project = homelab_copy("apply", name);
+        let record = project.with_file_name("calls.txt");
+        let stubs = stub_path(name, tools);
+        // Nothing of the machine's PATH (which may have a real packer) but what the
+        // stub itself uses.
+        let basics = stubs.join("basics");
+        std::fs::create_dir_all(&basics).expect("mkdir");
+        for program in ["bash", "basename", "sleep"] {
+            let real = ["/usr/bin", "/bin"]
+                .iter()
+                .map(|dir| Path::new(dir).join(program))
+                .find(|p| p.exists())
+                .unwrap_or_else(|| panic!("{program} is not installed"));
+            std::os::unix::fs::symlink(real, basics.join(program)).expect("link");
+        }
+        let path = format!("{}:{}", stubs.display(), basics.display());
+        Run {
+            project,
+            record,
+            path,
+            fake_host: fake.host.clone(),
+            ca: fake.ca.clone(),
+        }
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pxic"));
+        command
+            .arg("apply")
+            .arg(&self.project)
+            .args(args)
+            .env_clear()
+            .env("PATH", &self.path)
+            .env(
+                "PROXMOX_VE_ENDPOINT",
+                format!("https://{}:8006/", self.fake_host),
+            )
+            .env("PROXMOX_VE_API_TOKEN", format!("{TOKEN}={SECRET}"))
+            .env("PXIC_CA_FILE", &self.ca)
+            .env("PXIC_STUB_LOG", &self.record)
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "1000")
+            .stdin(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command
+    }
+
+    fn apply(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+        let output: Output = self.command(args, env).output().expect("pxic runs");
+        let text = output_text(&output);
+        assert!(
+            !text.contains(SECRET),
+            "the token's secret was printed:\n{text}"
+        );
+        (output.status.code().unwrap_or(-1), text)
+    }
+
+    /// The tools' calls, in order.
+    fn calls(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Every log file of every run, concatenated.
+    fn logs(&self) -> String {
+        let mut text = String::new();
+        for run in std::fs::read_dir(self.project.join(".pxic/logs")).expect("logs") {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(run.expect("run").path())
+                .expect("run folder")
+                .map(|e| e.expect("entry").path())
+                .collect();
+            files.sort();
+            for file in files {
+                text.push_str(&std::fs::read_to_string(file).expect("log"));
+            }
+        }
+        text
+    }
+}
+
+const IN_ORDER: [&str; 7] = [
+    "ansible-playbook -i inventory.yml proxmox-hosts.yml | in ansible | token present",
+    "packer init ubuntu-2404-docker.pkr.hcl | in packer | token present",
+    "packer build ubuntu-2404-docker.pkr.hcl | in packer | token present",
+    "terraform init -input=false | in terraform | token present",
+    "terraform plan -input=false -out pxic.tfplan | in terraform | token present",
+    "terraform apply -input=false pxic.tfplan | in terraform | token present",
+    "ansible-playbook -i inventory.yml vms.yml | in ansible | token present",
+];
+
+/// The homelab cluster before its first apply: the nodes, no guests.
+fn empty_cluster() -> Fake {
+    start(seeded(Vec::new()))
+}
+
+#[test]
+fn the_steps_run_in_order_and_packer_builds_only_missing_templates() {
+    let fake = empty_cluster();
+    let run = Run::new("order", &fake, &ALL_TOOLS);
+    let (code, text) = run.apply(&["--auto-approve"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(run.calls(), IN_ORDER, "{text}");
+    assert!(text.contains("applied: 7 steps done"), "{text}");
+    // The build came first: the steps ran the files it wrote.
+    assert!(run.project.join("terraform/vms.tf").is_file());
+    let logs = run.logs();
+    assert!(logs.contains("terraform: using token [redacted]"), "{logs}");
+    assert!(!logs.contains(SECRET), "{logs}");
+
+    // With the template on the cluster, Packer has nothing to do.
+    let fake = start(seeded(homelab_guests()));
+    let run = Run::new("template-there", &fake, &ALL_TOOLS);
+    let (code, text) = run.apply(&["--auto-approve"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !run.calls().iter().any(|c| c.starts_with("packer")),
+        "{text}"
+    );
+    assert!(text.contains("Packer builds nothing"), "{text}");
+}
+
+#[test]
+fn the_first_failing_step_stops_the_run_and_says_why() {
+    let fake = empty_cluster();
+    let run = Run::new("fails", &fake, &ALL_TOOLS);
+    let (code, text) = run.apply(&["--auto-approve"], &[("PXIC_STUB_FAIL", "terraform plan")]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(run.calls(), IN_ORDER[..5], "{text}");
+    for part in [
+        "PXI0472",
+        "step 5/7 `terraform plan` failed with exit code 3",
+        "terraform: Error: something broke",
+        "terraform: using token [redacted]",
+        "2 later steps not run",
+        "05-guests-plan.log",
+    ] {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn dry_run_only_and_skip_choose_what_runs() {
+    let fake = empty_cluster();
+    let run = Run::new("dry", &fake, &ALL_TOOLS);
+    let (code, text) = run.apply(&["--dry-run"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(run.calls().is_empty(), "a dry run ran {:?}", run.calls());
+    assert!(
+        !run.project.join("terraform").exists(),
+        "a dry run wrote files"
+    );
+    assert!(
+        text.contains("6. [guests] terraform apply -input=false pxic.tfplan")
+            && text.contains("environment: TF_INPUT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_ENDPOINT"),
+        "{text}"
+    );
+
+    let (code, text) = run.apply(&["--auto-approve", "--only", "hosts,config"], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(run.calls(), [IN_ORDER[0], IN_ORDER[6]], "{text}");
+
+    let run = Run::new("skip", &fake, &["ansible-playbook", "terraform"]);
+    let (code, text) = run.apply(&["--auto-approve", "--skip", "templates"], &[]);
+    assert_eq!(
+        code, 0,
+        "without packer on PATH, skipping its step is enough: {text}"
+    );
+    assert_eq!(run.calls().len(), 5, "{text}");
+
+    let (code, text) = run.apply(&["--only", "terraform"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("PXI0475"), "{text}");
+}
+
+#[test]
+fn nothing_runs_without_approval_or_without_a_tool() {
+    let fake = empty_cluster();
+    let run = Run::new("approval", &fake, &ALL_TOOLS);
+    let (code, text) = run.apply(&[], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("PXI0474"), "{text}");
+    assert!(run.calls().is_empty(), "{:?}", run.calls());
+
+    let run = Run::new("no-packer", &fake, &["ansible-playbook", "terraform"]);
+    let (code, text) = run.apply(&["--auto-approve"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("PXI0471") && text.contains("`packer` is not on PATH"),
+        "{text}"
+    );
+    assert!(run.calls().is_empty(), "{:?}", run.calls());
+}
+
+#[test]
+fn a_cluster_that_cannot_take_the_project_stops_the_run_before_any_tool() {
+    let mut scenario = seeded(Vec::new());
+    scenario["offline"] = serde_json::json!(["pve1"]);
+    let fake = start(scenario);
+    let run = Run::new("preflight", &fake, &ALL_TOOLS);
+    let (code, text) = run.apply(&["--auto-approve"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("PXI0460"), "{text}");
+    assert!(run.calls().is_empty(), "{:?}", run.calls());
+}
+
+#[test]
+fn ctrl_c_reaches_the_tool_once_and_a_second_apply_waits_for_nobody() {
+    let fake = empty_cluster();
+    let run = Run::new("interrupt", &fake, &ALL_TOOLS);
+    let first = run
+        .command(
+            &["--auto-approve"],
+            &[("PXIC_STUB_HANG", "terraform apply")],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pxic runs");
+    // Wait until the hanging step has started.
+    let started = std::time::Instant::now();
+    while !run.calls().iter().any(|c| c.starts_with("terraform apply")) {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the run never reached terraform apply"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // A second apply on the same project is refused at once.
+    let (code, text) = run.apply(&["--auto-approve"], &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("PXI0470"), "{text}");
+
+    // SAFETY: signals the pxic process this test started.
+    unsafe { libc::kill(first.id() as libc::pid_t, libc::SIGINT) };
+    let output = first.wait_with_output().expect("pxic ends");
+    let text = output_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("PXI0473") && text.contains("step 6/7 `terraform apply` was interrupted"),
+        "{text}"
+    );
+    let got = run
+        .calls()
+        .iter()
+        .filter(|c| c.ends_with("got SIGINT"))
+        .count();
+    assert_eq!(
+        got,
+        1,
+        "the tool must get Ctrl-C exactly once: {:?}",
+        run.calls()
+    );
+    assert!(
+        !run.calls().iter().any(|c| c.contains("vms.yml")),
+        "{:?}",
+        run.calls()
+    );
+
+    // The lock went with the process: the next apply runs.
+    let (code, text) = run.apply(&["--auto-approve", "--only", "config"], &[]);
+    assert_eq!(code, 0, "{text}");
+}
