@@ -44,16 +44,12 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
     } else if super::build::run(&build, printer) != Outcome::Clean {
         return Outcome::Errors;
     }
-    let loaded = match project::load(&args.path, &args.files_from) {
-        Ok(loaded) => loaded,
-        Err((sources, problems)) => {
-            return project::report_unloadable(printer, &sources, &problems);
-        }
-    };
-    let Some(plan) = loaded.checked.plan.as_ref() else {
-        printer.print(&loaded.sources, &loaded.checked.diagnostics);
-        return Outcome::Errors;
-    };
+    let (loaded, plan) =
+        match project::load_plan(&args.path, &args.files_from, printer, Outcome::Errors) {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
+        };
+    let plan = &plan;
     let packer_templates: BTreeSet<String> = plan
         .templates
         .values()

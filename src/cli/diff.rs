@@ -15,18 +15,12 @@ use std::fmt::Write;
 
 pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
     let printer = &printer.keeping_stdout();
-    let loaded = match project::load(&args.path, &args.files_from) {
-        Ok(loaded) => loaded,
-        Err((sources, problems)) => {
-            return project::report_unloadable(printer, &sources, &problems);
-        }
-    };
-    // A plan is there only when its project has no errors.
-    let Some(after) = loaded.checked.plan.as_ref() else {
-        printer.print(&loaded.sources, &loaded.checked.diagnostics);
-        printer.summary(loaded.files, &loaded.checked.diagnostics);
-        return Outcome::Errors;
-    };
+    let (loaded, after) =
+        match project::load_plan(&args.path, &args.files_from, printer, Outcome::Errors) {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
+        };
+    let after = &after;
     let disk = crate::io::FsWorld::new(&crate::io::project_dir(&args.path), &args.files_from);
     let mut old = match git::load(&args.path, &args.against, disk) {
         Ok(old) => old,

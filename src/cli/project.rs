@@ -42,6 +42,30 @@ pub fn load(path: &Path, files_from: &[PathBuf]) -> Result<Loaded, (SourceMap, V
     })
 }
 
+/// [`load`], for a command that needs the plan: when the project cannot be read or
+/// has errors, they are printed and `Err` is how the command ends (`with_errors`
+/// when the project has errors).
+pub fn load_plan(
+    path: &Path,
+    files_from: &[PathBuf],
+    printer: &Printer,
+    with_errors: Outcome,
+) -> Result<(Loaded, crate::ir::Plan), Outcome> {
+    let mut loaded = match load(path, files_from) {
+        Ok(loaded) => loaded,
+        Err((sources, problems)) => return Err(report_unloadable(printer, &sources, &problems)),
+    };
+    // A plan is there only when its project has no errors.
+    match loaded.checked.plan.take() {
+        Some(plan) => Ok((loaded, plan)),
+        None => {
+            printer.print(&loaded.sources, &loaded.checked.diagnostics);
+            printer.summary(loaded.files, &loaded.checked.diagnostics);
+            Err(with_errors)
+        }
+    }
+}
+
 /// Prints the problems that stopped a command before it could check anything (or
 /// write its results), and says how it ended. No "checked N files" line: nothing, or
 /// not all, was.

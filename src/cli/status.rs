@@ -13,17 +13,12 @@ use crate::pve::{self, Client, Settings};
 
 pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
     let printer = &printer.keeping_stdout();
-    let loaded = match project::load(&args.path, &args.files_from) {
-        Ok(loaded) => loaded,
-        Err((sources, problems)) => {
-            return project::report_unloadable(printer, &sources, &problems);
-        }
-    };
-    let Some(plan) = loaded.checked.plan.as_ref() else {
-        printer.print(&loaded.sources, &loaded.checked.diagnostics);
-        printer.summary(loaded.files, &loaded.checked.diagnostics);
-        return Outcome::Unusable;
-    };
+    let (loaded, plan) =
+        match project::load_plan(&args.path, &args.files_from, printer, Outcome::Unusable) {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
+        };
+    let plan = &plan;
     let mut problems = Vec::new();
     let report = connect(plan, args.ca_file.clone(), &mut problems)
         .and_then(|client| read_drift(&client, plan));
