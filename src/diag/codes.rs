@@ -168,6 +168,9 @@ registry! {
     InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
     InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     InvalidPackageName   = "PXI0340", Estate, "invalid-package-name";
+    FeatureNeedsRootPassword = "PXI0341", Estate, "feature-needs-root-password";
+    AgentNotInTemplate   = "PXI0342", Estate, "agent-not-in-template";
+    CloudInitUserSudo    = "PXI0343", Estate, "cloud-init-user-sudo";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
