@@ -13,8 +13,8 @@ pub enum Expr {
     Num(u64),
     Bool(bool),
     /// A reference or other expression written as is (`var.token`,
-    /// `proxmox_virtual_environment_vm.web_01.vm_id`). Only built by [`Expr::reference`]
-    /// and [`Expr::var`], never from user text.
+    /// `proxmox_virtual_environment_vm.web_01.vm_id`). Only built by [`Expr::reference`],
+    /// [`Expr::var`] and [`Expr::attribute`], never from user text.
     Raw(String),
     /// A list on one line.
     List(Vec<Expr>),
@@ -41,6 +41,12 @@ impl Expr {
 
     pub fn var(name: &str) -> Expr {
         Expr::Raw(format!("var.{name}"))
+    }
+
+    /// An attribute or block of the resource itself, as `lifecycle` names them
+    /// (`clone`): a name of the provider's schema, never user text.
+    pub fn attribute(name: &'static str) -> Expr {
+        Expr::Raw(name.to_string())
     }
 
     pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Expr {
