@@ -477,6 +477,11 @@ fn diff_says_what_changed_since_a_revision() {
     );
     assert!(out.contains("+++ terraform/vms.tf (working tree)"), "{out}");
     assert!(out.contains("+    dedicated = 16384"), "{out}");
+    // What is lost is said again last, loudly.
+    assert!(
+        out.contains("\n!! 2 guests destroyed or replaced by this change, disks included"),
+        "{out}"
+    );
     // diff writes nothing, not even the lock the change needs.
     let status = Command::new("git")
         .args(["status", "--porcelain"])
