@@ -14,7 +14,8 @@ pub enum Expr {
     Bool(bool),
     /// A reference or other expression written as is (`var.token`,
     /// `proxmox_virtual_environment_vm.web_01.vm_id`). Only built by [`Expr::reference`],
-    /// [`Expr::var`] and [`Expr::attribute`], never from user text.
+    /// [`Expr::var`], [`Expr::address`] and [`Expr::attribute`], never from user text
+    /// but through [`ident`].
     Raw(String),
     /// A list on one line.
     List(Vec<Expr>),
@@ -41,6 +42,11 @@ impl Expr {
 
     pub fn var(name: &str) -> Expr {
         Expr::Raw(format!("var.{name}"))
+    }
+
+    /// A resource's address, `type.name`, the name made by [`ident`].
+    pub fn address(kind: &str, name: &str) -> Expr {
+        Expr::Raw(format!("{kind}.{}", ident(name)))
     }
 
     /// An attribute or block of the resource itself, as `lifecycle` names them
@@ -124,6 +130,18 @@ impl Body {
             self.comment(comment);
         }
         self.block("resource", &[kind, name], body);
+    }
+
+    /// A `moved` block after a blank line: the resource `kind.from` is now `kind.to`
+    /// (`to` an identifier already, `from` a `.pxi` name made one by [`ident`]).
+    pub fn moved(&mut self, comment: &str, kind: &str, from: &str, to: &str) {
+        if !self.0.is_empty() {
+            self.blank();
+        }
+        let mut body = Body::new();
+        body.attr("from", Expr::address(kind, from))
+            .attr("to", Expr::Raw(format!("{kind}.{to}")));
+        self.comment(comment).block("moved", &[], body);
     }
 
     pub fn blank(&mut self) -> &mut Body {

@@ -193,3 +193,70 @@ pub fn check_feature_flags(
         out.push(diagnostic);
     }
 }
+
+/// The renamed guests of a project: for each, the lock key of its former name and its
+/// own (`vm/old`, `vm/new`). A former name that is still declared is an error: its
+/// resource cannot be moved while it is kept.
+pub fn renames(
+    records: &[Record],
+    instances: &[super::expand::Declared],
+    guests: &[(usize, super::alloc::GuestKey)],
+    declared: &rustc_hash::FxHashMap<&str, usize>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut renames = Vec::new();
+    for (id, key) in guests {
+        let r = &records[*id];
+        let (Some(old), Some(span)) = (
+            r.text("renamed_from"),
+            r.fields.get("renamed_from").map(|f| f.span),
+        ) else {
+            continue;
+        };
+        let kind = instances[*id].kind.keyword();
+        let from = super::joined(kind, '/', old);
+        if let Some(&other) = declared.get(from.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    Code::RenamedFromDeclared,
+                    format!(
+                        "`{}` is renamed from `{old}`, which is still declared",
+                        instances[*id].name
+                    ),
+                )
+                .with_primary(span, format!("`{old}` would be moved here and kept there"))
+                .with_secondary(instances[other].name_span, "still declared here")
+                .with_help(format!(
+                    "remove {kind} `{old}`, or remove `renamed_from` to make a new {kind}"
+                )),
+            );
+            continue;
+        }
+        renames.push((from, key.0.clone()));
+    }
+    renames
+}
+
+/// The lock with what it gave each former name given to the new one as well (VMID,
+/// addresses, MACs), so that a renamed guest keeps them; the former name's entries go
+/// when the new lock is written, as those of any name no longer declared.
+pub fn carry_over(lock: &super::lock::Lock, renames: &[(String, String)]) -> super::lock::Lock {
+    let mut carried = lock.clone();
+    fn copy<V: Clone>(map: &mut BTreeMap<String, V>, from: &str, to: &str) {
+        let prefix = format!("{from}/");
+        let old: Vec<(String, V)> = map
+            .iter()
+            .filter(|(k, _)| *k == from || k.starts_with(&prefix))
+            .map(|(k, v)| (format!("{to}{}", &k[from.len()..]), v.clone()))
+            .collect();
+        for (key, value) in old {
+            map.entry(key).or_insert(value);
+        }
+    }
+    for (from, to) in renames {
+        copy(&mut carried.vmids, from, to);
+        copy(&mut carried.addresses, from, to);
+        copy(&mut carried.macs, from, to);
+    }
+    carried
+}

@@ -296,6 +296,16 @@ impl Lowering<'_> {
             .iter()
             .map(|(id, key)| (key.0.as_str(), *id))
             .collect();
+        // A renamed guest keeps what the lock gave its former name.
+        let renames =
+            fidelity::renames(self.records, self.instances, &guests, &guest_ids, self.out);
+        let carried;
+        let lock = if renames.is_empty() {
+            lock
+        } else {
+            carried = fidelity::carry_over(lock, &renames);
+            &carried
+        };
         let mut alloc = Allocator::new(lock, cluster.vmids, |key| {
             self.is_live_key(key, &guest_ids, &networks)
         });
@@ -1108,6 +1118,7 @@ impl Lowering<'_> {
             on_boot: r.bool("on_boot"),
             started: r.bool("started"),
             protection: r.bool("protection"),
+            renamed_from: r.str("renamed_from"),
             dns,
             domain: cluster.domain.clone(),
             origin: self.origin(id),

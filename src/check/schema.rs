@@ -986,6 +986,12 @@ static VM: Block = Block {
             "Whether the QEMU guest agent is enabled; `auto`: when the template installs it."
         ),
         attr(
+            "renamed_from",
+            Ty::Str,
+            Default::Optional,
+            "The VM's former name: its VMID, addresses and MACs carry over, and Terraform moves it rather than replacing it."
+        ),
+        attr(
             "reboot_after_update",
             Ty::Bool,
             Default::Bool(false),
@@ -1049,6 +1055,12 @@ static CONTAINER: Block = Block {
             Ty::Bool,
             Default::Bool(true),
             "Run as an unprivileged container."
+        ),
+        attr(
+            "renamed_from",
+            Ty::Str,
+            Default::Optional,
+            "The container's former name: its VMID, addresses and MACs carry over, and Terraform moves it rather than replacing it."
         ),
     ],
     blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],

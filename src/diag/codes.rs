@@ -171,6 +171,7 @@ registry! {
     FeatureNeedsRootPassword = "PXI0341", Estate, "feature-needs-root-password";
     AgentNotInTemplate   = "PXI0342", Estate, "agent-not-in-template";
     CloudInitUserSudo    = "PXI0343", Estate, "cloud-init-user-sudo";
+    RenamedFromDeclared  = "PXI0344", Estate, "renamed-from-declared";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -290,6 +290,8 @@ pub struct Guest {
     pub started: bool,
     /// Stateful: Proxmox refuses to remove it, and Terraform to plan its destruction.
     pub protection: bool,
+    /// Its former name, when it was renamed: Terraform moves its resource.
+    pub renamed_from: Option<String>,
     pub dns: Vec<Ipv4Addr>,
     pub domain: Option<String>,
     pub origin: Origin,

@@ -49,6 +49,14 @@ impl Consequence {
     }
 }
 
+/// A guest no longer declared under its name, because it was renamed.
+pub fn renamed(kind: &'static str, to: &str) -> Consequence {
+    Consequence::note(
+        kind,
+        format!("is renamed to {to}: Terraform moves it (`moved`), nothing is destroyed"),
+    )
+}
+
 /// A guest removed from the project, or replaced for `reasons`.
 fn lost(kind: &'static str, old: &Guest, new: Option<&Guest>, reasons: &[&str]) -> Consequence {
     let protected = old.protection || new.is_some_and(|g| g.protection);

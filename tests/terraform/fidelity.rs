@@ -331,3 +331,45 @@ fn downloads_have_time_and_tls_is_settled() {
         assert_eq!(provider.contains("SSL_CERT_FILE"), !insecure, "{name}");
     }
 }
+
+/// A guest renamed with `renamed_from` keeps what `pxi.lock` gave its former name
+/// (VMID, address, MAC), and Terraform gets a `moved` block instead of a destroy and
+/// a create.
+#[test]
+fn a_renamed_guest_keeps_its_ids_and_is_moved() {
+    let dir = common::repo().join("examples/homelab");
+    let paths = pxic::io::discover(&dir).expect("homelab has .pxi files");
+    let (map, unreadable) = pxic::io::read_sources(&dir, &paths);
+    assert!(unreadable.is_empty());
+    let lock = pxic::io::read_lock(&pxic::io::lock_path(&dir)).expect("lock is readable");
+    let mut renamed = pxic::source::SourceMap::new();
+    for (_, file) in map.files() {
+        let text = file.text.replace(
+            "vm web-01 : small {\n",
+            "vm www-01 : small {\n  renamed_from = \"web-01\"\n",
+        );
+        let id = renamed.add(file.name.clone(), text);
+        renamed.set_project_path(id, file.project_path.clone());
+    }
+    let checked =
+        pxic::check::check_project(&mut renamed, &pxic::io::FsWorld::new(&dir, &[]), &lock);
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    let plan = checked.plan.expect("a plan");
+    let www = &plan.vms["www-01"].guest;
+    assert_eq!(www.vmid, lock.vmids["vm/web-01"]);
+    assert_eq!(www.nics[0].mac, lock.macs["vm/web-01/lan"]);
+    assert!(!plan.vms.contains_key("web-01"));
+    let files = pxic::backend::terraform::emit(&plan);
+    let vms = file(&files, "vms.tf");
+    assert!(
+        vms.contains(
+            "# vm www-01 was web-01: moved, not replaced\nmoved {\n  from = proxmox_virtual_environment_vm.web_01\n  to   = proxmox_virtual_environment_vm.www_01\n}\n"
+        ),
+        "{vms}"
+    );
+    // No other guest has a `moved` block.
+    assert_eq!(vms.matches("moved {").count(), 1);
+    // Terraform itself takes it.
+    let (ok, output) = super::validate(&super::write_case("renamed", &files));
+    assert!(ok, "terraform rejects the moved block:\n{output}");
+}

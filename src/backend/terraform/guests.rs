@@ -140,6 +140,7 @@ impl<'p> Guests<'p> {
             );
             let id = &self.names.vms[&vm.guest.name];
             file.resource(Some(&comment), VM, id, self.vm(vm));
+            moved(&mut file, "vm", &vm.guest, VM, id);
         }
         file
     }
@@ -303,6 +304,7 @@ impl<'p> Guests<'p> {
             );
             let id = &self.names.containers[&ct.guest.name];
             file.resource(Some(&comment), CONTAINER, id, self.container(ct));
+            moved(&mut file, "container", &ct.guest, CONTAINER, id);
         }
         file
     }
@@ -385,6 +387,23 @@ impl<'p> Guests<'p> {
         }
         body
     }
+}
+
+/// A renamed guest's `moved` block, after its resource: Terraform moves the resource
+/// of its former name instead of destroying that guest and making this one.
+fn moved(file: &mut Body, what: &str, g: &Guest, kind: &str, id: &str) {
+    let Some(old) = &g.renamed_from else {
+        return;
+    };
+    if hcl::ident(old) == id {
+        return;
+    }
+    let comment = format!(
+        "{what} {} was {}: moved, not replaced",
+        comment_text(&g.name),
+        comment_text(old)
+    );
+    file.moved(&comment, kind, old, id);
 }
 
 /// A stateful guest's `protection`: Proxmox refuses to remove it or its disks, and
