@@ -11,6 +11,7 @@ resource "proxmox_virtual_environment_vm" "db_01" {
   migrate     = true
   # Changes that need a restart (cores, memory, CPU type) wait for its next one.
   reboot_after_update = false
+  protection          = true
   on_boot             = true
   started             = true
   scsi_hardware       = "virtio-scsi-single"
@@ -75,7 +76,8 @@ resource "proxmox_virtual_environment_vm" "db_01" {
   lifecycle {
     # `clone` is read only when the VM is made: a template moved to another node
     # or rebuilt must not replace the VMs already cloned from it.
-    ignore_changes = [clone]
+    ignore_changes  = [clone]
+    prevent_destroy = true
   }
 }
 
