@@ -4,7 +4,8 @@
 //! rebooted. A reviewer must not have to know which attributes force a replacement.
 //!
 //! - VMs (`vm.go`): `vm_id` forces a replacement; `node_name` migrates (`migrate =
-//!   true`); a `disk.datastore_id` moves the disk; `clone` is ignored after creation;
+//!   true`); a `disk.datastore_id` moves the disk (and the cloud-init drive, which
+//!   needs the VM stopped); `clone` is ignored after creation;
 //!   cores, sockets, CPU type and memory need a restart.
 //! - Containers (`container.go`): `node_name`, `vm_id`, `disk.datastore_id`, a smaller
 //!   disk, `pool_id`, `unprivileged`, the `operating_system` block (the template file)
@@ -100,9 +101,22 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
         ));
     }
     if o.storage != n.storage {
+        // The cloud-init drive follows the disk, and the provider moves it only with
+        // the VM stopped (vm.go, "move the Cloud-Init drive").
+        let stop = match (o.started && n.started, new.reboot_after_update) {
+            (false, _) => "",
+            (true, true) => "; it is stopped during apply to move its cloud-init drive",
+            (true, false) => {
+                "; its cloud-init drive moves only with the VM stopped: the apply stops with \
+                 an error unless it is stopped first or reboot_after_update = true"
+            }
+        };
         out.push(Consequence::note(
             "vm",
-            format!("has its disk moved from {} to {}", o.storage, n.storage),
+            format!(
+                "has its disk moved from {} to {}{stop}",
+                o.storage, n.storage
+            ),
         ));
     }
     if n.disk < o.disk {
@@ -238,7 +252,7 @@ mod tests {
             kept,
             [
                 "  → vm db-01 migrates from pve1 to pve2 (migrate = true)",
-                "  → vm db-01 has its disk moved from local-lvm to tank",
+                "  → vm db-01 has its disk moved from local-lvm to tank; its cloud-init drive moves only with the VM stopped: the apply stops with an error unless it is stopped first or reboot_after_update = true",
                 "  → vm db-01 keeps its disk: how it is cloned only counts for a VM made anew",
             ]
         );
