@@ -9,6 +9,9 @@
 
 mod guests;
 
+/// What `pxic diff` needs to say what the generated resources do.
+pub use guests::root_keys;
+
 use super::Emitted;
 use super::hcl::{self, Body, Expr, Key};
 use crate::ir::{Builder, Plan, State};

@@ -11,6 +11,7 @@
 //!   disk, `pool_id`, `unprivileged`, the `operating_system` block (the template file)
 //!   and `initialization.user_account` (root's keys) all force a replacement.
 
+use crate::backend::terraform::root_keys;
 use crate::ir::{Container, Guest, Vm};
 
 /// The start of a line that says a guest is lost (or would be, but for its
@@ -156,18 +157,6 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
         ));
     }
     out
-}
-
-/// A container's root keys: those of all its users (it has no cloud-init user).
-fn root_keys(g: &Guest) -> Vec<&str> {
-    let mut keys: Vec<&str> = g
-        .users
-        .iter()
-        .flat_map(|u| u.ssh_keys.iter().map(String::as_str))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 /// What applying a container's change does.

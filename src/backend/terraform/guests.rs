@@ -349,15 +349,7 @@ impl<'p> Guests<'p> {
             init.block("dns", &[], dns);
         }
         ip_configs(&mut init, g);
-        // A container has no cloud-init: the keys of all its users go to root, which
-        // Ansible then uses to create the users.
-        let mut keys: Vec<&str> = g
-            .users
-            .iter()
-            .flat_map(|u| u.ssh_keys.iter().map(String::as_str))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
+        let keys = root_keys(g);
         if !keys.is_empty() {
             let mut account = Body::new();
             account.attr("keys", Expr::strings(keys));
@@ -387,6 +379,19 @@ impl<'p> Guests<'p> {
         }
         body
     }
+}
+
+/// A container's root keys, sorted: it has no cloud-init, so the keys of all its users
+/// go to root, which Ansible then uses to create the users.
+pub fn root_keys(g: &Guest) -> Vec<&str> {
+    let mut keys: Vec<&str> = g
+        .users
+        .iter()
+        .flat_map(|u| u.ssh_keys.iter().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// A renamed guest's `moved` block, after its resource: Terraform moves the resource
