@@ -215,7 +215,13 @@ pub fn renames(
         };
         let kind = instances[*id].kind.keyword();
         let from = super::joined(kind, '/', old);
-        if let Some(&other) = declared.get(from.as_str()) {
+        // VMs and the templates Terraform makes share one resource type.
+        let template = (kind == "vm").then(|| super::joined("template", '/', old));
+        let still = [Some(&from), template.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|key| declared.get(key.as_str()));
+        if let Some(&other) = still {
             out.push(
                 Diagnostic::error(
                     Code::RenamedFromDeclared,
@@ -227,7 +233,7 @@ pub fn renames(
                 .with_primary(span, format!("`{old}` would be moved here and kept there"))
                 .with_secondary(instances[other].name_span, "still declared here")
                 .with_help(format!(
-                    "remove {kind} `{old}`, or remove `renamed_from` to make a new {kind}"
+                    "remove `{old}`, or remove `renamed_from` to make a new {kind}"
                 )),
             );
             continue;

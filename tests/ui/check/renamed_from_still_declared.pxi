@@ -1,5 +1,6 @@
 # A guest renamed from a name that is still declared: its resource cannot be moved
-# while the former guest is kept. A rename from a name no longer declared is fine.
+# while the former guest is kept (a template Terraform makes is a VM resource too). A
+# rename from a name no longer declared is fine.
 use std.os
 
 cluster lab {
@@ -43,6 +44,13 @@ vm pg-02 {
   host         = pve1
   template     = ubuntu-2404
   renamed_from = "db-02"
+  network lan { ip = auto }
+}
+
+vm old-template {
+  host         = pve1
+  template     = ubuntu-2404
+  renamed_from = "ubuntu-2404"
   network lan { ip = auto }
 }
 
