@@ -70,12 +70,22 @@ fn lost(kind: &'static str, old: &Guest, new: Option<&Guest>, reasons: &[&str]) 
             reasons.join(", ")
         )
     };
-    if protected {
+    if protected && new.is_some() {
         Consequence::loud(
             kind,
             format!(
-                "would be {what}, but it is protected: the apply stops (prevent_destroy); \
-                 set `protection = false` first if that is meant"
+                "would be {what}, but it is protected: Terraform refuses the plan \
+                 (prevent_destroy); set `protection = false` first if that is meant"
+            ),
+        )
+    } else if protected {
+        // Its resource, lifecycle included, is gone from the configuration: Proxmox's
+        // flag is what stops it.
+        Consequence::loud(
+            kind,
+            format!(
+                "would be {what}, but it is protected: Proxmox refuses to remove it and the \
+                 apply fails; apply `protection = false` first if that is meant"
             ),
         )
     } else {
