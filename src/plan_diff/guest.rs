@@ -262,7 +262,13 @@ mod tests {
         let old = vm_with(json!({"protection": true}));
         let line = &lines(vm(Some(&old), None))[0];
         assert!(
-            line.starts_with(LOUD) && line.contains("it is protected"),
+            line.starts_with(LOUD) && line.contains("Proxmox refuses"),
+            "{line}"
+        );
+        let renumbered = vm_with(json!({"protection": true, "vmid": 102}));
+        let line = &lines(vm(Some(&old), Some(&renumbered)))[0];
+        assert!(
+            line.starts_with(LOUD) && line.contains("Terraform refuses the plan"),
             "{line}"
         );
     }
