@@ -4,7 +4,11 @@
 //!
 //! Each kind of declaration is compared by name. A changed one is compared field by
 //! field through its JSON form, so a field added to the IR is covered without a line
-//! here; lists of named things (NICs, users, storages) are matched by name.
+//! here; lists of named things (NICs, users, storages) are matched by name. A changed
+//! VM or container is followed by what applying it does to the running guest
+//! ([`guest`]): destroyed, replaced, migrated, rebooted.
+
+mod guest;
 
 use crate::diag::escape;
 use crate::ir::{Builder, Plan};
@@ -42,14 +46,52 @@ pub fn summarize(before: &Plan, after: &Plan) -> Vec<String> {
             ));
         }
     }
-    section(&mut lines, "vm", &before.vms, &after.vms);
-    section(
-        &mut lines,
-        "container",
-        &before.containers,
-        &after.containers,
-    );
+    for (name, old, new) in changed(&before.vms, &after.vms) {
+        lines.extend(compare("vm", &name, old.as_ref(), new.as_ref()));
+        let renamed = after.vms.values().map(|v| &v.guest);
+        let consequences = match renamed_to(renamed, &name, after.vms.contains_key(&name)) {
+            Some(to) => vec![guest::renamed("vm", to)],
+            None => guest::vm(before.vms.get(&name), after.vms.get(&name)),
+        };
+        lines.extend(consequences.into_iter().map(|c| escaped(c.line(&name))));
+    }
+    for (name, old, new) in changed(&before.containers, &after.containers) {
+        lines.extend(compare("container", &name, old.as_ref(), new.as_ref()));
+        let renamed = after.containers.values().map(|c| &c.guest);
+        let consequences = match renamed_to(renamed, &name, after.containers.contains_key(&name)) {
+            Some(to) => vec![guest::renamed("container", to)],
+            None => guest::container(before.containers.get(&name), after.containers.get(&name)),
+        };
+        lines.extend(consequences.into_iter().map(|c| escaped(c.line(&name))));
+    }
     lines
+}
+
+/// The new name of a guest no longer declared, when another says it was renamed from it.
+fn renamed_to<'p>(
+    mut guests: impl Iterator<Item = &'p crate::ir::Guest>,
+    name: &str,
+    still_declared: bool,
+) -> Option<&'p str> {
+    if still_declared {
+        return None;
+    }
+    guests
+        .find(|g| g.renamed_from.as_deref() == Some(name))
+        .map(|g| g.name.as_str())
+}
+
+/// Whether a summary line says a guest is destroyed or replaced (or would be, but
+/// for its protection): `pxic diff` counts them and says so last, loudly.
+pub fn is_destructive(line: &str) -> bool {
+    line.starts_with(guest::LOUD)
+}
+
+fn escaped(line: String) -> String {
+    match escape::line(&line) {
+        Cow::Borrowed(_) => line,
+        Cow::Owned(escaped) => escaped,
+    }
 }
 
 fn json<T: Serialize>(value: &T) -> Option<Value> {

@@ -11,15 +11,6 @@ resource "proxmox_download_file" "os_debian_12_lxc_pve1" {
   checksum           = "50c85eaaece677a3ebe01cc909b83872e9da2a22c29ae652838afce71e83222fdf40f6accecd7d52b180e912fc1f85ecdf7b3fc4d3027da4d865e509a9e76597"
   checksum_algorithm = "sha512"
   overwrite          = false
-}
-
-# os.ubuntu_2404 (ubuntu 24.04). Not pinned: the provider takes only a literal checksum, and this
-# image publishes its sums at https://cloud-images.ubuntu.com/noble/current/SHA256SUMS
-resource "proxmox_download_file" "os_ubuntu_2404_pve1" {
-  content_type = "import"
-  datastore_id = "local"
-  node_name    = "pve1"
-  url          = "https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img"
-  file_name    = "ubuntu-24.04-server-cloudimg-amd64.qcow2"
-  overwrite    = false
+  # Seconds: a 1 GiB image over a slow uplink outlasts the default 600.
+  upload_timeout = 3600
 }

@@ -4,6 +4,8 @@
 # The API token is never written here: the provider reads $PROXMOX_VE_API_TOKEN, or
 # var.proxmox_api_token when that is set.
 provider "proxmox" {
+  # Its certificate is verified. For Proxmox's own self-signed one, point SSL_CERT_FILE
+  # at a copy of the cluster's /etc/pve/pve-root-ca.pem, or make the cluster `insecure`.
   endpoint  = "https://10.10.0.2:8006/"
   api_token = var.proxmox_api_token
 }

@@ -21,7 +21,7 @@ resource "proxmox_virtual_environment_vm" "ubuntu_2404" {
   disk {
     interface    = "scsi0"
     datastore_id = "local-lvm"
-    import_from  = proxmox_download_file.os_ubuntu_2404_pve1.id
+    import_from  = "local:import/ubuntu-24.04-server-cloudimg-amd64.qcow2"
     size         = 20
     file_format  = "raw"
     cache        = "none"

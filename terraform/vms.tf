@@ -3,14 +3,19 @@
 
 # vm db-01, from vms.pxi
 resource "proxmox_virtual_environment_vm" "db_01" {
-  name          = "db-01"
-  description   = "PostgreSQL for the web tier\n\nManaged by pxic from vms.pxi."
-  node_name     = "pve1"
-  vm_id         = 101
-  pool_id       = proxmox_virtual_environment_pool.prod.pool_id
-  on_boot       = true
-  started       = true
-  scsi_hardware = "virtio-scsi-single"
+  name        = "db-01"
+  description = "PostgreSQL for the web tier\n\nManaged by pxic from vms.pxi."
+  node_name   = "pve1"
+  vm_id       = 101
+  pool_id     = proxmox_virtual_environment_pool.prod.pool_id
+  migrate     = true
+  # Changes that need a restart (cores, memory, CPU type) wait for its next one.
+  reboot_after_update = false
+  protection          = true
+  on_boot             = true
+  started             = true
+  scsi_hardware       = "virtio-scsi-single"
+  stop_on_destroy     = true
   clone {
     vm_id        = proxmox_virtual_environment_vm.ubuntu_2404.vm_id
     node_name    = "pve1"
@@ -18,7 +23,7 @@ resource "proxmox_virtual_environment_vm" "db_01" {
     datastore_id = "local-lvm"
   }
   agent {
-    enabled = true
+    enabled = false
   }
   cpu {
     cores   = 4
@@ -68,19 +73,29 @@ resource "proxmox_virtual_environment_vm" "db_01" {
     type = "l26"
   }
   serial_device {}
+  lifecycle {
+    # `clone` is read only when the VM is made: a template moved to another node
+    # or rebuilt must not replace the VMs already cloned from it.
+    ignore_changes  = [clone]
+    prevent_destroy = true
+  }
 }
 
 # vm web-01, from vms.pxi
 resource "proxmox_virtual_environment_vm" "web_01" {
-  name          = "web-01"
-  description   = "Managed by pxic from vms.pxi."
-  node_name     = "pve1"
-  vm_id         = 100
-  pool_id       = proxmox_virtual_environment_pool.prod.pool_id
-  tags          = ["prod", "web"]
-  on_boot       = true
-  started       = true
-  scsi_hardware = "virtio-scsi-single"
+  name        = "web-01"
+  description = "Managed by pxic from vms.pxi."
+  node_name   = "pve1"
+  vm_id       = 100
+  pool_id     = proxmox_virtual_environment_pool.prod.pool_id
+  tags        = ["prod", "web"]
+  migrate     = true
+  # Changes that need a restart (cores, memory, CPU type) wait for its next one.
+  reboot_after_update = false
+  on_boot             = true
+  started             = true
+  scsi_hardware       = "virtio-scsi-single"
+  stop_on_destroy     = true
   clone {
     vm_id        = proxmox_virtual_environment_vm.ubuntu_2404.vm_id
     node_name    = "pve1"
@@ -88,7 +103,7 @@ resource "proxmox_virtual_environment_vm" "web_01" {
     datastore_id = "local-lvm"
   }
   agent {
-    enabled = true
+    enabled = false
   }
   cpu {
     cores   = 2
@@ -138,17 +153,26 @@ resource "proxmox_virtual_environment_vm" "web_01" {
     type = "l26"
   }
   serial_device {}
+  lifecycle {
+    # `clone` is read only when the VM is made: a template moved to another node
+    # or rebuilt must not replace the VMs already cloned from it.
+    ignore_changes = [clone]
+  }
 }
 
 # vm worker-1, from vms.pxi
 resource "proxmox_virtual_environment_vm" "worker_1" {
-  name          = "worker-1"
-  description   = "Managed by pxic from vms.pxi."
-  node_name     = "pve1"
-  vm_id         = 102
-  on_boot       = true
-  started       = true
-  scsi_hardware = "virtio-scsi-single"
+  name        = "worker-1"
+  description = "Managed by pxic from vms.pxi."
+  node_name   = "pve1"
+  vm_id       = 102
+  migrate     = true
+  # Changes that need a restart (cores, memory, CPU type) wait for its next one.
+  reboot_after_update = false
+  on_boot             = true
+  started             = true
+  scsi_hardware       = "virtio-scsi-single"
+  stop_on_destroy     = true
   clone {
     vm_id        = proxmox_virtual_environment_vm.ubuntu_2404.vm_id
     node_name    = "pve1"
@@ -156,7 +180,7 @@ resource "proxmox_virtual_environment_vm" "worker_1" {
     datastore_id = "local-lvm"
   }
   agent {
-    enabled = true
+    enabled = false
   }
   cpu {
     cores   = 2
@@ -206,17 +230,26 @@ resource "proxmox_virtual_environment_vm" "worker_1" {
     type = "l26"
   }
   serial_device {}
+  lifecycle {
+    # `clone` is read only when the VM is made: a template moved to another node
+    # or rebuilt must not replace the VMs already cloned from it.
+    ignore_changes = [clone]
+  }
 }
 
 # vm worker-2, from vms.pxi
 resource "proxmox_virtual_environment_vm" "worker_2" {
-  name          = "worker-2"
-  description   = "Managed by pxic from vms.pxi."
-  node_name     = "pve1"
-  vm_id         = 103
-  on_boot       = true
-  started       = true
-  scsi_hardware = "virtio-scsi-single"
+  name        = "worker-2"
+  description = "Managed by pxic from vms.pxi."
+  node_name   = "pve1"
+  vm_id       = 103
+  migrate     = true
+  # Changes that need a restart (cores, memory, CPU type) wait for its next one.
+  reboot_after_update = false
+  on_boot             = true
+  started             = true
+  scsi_hardware       = "virtio-scsi-single"
+  stop_on_destroy     = true
   clone {
     vm_id        = proxmox_virtual_environment_vm.ubuntu_2404.vm_id
     node_name    = "pve1"
@@ -224,7 +257,7 @@ resource "proxmox_virtual_environment_vm" "worker_2" {
     datastore_id = "local-lvm"
   }
   agent {
-    enabled = true
+    enabled = false
   }
   cpu {
     cores   = 2
@@ -274,17 +307,26 @@ resource "proxmox_virtual_environment_vm" "worker_2" {
     type = "l26"
   }
   serial_device {}
+  lifecycle {
+    # `clone` is read only when the VM is made: a template moved to another node
+    # or rebuilt must not replace the VMs already cloned from it.
+    ignore_changes = [clone]
+  }
 }
 
 # vm worker-3, from vms.pxi
 resource "proxmox_virtual_environment_vm" "worker_3" {
-  name          = "worker-3"
-  description   = "Managed by pxic from vms.pxi."
-  node_name     = "pve1"
-  vm_id         = 104
-  on_boot       = true
-  started       = true
-  scsi_hardware = "virtio-scsi-single"
+  name        = "worker-3"
+  description = "Managed by pxic from vms.pxi."
+  node_name   = "pve1"
+  vm_id       = 104
+  migrate     = true
+  # Changes that need a restart (cores, memory, CPU type) wait for its next one.
+  reboot_after_update = false
+  on_boot             = true
+  started             = true
+  scsi_hardware       = "virtio-scsi-single"
+  stop_on_destroy     = true
   clone {
     vm_id        = proxmox_virtual_environment_vm.ubuntu_2404.vm_id
     node_name    = "pve1"
@@ -292,7 +334,7 @@ resource "proxmox_virtual_environment_vm" "worker_3" {
     datastore_id = "local-lvm"
   }
   agent {
-    enabled = true
+    enabled = false
   }
   cpu {
     cores   = 2
@@ -342,4 +384,9 @@ resource "proxmox_virtual_environment_vm" "worker_3" {
     type = "l26"
   }
   serial_device {}
+  lifecycle {
+    # `clone` is read only when the VM is made: a template moved to another node
+    # or rebuilt must not replace the VMs already cloned from it.
+    ignore_changes = [clone]
+  }
 }

@@ -7,6 +7,8 @@
 //! tests fail, they never skip.
 
 mod common;
+#[path = "terraform/fidelity.rs"]
+mod fidelity;
 
 use common::{run, script};
 use std::path::{Path, PathBuf};
@@ -50,7 +52,13 @@ fn validation_fails_on_what_the_provider_or_fmt_would_refuse() {
 
     let mut misaligned = files;
     let vms = misaligned.get_mut("terraform/vms.tf").expect("vms.tf");
-    *vms = vms.replacen("  started       = true", "  started = true", 1);
+    // The first aligned `started`, its padding taken away.
+    let aligned = vms
+        .lines()
+        .find(|l| l.starts_with("  started  "))
+        .expect("an aligned `started`")
+        .to_string();
+    *vms = vms.replacen(&aligned, "  started = true", 1);
     let (ok, output) = validate(&write_case("broken-format", &misaligned));
     assert!(!ok, "a badly formatted file passed fmt -check:\n{output}");
     assert!(output.contains("terraform fmt -check"), "{output}");

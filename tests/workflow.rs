@@ -477,6 +477,11 @@ fn diff_says_what_changed_since_a_revision() {
     );
     assert!(out.contains("+++ terraform/vms.tf (working tree)"), "{out}");
     assert!(out.contains("+    dedicated = 16384"), "{out}");
+    // What is lost is said again last, loudly.
+    assert!(
+        out.contains("\n!! 2 guests destroyed or replaced by this change, disks included"),
+        "{out}"
+    );
     // diff writes nothing, not even the lock the change needs.
     let status = Command::new("git")
         .args(["status", "--porcelain"])
@@ -488,6 +493,38 @@ fn diff_says_what_changed_since_a_revision() {
     let bad = pxic(&["diff", ".", "--against", "no-such-branch"], &project);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
     assert!(text(&bad).contains("PXI0086"), "{}", text(&bad));
+}
+
+/// A renamed guest keeps its VMID, address and MAC, and Terraform moves it: nothing
+/// is destroyed.
+#[test]
+fn diff_shows_a_rename_as_a_move() {
+    let project = git_project("diff-rename");
+    edit(
+        &project.join("vms.pxi"),
+        "vm web-01 : small {\n",
+        "vm www-01 : small {\n  renamed_from = \"web-01\"\n",
+    );
+    let diff = pxic(&["diff", "."], &project);
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+    let out = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        out.contains(
+            "  vm web-01 removed (vmid 100, 10.10.0.21, pve1)\n    → vm web-01 is renamed to www-01"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  vm www-01 added (vmid 100, 10.10.0.21, pve1)"),
+        "{out}"
+    );
+    assert!(!out.contains("!!"), "{out}");
+    assert!(
+        out.contains(
+            "+moved {\n+  from = proxmox_virtual_environment_vm.web_01\n+  to   = proxmox_virtual_environment_vm.www_01\n+}"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

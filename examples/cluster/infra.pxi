@@ -49,7 +49,10 @@ container pkgcache-1 {
   description = "apt-cacher-ng for the LAN and the DMZ"
 }
 
-# A scratch container for the ops team's ad-hoc tooling (runs Docker, hence nesting and keyctl).
+# A scratch container for the ops team's ad-hoc tooling. It runs Docker, hence
+# `nesting`; not `keyctl`, which Proxmox lets only root@pam with a password set (the
+# API token Terraform uses gets 403), and which Docker in an unprivileged container
+# does without on Proxmox VE 8 and 9.
 container tools-1 {
   host        = pve3
   template    = os.debian_12_lxc
@@ -62,10 +65,7 @@ container tools-1 {
   roles       = [roles.base, roles.docker]
   tags        = ["infra", "tools"]
   user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
-  features {
-    nesting = true
-    keyctl  = true
-  }
+  features { nesting = true }
 }
 
 # ───────────────────────────── monitoring, git, access ─────────────────────────────

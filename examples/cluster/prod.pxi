@@ -31,6 +31,8 @@ vm lb-2 : profiles.small {
 }
 
 # ───────────────────────────── web tier (DMZ) ─────────────────────────────
+# `ops` comes first: a VM's first user is its cloud-init user, which always has sudo
+# (and is whom Ansible logs in as); `deploy`, without sudo, is created by Ansible.
 
 for i in 1..=2 {
   vm "web-${i}" : profiles.medium {
@@ -40,6 +42,7 @@ for i in 1..=2 {
     network dmz { ip = auto }
     roles    = [common, web]
     tags     = ["prod", "web"]
+    user ops    { ssh_keys = [file("keys/ops.pub")], sudo = true }
     user deploy { ssh_keys = [file("keys/deploy.pub")] }
   }
 }
@@ -52,6 +55,7 @@ for i in 3..=4 {
     network dmz { ip = auto }
     roles    = [common, web]
     tags     = ["prod", "web"]
+    user ops    { ssh_keys = [file("keys/ops.pub")], sudo = true }
     user deploy { ssh_keys = [file("keys/deploy.pub")] }
   }
 }
@@ -64,6 +68,7 @@ for i in 5..=6 {
     network dmz { ip = auto }
     roles    = [common, web]
     tags     = ["prod", "web"]
+    user ops    { ssh_keys = [file("keys/ops.pub")], sudo = true }
     user deploy { ssh_keys = [file("keys/deploy.pub")] }
   }
 }

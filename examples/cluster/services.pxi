@@ -194,12 +194,13 @@ role pkgcache {
 # Databases: a large VM with more memory, its disk on the node's local NVMe
 # (replication is PostgreSQL's job, not Ceph's), and the host CPU (all nodes are identical).
 profile db : profiles.large {
-  memory   = 32GiB
-  disk     = 200GiB
-  storage  = local-zfs
-  cpu_type = "host"
-  pool     = prod
-  tags     = ["prod", "postgres"]
+  memory     = 32GiB
+  disk       = 200GiB
+  storage    = local-zfs
+  cpu_type   = "host"
+  pool       = prod
+  tags       = ["prod", "postgres"]
+  protection = true                         # stateful: no plan may destroy them
 }
 
 # Staging: cheap linked clones that stay off after a node reboot.

@@ -24,6 +24,7 @@ vm db-01 : medium {
   network lan { ip = 10.10.0.31 }
   roles       = [roles.base]
   description = "PostgreSQL for the web tier"
+  protection  = true                        # stateful: no plan may destroy it
 }
 
 for i in 1..=3 {

@@ -13,8 +13,9 @@ pub enum Expr {
     Num(u64),
     Bool(bool),
     /// A reference or other expression written as is (`var.token`,
-    /// `proxmox_virtual_environment_vm.web_01.vm_id`). Only built by [`Expr::reference`]
-    /// and [`Expr::var`], never from user text.
+    /// `proxmox_virtual_environment_vm.web_01.vm_id`). Only built by [`Expr::reference`],
+    /// [`Expr::var`], [`Expr::address`] and [`Expr::attribute`], never from user text
+    /// but through [`ident`].
     Raw(String),
     /// A list on one line.
     List(Vec<Expr>),
@@ -41,6 +42,17 @@ impl Expr {
 
     pub fn var(name: &str) -> Expr {
         Expr::Raw(format!("var.{name}"))
+    }
+
+    /// A resource's address, `type.name`, the name made by [`ident`].
+    pub fn address(kind: &str, name: &str) -> Expr {
+        Expr::Raw(format!("{kind}.{}", ident(name)))
+    }
+
+    /// An attribute or block of the resource itself, as `lifecycle` names them
+    /// (`clone`): a name of the provider's schema, never user text.
+    pub fn attribute(name: &'static str) -> Expr {
+        Expr::Raw(name.to_string())
     }
 
     pub fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Expr {
@@ -126,6 +138,18 @@ impl Body {
         let mut text = String::new();
         print_body(&mut text, &block, 0);
         self.0.push(Item::Printed(text));
+    }
+
+    /// A `moved` block after a blank line: the resource `kind.from` is now `kind.to`
+    /// (`to` an identifier already, `from` a `.pxi` name made one by [`ident`]).
+    pub fn moved(&mut self, comment: &str, kind: &str, from: &str, to: &str) {
+        if !self.0.is_empty() {
+            self.blank();
+        }
+        let mut body = Body::new();
+        body.attr("from", Expr::address(kind, from))
+            .attr("to", Expr::Raw(format!("{kind}.{to}")));
+        self.comment(comment).block("moved", &[], body);
     }
 
     pub fn blank(&mut self) -> &mut Body {

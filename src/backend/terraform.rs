@@ -9,6 +9,9 @@
 
 mod guests;
 
+/// What `pxic diff` needs to say what the generated resources do.
+pub use guests::root_keys;
+
 use super::Emitted;
 use super::hcl::{self, Body, Expr, Key};
 use crate::ir::{Builder, Plan, State};
@@ -221,9 +224,18 @@ fn backend(state: &State) -> (&'static str, &'static str, Body) {
 fn provider(plan: &Plan) -> Body {
     let cluster = &plan.cluster;
     let mut body = Body::new();
-    body.attr("endpoint", Expr::str(&cluster.endpoint));
     if cluster.insecure {
-        body.attr("insecure", Expr::Bool(true));
+        body.attr("endpoint", Expr::str(&cluster.endpoint))
+            .comment("The cluster is `insecure`: its certificate is not verified.")
+            .attr("insecure", Expr::Bool(true));
+    } else {
+        body.comment(
+            "Its certificate is verified. For Proxmox's own self-signed one, point SSL_CERT_FILE",
+        )
+        .comment(
+            "at a copy of the cluster's /etc/pve/pve-root-ca.pem, or make the cluster `insecure`.",
+        )
+        .attr("endpoint", Expr::str(&cluster.endpoint));
     }
     body.attr("api_token", Expr::var(TOKEN_VARIABLE));
     let mut file = Body::new();

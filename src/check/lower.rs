@@ -11,6 +11,7 @@ use super::errors;
 use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
+use super::fidelity;
 use super::joined;
 use super::lock::Lock;
 use super::names;
@@ -295,6 +296,16 @@ impl Lowering<'_> {
             .iter()
             .map(|(id, key)| (key.0.as_str(), *id))
             .collect();
+        // A renamed guest keeps what the lock gave its former name.
+        let renames =
+            fidelity::renames(self.records, self.instances, &guests, &guest_ids, self.out);
+        let carried;
+        let lock = if renames.is_empty() {
+            lock
+        } else {
+            carried = fidelity::carry_over(lock, &renames);
+            &carried
+        };
         let mut alloc = Allocator::new(lock, cluster.vmids, |key| {
             self.is_live_key(key, &guest_ids, &networks)
         });
@@ -331,12 +342,32 @@ impl Lowering<'_> {
         let mut vms: BTreeMap<String, ir::Vm> = guests_built.vms.into_iter().collect();
         let containers: BTreeMap<String, ir::Container> =
             guests_built.containers.into_iter().collect();
-        // Templates are referred to by VMs through their VMID.
+        // Templates are referred to by VMs through their VMID; `agent = auto` follows
+        // the template.
+        let record_of = |kind: DeclKind, name: &str| {
+            guest_ids
+                .get(joined(kind.keyword(), '/', name).as_str())
+                .map(|id| &self.records[*id])
+        };
+        let mut fidelity = Vec::new();
         for vm in vms.values_mut() {
+            let Some(r) = record_of(DeclKind::Vm, &vm.guest.name) else {
+                continue;
+            };
+            fidelity::check_cloud_init_sudo(r, &vm.guest.name, &mut fidelity);
             if let Some(t) = templates.get(&vm.template) {
                 vm.template_vmid = t.vmid;
+                let has_agent = fidelity::template_has_agent(t, &images, &roles);
+                fidelity::settle_agent(vm, r, t, has_agent, &mut fidelity);
             }
         }
+        let token_span = self.records[cluster_id].span("token");
+        for ct in containers.values() {
+            if let Some(r) = record_of(DeclKind::Container, &ct.guest.name) {
+                fidelity::check_feature_flags(ct, r, &cluster, token_span, &mut fidelity);
+            }
+        }
+        self.out.extend(fidelity);
         let plan = Plan {
             version: ir::IR_VERSION,
             cluster,
@@ -1086,6 +1117,8 @@ impl Lowering<'_> {
             description: r.str("description"),
             on_boot: r.bool("on_boot"),
             started: r.bool("started"),
+            protection: r.bool("protection"),
+            renamed_from: r.str("renamed_from"),
             dns,
             domain: cluster.domain.clone(),
             origin: self.origin(id),
@@ -1154,8 +1187,10 @@ impl Lowering<'_> {
             sockets: count(r, "sockets"),
             cpu_type: r.str("cpu_type").unwrap_or_default(),
             balloon: r.size("balloon"),
+            // `auto` is settled once the templates are built.
             agent: r.bool("agent"),
             full_clone: r.bool("full_clone"),
+            reboot_after_update: r.bool("reboot_after_update"),
         })
     }
 

@@ -945,6 +945,7 @@ macro_rules! guest_attrs {
             attr("roles", Ty::List(&Ty::Ref(DeclKind::Role)), Default::EmptyList, "Roles that configure the guest, in order."),
             attr("on_boot", Ty::Bool, Default::Bool(true), "Start the guest when the node boots."),
             attr("started", Ty::Bool, Default::Bool(true), "Keep the guest running."),
+            attr("protection", Ty::Bool, Default::Bool(false), "Refuse to destroy the guest: Proxmox's protection flag, and `prevent_destroy` in Terraform."),
             $($extra,)*
         ]
     };
@@ -980,9 +981,21 @@ static VM: Block = Block {
         ),
         attr(
             "agent",
+            Ty::AutoOr(&Ty::Bool),
+            Default::Auto,
+            "Whether the QEMU guest agent is enabled; `auto`: when the template installs it."
+        ),
+        attr(
+            "renamed_from",
+            Ty::Str,
+            Default::Optional,
+            "The VM's former name: its VMID, addresses and MACs carry over, and Terraform moves it rather than replacing it."
+        ),
+        attr(
+            "reboot_after_update",
             Ty::Bool,
-            Default::Bool(true),
-            "Whether the QEMU guest agent is enabled."
+            Default::Bool(false),
+            "Whether Terraform may reboot the running VM to apply a change (cores, memory, CPU type); otherwise the change waits for the next restart."
         ),
         attr(
             "full_clone",
@@ -1043,6 +1056,12 @@ static CONTAINER: Block = Block {
             Default::Bool(true),
             "Run as an unprivileged container."
         ),
+        attr(
+            "renamed_from",
+            Ty::Str,
+            Default::Optional,
+            "The container's former name: its VMID, addresses and MACs carry over, and Terraform moves it rather than replacing it."
+        ),
     ],
     blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],
     free_form: false,
@@ -1080,9 +1099,15 @@ static PROFILE: Block = Block {
         ),
         attr(
             "agent",
-            Ty::Bool,
+            Ty::AutoOr(&Ty::Bool),
             Default::Optional,
             "Whether the QEMU guest agent is enabled (VMs)."
+        ),
+        attr(
+            "reboot_after_update",
+            Ty::Bool,
+            Default::Optional,
+            "Whether Terraform may reboot the running VM to apply a change (VMs)."
         ),
         attr(
             "full_clone",

@@ -1,7 +1,8 @@
 //! `pxic diff [PROJECT] [--against REV]`: what the working tree's `.pxi` files change
 //! in the generated files, compared with the project at a git revision (default
-//! `HEAD`), for reviewers: a summary in words from the two plans, then a unified diff
-//! of each generated file that differs. Writes nothing.
+//! `HEAD`), for reviewers: a summary in words from the two plans (a guest destroyed or
+//! replaced is marked `!!` and counted again at its end), then a unified diff of each
+//! generated file that differs. Writes nothing.
 
 use super::args::DiffArgs;
 use super::project;
@@ -64,6 +65,18 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
         let _ = writeln!(text, "Changes since {}:", args.against);
         for line in &summary {
             let _ = writeln!(text, "  {line}");
+        }
+        // Said again last, where a reviewer looks before applying.
+        let lost = summary
+            .iter()
+            .filter(|l| plan_diff::is_destructive(l))
+            .count();
+        if lost > 0 {
+            let _ = writeln!(
+                text,
+                "\n!! {} destroyed or replaced by this change, disks included: read the lines marked !! above",
+                super::plural(lost, "guest")
+            );
         }
         let _ = writeln!(
             text,

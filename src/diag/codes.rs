@@ -172,6 +172,10 @@ registry! {
     InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
     InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     InvalidPackageName   = "PXI0340", Estate, "invalid-package-name";
+    FeatureNeedsRootPassword = "PXI0341", Estate, "feature-needs-root-password";
+    AgentNotInTemplate   = "PXI0342", Estate, "agent-not-in-template";
+    CloudInitUserSudo    = "PXI0343", Estate, "cloud-init-user-sudo";
+    RenamedFromDeclared  = "PXI0344", Estate, "renamed-from-declared";
     ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
     ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
     ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";

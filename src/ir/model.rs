@@ -288,6 +288,10 @@ pub struct Guest {
     pub description: Option<String>,
     pub on_boot: bool,
     pub started: bool,
+    /// Stateful: Proxmox refuses to remove it, and Terraform to plan its destruction.
+    pub protection: bool,
+    /// Its former name, when it was renamed: Terraform moves its resource.
+    pub renamed_from: Option<String>,
     pub dns: Vec<Ipv4Addr>,
     pub domain: Option<String>,
     pub origin: Origin,
@@ -303,8 +307,12 @@ pub struct Vm {
     pub sockets: u32,
     pub cpu_type: String,
     pub balloon: Option<u64>,
+    /// Whether the QEMU guest agent is enabled: as declared, else whether the
+    /// template installs it.
     pub agent: bool,
     pub full_clone: bool,
+    /// Whether Terraform may reboot the running VM to apply a change that needs it.
+    pub reboot_after_update: bool,
 }
 
 /// An LXC container. Its JSON holds the [`Guest`] fields inline.

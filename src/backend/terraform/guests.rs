@@ -7,6 +7,9 @@ use crate::backend::{CPU_TYPE, GIB, MIB, OS_TYPE, SCSI_HARDWARE, comment_text, d
 use crate::ir::{Builder, Container, Guest, Image, Nic, Plan, Template, Vm};
 use std::collections::BTreeMap;
 
+/// How long Proxmox may take to download an image or container template, in seconds.
+const DOWNLOAD_TIMEOUT: u64 = 3600;
+
 /// Builds the guest files of one plan.
 pub struct Guests<'p> {
     plan: &'p Plan,
@@ -51,7 +54,9 @@ impl<'p> Guests<'p> {
                 body.attr("checksum", Expr::str(sum))
                     .attr("checksum_algorithm", Expr::str(&image.checksum_algorithm));
             }
-            body.attr("overwrite", Expr::Bool(false));
+            body.attr("overwrite", Expr::Bool(false))
+                .comment("Seconds: a 1 GiB image over a slow uplink outlasts the default 600.")
+                .attr("upload_timeout", Expr::Num(DOWNLOAD_TIMEOUT));
             file.resource(Some(&download_comment(image)), DOWNLOAD, id, body);
         }
         file
@@ -92,6 +97,14 @@ impl<'p> Guests<'p> {
     }
 
     fn template(&self, t: &Template, download: Option<&str>) -> Body {
+        let import = match download {
+            Some(id) => Some(Expr::reference(DOWNLOAD, id, "id")),
+            // The host playbook already fetched it for a Packer build: one owner per file.
+            None => fetched_by_hosts(self.plan, &t.image, &t.node, &t.image_storage)
+                .then(|| self.plan.images.get(&t.image))
+                .flatten()
+                .map(|image| Expr::str(format!("{}:import/{}", t.image_storage, image.file_name))),
+        };
         let mut body = Body::new();
         body.attr("name", Expr::str(&t.name))
             .attr("description", Expr::str(managed(None, &t.origin.file)))
@@ -108,7 +121,6 @@ impl<'p> Guests<'p> {
         let mut memory = Body::new();
         memory.attr("dedicated", Expr::Num(t.memory / MIB));
         body.block("memory", &[], memory);
-        let import = download.map(|id| Expr::reference(DOWNLOAD, id, "id"));
         body.block("disk", &[], self.disk(&t.host, &t.storage, t.disk, import));
         body.block("operating_system", &[], os_l26());
         // Debian and Ubuntu cloud images can panic on a disk resize without a serial
@@ -128,6 +140,7 @@ impl<'p> Guests<'p> {
             );
             let id = &self.names.vms[&vm.guest.name];
             file.resource(Some(&comment), VM, id, self.vm(vm));
+            moved(&mut file, "vm", &vm.guest, VM, id);
         }
         file
     }
@@ -138,6 +151,20 @@ impl<'p> Guests<'p> {
         body.attr("name", Expr::str(&g.name));
         let description = managed(g.description.as_deref(), &g.origin.file);
         self.guest_head(g, description, &mut body);
+        // A VM found on another node (after an HA or manual migration), or whose
+        // `host` changed, is migrated there, never destroyed and made again.
+        body.attr("migrate", Expr::Bool(true));
+        if vm.reboot_after_update {
+            body.comment(
+                "Changes that need a restart (cores, memory, CPU type) reboot it during apply.",
+            );
+        } else {
+            body.comment(
+                "Changes that need a restart (cores, memory, CPU type) wait for its next one.",
+            );
+        }
+        body.attr("reboot_after_update", Expr::Bool(vm.reboot_after_update));
+        protection(g, &mut body);
         body.attr("on_boot", Expr::Bool(g.on_boot))
             .attr("started", Expr::Bool(g.started))
             .attr("scsi_hardware", Expr::str(SCSI_HARDWARE));
@@ -179,6 +206,15 @@ impl<'p> Guests<'p> {
         body.block("initialization", &[], init);
         body.block("operating_system", &[], os_l26());
         body.block("serial_device", &[], Body::new());
+        let mut lifecycle = Body::new();
+        lifecycle
+            .comment("`clone` is read only when the VM is made: a template moved to another node")
+            .comment("or rebuilt must not replace the VMs already cloned from it.")
+            .attr("ignore_changes", Expr::List(vec![Expr::attribute("clone")]));
+        if g.protection {
+            lifecycle.attr("prevent_destroy", Expr::Bool(true));
+        }
+        body.block("lifecycle", &[], lifecycle);
         body
     }
 
@@ -217,7 +253,20 @@ impl<'p> Guests<'p> {
         }
         clone.attr("full", Expr::Bool(vm.full_clone));
         if vm.full_clone {
-            clone.attr("datastore_id", Expr::str(&vm.guest.storage));
+            match template.filter(|t| crosses_to_local_storage(self.plan, vm, t)) {
+                Some(t) => {
+                    clone
+                        .comment(&format!(
+                            "Proxmox clones to another node only onto shared storage: the clone is made on\n{}, then the provider moves its disk to {} (the `disk` below).",
+                            comment_text(&t.storage),
+                            comment_text(&vm.guest.storage)
+                        ))
+                        .attr("datastore_id", Expr::str(&t.storage));
+                }
+                None => {
+                    clone.attr("datastore_id", Expr::str(&vm.guest.storage));
+                }
+            }
         }
         clone
     }
@@ -255,6 +304,7 @@ impl<'p> Guests<'p> {
             );
             let id = &self.names.containers[&ct.guest.name];
             file.resource(Some(&comment), CONTAINER, id, self.container(ct));
+            moved(&mut file, "container", &ct.guest, CONTAINER, id);
         }
         file
     }
@@ -267,6 +317,7 @@ impl<'p> Guests<'p> {
         // one here, every plan would show a change.
         let description = managed(g.description.as_deref(), &g.origin.file) + "\n";
         self.guest_head(g, description, &mut body);
+        protection(g, &mut body);
         body.attr("unprivileged", Expr::Bool(ct.unprivileged))
             .attr("start_on_boot", Expr::Bool(g.on_boot))
             .attr("started", Expr::Bool(g.started));
@@ -286,9 +337,9 @@ impl<'p> Guests<'p> {
             let mut features = Body::new();
             features.attr("nesting", Expr::Bool(ct.nesting));
             if ct.keyctl {
-                features
-                    .comment("Proxmox lets only root@pam, logged in with a password, set keyctl.")
-                    .attr("keyctl", Expr::Bool(true));
+                // Only root@pam with a password may set it: with an API token the
+                // check refuses it (PXI0341).
+                features.attr("keyctl", Expr::Bool(true));
             }
             body.block("features", &[], features);
         }
@@ -298,15 +349,7 @@ impl<'p> Guests<'p> {
             init.block("dns", &[], dns);
         }
         ip_configs(&mut init, g);
-        // A container has no cloud-init: the keys of all its users go to root, which
-        // Ansible then uses to create the users.
-        let mut keys: Vec<&str> = g
-            .users
-            .iter()
-            .flat_map(|u| u.ssh_keys.iter().map(String::as_str))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
+        let keys = root_keys(g);
         if !keys.is_empty() {
             let mut account = Body::new();
             account.attr("keys", Expr::strings(keys));
@@ -329,7 +372,51 @@ impl<'p> Guests<'p> {
         let family = self.plan.images.get(&ct.image).map(|i| i.family.as_str());
         os.attr("type", Expr::str(container_os_type(family)));
         body.block("operating_system", &[], os);
+        if g.protection {
+            let mut lifecycle = Body::new();
+            lifecycle.attr("prevent_destroy", Expr::Bool(true));
+            body.block("lifecycle", &[], lifecycle);
+        }
         body
+    }
+}
+
+/// A container's root keys, sorted: it has no cloud-init, so the keys of all its users
+/// go to root, which Ansible then uses to create the users.
+pub fn root_keys(g: &Guest) -> Vec<&str> {
+    let mut keys: Vec<&str> = g
+        .users
+        .iter()
+        .flat_map(|u| u.ssh_keys.iter().map(String::as_str))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// A renamed guest's `moved` block, after its resource: Terraform moves the resource
+/// of its former name instead of destroying that guest and making this one.
+fn moved(file: &mut Body, what: &str, g: &Guest, kind: &str, id: &str) {
+    let Some(old) = &g.renamed_from else {
+        return;
+    };
+    if hcl::ident(old) == id {
+        return;
+    }
+    let comment = format!(
+        "{what} {} was {}: moved, not replaced",
+        comment_text(&g.name),
+        comment_text(old)
+    );
+    file.moved(&comment, kind, old, id);
+}
+
+/// A stateful guest's `protection`: Proxmox refuses to remove it or its disks, and
+/// its `lifecycle` (written at the end of the resource) makes Terraform refuse any
+/// plan that destroys it.
+fn protection(g: &Guest, body: &mut Body) {
+    if g.protection {
+        body.attr("protection", Expr::Bool(true));
     }
 }
 
@@ -454,7 +541,12 @@ fn download_ids(plan: &Plan) -> BTreeMap<Download<'_>, String> {
     // On storage every node shares, one node downloads the file for all: the first
     // by name of those that use it.
     let mut first_node: BTreeMap<(&str, &str), &str> = BTreeMap::new();
-    let wanted: Vec<Download> = templates.chain(containers).collect();
+    // A file the host playbook fetches for a Packer build is its alone: a second
+    // download of it fails ("file already exists"), so Terraform uses it as it is.
+    let wanted: Vec<Download> = templates
+        .filter(|d| !fetched_by_hosts(plan, d.image, d.node, d.datastore))
+        .chain(containers)
+        .collect();
     for d in wanted.iter().filter(|d| is_shared(plan, d.datastore)) {
         let node = first_node.entry((d.image, d.datastore)).or_insert(d.node);
         *node = (*node).min(d.node);
@@ -487,6 +579,30 @@ fn download_ids(plan: &Plan) -> BTreeMap<Download<'_>, String> {
         .zip(ids)
         .map(|((d, _), (_, id))| (d.clone(), id))
         .collect()
+}
+
+/// Whether the host playbook downloads `image` into `storage`'s `import` content on
+/// `node` (or on any node, when every node shares the storage): it does for every
+/// template Packer builds from a cloud image (`base_vms`). The playbook runs before
+/// Terraform, so the file is there when Terraform needs it.
+fn fetched_by_hosts(plan: &Plan, image: &str, node: &str, storage: &str) -> bool {
+    let shared = is_shared(plan, storage);
+    plan.templates.values().any(|t| {
+        t.base_vmid.is_some()
+            && t.image == image
+            && t.image_storage == storage
+            && (shared || t.node == node)
+    })
+}
+
+/// Whether a full clone goes to another node than its template's, onto storage only
+/// that node has. Proxmox refuses it (`can't clone to non-shared storage`) when the
+/// template's disks are on shared storage, as they must be for a clone across nodes:
+/// the provider then asks for exactly that.
+fn crosses_to_local_storage(plan: &Plan, vm: &Vm, template: &Template) -> bool {
+    template.node != vm.guest.node
+        && is_shared(plan, &template.storage)
+        && !is_shared(plan, &vm.guest.storage)
 }
 
 /// Whether every node sees the same storage: the cluster's, or one marked shared.

@@ -29,5 +29,5 @@ vm web-01 {
   host     = pve1
   template = ubuntu-2404
   network lan { ip = 10.0.0.21 }
-  user admin { ssh_keys = [file("/proc/self/environ"), file("../../../Cargo.toml"), file("files/../../../../Cargo.toml")] }
+  user admin { ssh_keys = [file("/proc/self/environ"), file("../../../Cargo.toml"), file("files/../../../../Cargo.toml")], sudo = true }
 }

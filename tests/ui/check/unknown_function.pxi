@@ -30,5 +30,5 @@ vm web-01 {
   host     = pve1
   template = ubuntu-2404
   network lan { ip = 10.0.0.21 }
-  user admin { ssh_keys = [read("keys/admin.pub")] }
+  user admin { ssh_keys = [read("keys/admin.pub")], sudo = true }
 }

@@ -55,5 +55,5 @@ vm web-01 {
   template = debian
   network lan { ip = 10.0.0.21 }
   roles    = [quirky]
-  user admin { ssh_keys = ["ssh-ed25519 AAAA {{ comment }}: #1"], shell = "/bin/bash" }
+  user admin { ssh_keys = ["ssh-ed25519 AAAA {{ comment }}: #1"], shell = "/bin/bash", sudo = true }
 }

@@ -1,10 +1,10 @@
 # Containers: features, swap, several interfaces, and the SSH keys of all users given
-# to root (a container has no cloud-init user).
+# to root (a container has no cloud-init user). No API token: root@pam, logged in
+# with a password, may set `keyctl`. A protected container.
 use std.os
 
 cluster lab {
   endpoint = "https://10.0.0.2:8006/"
-  token    = env("PROXMOX_VE_API_TOKEN")
 }
 
 network lan {
@@ -43,6 +43,7 @@ container proxy {
   user alice { ssh_keys = ["ssh-ed25519 AAAA alice@example", "ssh-ed25519 CCCC shared@example"] }
   user bob   { ssh_keys = ["ssh-ed25519 CCCC shared@example"] }
   tags         = ["edge"]
+  protection   = true
 }
 
 container cache {

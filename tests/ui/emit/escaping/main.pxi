@@ -37,6 +37,6 @@ vm web-01 {
   pool        = team
   description = "Serves \${var.secret} and %{ if true }x%{ endif } — café ☕\n\tindented"
   network lan { ip = 10.0.0.21 }
-  user admin { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq \"quoted\" admin@\${host}"] }
+  user admin { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq \"quoted\" admin@\${host}"], sudo = true }
   tags        = ["web"]
 }

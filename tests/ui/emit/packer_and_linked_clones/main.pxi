@@ -69,6 +69,6 @@ vm from-iso {
   template = debian-iso
   disk     = 40GiB
   network lan { ip = 10.0.0.30 }
-  user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"] }
+  user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"], sudo = true }
   user second { ssh_keys = ["ssh-ed25519 BBBB second@example"] }
 }
