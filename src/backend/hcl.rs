@@ -152,6 +152,15 @@ impl Body {
         self.comment(comment).block("moved", &[], body);
     }
 
+    /// The items of `other` after this body's, a blank line between them as between
+    /// the resources of one file.
+    pub fn append(&mut self, mut other: Body) {
+        if !self.0.is_empty() && !other.0.is_empty() {
+            self.blank();
+        }
+        self.0.append(&mut other.0);
+    }
+
     pub fn blank(&mut self) -> &mut Body {
         self.0.push(Item::Blank);
         self

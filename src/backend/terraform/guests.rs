@@ -131,16 +131,31 @@ impl<'p> Guests<'p> {
 
     /// `vms.tf`.
     pub fn vms(&self) -> Body {
+        // The largest file of a large project: its VMs are printed in parts, side by
+        // side, and the parts joined in order.
+        let len = self.plan.vms.len();
+        self.vms_in_parts(crate::parallel::threads_for(len, MIN_VMS_PER_THREAD))
+    }
+
+    fn vms_in_parts(&self, threads: usize) -> Body {
+        let vms: Vec<&Vm> = self.plan.vms.values().collect();
+        let parts = crate::parallel::map_ranges(vms.len(), threads, |range| {
+            let mut part = Body::new();
+            for vm in &vms[range] {
+                let comment = format!(
+                    "vm {}, from {}",
+                    vm.guest.name,
+                    comment_text(&vm.guest.origin.file)
+                );
+                let id = &self.names.vms[&vm.guest.name];
+                part.resource(Some(&comment), VM, id, self.vm(vm));
+                moved(&mut part, "vm", &vm.guest, VM, id);
+            }
+            part
+        });
         let mut file = Body::new();
-        for vm in self.plan.vms.values() {
-            let comment = format!(
-                "vm {}, from {}",
-                vm.guest.name,
-                comment_text(&vm.guest.origin.file)
-            );
-            let id = &self.names.vms[&vm.guest.name];
-            file.resource(Some(&comment), VM, id, self.vm(vm));
-            moved(&mut file, "vm", &vm.guest, VM, id);
+        for part in parts {
+            file.append(part);
         }
         file
     }
@@ -420,6 +435,9 @@ fn protection(g: &Guest, body: &mut Body) {
     }
 }
 
+/// Below this many VMs per thread, `vms.tf` is printed on one.
+const MIN_VMS_PER_THREAD: usize = 512;
+
 /// The description of a generated resource: the user's, then where it comes from.
 fn managed(description: Option<&str>, file: &str) -> String {
     let origin = format!("Managed by pxic from {file}.");
@@ -612,4 +630,34 @@ fn is_shared(plan: &Plan, storage: &str) -> bool {
             .hosts
             .values()
             .any(|h| h.storages.get(storage).is_some_and(|s| s.shared))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::hcl;
+    use std::path::Path;
+
+    #[test]
+    fn vms_printed_in_parts_are_the_file_printed_whole() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cluster");
+        let paths = crate::io::discover(&dir).expect("sources");
+        let (mut sources, _) = crate::io::read_sources(&dir, &paths);
+        let lock = crate::io::read_lock(&crate::io::lock_path(&dir)).expect("lock");
+        let world = crate::io::FsWorld::new(&dir, &[]);
+        let plan = crate::check::check_project(&mut sources, &world, &lock)
+            .plan
+            .expect("the example checks");
+        let names = Names::of(&plan);
+        let guests = Guests::new(&plan, &names);
+        let whole = hcl::print(&guests.vms_in_parts(1));
+        assert!(plan.vms.len() > 3);
+        for threads in [2, 3, plan.vms.len()] {
+            assert_eq!(
+                hcl::print(&guests.vms_in_parts(threads)),
+                whole,
+                "{threads} parts"
+            );
+        }
+    }
 }
