@@ -222,7 +222,9 @@ fn print_body(out: &mut String, body: &Body, depth: usize) {
                 for item in &items[start..i] {
                     if let Item::Attr(key, value) = item {
                         indent(out, depth);
-                        let _ = write!(out, "{key:width$} = ");
+                        out.push_str(key);
+                        pad(out, width - key.len());
+                        out.push_str(" = ");
                         print_expr(out, value, depth);
                         out.push('\n');
                     }
@@ -234,7 +236,7 @@ fn print_body(out: &mut String, body: &Body, depth: usize) {
                 out.push_str(&block.kind);
                 for label in &block.labels {
                     out.push(' ');
-                    out.push_str(&quote(label));
+                    quote_into(out, label);
                 }
                 if block.body.0.is_empty() {
                     out.push_str(" {}\n");
@@ -262,7 +264,7 @@ fn print_body(out: &mut String, body: &Body, depth: usize) {
 
 fn print_expr(out: &mut String, expr: &Expr, depth: usize) {
     match expr {
-        Expr::Str(s) => out.push_str(&quote(s)),
+        Expr::Str(s) => quote_into(out, s),
         Expr::Num(n) => {
             let _ = write!(out, "{n}");
         }
@@ -324,6 +326,11 @@ fn print_expr(out: &mut String, expr: &Expr, depth: usize) {
     }
 }
 
+/// `n` spaces (the alignment of `=`).
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
 fn indent(out: &mut String, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
@@ -334,6 +341,22 @@ fn indent(out: &mut String, depth: usize) {
 /// (`${` → `$${`, `%{` → `%%{`) so that text from a `.pxi` file is never evaluated.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    quote_into(&mut out, text);
+    out
+}
+
+/// [`quote`], at the end of `out`.
+fn quote_into(out: &mut String, text: &str) {
+    // Most strings need no escape: copied whole.
+    let plain = !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'$' | b'%' | 0x7f) || b < 0x20 || b >= 0x80);
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     out.push('"');
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -354,7 +377,6 @@ pub fn quote(text: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// A Terraform identifier for a `.pxi` name: `web-01` → `web_01`, `os.debian_12` →
