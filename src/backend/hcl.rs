@@ -350,7 +350,7 @@ fn quote_into(out: &mut String, text: &str) {
     // Most strings need no escape: copied whole.
     let plain = !text
         .bytes()
-        .any(|b| matches!(b, b'"' | b'\\' | b'$' | b'%' | 0x7f) || b < 0x20 || b >= 0x80);
+        .any(|b| matches!(b, b'"' | b'\\' | b'$' | b'%') || !(0x20..0x7f).contains(&b));
     if plain {
         out.push('"');
         out.push_str(text);
