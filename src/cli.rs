@@ -52,6 +52,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args, &printer),
         Command::Status(args) => status::run(args, &printer),
         Command::Apply(args) => apply::run(args, &printer),
+        Command::Plan(args) => apply::plan(args, &printer),
         Command::Explain(args) => explain::run(args),
     };
     let flushed = std::io::stdout().lock().flush();

@@ -12,6 +12,7 @@
 
 pub mod exec;
 pub mod redact;
+pub mod tfplan;
 
 use crate::backend::PROVIDER_TOKEN_ENV;
 use crate::ir::{Builder, Plan};
@@ -61,10 +62,22 @@ pub struct Step {
     /// The variables of the inherited environment it reads (names only, for
     /// `--dry-run`: the values may be secrets).
     pub reads: Vec<String>,
+    /// Whether the runner reads what it prints on stdout (`terraform show -json`).
+    pub capture: bool,
 }
 
 /// The Terraform plan file `apply` applies, in `terraform/`.
 pub const TERRAFORM_PLAN: &str = "pxic.tfplan";
+
+/// What the run is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `pxic apply`: change the cluster.
+    Apply,
+    /// `pxic plan`: only find out what apply would change (Ansible `--check --diff`
+    /// on the hosts, Terraform's plan); no template is built, no guest configured.
+    Plan,
+}
 
 /// The steps for a plan whose files are in `out`, in order: `stages` are the ones
 /// to run, `missing` the templates Packer must build (those the cluster lacks).
@@ -73,6 +86,7 @@ pub fn steps(
     out: &Path,
     stages: &BTreeSet<Stage>,
     missing: &BTreeSet<String>,
+    mode: Mode,
 ) -> Vec<Step> {
     let token = plan
         .cluster
@@ -86,13 +100,23 @@ pub fn steps(
         title: title.to_string(),
         slug: stage.name().to_string(),
         program: "ansible-playbook",
-        args: vec!["-i".into(), "inventory.yml".into(), file.into()],
+        args: ["-i", "inventory.yml", file]
+            .into_iter()
+            .chain(if mode == Mode::Plan {
+                vec!["--check", "--diff"]
+            } else {
+                Vec::new()
+            })
+            .map(str::to_string)
+            .collect(),
         dir: ansible.clone(),
         env: vec![(
             "ANSIBLE_CONFIG".into(),
             ansible.join("ansible.cfg").to_string_lossy().into_owned(),
         )],
         reads: vec![token.clone()],
+        // `plan` reads the PLAY RECAP of the check run.
+        capture: mode == Mode::Plan,
     };
     let mut all = Vec::new();
     if !plan.hosts.is_empty() {
@@ -102,11 +126,9 @@ pub fn steps(
             "configure the Proxmox hosts",
         ));
     }
-    for template in plan
-        .templates
-        .values()
-        .filter(|t| t.builder == Builder::Packer && missing.contains(&t.name))
-    {
+    for template in plan.templates.values().filter(|t| {
+        mode == Mode::Apply && t.builder == Builder::Packer && missing.contains(&t.name)
+    }) {
         let file = format!("{}.pkr.hcl", template.name);
         for verb in ["init", "build"] {
             all.push(Step {
@@ -118,6 +140,7 @@ pub fn steps(
                 dir: out.join("packer"),
                 env: Vec::new(),
                 reads: vec![token.clone()],
+                capture: false,
             });
         }
     }
@@ -134,11 +157,16 @@ pub fn steps(
         // Never a prompt: the runner has asked already, and has no terminal to lend.
         env: vec![("TF_INPUT".into(), "0".into())],
         reads: vec![token.clone(), "PROXMOX_VE_ENDPOINT".into()],
+        capture: verb == "show",
     };
     all.push(terraform("init", &["-input=false"]));
     all.push(terraform("plan", &["-input=false", "-out", TERRAFORM_PLAN]));
-    all.push(terraform("apply", &["-input=false", TERRAFORM_PLAN]));
-    if !plan.vms.is_empty() || !plan.containers.is_empty() {
+    // What the plan does, read before it is applied: destruction is shown first.
+    all.push(terraform("show", &["-json", TERRAFORM_PLAN]));
+    if mode == Mode::Apply {
+        all.push(terraform("apply", &["-input=false", TERRAFORM_PLAN]));
+    }
+    if mode == Mode::Apply && (!plan.vms.is_empty() || !plan.containers.is_empty()) {
         all.push(playbook(Stage::Config, "vms.yml", "configure the guests"));
     }
     all.retain(|s| stages.contains(&s.stage));

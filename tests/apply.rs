@@ -51,7 +51,7 @@ impl Run {
         // stub itself uses.
         let basics = stubs.join("basics");
         std::fs::create_dir_all(&basics).expect("mkdir");
-        for program in ["bash", "basename", "sleep"] {
+        for program in ["bash", "basename", "cat", "sleep"] {
             let real = ["/usr/bin", "/bin"]
                 .iter()
                 .map(|dir| Path::new(dir).join(program))
@@ -129,12 +129,13 @@ impl Run {
     }
 }
 
-const IN_ORDER: [&str; 7] = [
+const IN_ORDER: [&str; 8] = [
     "ansible-playbook -i inventory.yml proxmox-hosts.yml | in ansible | token present",
     "packer init ubuntu-2404-docker.pkr.hcl | in packer | token present",
     "packer build ubuntu-2404-docker.pkr.hcl | in packer | token present",
     "terraform init -input=false | in terraform | token present",
     "terraform plan -input=false -out pxic.tfplan | in terraform | token present",
+    "terraform show -json pxic.tfplan | in terraform | token present",
     "terraform apply -input=false pxic.tfplan | in terraform | token present",
     "ansible-playbook -i inventory.yml vms.yml | in ansible | token present",
 ];
@@ -151,7 +152,7 @@ fn the_steps_run_in_order_and_packer_builds_only_missing_templates() {
     let (code, text) = run.apply(&["--auto-approve"], &[]);
     assert_eq!(code, 0, "{text}");
     assert_eq!(run.calls(), IN_ORDER, "{text}");
-    assert!(text.contains("applied: 7 steps done"), "{text}");
+    assert!(text.contains("finished: 8 steps done"), "{text}");
     // The build came first: the steps ran the files it wrote.
     assert!(run.project.join("terraform/vms.tf").is_file());
     let logs = run.logs();
@@ -179,10 +180,10 @@ fn the_first_failing_step_stops_the_run_and_says_why() {
     assert_eq!(run.calls(), IN_ORDER[..5], "{text}");
     for part in [
         "PXI0472",
-        "step 5/7 `terraform plan` failed with exit code 3",
+        "step 5/8 `terraform plan` failed with exit code 3",
         "terraform: Error: something broke",
         "terraform: using token [redacted]",
-        "2 later steps not run",
+        "3 later steps not run",
         "05-guests-plan.log",
     ] {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
@@ -201,14 +202,14 @@ fn dry_run_only_and_skip_choose_what_runs() {
         "a dry run wrote files"
     );
     assert!(
-        text.contains("6. [guests] terraform apply -input=false pxic.tfplan")
+        text.contains("7. [guests] terraform apply -input=false pxic.tfplan")
             && text.contains("environment: TF_INPUT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_ENDPOINT"),
         "{text}"
     );
 
     let (code, text) = run.apply(&["--auto-approve", "--only", "hosts,config"], &[]);
     assert_eq!(code, 0, "{text}");
-    assert_eq!(run.calls(), [IN_ORDER[0], IN_ORDER[6]], "{text}");
+    assert_eq!(run.calls(), [IN_ORDER[0], IN_ORDER[7]], "{text}");
 
     let run = Run::new("skip", &fake, &["ansible-playbook", "terraform"]);
     let (code, text) = run.apply(&["--auto-approve", "--skip", "templates"], &[]);
@@ -216,7 +217,7 @@ fn dry_run_only_and_skip_choose_what_runs() {
         code, 0,
         "without packer on PATH, skipping its step is enough: {text}"
     );
-    assert_eq!(run.calls().len(), 5, "{text}");
+    assert_eq!(run.calls().len(), 6, "{text}");
 
     let (code, text) = run.apply(&["--only", "terraform"], &[]);
     assert_eq!(code, 2, "{text}");
@@ -287,7 +288,7 @@ fn ctrl_c_reaches_the_tool_once_and_a_second_apply_waits_for_nobody() {
     let text = output_text(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("PXI0473") && text.contains("step 6/7 `terraform apply` was interrupted"),
+        text.contains("PXI0473") && text.contains("step 7/8 `terraform apply` was interrupted"),
         "{text}"
     );
     let got = run
@@ -310,4 +311,89 @@ fn ctrl_c_reaches_the_tool_once_and_a_second_apply_waits_for_nobody() {
     // The lock went with the process: the next apply runs.
     let (code, text) = run.apply(&["--auto-approve", "--only", "config"], &[]);
     assert_eq!(code, 0, "{text}");
+}
+
+/// A Terraform plan (as `terraform show -json` prints it) that replaces db-01 and
+/// makes web-02.
+fn destructive_plan(dir: &Path) -> PathBuf {
+    let file = dir.join("plan.json");
+    std::fs::write(
+        &file,
+        r#"{"format_version": "1.2", "resource_changes": [
+            {"address": "proxmox_virtual_environment_vm.web_02", "change": {"actions": ["create"]}},
+            {"address": "proxmox_virtual_environment_vm.db_01", "change": {"actions": ["delete", "create"]}},
+            {"address": "proxmox_virtual_environment_vm.web_01", "change": {"actions": ["no-op"]}}]}"#,
+    )
+    .expect("write plan");
+    file
+}
+
+#[test]
+fn a_plan_that_replaces_a_guest_is_shown_first_and_loudly() {
+    let fake = start(seeded(homelab_guests()));
+    let run = Run::new("destructive", &fake, &ALL_TOOLS);
+    let plan = destructive_plan(run.project.parent().expect("parent"));
+    let plan = plan.to_string_lossy().into_owned();
+    let (code, text) = run.apply(&["--auto-approve"], &[("PXIC_STUB_PLAN", &plan)]);
+    assert_eq!(code, 0, "{text}");
+    let replace = text
+        .find("!! replace  proxmox_virtual_environment_vm.db_01 (destroyed, then made anew)")
+        .unwrap_or_else(|| panic!("no replacement shown:\n{text}"));
+    let create = text
+        .find("   create   proxmox_virtual_environment_vm.web_02")
+        .unwrap_or_else(|| panic!("no creation shown:\n{text}"));
+    assert!(replace < create, "{text}");
+    assert!(
+        text.contains("Terraform: 1 to create, 0 to update in place, 1 to replace, 0 to destroy"),
+        "{text}"
+    );
+}
+
+#[test]
+fn plan_changes_nothing_and_says_what_apply_would_do() {
+    let fake = empty_cluster();
+    let run = Run::new("plan", &fake, &ALL_TOOLS);
+    let plan = destructive_plan(run.project.parent().expect("parent"));
+    let plan = plan.to_string_lossy().into_owned();
+    let output = Command::new(env!("CARGO_BIN_EXE_pxic"))
+        .arg("plan")
+        .arg(&run.project)
+        .env_clear()
+        .env("PATH", &run.path)
+        .env(
+            "PROXMOX_VE_ENDPOINT",
+            format!("https://{}:8006/", fake.host),
+        )
+        .env("PROXMOX_VE_API_TOKEN", format!("{TOKEN}={SECRET}"))
+        .env("PXIC_CA_FILE", &fake.ca)
+        .env("PXIC_STUB_LOG", &run.record)
+        .env("PXIC_STUB_PLAN", &plan)
+        .stdin(Stdio::null())
+        .output()
+        .expect("pxic runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", output_text(&output));
+    assert_eq!(
+        run.calls(),
+        [
+            "ansible-playbook -i inventory.yml proxmox-hosts.yml --check --diff | in ansible | token present",
+            IN_ORDER[3],
+            IN_ORDER[4],
+            IN_ORDER[5],
+        ],
+        "{}",
+        output_text(&output)
+    );
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            "!! replace  proxmox_virtual_environment_vm.db_01 (destroyed, then made anew)",
+            "   create   proxmox_virtual_environment_vm.web_02",
+            "Terraform: 1 to create, 0 to update in place, 1 to replace, 0 to destroy",
+            "Packer: builds template ubuntu-2404-docker (not on the cluster)",
+            "Ansible on the hosts: pve1: 2 to change",
+        ],
+        "{}",
+        output_text(&output)
+    );
 }

@@ -1,9 +1,12 @@
 //! `pxic apply [PATH]`: build, check the live cluster (preflight), ask, then run the
-//! steps of `runner` in order, stopping at the first that fails. One apply at a time
-//! per project (a lock on `<project>/.pxic`); each run's logs, secrets masked, under
-//! `<project>/.pxic/logs/<run>/`.
+//! steps of `runner` in order, stopping at the first that fails; Terraform's plan is
+//! read before it is applied, and a plan that destroys or replaces a guest is shown
+//! first and asked about again. `pxic plan [PATH]`: the same up to the questions,
+//! read-only (Ansible `--check --diff`, Terraform's plan), then one summary. One run
+//! at a time per project (a lock on `<project>/.pxic`); each run's logs, secrets
+//! masked, under `<project>/.pxic/logs/<run>/`.
 
-use super::args::{ApplyArgs, BuildArgs};
+use super::args::{ApplyArgs, BuildArgs, PlanArgs};
 use super::{Outcome, Printer, project};
 use crate::diag::{self, Code, Diagnostic};
 use crate::io::folder_lock::{self, Access};
@@ -11,7 +14,8 @@ use crate::ir::{Builder, Plan};
 use crate::pve;
 use crate::runner::exec::{self, Ended};
 use crate::runner::redact::Redactor;
-use crate::runner::{self, Stage, Step};
+use crate::runner::tfplan;
+use crate::runner::{self, Mode, Stage, Step};
 use crate::source::SourceMap;
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
@@ -19,6 +23,25 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
+    run_in(args, Mode::Apply, printer)
+}
+
+/// `pxic plan`: an apply that only finds out, and never asks.
+pub fn plan(args: &PlanArgs, printer: &Printer) -> Outcome {
+    let as_apply = ApplyArgs {
+        path: args.path.clone(),
+        auto_approve: true,
+        dry_run: false,
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+        step_timeout: args.step_timeout,
+        ca_file: args.ca_file.clone(),
+        files_from: args.files_from.clone(),
+    };
+    run_in(&as_apply, Mode::Plan, &printer.keeping_stdout())
+}
+
+fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
     let none = SourceMap::new();
     let stages = match stages(args) {
         Ok(stages) => stages,
@@ -57,7 +80,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
         .map(|t| t.name.clone())
         .collect();
     if args.dry_run {
-        let steps = runner::steps(plan, &project_dir, &stages, &packer_templates);
+        let steps = runner::steps(plan, &project_dir, &stages, &packer_templates, mode);
         super::print_stdout(&dry_run(&steps));
         return Outcome::Clean;
     }
@@ -71,7 +94,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
         }
     };
     printer.print(&loaded.sources, &problems);
-    let steps = runner::steps(plan, &project_dir, &stages, &missing);
+    let steps = runner::steps(plan, &project_dir, &stages, &missing, mode);
     let absent: Vec<Diagnostic> = runner::programs(&steps)
         .into_iter()
         .filter(|p| find_program(p).is_none())
@@ -87,14 +110,79 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
         printer.print(&loaded.sources, &absent);
         return Outcome::Errors;
     }
-    for line in summary(&steps, &missing) {
+    for line in summary(&steps, &missing, mode) {
         printer.note(&line);
     }
-    if let Some(refusal) = approval(args) {
+    if let Some(refusal) = approval(args, "Apply these steps to the cluster?") {
         printer.print(&loaded.sources, &[refusal]);
         return Outcome::Errors;
     }
-    run_steps(printer, plan, &project_dir, &steps, args.step_timeout)
+    let run = Run {
+        printer,
+        plan,
+        project_dir: &project_dir,
+        timeout: args.step_timeout.map(|m| Duration::from_secs(m * 60)),
+        auto_approve: args.auto_approve,
+    };
+    let mut report = Report::default();
+    let outcome = run.steps(&steps, &mut report);
+    if mode == Mode::Plan && outcome == Outcome::Clean {
+        super::print_stdout(&report.text(&missing, &stages));
+    }
+    outcome
+}
+
+/// What `pxic plan` found: the hosts' check run and Terraform's plan.
+#[derive(Default)]
+struct Report {
+    hosts: Vec<String>,
+    terraform: Option<tfplan::Changes>,
+}
+
+impl Report {
+    fn text(&self, missing: &BTreeSet<String>, stages: &BTreeSet<Stage>) -> String {
+        let mut lines = Vec::new();
+        if let Some(changes) = &self.terraform {
+            lines.extend(changes.lines());
+        }
+        if stages.contains(&Stage::Templates) {
+            if missing.is_empty() {
+                lines.push("Packer: every template is on the cluster; nothing to build".into());
+            }
+            for name in missing {
+                lines.push(format!(
+                    "Packer: builds template {name} (not on the cluster)"
+                ));
+            }
+        }
+        lines.extend(
+            self.hosts
+                .iter()
+                .map(|h| format!("Ansible on the hosts: {h}")),
+        );
+        let mut text = diag::escape::lines(&lines.join("\n")).into_owned();
+        text.push('\n');
+        text
+    }
+}
+
+/// The `host : ok=… changed=…` lines of an Ansible run's PLAY RECAP, as
+/// `host: N changes`.
+fn recap(output: &str) -> Vec<String> {
+    let Some(start) = output.find("PLAY RECAP") else {
+        return Vec::new();
+    };
+    output[start..]
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (host, counts) = line.split_once(" : ")?;
+            let changed = counts
+                .split_whitespace()
+                .find_map(|c| c.strip_prefix("changed="))?;
+            Some(format!("{}: {changed} to change", host.trim()))
+        })
+        .collect()
 }
 
 /// The steps `--only` and `--skip` leave.
@@ -200,25 +288,31 @@ fn dry_run(steps: &[Step]) -> String {
     diag::escape::lines(&text).into_owned()
 }
 
-fn summary(steps: &[Step], missing: &BTreeSet<String>) -> Vec<String> {
+fn summary(steps: &[Step], missing: &BTreeSet<String>, mode: Mode) -> Vec<String> {
+    let command = if mode == Mode::Apply { "apply" } else { "plan" };
     let mut lines = vec![format!(
-        "pxic apply will run {}:",
+        "pxic {command} will run {}:",
         super::plural(steps.len(), "step")
     )];
     for (n, step) in steps.iter().enumerate() {
         lines.push(format!("  {}. {}", n + 1, step.title));
     }
-    if missing.is_empty() {
+    if mode == Mode::Apply && missing.is_empty() {
         lines.push("  (every template is on the cluster: Packer builds nothing)".into());
     }
     lines
 }
 
 /// `None` when the run may go ahead: `--auto-approve`, or "yes" on a terminal.
-fn approval(args: &ApplyArgs) -> Option<Diagnostic> {
+fn approval(args: &ApplyArgs, question: &str) -> Option<Diagnostic> {
     if args.auto_approve {
         return None;
     }
+    approval_on_terminal(question)
+}
+
+/// "yes" on a terminal; a refusal anywhere else.
+fn approval_on_terminal(question: &str) -> Option<Diagnostic> {
     if !std::io::stdin().is_terminal() {
         return Some(
             Diagnostic::error(
@@ -230,7 +324,7 @@ fn approval(args: &ApplyArgs) -> Option<Diagnostic> {
             ),
         );
     }
-    eprint!("Apply these steps to the cluster? Only `yes` goes ahead: ");
+    eprint!("{question} Only `yes` goes ahead: ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);
@@ -244,67 +338,78 @@ fn approval(args: &ApplyArgs) -> Option<Diagnostic> {
     }
 }
 
-fn run_steps(
-    printer: &Printer,
-    plan: &Plan,
-    project_dir: &Path,
-    steps: &[Step],
-    timeout: Option<u64>,
-) -> Outcome {
-    let logs = project_dir.join(".pxic/logs").join(run_id());
-    if let Err(e) = std::fs::create_dir_all(&logs) {
-        let problem = Diagnostic::error(
-            Code::CannotWrite,
-            format!(
-                "cannot create `{}`: {}",
-                logs.display(),
-                crate::io::describe_io(&e)
-            ),
-        )
-        .with_help("check that you may write to the project's folder");
-        return project::report_unloadable(printer, &SourceMap::new(), &[problem]);
-    }
-    let redactor = Redactor::new(secret_values(plan));
-    let on_terminal = std::io::stderr().is_terminal();
-    let timeout = timeout.map(|m| Duration::from_secs(m * 60));
-    for (n, step) in steps.iter().enumerate() {
-        let log = logs.join(format!("{:02}-{}.log", n + 1, step.slug));
-        let label = format!("[{}/{}] {}", n + 1, steps.len(), step.title);
-        printer.note(&label);
-        let started = Instant::now();
-        let mut progress = |line: &str| {
-            if on_terminal {
-                let shown: String = line.chars().filter(|c| !c.is_control()).take(70).collect();
-                eprint!("\r\x1b[2K  {:>4} s  {shown}", started.elapsed().as_secs());
-            }
-        };
-        let outcome = exec::run(step, &log, &redactor, timeout, &mut progress);
-        if on_terminal {
-            eprint!("\r\x1b[2K");
-        }
-        let (code, what) = match &outcome.ended {
-            Ended::Done => {
-                printer.note(&format!("      done in {} s", started.elapsed().as_secs()));
-                continue;
-            }
-            Ended::Failed(Some(status)) => {
-                (Code::StepFailed, format!("failed with exit code {status}"))
-            }
-            Ended::Failed(None) => (Code::StepFailed, "was killed by a signal".to_string()),
-            Ended::NotStarted(why) => (Code::StepFailed, format!("could not start: {why}")),
-            Ended::TimedOut => (
-                Code::StepFailed,
+/// A run's fixed parts.
+struct Run<'a> {
+    printer: &'a Printer,
+    plan: &'a Plan,
+    project_dir: &'a Path,
+    timeout: Option<Duration>,
+    auto_approve: bool,
+}
+
+impl Run<'_> {
+    fn steps(&self, steps: &[Step], report: &mut Report) -> Outcome {
+        let (printer, plan, project_dir, timeout) =
+            (self.printer, self.plan, self.project_dir, self.timeout);
+        let logs = project_dir.join(".pxic/logs").join(run_id());
+        if let Err(e) = std::fs::create_dir_all(&logs) {
+            let problem = Diagnostic::error(
+                Code::CannotWrite,
                 format!(
-                    "ran longer than {} min and was stopped",
-                    timeout.map_or(0, |t| t.as_secs() / 60)
+                    "cannot create `{}`: {}",
+                    logs.display(),
+                    crate::io::describe_io(&e)
                 ),
-            ),
-            Ended::Interrupted => (
-                Code::RunInterrupted,
-                "was interrupted; the tool was asked to stop and has finished".to_string(),
-            ),
-        };
-        let mut problem = Diagnostic::error(
+            )
+            .with_help("check that you may write to the project's folder");
+            return project::report_unloadable(printer, &SourceMap::new(), &[problem]);
+        }
+        let redactor = Redactor::new(secret_values(plan));
+        let on_terminal = std::io::stderr().is_terminal();
+        for (n, step) in steps.iter().enumerate() {
+            let log = logs.join(format!("{:02}-{}.log", n + 1, step.slug));
+            let label = format!("[{}/{}] {}", n + 1, steps.len(), step.title);
+            printer.note(&label);
+            let started = Instant::now();
+            let mut progress = |line: &str| {
+                if on_terminal {
+                    let shown: String = line.chars().filter(|c| !c.is_control()).take(70).collect();
+                    eprint!("\r\x1b[2K  {:>4} s  {shown}", started.elapsed().as_secs());
+                }
+            };
+            let outcome = exec::run(step, &log, &redactor, timeout, &mut progress);
+            if on_terminal {
+                eprint!("\r\x1b[2K");
+            }
+            let (code, what) = match &outcome.ended {
+                Ended::Done => {
+                    printer.note(&format!("      done in {} s", started.elapsed().as_secs()));
+                    match self.read_output(step, &outcome.stdout, report) {
+                        Ok(()) => continue,
+                        Err(problem) => {
+                            printer.print(&SourceMap::new(), &[problem]);
+                            return Outcome::Errors;
+                        }
+                    }
+                }
+                Ended::Failed(Some(status)) => {
+                    (Code::StepFailed, format!("failed with exit code {status}"))
+                }
+                Ended::Failed(None) => (Code::StepFailed, "was killed by a signal".to_string()),
+                Ended::NotStarted(why) => (Code::StepFailed, format!("could not start: {why}")),
+                Ended::TimedOut => (
+                    Code::StepFailed,
+                    format!(
+                        "ran longer than {} min and was stopped",
+                        timeout.map_or(0, |t| t.as_secs() / 60)
+                    ),
+                ),
+                Ended::Interrupted => (
+                    Code::RunInterrupted,
+                    "was interrupted; the tool was asked to stop and has finished".to_string(),
+                ),
+            };
+            let mut problem = Diagnostic::error(
             code,
             format!("step {}/{} `{}` {what}", n + 1, steps.len(), step.title),
         )
@@ -312,26 +417,65 @@ fn run_steps(
             "read its log `{}`, fix the cause, and run `pxic apply` again: the steps before it are done and will change nothing",
             log.display()
         ));
-        if !outcome.tail.is_empty() {
-            problem = problem.with_note("its last lines:");
-            for line in &outcome.tail {
-                problem = problem.with_note(format!("│ {line}"));
+            if !outcome.tail.is_empty() {
+                problem = problem.with_note("its last lines:");
+                for line in &outcome.tail {
+                    problem = problem.with_note(format!("│ {line}"));
+                }
+            }
+            let skipped = steps.len() - n - 1;
+            if skipped > 0 {
+                problem =
+                    problem.with_note(format!("{} not run", super::plural(skipped, "later step")));
+            }
+            printer.print(&SourceMap::new(), &[problem]);
+            return Outcome::Errors;
+        }
+        printer.note(&format!(
+            "finished: {} done; logs in `{}`",
+            super::plural(steps.len(), "step"),
+            logs.display()
+        ));
+        Outcome::Clean
+    }
+
+    /// Reads what a step printed when the run needs it: the hosts' PLAY RECAP under
+    /// `pxic plan`, Terraform's plan (shown, destruction first; asked about again
+    /// before an apply that destroys). `Err` stops the run.
+    fn read_output(
+        &self,
+        step: &Step,
+        stdout: &str,
+        report: &mut Report,
+    ) -> Result<(), Diagnostic> {
+        if !step.capture {
+            return Ok(());
+        }
+        if step.program != "terraform" {
+            report.hosts = recap(stdout);
+            return Ok(());
+        }
+        let changes = tfplan::Changes::read(stdout).map_err(|why| {
+            Diagnostic::error(
+                Code::StepFailed,
+                format!("`terraform show -json` did not print a plan pxic can read: {why}"),
+            )
+            .with_help("check the Terraform version (1.5 or later) in the step's log")
+        })?;
+        for line in changes.lines() {
+            self.printer.note(&line);
+        }
+        let destructive = changes.is_destructive();
+        report.terraform = Some(changes);
+        if destructive && !self.auto_approve {
+            let question =
+                "Terraform's plan destroys or replaces the resources marked !! above. Apply it?";
+            if let Some(refusal) = approval_on_terminal(question) {
+                return Err(refusal);
             }
         }
-        let skipped = steps.len() - n - 1;
-        if skipped > 0 {
-            problem =
-                problem.with_note(format!("{} not run", super::plural(skipped, "later step")));
-        }
-        printer.print(&SourceMap::new(), &[problem]);
-        return Outcome::Errors;
+        Ok(())
     }
-    printer.note(&format!(
-        "applied: {} done; logs in `{}`",
-        super::plural(steps.len(), "step"),
-        logs.display()
-    ));
-    Outcome::Clean
 }
 
 /// The values of every environment variable the plan names as a secret (the API

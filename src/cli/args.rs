@@ -28,6 +28,10 @@ pub enum Command {
     /// the hosts, Packer for missing templates, Terraform for the guests, Ansible on
     /// the guests.
     Apply(ApplyArgs),
+    /// Find out what apply would change, changing nothing on the cluster: Ansible's
+    /// check run on the hosts, the templates Packer would build, Terraform's plan
+    /// (destruction first).
+    Plan(PlanArgs),
     /// Compare the live cluster with the project: guests missing, settings that
     /// differ, guests pxic manages that the project no longer has. Exit 0 in sync,
     /// 1 on drift, 2 when it cannot tell.
@@ -115,6 +119,34 @@ pub struct ApplyArgs {
     )]
     pub only: Vec<String>,
     /// Run every step but these (comma-separated: hosts, templates, guests, config).
+    #[arg(long, value_name = "STEPS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Stop a step that runs longer than this many minutes (default: no limit).
+    #[arg(long, value_name = "MINUTES")]
+    pub step_timeout: Option<u64>,
+    /// A PEM file of the CA to trust for the cluster's certificate; also read from
+    /// PXIC_CA_FILE.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// A folder outside the project that `file("…")` may also read (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub files_from: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// A project folder (every `.pxi` file below it), or one `.pxi` file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Look only at these steps (comma-separated: hosts, templates, guests).
+    #[arg(
+        long,
+        value_name = "STEPS",
+        value_delimiter = ',',
+        conflicts_with = "skip"
+    )]
+    pub only: Vec<String>,
+    /// Look at every step but these (comma-separated).
     #[arg(long, value_name = "STEPS", value_delimiter = ',')]
     pub skip: Vec<String>,
     /// Stop a step that runs longer than this many minutes (default: no limit).

@@ -27,10 +27,12 @@ pub enum Ended {
     NotStarted(String),
 }
 
-/// What a step left: how it ended and its last lines (masked).
+/// What a step left: how it ended, its last lines (masked), and, when the step
+/// asked for it, everything it printed on stdout (masked).
 pub struct Outcome {
     pub ended: Ended,
     pub tail: Vec<String>,
+    pub stdout: String,
 }
 
 /// How many of a step's last lines a failure shows.
@@ -95,6 +97,7 @@ pub fn run(
     progress: &mut dyn FnMut(&str),
 ) -> Outcome {
     let mut tail: Vec<String> = Vec::new();
+    let mut stdout = String::new();
     let mut log_file = match std::fs::File::create(log) {
         Ok(file) => file,
         Err(e) => {
@@ -105,6 +108,7 @@ pub fn run(
                     crate::io::describe_io(&e)
                 )),
                 tail,
+                stdout,
             };
         }
     };
@@ -137,34 +141,31 @@ pub fn run(
             return Outcome {
                 ended: Ended::NotStarted(crate::io::describe_io(&e)),
                 tail,
+                stdout,
             };
         }
     };
     let group = child.id() as libc::pid_t;
-    let (lines, heard) = mpsc::channel::<String>();
-    let readers: Vec<_> = [
-        child
-            .stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-        child
-            .stderr
-            .take()
-            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|stream| {
-        let lines = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if lines.send(line).is_err() {
-                    break;
+    // Each line with whether it came on stdout.
+    let (lines, heard) = mpsc::channel::<(bool, String)>();
+    let streams: [Option<(bool, Box<dyn std::io::Read + Send>)>; 2] = [
+        child.stdout.take().map(|s| (true, Box::new(s) as _)),
+        child.stderr.take().map(|s| (false, Box::new(s) as _)),
+    ];
+    let readers: Vec<_> = streams
+        .into_iter()
+        .flatten()
+        .map(|(is_stdout, stream)| {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if lines.send((is_stdout, line)).is_err() {
+                        break;
+                    }
                 }
-            }
+            })
         })
-    })
-    .collect();
+        .collect();
     drop(lines);
     let started = Instant::now();
     let mut asked_to_stop: Option<(Instant, Ended)> = None;
@@ -172,10 +173,11 @@ pub fn run(
     let status = loop {
         if !closed {
             match heard.recv_timeout(Duration::from_millis(100)) {
-                Ok(line) => {
+                Ok((is_stdout, line)) => {
                     let line = redactor.apply(&line);
                     let _ = writeln!(log_file, "{line}");
                     progress(&line);
+                    keep(&mut stdout, is_stdout && step.capture, &line);
                     tail.push(line);
                     if tail.len() > TAIL {
                         tail.remove(0);
@@ -214,9 +216,10 @@ pub fn run(
     for reader in readers {
         let _ = reader.join();
     }
-    for line in heard.try_iter() {
+    for (is_stdout, line) in heard.try_iter() {
         let line = redactor.apply(&line);
         let _ = writeln!(log_file, "{line}");
+        keep(&mut stdout, is_stdout && step.capture, &line);
         tail.push(line);
     }
     if tail.len() > TAIL {
@@ -232,5 +235,16 @@ pub fn run(
         "# ended: {ended:?} after {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    Outcome { ended, tail }
+    Outcome {
+        ended,
+        tail,
+        stdout,
+    }
+}
+
+fn keep(stdout: &mut String, wanted: bool, line: &str) {
+    if wanted {
+        stdout.push_str(line);
+        stdout.push('\n');
+    }
 }
