@@ -60,7 +60,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             Kind::Vm => "vm",
             Kind::Container => "container",

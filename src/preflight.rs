@@ -1,9 +1,11 @@
 //! Preflight: whether a live cluster can take a plan at all, before any tool touches
 //! it. Pure: the caller reads the facts (`pve::version`, `pve::nodes`) and gets
-//! diagnostics. Checked today: the Proxmox VE version the plan needs, and that every
-//! node the plan puts something on is in the cluster and online.
+//! diagnostics. Checked today: the Proxmox VE version the plan needs, that every
+//! node the plan puts something on is in the cluster and online, and (for `apply`)
+//! that no VMID the plan uses holds a guest pxic does not manage.
 
 use crate::diag::{Code, Diagnostic};
+use crate::drift::Drift;
 use crate::ir::Plan;
 use crate::pve::LiveNode;
 
@@ -90,6 +92,35 @@ pub fn check(plan: &Plan, version: &str, nodes: &[LiveNode]) -> Vec<Diagnostic> 
         }
     }
     problems
+}
+
+/// An error for each VMID of the plan that holds a guest pxic does not manage:
+/// Terraform would fail on it, or worse, a later import would take it over.
+pub fn taken(drift: &[Drift]) -> Vec<Diagnostic> {
+    drift
+        .iter()
+        .filter_map(|d| match d {
+            Drift::Taken {
+                kind,
+                name,
+                vmid,
+                holder,
+            } => Some(
+                Diagnostic::error(
+                    Code::VmidTaken,
+                    format!(
+                        "{} `{name}` is to have VMID {vmid}, which holds `{}`, a guest pxic does not manage",
+                        kind.word(),
+                        crate::diag::escape::line(holder)
+                    ),
+                )
+                .with_help(format!(
+                    "give `{name}` another VMID (set its `vmid`, or move the cluster's `vmids` range), or move the other guest; pxic never touches a guest it did not make"
+                )),
+            ),
+            _ => None,
+        })
+        .collect()
 }
 
 fn names(nodes: &[LiveNode]) -> String {

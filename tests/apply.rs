@@ -397,3 +397,24 @@ fn plan_changes_nothing_and_says_what_apply_would_do() {
         output_text(&output)
     );
 }
+
+#[test]
+fn a_vmid_held_by_another_guest_stops_the_run_before_any_tool() {
+    let mut guests = homelab_guests();
+    for guest in &mut guests {
+        if guest["name"] == "worker-1" {
+            guest["name"] = serde_json::json!("someones-vm");
+            guest["config"]["description"] = serde_json::json!("made by hand");
+        }
+    }
+    let fake = start(seeded(guests));
+    let run = Run::new("taken", &fake, &ALL_TOOLS);
+    let (code, text) = run.apply(&["--auto-approve"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("PXI0461")
+            && text.contains("vm `worker-1` is to have VMID 102, which holds `someones-vm`"),
+        "{text}"
+    );
+    assert!(run.calls().is_empty(), "{:?}", run.calls());
+}

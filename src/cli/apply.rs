@@ -248,7 +248,12 @@ fn cluster_facts(
         super::status::connect(plan, args.ca_file.clone(), problems).map_err(|d| vec![d])?;
     let version = pve::version(&client).map_err(|d| vec![d])?;
     let nodes = pve::nodes(&client).map_err(|d| vec![d])?;
-    let unfit = crate::preflight::check(plan, &version, &nodes);
+    let mut unfit = crate::preflight::check(plan, &version, &nodes);
+    // Every guest must be visible, or a VMID held by another's guest would look free.
+    pve::require_audit(&client).map_err(|d| vec![d])?;
+    let live = pve::guests(&client).map_err(|d| vec![d])?;
+    let drift = super::status::drift_of(&client, plan, &live).map_err(|d| vec![d])?;
+    unfit.extend(crate::preflight::taken(&drift));
     if diag::has_errors(&unfit) {
         return Err(unfit);
     }
@@ -256,7 +261,6 @@ fn cluster_facts(
     if !stages.contains(&Stage::Templates) || packer_templates.is_empty() {
         return Ok(BTreeSet::new());
     }
-    let live = pve::guests(&client).map_err(|d| vec![d])?;
     Ok(plan
         .templates
         .values()

@@ -48,10 +48,19 @@ fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<Report, Diagnos
     pve::require_audit(client)?;
     let unfit = preflight::check(plan, &pve::version(client)?, &pve::nodes(client)?);
     let live = pve::guests(client)?;
-    // A description is read only for a guest the plan does not explain; the first
-    // failure stops the report.
+    let drift = drift_of(client, plan, &live)?;
+    Ok((live.len(), drift, unfit))
+}
+
+/// The drift of the cluster's guests from the plan. A description is read only for
+/// a guest the plan does not explain; the first failure stops it.
+pub(super) fn drift_of(
+    client: &Client,
+    plan: &crate::ir::Plan,
+    live: &[pve::LiveGuest],
+) -> Result<Vec<Drift>, Diagnostic> {
     let mut failed = None;
-    let drift = drift::compare(plan, &live, &mut |guest| {
+    let drift = drift::compare(plan, live, &mut |guest| {
         if failed.is_some() {
             return false;
         }
@@ -65,7 +74,7 @@ fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<Report, Diagnos
     });
     match failed {
         Some(problem) => Err(problem),
-        None => Ok((live.len(), drift, unfit)),
+        None => Ok(drift),
     }
 }
 

@@ -187,6 +187,7 @@ registry! {
     ClusterTooOld        = "PXI0458", Cluster, "cluster-too-old";
     NodeMissing          = "PXI0459", Cluster, "node-missing";
     NodeOffline          = "PXI0460", Cluster, "node-offline";
+    VmidTaken            = "PXI0461", Cluster, "vmid-taken";
     ApplyAlreadyRunning  = "PXI0470", Runner, "apply-already-running";
     ToolMissing          = "PXI0471", Runner, "tool-missing";
     StepFailed           = "PXI0472", Runner, "step-failed";
