@@ -945,3 +945,51 @@ fn gib(bytes: u64) -> String {
         format!("{g:.1}GiB")
     }
 }
+
+/// A network whose `dns` points at guests of the project, with no `bootstrap_dns`:
+/// on the first bring-up nothing resolves (Packer's installers and build VMs,
+/// cloud-init and apt on every guest, the DNS guests themselves) until those guests
+/// exist and run.
+pub fn check_dns_bootstrap(
+    network: &ir::Network,
+    r: &Record,
+    vms: &BTreeMap<String, ir::Vm>,
+    containers: &BTreeMap<String, ir::Container>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(span) = r.fields.get("dns").map(|f| f.span) else {
+        return;
+    };
+    if !network.bootstrap_dns.is_empty() {
+        return;
+    }
+    let guests = vms
+        .values()
+        .map(|v| &v.guest)
+        .chain(containers.values().map(|c| &c.guest));
+    let mut served: Vec<String> = Vec::new();
+    for guest in guests {
+        for nic in &guest.nics {
+            if network.dns.contains(&nic.address) {
+                served.push(format!("`{}` ({})", guest.name, nic.address));
+            }
+        }
+    }
+    if served.is_empty() {
+        return;
+    }
+    out.push(
+        Diagnostic::warning(
+            Code::DnsOnOwnGuests,
+            format!(
+                "the DNS servers of network `{}` are guests of this project: {}",
+                network.name,
+                served.join(", ")
+            ),
+        )
+        .with_primary(span, "nothing answers here before those guests run")
+        .with_help(
+            "add `bootstrap_dns = [<a resolver that already exists>]` (the router, an upstream one) to the network: build VMs and the DNS guests use it",
+        ),
+    );
+}

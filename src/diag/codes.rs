@@ -168,6 +168,7 @@ registry! {
     InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
     InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     InvalidPackageName   = "PXI0340", Estate, "invalid-package-name";
+    DnsOnOwnGuests       = "PXI0360", Estate, "dns-on-own-guests";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
