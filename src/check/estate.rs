@@ -993,3 +993,69 @@ pub fn check_dns_bootstrap(
         ),
     );
 }
+
+/// A storage ID is one definition for the whole cluster (`/etc/pve/storage.cfg`),
+/// limited to the nodes that declare it: two hosts that declare the same storage
+/// differently cannot both have what they say (the host playbook would give every
+/// node the first host's definition).
+pub fn check_storage_definitions(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<&str, (&str, &ir::Storage)> = BTreeMap::new();
+    for host in plan.hosts.values() {
+        for storage in host.storages.values() {
+            if plan.cluster.storages.contains_key(&storage.name) {
+                continue;
+            }
+            let Some(&(first_host, defined)) = first.get(storage.name.as_str()) else {
+                first.insert(&storage.name, (&host.name, storage));
+                continue;
+            };
+            let differs = storage_differences(defined, storage);
+            if differs.is_empty() {
+                continue;
+            }
+            let Some(span) = spans.get("host", &host.name) else {
+                continue;
+            };
+            let mut diagnostic = Diagnostic::error(
+                Code::StorageDiffersBetweenHosts,
+                format!(
+                    "storage `{}` of host `{}` differs from the one of host `{first_host}` in {}",
+                    storage.name,
+                    host.name,
+                    differs.join(", ")
+                ),
+            )
+            .with_primary(span, "declares it differently")
+            .with_help(format!(
+                "storage IDs are cluster-wide: declare `{}` the same way on every host, or give this one another name",
+                storage.name
+            ));
+            if let Some(first_span) = spans.get("host", first_host) {
+                diagnostic = diagnostic.with_secondary(first_span, "declared here first");
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// The settings of `/etc/pve/storage.cfg` in which two declarations differ.
+fn storage_differences(a: &ir::Storage, b: &ir::Storage) -> Vec<&'static str> {
+    let mut differs = Vec::new();
+    let mut compare = |name: &'static str, same: bool| {
+        if !same {
+            differs.push(name);
+        }
+    };
+    compare("`type`", a.kind == b.kind);
+    compare("`content`", a.content == b.content);
+    compare("`path`", a.path == b.path);
+    compare("`vg`", a.vg == b.vg);
+    compare("`thinpool`", a.thinpool == b.thinpool);
+    compare("`pool`", a.pool == b.pool);
+    compare("`server`", a.server == b.server);
+    compare("`export`", a.export == b.export);
+    compare("`share`", a.share == b.share);
+    compare("`monitors`", a.monitors == b.monitors);
+    compare("`shared`", a.shared == b.shared);
+    differs
+}

@@ -169,6 +169,7 @@ registry! {
     InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     InvalidPackageName   = "PXI0340", Estate, "invalid-package-name";
     DnsOnOwnGuests       = "PXI0360", Estate, "dns-on-own-guests";
+    StorageDiffersBetweenHosts = "PXI0361", Estate, "storage-differs-between-hosts";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
