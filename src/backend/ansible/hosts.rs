@@ -1,6 +1,7 @@
 //! `proxmox-hosts.yml` and what it reads: the Proxmox repositories, packages, the
-//! bridges in `/etc/network/interfaces` (one file per host under `files/`), and the
-//! storage definitions, added with `pvesm` when missing.
+//! bridges in `/etc/network/interfaces` (one file per host under `files/`, merged
+//! into the node's own by `library/pxic_interfaces.py`, one node at a time), and the
+//! storage definitions.
 
 use super::task;
 use crate::backend::yaml::{self, Yaml, map};
@@ -12,20 +13,19 @@ use std::net::Ipv4Addr;
 
 /// The inventory variables of a Proxmox host.
 pub fn inventory_vars(plan: &Plan, host: &Host, roles: &super::roles::RoleNames) -> Yaml {
-    let storages: Vec<Yaml> = host
-        .storages
-        .values()
-        .map(|s| storage_entry(s, Some(&host.node)))
-        .collect();
     let vars = map()
         .entry("ansible_host", Yaml::str(host.address.to_string()))
+        .entry("pxi_address", Yaml::str(host.address.to_string()))
         .entry("pxi_node", Yaml::text(&host.node))
         .entry("pxi_packages", Yaml::strings(&host.packages))
         .entry(
             "pxi_manage_interfaces",
             Yaml::Bool(management_bridge(plan, host).is_some()),
         )
-        .entry("pxi_storages", Yaml::List(storages))
+        .entry(
+            "pxi_network_check",
+            Yaml::strings(network_check(plan, host)),
+        )
         .entry(
             "pxi_sysctl",
             Yaml::Map(
@@ -66,17 +66,52 @@ fn is_sysctl_key(key: &str) -> bool {
     })
 }
 
-/// A storage for `pvesm add`: its name, type and options.
-fn storage_entry(storage: &Storage, node: Option<&str>) -> Yaml {
+/// A storage as the play reconciles it: its name, type, the options of `pvesm add`,
+/// its content, and the nodes it is limited to (none: every node).
+fn storage_entry(storage: &Storage, nodes: &[&str]) -> Yaml {
     map()
         .entry("name", Yaml::text(&storage.name))
         .entry("type", Yaml::text(&storage.kind))
-        .entry("options", Yaml::strings(pvesm_options(storage, node)))
+        .entry("options", Yaml::strings(pvesm_options(storage, nodes)))
+        .entry("content", Yaml::strings(&storage.content))
+        .entry("nodes", Yaml::strings(nodes))
         .yaml()
 }
 
+/// Every storage of the cluster, once: storage IDs are cluster-wide
+/// (`/etc/pve/storage.cfg`), so a storage several hosts declare is one definition
+/// limited to those nodes, and the cluster's own storages are on every node.
+fn storages(plan: &Plan) -> Vec<Yaml> {
+    let mut local: std::collections::BTreeMap<&str, (&Storage, Vec<&str>)> = Default::default();
+    for host in plan.hosts.values() {
+        for storage in host.storages.values() {
+            if plan.cluster.storages.contains_key(&storage.name) {
+                continue;
+            }
+            local
+                .entry(&storage.name)
+                .or_insert((storage, Vec::new()))
+                .1
+                .push(&host.node);
+        }
+    }
+    let mut all: Vec<(&str, Yaml)> = plan
+        .cluster
+        .storages
+        .values()
+        .map(|s| (s.name.as_str(), storage_entry(s, &[])))
+        .collect();
+    all.extend(
+        local
+            .into_iter()
+            .map(|(name, (s, nodes))| (name, storage_entry(s, &nodes))),
+    );
+    all.sort_by(|a, b| a.0.cmp(b.0));
+    all.into_iter().map(|(_, entry)| entry).collect()
+}
+
 /// The options of `pvesm add <type> <name>` for a storage.
-fn pvesm_options(s: &Storage, node: Option<&str>) -> Vec<String> {
+fn pvesm_options(s: &Storage, nodes: &[&str]) -> Vec<String> {
     let mut options = Vec::new();
     let mut add = |flag: &str, value: &Option<String>| {
         if let Some(value) = value {
@@ -97,9 +132,9 @@ fn pvesm_options(s: &Storage, node: Option<&str>) -> Vec<String> {
     }
     options.push("--content".into());
     options.push(s.content.join(","));
-    if let Some(node) = node {
+    if !nodes.is_empty() {
         options.push("--nodes".into());
-        options.push(node.to_string());
+        options.push(nodes.join(","));
     }
     if s.shared && matches!(s.kind.as_str(), "dir" | "lvm") {
         options.push("--shared".into());
@@ -123,9 +158,11 @@ fn contains(network: &Network, address: Ipv4Addr) -> bool {
     u32::from(address) & mask == u32::from(network.address) & mask
 }
 
-/// `files/<host>/interfaces` for every host whose bridges carry its address.
+/// `files/<host>/interfaces` for every host whose bridges carry its address, and the
+/// module that merges them into the nodes' files.
 pub fn static_files(plan: &Plan) -> Vec<(String, String)> {
-    plan.hosts
+    let mut files: Vec<(String, String)> = plan
+        .hosts
         .values()
         .filter_map(|host| {
             let (managed, network) = management_bridge(plan, host)?;
@@ -134,8 +171,19 @@ pub fn static_files(plan: &Plan) -> Vec<(String, String)> {
                 interfaces(plan, host, managed, network),
             ))
         })
-        .collect()
+        .collect();
+    if !files.is_empty() {
+        files.push((
+            "library/pxic_interfaces.py".into(),
+            INTERFACES_MODULE.into(),
+        ));
+    }
+    files
 }
+
+/// The Ansible module the network play writes with (found in `library/` beside the
+/// playbook).
+const INTERFACES_MODULE: &str = include_str!("pxic_interfaces.py");
 
 /// The whole `/etc/network/interfaces` of a host, in the form Proxmox writes it.
 fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> String {
@@ -233,115 +281,203 @@ fn bridge_mtu(plan: &Plan, bridge: &Bridge) -> Option<u32> {
     })
 }
 
-/// Looking up each storage of a list with `pvesm status`, then adding with `pvesm add`
-/// those it did not find. `run_once` for the cluster's storages, which every node
-/// shares.
-fn storage_tasks(owner: &str, what: &str, list: &str, register: &str, run_once: bool) -> [Yaml; 2] {
-    let once = |task: yaml::Map| {
-        if run_once {
-            task.entry("run_once", Yaml::Bool(true))
-        } else {
+/// The storages, reconciled once for the whole cluster (`run_once`: the definitions
+/// live in the cluster-wide `/etc/pve/storage.cfg`, and nodes adding the same ID side
+/// by side fail on all but one). A missing storage is added; an existing one gains the
+/// content and nodes `.pxi` declares and keeps the ones it has (a stock `local` keeps
+/// `iso,vztmpl,backup` and gains `import`/`snippets`); content kept that `.pxi` does not
+/// declare is reported, never removed.
+fn storage_tasks(plan: &Plan) -> Vec<Yaml> {
+    let have =
+        "pxi_storage_have | selectattr('storage', 'equalto', item.name) | first | default({})";
+    let have_list =
+        |key: &str| format!("{{{{ ({have}).get('{key}', '').split(',') | select | list }}}}");
+    let exists = "item.name in (pxi_storage_have | map(attribute='storage'))";
+    let each = |task: yaml::Map, have: &str| {
+        let task = task.entry("loop", Yaml::str("{{ pxi_storages }}")).entry(
+            "loop_control",
+            map().entry("label", Yaml::str("{{ item.name }}")).yaml(),
+        );
+        let task = if have.is_empty() {
             task
-        }
+        } else {
+            task.entry(
+                "vars",
+                map()
+                    .entry(&format!("pxi_have_{have}"), Yaml::str(have_list(have)))
+                    .yaml(),
+            )
+        };
+        task.entry("run_once", Yaml::Bool(true))
     };
-    let look_up = task(
-        &format!("Look up the {owner} {what}"),
-        "ansible.builtin.command",
-        map().entry(
-            "argv",
-            Yaml::own_list(&["pvesm", "status", "--storage", "{{ item.name }}"]),
-        ),
-    )
-    .entry("loop", Yaml::str(format!("{{{{ {list} }}}}")))
-    .entry(
-        "loop_control",
-        map().entry("label", Yaml::str("{{ item.name }}")).yaml(),
-    )
-    .entry("register", Yaml::str(register));
-    let add = task(
-        &format!("Add the missing {what}"),
-        "ansible.builtin.command",
-        map().entry(
-            "argv",
-            Yaml::str("{{ ['pvesm', 'add', item.item.type, item.item.name] + item.item.options }}"),
-        ),
-    )
-    .entry("loop", Yaml::str(format!("{{{{ {register}.results }}}}")))
-    .entry(
-        "loop_control",
-        map()
-            .entry("label", Yaml::str("{{ item.item.name }}"))
-            .yaml(),
-    )
-    .entry("when", Yaml::str("item.rc != 0"));
-    [
-        once(look_up)
+    let mut tasks = vec![
+        task(
+            "Read the cluster's storage definitions",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::own_list(&["pvesh", "get", "/storage", "--output-format", "json"]),
+            ),
+        )
+        .entry("register", Yaml::str("pxi_storage_read"))
+        .entry("run_once", Yaml::Bool(true))
+        .entry("changed_when", Yaml::Bool(false))
+        .yaml(),
+        task(
+            "Keep them for the next tasks",
+            "ansible.builtin.set_fact",
+            map().entry(
+                "pxi_storage_have",
+                Yaml::str("{{ pxi_storage_read.stdout | from_json }}"),
+            ),
+        )
+        .entry("run_once", Yaml::Bool(true))
+        .yaml(),
+    ];
+    let import = plan
+        .hosts
+        .values()
+        .flat_map(|h| h.storages.values())
+        .chain(plan.cluster.storages.values())
+        .any(|s| s.content.iter().any(|c| c == "import"));
+    if import {
+        tasks.push(
+            task(
+                "Read the Proxmox VE version",
+                "ansible.builtin.command",
+                map().entry("argv", Yaml::own_list(&["pveversion"])),
+            )
+            .entry("register", Yaml::str("pxi_storage_pve_version"))
+            .entry("run_once", Yaml::Bool(true))
             .entry("changed_when", Yaml::Bool(false))
-            .entry("failed_when", Yaml::Bool(false))
             .yaml(),
-        once(add).entry("changed_when", Yaml::Bool(true)).yaml(),
-    ]
+        );
+        tasks.push(
+            task(
+                "Check that the nodes take import content, new in Proxmox VE 8.4",
+                "ansible.builtin.assert",
+                map()
+                    .entry(
+                        "that",
+                        Yaml::strings([
+                            "(pxi_storage_pve_version.stdout.split('/') + ['', '0'])[1] is version('8.4', '>=')",
+                        ]),
+                    )
+                    .entry(
+                        "fail_msg",
+                        Yaml::str(
+                            "A storage declares `import` content, which Proxmox VE accepts from 8.4 on; this node runs {{ pxi_storage_pve_version.stdout }}. Upgrade the nodes, or take `import` out of the storages' content.",
+                        ),
+                    )
+                    .entry("quiet", Yaml::Bool(true)),
+            )
+            .entry("run_once", Yaml::Bool(true))
+            .yaml(),
+        );
+    }
+    tasks.extend([
+        each(task(
+            "Add the missing storages",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::str("{{ ['pvesm', 'add', item.type, item.name] + item.options }}"),
+            ),
+        ), "")
+        .entry("when", Yaml::str(format!("not ({exists})")))
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+        each(task(
+            "Give the existing storages the content they lack",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::str(
+                    "{{ ['pvesm', 'set', item.name, '--content', (pxi_have_content + item.content) | unique | sort | join(',')] }}",
+                ),
+            ),
+        ), "content")
+        .entry(
+            "when",
+            Yaml::str(format!(
+                "{exists} and (item.content | difference(pxi_have_content) | length > 0)"
+            )),
+        )
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+        each(task(
+            "Give the existing storages the nodes they lack",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::str(
+                    "{{ ['pvesm', 'set', item.name, '--nodes', (pxi_have_nodes + item.nodes) | unique | sort | join(',')] }}",
+                ),
+            ),
+        ), "nodes")
+        .entry(
+            "when",
+            Yaml::str(format!(
+                "{exists} and (pxi_have_nodes | length > 0) and (item.nodes | length > 0) and (item.nodes | difference(pxi_have_nodes) | length > 0)"
+            )),
+        )
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+        each(task(
+            "Report content the storages keep that the .pxi files do not declare",
+            "ansible.builtin.debug",
+            map().entry(
+                "msg",
+                Yaml::str(
+                    "Storage {{ item.name }} also holds {{ pxi_have_content | difference(item.content) | join(', ') }}, which the .pxi files do not declare; pxic leaves it.",
+                ),
+            ),
+        ), "content")
+        .entry(
+            "when",
+            Yaml::str(format!(
+                "{exists} and (pxi_have_content | difference(item.content) | length > 0)"
+            )),
+        )
+        .yaml(),
+    ]);
+    tasks
 }
 
 /// `proxmox-hosts.yml`.
 pub fn playbook(plan: &Plan) -> Yaml {
-    let cluster_storages: Vec<Yaml> = plan
-        .cluster
-        .storages
-        .values()
-        .map(|s| storage_entry(s, None))
-        .collect();
-    let vars = map()
-        .entry(
-            "pxi_pve_repository_url",
-            Yaml::str("http://download.proxmox.com/debian/pve"),
-        )
-        .entry(
-            "pxi_pve_repository_suite",
-            Yaml::str("{{ ansible_facts['distribution_release'] }}"),
-        )
-        .entry(
-            "pxi_pve_repository_components",
-            Yaml::strings(["pve-no-subscription"]),
-        )
-        .entry("pxi_cluster_storages", Yaml::List(cluster_storages));
-    let tasks = vec![
-        task(
-            "Remove the enterprise repository, which needs a subscription",
-            "ansible.builtin.file",
-            map()
-                .entry("path", Yaml::str("{{ item }}"))
-                .entry("state", Yaml::str("absent")),
-        )
-        .entry(
-            "loop",
-            Yaml::strings([
-                "/etc/apt/sources.list.d/pve-enterprise.list",
-                "/etc/apt/sources.list.d/pve-enterprise.sources",
-            ]),
-        )
-        .yaml(),
-        task(
-            "Add the no-subscription repository",
-            "ansible.builtin.deb822_repository",
-            map()
-                .entry("name", Yaml::str("pve-no-subscription"))
-                .entry("types", Yaml::strings(["deb"]))
-                .entry("uris", Yaml::str("{{ pxi_pve_repository_url }}"))
-                .entry("suites", Yaml::str("{{ pxi_pve_repository_suite }}"))
-                .entry(
-                    "components",
-                    Yaml::str("{{ pxi_pve_repository_components }}"),
-                )
-                // Only when asked for: an explicit `Trusted: no` conflicts with another
-                // entry for the same repository that leaves it out.
-                .entry(
-                    "trusted",
-                    Yaml::str("{{ pxi_pve_repository_trusted | default(omit) }}"),
-                )
-                .entry("state", Yaml::str("present")),
-        )
-        .yaml(),
+    let no_subscription = plan.cluster.repository == "no-subscription";
+    let mut vars = map();
+    if no_subscription {
+        vars = vars
+            .entry(
+                "pxi_pve_repository_url",
+                Yaml::str("http://download.proxmox.com/debian/pve"),
+            )
+            .entry(
+                "pxi_pve_repository_suite",
+                Yaml::str("{{ ansible_facts['distribution_release'] }}"),
+            )
+            .entry(
+                "pxi_pve_repository_components",
+                Yaml::strings(["pve-no-subscription"]),
+            )
+            // Proxmox's release key: beside the others up to PVE 8 (bookworm), in a
+            // keyring of its own from PVE 9 (trixie) on, where `Signed-By` is needed.
+            .entry(
+                "pxi_pve_repository_key",
+                Yaml::str(
+                    "{{ '/etc/apt/trusted.gpg.d/proxmox-release-bookworm.gpg' if ansible_facts['distribution_release'] == 'bookworm' else '/usr/share/keyrings/proxmox-archive-keyring.gpg' }}",
+                ),
+            );
+    }
+    let vars = vars.entry("pxi_storages", Yaml::List(storages(plan)));
+    let mut tasks = if no_subscription {
+        no_subscription_tasks()
+    } else {
+        Vec::new()
+    };
+    tasks.extend([
         task(
             "Install packages",
             "ansible.builtin.apt",
@@ -351,32 +487,6 @@ pub fn playbook(plan: &Plan) -> Yaml {
                 .entry("update_cache", Yaml::Bool(true)),
         )
         .entry("when", Yaml::str("pxi_packages | length > 0"))
-        .yaml(),
-        task(
-            "Install ifupdown2, which applies network changes without a reboot",
-            "ansible.builtin.apt",
-            map()
-                .entry("name", Yaml::strings(["ifupdown2"]))
-                .entry("state", Yaml::str("present")),
-        )
-        .entry("when", Yaml::str("pxi_manage_interfaces | bool"))
-        .yaml(),
-        task(
-            "Write the network configuration",
-            "ansible.builtin.copy",
-            map()
-                .entry(
-                    "src",
-                    Yaml::str("files/{{ inventory_hostname }}/interfaces"),
-                )
-                .entry("dest", Yaml::str("/etc/network/interfaces"))
-                .entry("mode", Yaml::str("0644"))
-                .entry("owner", Yaml::str("root"))
-                .entry("group", Yaml::str("root"))
-                .entry("backup", Yaml::Bool(true)),
-        )
-        .entry("when", Yaml::str("pxi_manage_interfaces | bool"))
-        .entry("notify", Yaml::strings(["Reload the network"]))
         .yaml(),
         task(
             "Apply the kernel settings",
@@ -394,35 +504,12 @@ pub fn playbook(plan: &Plan) -> Yaml {
             map().entry("label", Yaml::str("{{ item.key }}")).yaml(),
         )
         .yaml(),
-    ];
-    let mut tasks = tasks;
-    tasks.extend(storage_tasks(
-        "host's",
-        "storages",
-        "pxi_storages",
-        "pxi_storage_status",
-        false,
-    ));
-    tasks.extend(storage_tasks(
-        "cluster's",
-        "shared storages",
-        "pxi_cluster_storages",
-        "pxi_cluster_storage_status",
-        true,
-    ));
+    ]);
+    tasks.extend(storage_tasks(plan));
     if super::base_vms::any(plan) {
         tasks.extend(super::base_vms::tasks());
     }
     tasks.push(super::apply_roles("Apply the host's roles"));
-    let handlers = vec![
-        task(
-            "Reload the network",
-            "ansible.builtin.command",
-            map().entry("cmd", Yaml::str("ifreload -a")),
-        )
-        .entry("changed_when", Yaml::Bool(true))
-        .yaml(),
-    ];
     Yaml::List(vec![
         map()
             .entry("name", Yaml::str("Configure the Proxmox VE hosts"))
@@ -430,8 +517,271 @@ pub fn playbook(plan: &Plan) -> Yaml {
             .entry("become", Yaml::Bool(true))
             .entry("vars", vars.yaml())
             .entry("tasks", Yaml::List(tasks))
-            .entry("handlers", Yaml::List(handlers))
             .yaml(),
+        network_play(),
         super::api_user::play(plan),
     ])
+}
+
+/// What a node must still reach after its network changed: its gateway and the other
+/// nodes (the cluster's corosync peers).
+fn network_check(plan: &Plan, host: &Host) -> Vec<String> {
+    let gateway = management_bridge(plan, host).and_then(|(_, network)| network.gateway);
+    gateway
+        .into_iter()
+        .chain(
+            plan.hosts
+                .values()
+                .filter(|h| h.name != host.name)
+                .map(|h| h.address),
+        )
+        .map(|a| a.to_string())
+        .collect()
+}
+
+/// How long a node waits for the check before it puts its old network back by itself.
+const REVERT_AFTER_SECONDS: u32 = 180;
+
+/// The play that writes the nodes' networks: one node at a time (`serial: 1`; a
+/// failed node stops the play before the next one), keeping every interface pxic does
+/// not declare (`library/pxic_interfaces.py`). A change is applied under a revert
+/// the node schedules for itself, so that a node the controller can no longer reach
+/// comes back on its own; the revert is cancelled only once the controller reaches the
+/// node again over a fresh connection and the node reaches its gateway and peers.
+fn network_play() -> Yaml {
+    let when = "pxi_manage_interfaces | bool";
+    let applied = "pxi_interfaces is changed and pxi_interfaces.backup_file | length > 0";
+    let revert_unit = "pxic-network-revert";
+    let tasks = vec![
+        task(
+            "Install ifupdown2, which applies network changes without a reboot",
+            "ansible.builtin.apt",
+            map()
+                .entry("name", Yaml::strings(["ifupdown2"]))
+                .entry("state", Yaml::str("present")),
+        )
+        .entry("when", Yaml::str(when))
+        .yaml(),
+        task(
+            "Write the interfaces pxic declares, keeping the node's others",
+            "pxic_interfaces",
+            map()
+                .entry(
+                    "content",
+                    Yaml::str(
+                        "{{ lookup('ansible.builtin.file', 'files/' + inventory_hostname + '/interfaces') }}",
+                    ),
+                )
+                .entry("address", Yaml::str("{{ pxi_address }}"))
+                .entry(
+                    "drop_foreign",
+                    Yaml::str("{{ pxi_network_drop_foreign | default(false) | bool }}"),
+                ),
+        )
+        .entry("when", Yaml::str(when))
+        .entry("register", Yaml::str("pxi_interfaces"))
+        .yaml(),
+        map()
+            .entry(
+                "name",
+                Yaml::str("Apply the new network, and put the old one back if the node is lost"),
+            )
+            .entry("when", Yaml::str(applied))
+            .entry(
+                "block",
+                Yaml::List(vec![
+                    task(
+                        "Schedule the old network's return, in case the node is cut off",
+                        "ansible.builtin.command",
+                        map().entry(
+                            "argv",
+                            Yaml::List(vec![
+                                Yaml::str("systemd-run"),
+                                Yaml::str(format!("--unit={revert_unit}")),
+                                Yaml::str("--collect"),
+                                Yaml::str(format!("--on-active={REVERT_AFTER_SECONDS}")),
+                                Yaml::str("/bin/sh"),
+                                Yaml::str("-c"),
+                                Yaml::str(
+                                    "cp -p \"$0\" /etc/network/interfaces && ifreload -a",
+                                ),
+                                Yaml::str("{{ pxi_interfaces.backup_file }}"),
+                            ]),
+                        ),
+                    )
+                    .entry("changed_when", Yaml::Bool(true))
+                    .yaml(),
+                    reload_network(),
+                    map()
+                        .entry(
+                            "name",
+                            Yaml::str("Drop the connection, so that the check opens a new one"),
+                        )
+                        .entry("ansible.builtin.meta", Yaml::str("reset_connection"))
+                        .yaml(),
+                    task(
+                        "Check that the controller still reaches the node",
+                        "ansible.builtin.wait_for_connection",
+                        map().entry("timeout", Yaml::Int(60)),
+                    )
+                    .yaml(),
+                    task(
+                        "Check that the node reaches its gateway and the other nodes",
+                        "ansible.builtin.command",
+                        map().entry(
+                            "argv",
+                            Yaml::own_list(&["ping", "-c", "1", "-W", "2", "{{ item }}"]),
+                        ),
+                    )
+                    .entry("loop", Yaml::str("{{ pxi_network_check }}"))
+                    .entry("changed_when", Yaml::Bool(false))
+                    .yaml(),
+                    cancel_revert(revert_unit).yaml(),
+                ]),
+            )
+            .entry(
+                "rescue",
+                Yaml::List(vec![
+                    task(
+                        "Put the old network back",
+                        "ansible.builtin.copy",
+                        map()
+                            .entry("src", Yaml::str("{{ pxi_interfaces.backup_file }}"))
+                            .entry("dest", Yaml::str("/etc/network/interfaces"))
+                            .entry("remote_src", Yaml::Bool(true))
+                            .entry("mode", Yaml::str("0644"))
+                            .entry("owner", Yaml::str("root"))
+                            .entry("group", Yaml::str("root")),
+                    )
+                    .yaml(),
+                    reload_network(),
+                    // Absent when the block failed before scheduling it.
+                    cancel_revert(revert_unit)
+                        .entry("failed_when", Yaml::Bool(false))
+                        .yaml(),
+                    task(
+                        "Stop before the next node",
+                        "ansible.builtin.fail",
+                        map().entry(
+                            "msg",
+                            Yaml::str(
+                                "The new network of {{ inventory_hostname }} failed its check and was put back; no other node was changed.",
+                            ),
+                        ),
+                    )
+                    .yaml(),
+                ]),
+            )
+            .yaml(),
+    ];
+    map()
+        .entry(
+            "name",
+            Yaml::str("Configure the Proxmox VE hosts' network, one node at a time"),
+        )
+        .entry("hosts", Yaml::str("proxmox_hosts"))
+        .entry("serial", Yaml::Int(1))
+        .entry("become", Yaml::Bool(true))
+        .entry("gather_facts", Yaml::Bool(false))
+        .entry("tasks", Yaml::List(tasks))
+        .yaml()
+}
+
+fn reload_network() -> Yaml {
+    task(
+        "Reload the network",
+        "ansible.builtin.command",
+        map().entry("argv", Yaml::own_list(&["ifreload", "-a"])),
+    )
+    .entry("changed_when", Yaml::Bool(true))
+    .yaml()
+}
+
+fn cancel_revert(unit: &str) -> yaml::Map {
+    task(
+        "Cancel the scheduled return of the old network",
+        "ansible.builtin.systemd_service",
+        map()
+            .entry("name", Yaml::str(format!("{unit}.timer")))
+            .entry("state", Yaml::str("stopped")),
+    )
+}
+
+/// A cluster without a subscription (`repository = no-subscription`): the enterprise
+/// repositories of Proxmox VE and Ceph answer 401 and fail every `apt update`, so they
+/// are disabled (commented out, or `Enabled: false`, never deleted), then the
+/// no-subscription repository is added, signed by Proxmox's key. `deb822_repository`
+/// needs python3-debian, which a stock node lacks.
+fn no_subscription_tasks() -> Vec<Yaml> {
+    let enterprise = "pxi_enterprise_sources.files | map(attribute='path')";
+    vec![
+        task(
+            "Find the enterprise repositories, which need a subscription",
+            "ansible.builtin.find",
+            map()
+                .entry("paths", Yaml::strings(["/etc/apt/sources.list.d"]))
+                .entry("patterns", Yaml::strings(["*.list", "*.sources"]))
+                .entry("contains", Yaml::str("^[^#]*enterprise[.]proxmox[.]com")),
+        )
+        .entry("register", Yaml::str("pxi_enterprise_sources"))
+        .yaml(),
+        task(
+            "Disable the enterprise repositories of one-line files",
+            "ansible.builtin.replace",
+            map()
+                .entry("path", Yaml::str("{{ item }}"))
+                .entry(
+                    "regexp",
+                    Yaml::str("^(deb(-src)?\\s[^#]*enterprise[.]proxmox[.]com.*)$"),
+                )
+                .entry("replace", Yaml::str("# \\1")),
+        )
+        .entry(
+            "loop",
+            Yaml::str(format!(
+                "{{{{ {enterprise} | select('search', '[.]list$') | list }}}}"
+            )),
+        )
+        .yaml(),
+        task(
+            "Disable the enterprise repositories of deb822 files",
+            "ansible.builtin.lineinfile",
+            map()
+                .entry("path", Yaml::str("{{ item }}"))
+                .entry("regexp", Yaml::str("^Enabled:"))
+                .entry("line", Yaml::str("Enabled: false")),
+        )
+        .entry(
+            "loop",
+            Yaml::str(format!(
+                "{{{{ {enterprise} | select('search', '[.]sources$') | list }}}}"
+            )),
+        )
+        .yaml(),
+        task(
+            "Install python3-debian, which deb822_repository needs",
+            "ansible.builtin.apt",
+            map()
+                .entry("name", Yaml::strings(["python3-debian"]))
+                .entry("state", Yaml::str("present"))
+                .entry("update_cache", Yaml::Bool(true)),
+        )
+        .yaml(),
+        task(
+            "Add the no-subscription repository",
+            "ansible.builtin.deb822_repository",
+            map()
+                .entry("name", Yaml::str("pve-no-subscription"))
+                .entry("types", Yaml::strings(["deb"]))
+                .entry("uris", Yaml::str("{{ pxi_pve_repository_url }}"))
+                .entry("suites", Yaml::str("{{ pxi_pve_repository_suite }}"))
+                .entry(
+                    "components",
+                    Yaml::str("{{ pxi_pve_repository_components }}"),
+                )
+                .entry("signed_by", Yaml::str("{{ pxi_pve_repository_key }}"))
+                .entry("state", Yaml::str("present")),
+        )
+        .yaml(),
+    ]
 }
