@@ -310,6 +310,31 @@ fn storage_tasks(plan: &Plan) -> Vec<Yaml> {
         };
         task.entry("run_once", Yaml::Bool(true))
     };
+    // `pvesm set` of what a storage lacks of `key` (content, nodes), keeping what
+    // it has.
+    let gain = |key: &str, what: &str, also: &str| {
+        each(
+            task(
+                &format!("Give the existing storages {what} they lack"),
+                "ansible.builtin.command",
+                map().entry(
+                    "argv",
+                    Yaml::str(format!(
+                        "{{{{ ['pvesm', 'set', item.name, '--{key}', (pxi_have_{key} + item.{key}) | unique | sort | join(',')] }}}}"
+                    )),
+                ),
+            ),
+            key,
+        )
+        .entry(
+            "when",
+            Yaml::str(format!(
+                "{exists}{also} and (item.{key} | difference(pxi_have_{key}) | length > 0)"
+            )),
+        )
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml()
+    };
     let mut tasks = vec![
         task(
             "Read the cluster's storage definitions",
@@ -387,42 +412,13 @@ fn storage_tasks(plan: &Plan) -> Vec<Yaml> {
         .entry("when", Yaml::str(format!("not ({exists})")))
         .entry("changed_when", Yaml::Bool(true))
         .yaml(),
-        each(task(
-            "Give the existing storages the content they lack",
-            "ansible.builtin.command",
-            map().entry(
-                "argv",
-                Yaml::str(
-                    "{{ ['pvesm', 'set', item.name, '--content', (pxi_have_content + item.content) | unique | sort | join(',')] }}",
-                ),
-            ),
-        ), "content")
-        .entry(
-            "when",
-            Yaml::str(format!(
-                "{exists} and (item.content | difference(pxi_have_content) | length > 0)"
-            )),
-        )
-        .entry("changed_when", Yaml::Bool(true))
-        .yaml(),
-        each(task(
-            "Give the existing storages the nodes they lack",
-            "ansible.builtin.command",
-            map().entry(
-                "argv",
-                Yaml::str(
-                    "{{ ['pvesm', 'set', item.name, '--nodes', (pxi_have_nodes + item.nodes) | unique | sort | join(',')] }}",
-                ),
-            ),
-        ), "nodes")
-        .entry(
-            "when",
-            Yaml::str(format!(
-                "{exists} and (pxi_have_nodes | length > 0) and (item.nodes | length > 0) and (item.nodes | difference(pxi_have_nodes) | length > 0)"
-            )),
-        )
-        .entry("changed_when", Yaml::Bool(true))
-        .yaml(),
+        gain("content", "the content", ""),
+        // A storage on every node (no `nodes`) already has them all.
+        gain(
+            "nodes",
+            "the nodes",
+            " and (pxi_have_nodes | length > 0) and (item.nodes | length > 0)",
+        ),
         each(task(
             "Report content the storages keep that the .pxi files do not declare",
             "ansible.builtin.debug",
