@@ -111,6 +111,8 @@ def merge(content, current, address, drop_foreign):
             clashes.append("%s (%s)" % (name, "; ".join(reasons)))
         else:
             kept.append(name)
+    # `auto`/`allow-*` lines of interfaces without a stanza of their own are kept too.
+    kept += [name for name in their_classes if name not in theirs and name not in declared]
     if clashes and not drop_foreign:
         return None, kept, clashes
     body = [line for line in content.rstrip("\n").splitlines()
@@ -124,7 +126,8 @@ def merge(content, current, address, drop_foreign):
             out += "\n"
             for cls in their_classes.get(name, []):
                 out += "%s %s\n" % (cls, name)
-            out += "\n".join(theirs[name]) + "\n"
+            if name in theirs:
+                out += "\n".join(theirs[name]) + "\n"
     sources = our_sources + [s for s in their_sources if s not in our_sources]
     if sources:
         out += "\n" + "\n".join(sources) + "\n"
