@@ -264,12 +264,13 @@ fn node_is_configured_and_keeps_its_own(on_node: &dyn Fn(&str) -> (bool, String)
         "{run}: the stock `local` gains import and keeps its own content"
     );
     let (ok, sources) = on_node(
-        "cat /etc/apt/sources.list.d/pve-enterprise.list /etc/apt/sources.list.d/ceph.list /etc/apt/sources.list.d/pve-no-subscription.sources",
+        "cat /etc/apt/sources.list.d/pve-enterprise.list /etc/apt/sources.list.d/ceph.list /etc/apt/sources.list.d/ceph-squid.sources /etc/apt/sources.list.d/pve-no-subscription.sources",
     );
     assert!(ok, "{run}: {sources}");
     for line in [
         "# deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise",
         "# deb https://enterprise.proxmox.com/debian/ceph-quincy bookworm enterprise",
+        "URIs: https://enterprise.proxmox.com/debian/ceph-squid\nSuites: trixie\nComponents: enterprise\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\nEnabled: false",
         "Signed-By: /etc/apt/trusted.gpg.d/pxic-ci-repo.gpg",
     ] {
         assert!(

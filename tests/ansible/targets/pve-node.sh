@@ -6,7 +6,8 @@
 #
 # - no python3-debian (a stock node lacks it; deb822_repository needs it);
 # - the stock enterprise repositories of Proxmox VE and Ceph in sources.list.d, which
-#   answer 401 without a subscription (here: no route, so `apt update` fails as well);
+#   answer 401 without a subscription (here: no route, so `apt update` fails as well),
+#   one-line (PVE 8) and deb822 (PVE 9);
 # - a stock /etc/network/interfaces plus a NIC pxic does not know (`pxcoro0`, one end
 #   of a veth pair with an address, standing in for a corosync/Ceph link): the
 #   network play must keep it;
@@ -27,6 +28,14 @@ deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise
 LIST
 cat >/etc/apt/sources.list.d/ceph.list <<'LIST'
 deb https://enterprise.proxmox.com/debian/ceph-quincy bookworm enterprise
+LIST
+# What PVE 9 writes (deb822), as a node on its way to 9 may have it.
+cat >/etc/apt/sources.list.d/ceph-squid.sources <<'LIST'
+Types: deb
+URIs: https://enterprise.proxmox.com/debian/ceph-squid
+Suites: trixie
+Components: enterprise
+Signed-By: /usr/share/keyrings/proxmox-archive-keyring.gpg
 LIST
 mkdir -p /etc/network/interfaces.d
 cat >/etc/network/interfaces <<'IFACES'
