@@ -115,6 +115,14 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
             .env("ANSIBLE_LOCAL_TEMP", out.join(".ansible-tmp"))
             .env("ANSIBLE_NOCOLOR", "1"))
     };
+    let on_node = |command: &str| {
+        ansible_command(
+            "ansible",
+            &["pve1", "-m", "ansible.builtin.command", "-a", command],
+        )
+    };
+    network_change_that_fails_its_check_is_put_back(&ansible_command, &on_node);
+
     let playbook = || ansible_command("ansible-playbook", &["site.yml"]);
     let (ok, first) = playbook();
     assert!(ok, "the first run failed:\n{first}");
@@ -167,12 +175,6 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
     ] {
         assert!(config.contains(line), "base VM lacks `{line}`:\n{config}");
     }
-    let on_node = |command: &str| {
-        ansible_command(
-            "ansible",
-            &["pve1", "-m", "ansible.builtin.command", "-a", command],
-        )
-    };
     node_is_configured_and_keeps_its_own(&on_node, "the first run");
 
     // What Packer's ansible provisioner runs on the build VM, run here on a VM target
@@ -209,6 +211,54 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
         );
     }
     node_is_configured_and_keeps_its_own(&on_node, "the second run");
+}
+
+/// An Ansible program (`ansible`, `ansible-playbook`) run against the targets with
+/// its arguments: whether it succeeded, and what it printed.
+type AnsibleCommand<'a> = dyn Fn(&str, &[&str]) -> (bool, String) + 'a;
+
+/// A run whose network check fails (the node cannot reach 169.254.77.254, as a node
+/// that lost its gateway): the play puts the node's own file back, reloads it,
+/// cancels the revert it had scheduled, and stops.
+fn network_change_that_fails_its_check_is_put_back(
+    ansible_command: &AnsibleCommand<'_>,
+    on_node: &dyn Fn(&str) -> (bool, String),
+) {
+    let (ok, before) = on_node("cat /etc/network/interfaces");
+    assert!(ok, "{before}");
+    let (ok, output) = ansible_command(
+        "ansible-playbook",
+        &[
+            "proxmox-hosts.yml",
+            "-e",
+            r#"{"pxi_network_check": ["169.254.77.254"]}"#,
+        ],
+    );
+    assert!(
+        !ok && output.contains("failed its check and was put back"),
+        "a network that fails its check stops the play:\n{output}"
+    );
+    assert!(
+        output.contains("TASK [Reload the network]")
+            && output.contains("TASK [Put the old network back]"),
+        "{output}"
+    );
+    let (ok, after) = on_node("cat /etc/network/interfaces");
+    assert!(ok, "{after}");
+    let body = |text: &str| text.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&after), body(&before), "the node's own file is back");
+    let (_, timer) = on_node("systemctl is-active pxic-network-revert.timer");
+    assert!(
+        timer.contains("inactive"),
+        "the scheduled revert is cancelled:\n{timer}"
+    );
+    let (ok, addresses) = on_node("ip -brief address show");
+    assert!(
+        ok && addresses
+            .lines()
+            .any(|l| l.starts_with("pxcoro0") && l.contains("10.99.0.2/24")),
+        "{addresses}"
+    );
 }
 
 /// What a run leaves on the node (tgt1), as a fresh Proxmox VE node had it before:

@@ -4,7 +4,7 @@
 #
 #   tests/ansible/targets/pve-node.sh N     # as root, after up.sh; < 1 s
 #
-# - no python3-debian (a stock node lacks it; deb822_repository needs it);
+# - no python3-debian (a stock node lacks it; deb822_repository needs it), and ping;
 # - the stock enterprise repositories of Proxmox VE and Ceph in sources.list.d, which
 #   answer 401 without a subscription (here: no route, so `apt update` fails as well),
 #   one-line (PVE 8) and deb822 (PVE 9);
@@ -23,6 +23,8 @@ N="${1:-}"
 
 pxt_ssh "$N" sh -es <<'EOF'
 DEBIAN_FRONTEND=noninteractive dpkg --purge python3-debian >/dev/null
+# A node has ping (the network play checks the gateway and the other nodes with it).
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iputils-ping >/dev/null
 cat >/etc/apt/sources.list.d/pve-enterprise.list <<'LIST'
 deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise
 LIST
