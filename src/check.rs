@@ -286,6 +286,7 @@ pub fn check(
         let spans = estate::Spans::new(&instances);
         estate::check_capacity(plan, &spans, &mut out);
         estate::check_host_addresses(plan, &spans, &mut out);
+        estate::check_storage_definitions(plan, &spans, &mut out);
         estate::check_disk_capacity(plan, &spans, &mut out);
         estate::check_disk_not_below_template(plan, &spans, &mut out);
     }

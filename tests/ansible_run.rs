@@ -8,6 +8,8 @@
 //! nothing. Needs root and Debian's apt (for debootstrap); it fails, never skips.
 
 mod common;
+#[path = "common/packer_ansible.rs"]
+mod packer_ansible;
 
 use common::{run, script};
 use std::path::PathBuf;
@@ -60,7 +62,9 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
     let project = common::repo().join("tests/ui/emit/ansible_run");
     let plan = common::plan_of(&project);
     let base_vmid = plan.templates["built"].base_vmid.expect("a clone build");
-    let files = pxic::backend::ansible::emit(&plan);
+    let packer = pxic::backend::packer::emit(&plan);
+    let mut files = pxic::backend::ansible::emit(&plan);
+    files.extend(packer.clone());
     let out = common::write_case("ansible-run", "site", &files);
     let ansible: PathBuf = out.join("ansible");
 
@@ -71,6 +75,11 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
     let (ok, output) = run(script("tests/ansible/targets/up.sh").arg("4"));
     let _targets = Targets;
     assert!(ok, "tests/ansible/targets/up.sh failed:\n{output}");
+    // pve1 (the inventory's first host, tgt1) as a fresh Proxmox VE node has it: no
+    // python3-debian, the enterprise repositories, the stock `local` storage, and a
+    // NIC in its network file that pxic does not declare.
+    let (ok, output) = run(script("tests/ansible/targets/pve-node.sh").arg("1"));
+    assert!(ok, "tests/ansible/targets/pve-node.sh failed:\n{output}");
 
     let venv = common::repo().join("target/ansible-venv/bin");
     let (ok, merged) = run(Command::new(venv.join("python"))
@@ -78,10 +87,11 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
         .arg(ansible.join("inventory.yml")));
     assert!(ok, "merge-inventory.py failed:\n{merged}");
     std::fs::write(ansible.join("ci-inventory.yml"), merged).expect("write");
-    // The targets' offline repository stands in for Proxmox's.
+    // The targets' offline repository, and the key that signs it, stand in for
+    // Proxmox's.
     std::fs::write(
         ansible.join("ci-vars.yml"),
-        "---\npxi_pve_repository_url: \"file:/srv/pxrepo\"\npxi_pve_repository_suite: \"./\"\npxi_pve_repository_components: []\n",
+        "---\npxi_pve_repository_url: \"file:/srv/pxrepo\"\npxi_pve_repository_suite: \"./\"\npxi_pve_repository_components: []\npxi_pve_repository_key: \"/etc/apt/trusted.gpg.d/pxic-ci-repo.gpg\"\n",
     )
     .expect("write");
 
@@ -105,6 +115,14 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
             .env("ANSIBLE_LOCAL_TEMP", out.join(".ansible-tmp"))
             .env("ANSIBLE_NOCOLOR", "1"))
     };
+    let on_node = |command: &str| {
+        ansible_command(
+            "ansible",
+            &["pve1", "-m", "ansible.builtin.command", "-a", command],
+        )
+    };
+    network_change_that_fails_its_check_is_put_back(&ansible_command, &on_node);
+
     let playbook = || ansible_command("ansible-playbook", &["site.yml"]);
     let (ok, first) = playbook();
     assert!(ok, "the first run failed:\n{first}");
@@ -157,12 +175,29 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
     ] {
         assert!(config.contains(line), "base VM lacks `{line}`:\n{config}");
     }
-    // What Packer's ansible provisioner runs on the build VM, run here on a VM target.
-    let (ok, template) = ansible_command(
-        "ansible-playbook",
-        &["template-built.yml", "--limit", "web-1"],
+    node_is_configured_and_keeps_its_own(&on_node, "the first run");
+
+    // What Packer's ansible provisioner runs on the build VM, run here on a VM target
+    // (web-1, tgt2) as the provisioner runs it: its INI inventory in a file without an
+    // extension, its arguments, the generated template's `ansible_env_vars`.
+    let template = &packer["packer/built.pkr.hcl"];
+    let provisioner = packer_ansible::provisioner(template).expect("an ansible provisioner");
+    let key = common::repo().join("target/ansible-targets/id_ed25519");
+    let (ok, output) = run(&mut packer_ansible::command(
+        &venv,
+        &out,
+        &provisioner,
+        &packer_ansible::Target {
+            host: "169.254.77.10",
+            user: "root",
+            key: &key,
+        },
+        &[],
+    ));
+    assert!(
+        ok,
+        "the template's playbook failed as Packer runs it:\n{output}"
     );
-    assert!(ok, "the template's playbook failed:\n{template}");
 
     let (ok, second) = playbook();
     assert!(ok, "the second run failed:\n{second}");
@@ -175,4 +210,294 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
             "{host} changed on the second run:\n{second}"
         );
     }
+    node_is_configured_and_keeps_its_own(&on_node, "the second run");
+}
+
+/// An Ansible program (`ansible`, `ansible-playbook`) run against the targets with
+/// its arguments: whether it succeeded, and what it printed.
+type AnsibleCommand<'a> = dyn Fn(&str, &[&str]) -> (bool, String) + 'a;
+
+/// A run whose network check fails (the node cannot reach 169.254.77.254, as a node
+/// that lost its gateway): the play puts the node's own file back, reloads it,
+/// cancels the revert it had scheduled, and stops.
+fn network_change_that_fails_its_check_is_put_back(
+    ansible_command: &AnsibleCommand<'_>,
+    on_node: &dyn Fn(&str) -> (bool, String),
+) {
+    let (ok, before) = on_node("cat /etc/network/interfaces");
+    assert!(ok, "{before}");
+    let (ok, output) = ansible_command(
+        "ansible-playbook",
+        &[
+            "proxmox-hosts.yml",
+            "-e",
+            r#"{"pxi_network_check": ["169.254.77.254"]}"#,
+        ],
+    );
+    assert!(
+        !ok && output.contains("failed its check and was put back"),
+        "a network that fails its check stops the play:\n{output}"
+    );
+    assert!(
+        output.contains("TASK [Reload the network]")
+            && output.contains("TASK [Put the old network back]"),
+        "{output}"
+    );
+    let (ok, after) = on_node("cat /etc/network/interfaces");
+    assert!(ok, "{after}");
+    let body = |text: &str| text.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&after), body(&before), "the node's own file is back");
+    let (_, timer) = on_node("systemctl is-active pxic-network-revert.timer");
+    assert!(
+        timer.contains("inactive"),
+        "the scheduled revert is cancelled:\n{timer}"
+    );
+    let (ok, addresses) = on_node("ip -brief address show");
+    assert!(
+        ok && addresses
+            .lines()
+            .any(|l| l.starts_with("pxcoro0") && l.contains("10.99.0.2/24")),
+        "{addresses}"
+    );
+}
+
+/// What a run leaves on the node (tgt1), as a fresh Proxmox VE node had it before:
+/// its own NIC kept in the network file and up, pxic's bridge there too; the stock
+/// `local` storage with the content pxic declares added and its own kept; the
+/// enterprise repositories disabled, not deleted; python3-debian installed.
+fn node_is_configured_and_keeps_its_own(on_node: &dyn Fn(&str) -> (bool, String), run: &str) {
+    let (ok, interfaces) = on_node("cat /etc/network/interfaces");
+    assert!(ok, "{run}: {interfaces}");
+    for line in [
+        "iface pxcoro0 inet static",
+        "\taddress 10.99.0.2/24",
+        "iface vmbr0 inet static",
+        "\taddress 10.77.0.2/24",
+    ] {
+        assert!(
+            interfaces.contains(line),
+            "{run}: the network file lacks `{line}`:\n{interfaces}"
+        );
+    }
+    assert_eq!(
+        interfaces.matches("iface pxcoro0").count(),
+        1,
+        "{run}: pxcoro0 once:\n{interfaces}"
+    );
+    let (ok, addresses) = on_node("ip -brief address show");
+    assert!(ok, "{run}: {addresses}");
+    for (nic, address) in [("pxcoro0", "10.99.0.2/24"), ("vmbr0", "10.77.0.2/24")] {
+        assert!(
+            addresses
+                .lines()
+                .any(|l| l.starts_with(nic) && l.contains(address)),
+            "{run}: {nic} does not have {address}:\n{addresses}"
+        );
+    }
+    let (ok, state) = on_node("pvesm stub-state");
+    assert!(ok, "{run}: {state}");
+    let json = &state[state.find('{').expect("the stub's state")..];
+    let state: serde_json::Value = serde_json::from_str(json).expect("the stub's state is JSON");
+    let content = |id: &str| -> Vec<String> {
+        let mut list: Vec<String> = state["storage"][id]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .split(',')
+            .map(String::from)
+            .collect();
+        list.sort();
+        list
+    };
+    assert_eq!(
+        content("local"),
+        ["backup", "import", "iso", "vztmpl"],
+        "{run}: the stock `local` gains import and keeps its own content"
+    );
+    let (ok, sources) = on_node(
+        "cat /etc/apt/sources.list.d/pve-enterprise.list /etc/apt/sources.list.d/ceph.list /etc/apt/sources.list.d/ceph-squid.sources /etc/apt/sources.list.d/pve-no-subscription.sources",
+    );
+    assert!(ok, "{run}: {sources}");
+    for line in [
+        "# deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise",
+        "# deb https://enterprise.proxmox.com/debian/ceph-quincy bookworm enterprise",
+        "URIs: https://enterprise.proxmox.com/debian/ceph-squid\nSuites: trixie\nComponents: enterprise\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\nEnabled: false",
+        "Signed-By: /etc/apt/trusted.gpg.d/pxic-ci-repo.gpg",
+    ] {
+        assert!(
+            sources.contains(line),
+            "{run}: the sources lack `{line}`:\n{sources}"
+        );
+    }
+    let (ok, acl) = on_node("pveum acl list --output-format json");
+    assert!(ok, "{run}: {acl}");
+    let acl: serde_json::Value =
+        serde_json::from_str(&acl[acl.find('[').expect("a JSON list")..]).expect("JSON");
+    let mut paths: Vec<&str> = acl
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|a| a["ugid"] == "pxic@pve")
+        .filter_map(|a| a["path"].as_str())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        ["/nodes", "/pool", "/sdn/zones", "/storage", "/vms"],
+        "{run}: pxic's role is granted where it works, not on `/`"
+    );
+    let (ok, debian) = on_node("dpkg-query -W -f=${Status} python3-debian");
+    assert!(
+        ok && debian.contains("install ok installed"),
+        "{run}: python3-debian is not installed:\n{debian}"
+    );
+}
+
+/// The merge the network play writes with (`library/pxic_interfaces.py`), on a stock
+/// node's file: the node's other interfaces are kept as they are and a second merge
+/// changes nothing; an interface that clashes with the declared ones (it enslaves a
+/// declared port, holds the node's address, sets a second gateway) is refused, and
+/// dropped only when told to. Needs the Ansible venv only (no targets).
+#[test]
+fn the_network_module_keeps_foreign_interfaces_and_refuses_to_drop_clashing_ones() {
+    let project = common::repo().join("examples/homelab");
+    let files = pxic::backend::ansible::emit(&common::plan_of(&project));
+    let out = common::write_case("ansible-run", "network-module", &files);
+    let (ok, output) = run(Command::new("bash").arg(common::repo().join("tests/ansible/setup.sh")));
+    assert!(ok, "tests/ansible/setup.sh failed:\n{output}");
+    let python = common::repo().join("target/ansible-venv/bin/python");
+    let script = r#"
+import sys
+sys.path.insert(0, sys.argv[1] + "/library")
+import pxic_interfaces as m
+ours = open(sys.argv[1] + "/files/pve1/interfaces").read()
+stock = """auto lo
+iface lo inet loopback
+
+iface eno1 inet manual
+
+auto vmbr0
+iface vmbr0 inet static
+	address 10.10.0.2/24
+	gateway 10.10.0.1
+	bridge-ports eno1
+	bridge-stp off
+	bridge-fd 0
+
+iface eno2 inet manual
+
+auto vmbr9
+iface vmbr9 inet static
+	address 10.99.0.2/24
+	bridge-ports eno2
+	bridge-stp off
+	bridge-fd 0
+
+allow-hotplug eno3
+
+source /etc/network/interfaces.d/*
+"""
+merged, kept, clashes = m.merge(ours, stock, "10.10.0.2", False)
+assert clashes == [], clashes
+assert kept == ["eno2", "vmbr9", "eno3"], kept
+assert "\nallow-hotplug eno3\n" in merged, merged
+assert "auto vmbr9\niface vmbr9 inet static\n\taddress 10.99.0.2/24\n\tbridge-ports eno2" in merged, merged
+assert merged.count("source /etc/network/interfaces.d/*") == 1, merged
+assert merged.startswith(ours.rstrip("\n").rsplit("\n", 1)[0]), merged
+again, _, _ = m.merge(ours, merged, "10.10.0.2", False)
+assert again == merged, (again, merged)
+# The stock bridge renamed: it holds eno1 (a port pxic declares), the address and
+# the gateway.
+clash = stock.replace("vmbr0", "vmbr7")
+refused, kept, clashes = m.merge(ours, clash, "10.10.0.2", False)
+assert refused is None and len(clashes) == 1 and clashes[0].startswith("vmbr7 (uses eno1"), clashes
+assert "holds the node's address 10.10.0.2" in clashes[0] and "second default gateway" in clashes[0], clashes
+dropped, kept, clashes = m.merge(ours, clash, "10.10.0.2", True)
+assert "vmbr7" not in dropped and "iface vmbr9" in dropped, dropped
+print("merge ok")
+"#;
+    let (ok, output) = run(Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(out.join("ansible")));
+    assert!(ok && output.contains("merge ok"), "{output}");
+}
+
+/// Storage IDs are cluster-wide (`/etc/pve/storage.cfg`): in `examples/cluster`, whose
+/// three nodes each declare `local` and `local-zfs`, the host playbook has one
+/// definition of each, limited to the three nodes, and every storage task runs once
+/// (nodes adding the same ID side by side fail on all but one). A storage with
+/// `import` content is refused before Proxmox VE 8.4. Needs nothing but the emitter.
+#[test]
+fn storages_are_defined_once_for_the_cluster() {
+    let plan = common::plan_of(&common::repo().join("examples/cluster"));
+    let files = pxic::backend::ansible::emit(&plan);
+    let out = common::write_case("ansible-run", "cluster-storages", &files);
+    let (ok, output) = run(Command::new("bash").arg(common::repo().join("tests/ansible/setup.sh")));
+    assert!(ok, "tests/ansible/setup.sh failed:\n{output}");
+    // The venv's PyYAML reads the playbook as Ansible does.
+    let (ok, json) = run(
+        Command::new(common::repo().join("target/ansible-venv/bin/python"))
+            .arg("-c")
+            .arg("import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))")
+            .arg(out.join("ansible/proxmox-hosts.yml")),
+    );
+    assert!(ok, "{json}");
+    let playbook: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let play = &playbook[0];
+    let storages = play["vars"]["pxi_storages"]
+        .as_array()
+        .expect("pxi_storages");
+    let names: Vec<&str> = storages.iter().filter_map(|s| s["name"].as_str()).collect();
+    let mut unique = names.clone();
+    unique.dedup();
+    assert_eq!(names, unique, "one definition per storage ID");
+    for id in ["local", "local-zfs"] {
+        let storage = storages
+            .iter()
+            .find(|s| s["name"] == id)
+            .unwrap_or_else(|| panic!("{id} is defined"));
+        assert_eq!(
+            storage["nodes"],
+            serde_json::json!(["pve1", "pve2", "pve3"]),
+            "{id}"
+        );
+        let options: Vec<&str> = storage["options"]
+            .as_array()
+            .expect("options")
+            .iter()
+            .filter_map(|o| o.as_str())
+            .collect();
+        assert!(
+            options
+                .windows(2)
+                .any(|w| w == ["--nodes", "pve1,pve2,pve3"]),
+            "{id}: {options:?}"
+        );
+    }
+    let tasks = play["tasks"].as_array().expect("tasks");
+    let storage_tasks: Vec<&serde_json::Value> = tasks
+        .iter()
+        .filter(|t| {
+            let text = t.to_string();
+            text.contains("pvesh") || text.contains("pxi_storage")
+        })
+        .collect();
+    assert!(storage_tasks.len() >= 5, "{storage_tasks:?}");
+    for task in &storage_tasks {
+        assert_eq!(task["run_once"], true, "{task}");
+    }
+    assert!(
+        tasks.iter().any(|t| t["ansible.builtin.assert"]["that"]
+            .to_string()
+            .contains("is version('8.4', '>=')")),
+        "the cluster's storages hold import content: the version is checked"
+    );
+    // The network is written one node at a time.
+    let network = playbook
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"].as_str().is_some_and(|n| n.contains("network")))
+        .expect("a network play");
+    assert_eq!(network["serial"], 1);
 }

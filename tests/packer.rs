@@ -10,6 +10,8 @@
 //! fail, they never skip.
 
 mod common;
+#[path = "common/packer_ansible.rs"]
+mod packer_ansible;
 
 use common::{run, script};
 use serde_json::Value as Json;
@@ -856,4 +858,147 @@ fn text_from_pxi_files_reaches_packer_unchanged() {
             "changed on its way through HCL and Go templates"
         );
     }
+}
+
+// --- the ansible provisioner's run ------------------------------------------------------
+
+/// Packer's ansible provisioner gives `ansible-playbook` an INI inventory in a file
+/// without an extension; the generated configuration it points at must read it (the
+/// YAML-only `ansible.cfg` refuses it: "Completely failed to parse inventory source").
+/// Run as the provisioner runs it, up to reading the inventory and the playbook.
+#[test]
+fn packers_ansible_provisioner_reads_its_inventory_with_the_generated_config() {
+    let venv = common::repo().join("target/ansible-venv/bin");
+    let (ok, output) = run(Command::new("bash").arg(common::repo().join("tests/ansible/setup.sh")));
+    assert!(ok, "tests/ansible/setup.sh failed:\n{output}");
+    let mut checked = 0;
+    for (name, dir) in common::emit_cases() {
+        let plan = common::plan_of(&dir);
+        let mut files = pxic::backend::packer::emit(&plan);
+        files.extend(pxic::backend::ansible::emit(&plan));
+        let out = common::write_case("packer-ansible", &name, &files);
+        for (path, text) in files.iter().filter(|(path, _)| is_template(path)) {
+            let Some(provisioner) = packer_ansible::provisioner(text) else {
+                continue;
+            };
+            let config = provisioner
+                .env
+                .iter()
+                .find(|(n, _)| n == "ANSIBLE_CONFIG")
+                .map(|(_, v)| v.clone());
+            assert!(
+                config.as_deref().is_some_and(|c| out.join(c).is_file()),
+                "{name}/{path}: ANSIBLE_CONFIG names no generated file: {config:?}"
+            );
+            let target = packer_ansible::Target {
+                host: "192.0.2.10",
+                user: "pxic",
+                key: Path::new("/nonexistent/packer-key"),
+            };
+            let (ok, output) = run(&mut packer_ansible::command(
+                &venv,
+                &out,
+                &provisioner,
+                &target,
+                &["--list-hosts"],
+            ));
+            assert!(
+                ok && output.contains("default"),
+                "{name}/{path}: ansible-playbook cannot read Packer's inventory:\n{output}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no template with roles among the emit cases");
+}
+
+/// An Ubuntu installer leaves the build VM's network in
+/// `/etc/cloud/cloud.cfg.d/90-installer-network.cfg`, which overrides the network
+/// Proxmox's cloud-init drive gives each clone: the clean-up of every Ubuntu ISO
+/// template removes it, with the installer's netplan and its cloud-init settings.
+#[test]
+fn ubuntu_iso_templates_forget_the_installers_network() {
+    let mut checked = 0;
+    for (name, dir) in common::emit_cases() {
+        let plan = common::plan_of(&dir);
+        let files = pxic::backend::packer::emit(&plan);
+        for template in plan.templates.values() {
+            let image = &plan.images[&template.image];
+            if image.kind != "iso" || image.family != "ubuntu" {
+                continue;
+            }
+            let text = &files[&format!("packer/{}.pkr.hcl", template.name)];
+            let clean_up = &text[text.rfind("provisioner \"shell\"").expect("a clean-up")..];
+            for file in [
+                "/etc/cloud/cloud.cfg.d/90-installer-network.cfg",
+                "/etc/cloud/cloud.cfg.d/99-installer.cfg",
+                "/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg",
+                "/etc/netplan/*.yaml",
+            ] {
+                assert!(
+                    clean_up.contains(file),
+                    "{name}/{}: the clean-up leaves {file}:\n{clean_up}",
+                    template.name
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no Ubuntu ISO template among the emit cases");
+}
+
+/// `examples/cluster`'s LAN resolves through dns-1 and dns-2, containers of the
+/// project, which do not exist when templates are built: its build VMs and installers,
+/// and dns-1/2 themselves, use the network's `bootstrap_dns`; every other guest keeps
+/// `dns`.
+#[test]
+fn build_vms_and_dns_guests_resolve_through_bootstrap_dns() {
+    let plan = common::plan_of(&common::repo().join("examples/cluster"));
+    let lan = &plan.networks["lan"];
+    assert_eq!(
+        lan.bootstrap_dns,
+        ["10.20.0.1".parse::<std::net::Ipv4Addr>().unwrap()]
+    );
+    for name in ["dns-1", "dns-2"] {
+        assert_eq!(plan.containers[name].guest.dns, lan.bootstrap_dns, "{name}");
+    }
+    let others: Vec<_> = plan
+        .vms
+        .values()
+        .map(|v| &v.guest)
+        .filter(|g| g.nics.first().is_some_and(|n| n.network == "lan"))
+        .collect();
+    assert!(!others.is_empty());
+    for guest in others {
+        assert_eq!(guest.dns, lan.dns, "{}", guest.name);
+    }
+    let files = pxic::backend::packer::emit(&plan);
+    let mut checked = 0;
+    for template in plan.templates.values() {
+        if template
+            .build_nic
+            .as_ref()
+            .is_none_or(|n| n.network != "lan")
+        {
+            continue;
+        }
+        let prefix = format!("packer/http/{}/", template.name);
+        let text: String = files
+            .iter()
+            .filter(|(p, _)| {
+                **p == format!("packer/{}.pkr.hcl", template.name) || p.starts_with(&prefix)
+            })
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert!(text.contains("10.20.0.1"), "{}", template.name);
+        for dns in &lan.dns {
+            assert!(
+                !text.contains(&dns.to_string()),
+                "{}: the build resolves through {dns}, which does not exist yet",
+                template.name
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} builds on the LAN");
 }

@@ -47,6 +47,9 @@ network lan {
   cidr    = 10.20.0.0/24
   gateway = 10.20.0.1
   dns     = [10.20.0.53, 10.20.0.54]       # dns-1 and dns-2 (containers in infra.pxi)
+  # dns-1/2 do not exist on the first bring-up: Packer's build VMs and dns-1/2
+  # themselves resolve through the router until then.
+  bootstrap_dns = [10.20.0.1]
   pool    = 10.20.0.100 .. 10.20.0.199
 }
 

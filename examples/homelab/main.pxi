@@ -9,6 +9,9 @@ cluster homelab {
   endpoint = "https://10.10.0.2:8006/"
   token    = env("PROXMOX_VE_API_TOKEN")    # a secret: never written into any artifact
   vmids    = 100 .. 999
+  # No subscription here: the host playbook disables the enterprise repositories
+  # (they answer 401) and adds Proxmox's no-subscription one.
+  repository = no-subscription
 }
 
 network lan {

@@ -32,7 +32,15 @@ pub fn emit(plan: &Plan) -> Emitted {
         else {
             continue;
         };
-        let dns: &[Ipv4Addr] = plan.networks.get(&nic.network).map_or(&[], |n| &n.dns);
+        // The build VM runs before the project's guests: when `dns` points at them,
+        // it resolves through the network's `bootstrap_dns`.
+        let dns: &[Ipv4Addr] = plan.networks.get(&nic.network).map_or(&[], |n| {
+            if n.bootstrap_dns.is_empty() {
+                &n.dns
+            } else {
+                &n.bootstrap_dns
+            }
+        });
         let build = Build {
             plan,
             template,
@@ -155,7 +163,17 @@ impl Build<'_> {
                 )),
             );
         token.block("validation", &[], valid);
-        let mut variables = vec![("proxmox_api_token", token)];
+        let mut tls = Body::new();
+        tls.attr("type", Expr::Raw("bool".into()))
+            .attr(
+                "description",
+                Expr::str("Skip the check of the API's certificate. A stock node's is signed by the cluster's own CA (/etc/pve/pve-root-ca.pem): rather give Packer that CA with SSL_CERT_FILE."),
+            )
+            .attr("default", Expr::Bool(self.plan.cluster.insecure));
+        let mut variables = vec![
+            ("proxmox_api_token", token),
+            ("insecure_skip_tls_verify", tls),
+        ];
         if self.is_iso() {
             let mut key = Body::new();
             key.attr("type", Expr::Raw("string".into()))
@@ -164,13 +182,34 @@ impl Build<'_> {
                     Expr::str("The private key Packer logs in with; the installer is given its .pub beside it."),
                 )
                 .attr("default", Expr::str("~/.ssh/id_ed25519"));
+            // No default: with 0.0.0.0 the plugin types into the boot command the
+            // first address it finds on this machine, which on a machine with several
+            // (a VPN, Docker's bridge) is often one the build VM cannot reach.
+            let network = self.plan.networks.get(&self.nic.network);
+            let cidr =
+                network.map_or_else(String::new, |n| format!(" ({}/{})", n.address, n.prefix));
             let mut bind = Body::new();
             bind.attr("type", Expr::Raw("string".into()))
                 .attr(
                     "description",
-                    Expr::str("The address of this machine the build VM fetches its answers from; all of them by default."),
+                    Expr::str(format!(
+                        "The address of this machine that the build VM, on network {}{cidr}, reaches: it fetches the installer's answers from there (PKR_VAR_http_bind_address).",
+                        self.nic.network
+                    )),
+                );
+            let mut valid = Body::new();
+            valid
+                .attr(
+                    "condition",
+                    Expr::Raw(
+                        "can(cidrhost(\"${var.http_bind_address}/32\", 0)) && var.http_bind_address != \"0.0.0.0\"".into(),
+                    ),
                 )
-                .attr("default", Expr::str("0.0.0.0"));
+                .attr(
+                    "error_message",
+                    Expr::str("Set http_bind_address to one IPv4 address of this machine that the build VM can reach."),
+                );
+            bind.block("validation", &[], valid);
             variables.push(("ssh_private_key_file", key));
             variables.push(("http_bind_address", bind));
         }
@@ -214,9 +253,10 @@ impl Build<'_> {
         )
         .attr("username", Expr::Raw("local.token_id".into()))
         .attr("token", Expr::Raw("local.token_secret".into()));
-        if cluster.insecure {
-            body.attr("insecure_skip_tls_verify", Expr::Bool(true));
-        }
+        body.attr(
+            "insecure_skip_tls_verify",
+            Expr::Raw("var.insecure_skip_tls_verify".into()),
+        );
         body.attr("node", text(&t.node))
             .attr("vm_id", Expr::Num(t.vmid.into()))
             .attr("vm_name", text(&t.name))
@@ -418,9 +458,11 @@ impl Build<'_> {
         if self.is_iso() {
             // The installer wrote the build address into the network configuration
             // and told cloud-init to leave the network alone: clones need cloud-init's.
+            // Subiquity's 90-installer-network.cfg holds the build NIC's network
+            // config and would override Proxmox's on every clone.
             match self.image.family.as_str() {
                 "ubuntu" => commands.push(
-                    "rm -f /etc/netplan/*.yaml /etc/cloud/cloud.cfg.d/99-installer.cfg /etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg".into(),
+                    "rm -f /etc/netplan/*.yaml /etc/cloud/cloud.cfg.d/90-installer-network.cfg /etc/cloud/cloud.cfg.d/99-installer.cfg /etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg".into(),
                 ),
                 _ => commands.push(
                     "printf 'auto lo\\niface lo inet loopback\\n\\nsource /etc/network/interfaces.d/*\\n' > /etc/network/interfaces".into(),
@@ -451,9 +493,13 @@ fn shell(body: &mut Body, comment: &str, commands: Vec<String>, last: bool) {
         .block("provisioner", &["shell"], p);
 }
 
-/// Points the ansible provisioner at the `ansible.cfg` beside the playbooks, as an
-/// HCL template (the path is plain, so nothing in it needs escaping).
-const ANSIBLE_CONFIG: &str = "\"ANSIBLE_CONFIG=${path.root}/../ansible/ansible.cfg\"";
+/// The Ansible configuration for Packer's provisioner, beside the playbooks: it reads
+/// the provisioner's INI inventory, which `ansible.cfg` (YAML only) refuses.
+pub const ANSIBLE_CONFIG_FILE: &str = "packer.cfg";
+
+/// Points the ansible provisioner at [`ANSIBLE_CONFIG_FILE`], as an HCL template (the
+/// path is plain, so nothing in it needs escaping).
+const ANSIBLE_CONFIG: &str = "\"ANSIBLE_CONFIG=${path.root}/../ansible/packer.cfg\"";
 
 /// Name servers as the installers and the plugin's `nameserver` take them: separated
 /// by spaces.

@@ -945,3 +945,117 @@ fn gib(bytes: u64) -> String {
         format!("{g:.1}GiB")
     }
 }
+
+/// A network whose `dns` points at guests of the project, with no `bootstrap_dns`:
+/// on the first bring-up nothing resolves (Packer's installers and build VMs,
+/// cloud-init and apt on every guest, the DNS guests themselves) until those guests
+/// exist and run.
+pub fn check_dns_bootstrap(
+    network: &ir::Network,
+    r: &Record,
+    vms: &BTreeMap<String, ir::Vm>,
+    containers: &BTreeMap<String, ir::Container>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(span) = r.fields.get("dns").map(|f| f.span) else {
+        return;
+    };
+    if !network.bootstrap_dns.is_empty() {
+        return;
+    }
+    let guests = vms
+        .values()
+        .map(|v| &v.guest)
+        .chain(containers.values().map(|c| &c.guest));
+    let mut served: Vec<String> = Vec::new();
+    for guest in guests {
+        for nic in &guest.nics {
+            if network.dns.contains(&nic.address) {
+                served.push(format!("`{}` ({})", guest.name, nic.address));
+            }
+        }
+    }
+    if served.is_empty() {
+        return;
+    }
+    out.push(
+        Diagnostic::warning(
+            Code::DnsOnOwnGuests,
+            format!(
+                "the DNS servers of network `{}` are guests of this project: {}",
+                network.name,
+                served.join(", ")
+            ),
+        )
+        .with_primary(span, "nothing answers here before those guests run")
+        .with_help(
+            "add `bootstrap_dns = [<a resolver that already exists>]` (the router, an upstream one) to the network: build VMs and the DNS guests use it",
+        ),
+    );
+}
+
+/// A storage ID is one definition for the whole cluster (`/etc/pve/storage.cfg`),
+/// limited to the nodes that declare it: two hosts that declare the same storage
+/// differently cannot both have what they say (the host playbook would give every
+/// node the first host's definition).
+pub fn check_storage_definitions(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<&str, (&str, &ir::Storage)> = BTreeMap::new();
+    for host in plan.hosts.values() {
+        for storage in host.storages.values() {
+            if plan.cluster.storages.contains_key(&storage.name) {
+                continue;
+            }
+            let Some(&(first_host, defined)) = first.get(storage.name.as_str()) else {
+                first.insert(&storage.name, (&host.name, storage));
+                continue;
+            };
+            let differs = storage_differences(defined, storage);
+            if differs.is_empty() {
+                continue;
+            }
+            let Some(span) = spans.get("host", &host.name) else {
+                continue;
+            };
+            let mut diagnostic = Diagnostic::error(
+                Code::StorageDiffersBetweenHosts,
+                format!(
+                    "storage `{}` of host `{}` differs from the one of host `{first_host}` in {}",
+                    storage.name,
+                    host.name,
+                    differs.join(", ")
+                ),
+            )
+            .with_primary(span, "declares it differently")
+            .with_help(format!(
+                "storage IDs are cluster-wide: declare `{}` the same way on every host, or give this one another name",
+                storage.name
+            ));
+            if let Some(first_span) = spans.get("host", first_host) {
+                diagnostic = diagnostic.with_secondary(first_span, "declared here first");
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// The settings of `/etc/pve/storage.cfg` in which two declarations differ.
+fn storage_differences(a: &ir::Storage, b: &ir::Storage) -> Vec<&'static str> {
+    let mut differs = Vec::new();
+    let mut compare = |name: &'static str, same: bool| {
+        if !same {
+            differs.push(name);
+        }
+    };
+    compare("`type`", a.kind == b.kind);
+    compare("`content`", a.content == b.content);
+    compare("`path`", a.path == b.path);
+    compare("`vg`", a.vg == b.vg);
+    compare("`thinpool`", a.thinpool == b.thinpool);
+    compare("`pool`", a.pool == b.pool);
+    compare("`server`", a.server == b.server);
+    compare("`export`", a.export == b.export);
+    compare("`share`", a.share == b.share);
+    compare("`monitors`", a.monitors == b.monitors);
+    compare("`shared`", a.shared == b.shared);
+    differs
+}

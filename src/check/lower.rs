@@ -368,6 +368,9 @@ impl Lowering<'_> {
             }
         }
         self.out.extend(fidelity);
+        for (id, network) in networks.values() {
+            estate::check_dns_bootstrap(network, &self.records[*id], &vms, &containers, self.out);
+        }
         let plan = Plan {
             version: ir::IR_VERSION,
             cluster,
@@ -608,6 +611,7 @@ impl Lowering<'_> {
             vmids,
             domain: r.str("domain"),
             timezone: r.str("timezone").unwrap_or_default(),
+            repository: r.word("repository").unwrap_or_default(),
             storages,
             state,
         }
@@ -620,6 +624,10 @@ impl Lowering<'_> {
             _ => (Ipv4Addr::UNSPECIFIED, 0),
         };
         let dns = list(r, "dns", |v| match v {
+            Value::Ipv4(a) => Some(*a),
+            _ => None,
+        });
+        let bootstrap_dns = list(r, "bootstrap_dns", |v| match v {
             Value::Ipv4(a) => Some(*a),
             _ => None,
         });
@@ -640,6 +648,7 @@ impl Lowering<'_> {
             prefix,
             gateway,
             dns,
+            bootstrap_dns,
             pool,
             vlan: r.int("vlan").map(|v| u16::try_from(v).unwrap_or(u16::MAX)),
             mtu: r.int("mtu").map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
@@ -1256,16 +1265,25 @@ impl Lowering<'_> {
         })
     }
 
-    /// DNS servers of a guest: those of its first network.
+    /// DNS servers of a guest: those of its first network; for a guest that serves
+    /// them, the network's `bootstrap_dns` when it has one (it cannot ask itself
+    /// before it runs).
     fn guest_dns(
         &self,
         nics: &[ir::Nic],
         networks: &BTreeMap<String, (usize, ir::Network)>,
     ) -> Vec<Ipv4Addr> {
-        nics.first()
-            .and_then(|n| networks.get(&n.network))
-            .map(|(_, n)| n.dns.clone())
-            .unwrap_or_default()
+        let Some((nic, (_, network))) = nics
+            .first()
+            .and_then(|n| Some((n, networks.get(&n.network)?)))
+        else {
+            return Vec::new();
+        };
+        if !network.bootstrap_dns.is_empty() && network.dns.contains(&nic.address) {
+            network.bootstrap_dns.clone()
+        } else {
+            network.dns.clone()
+        }
     }
 }
 

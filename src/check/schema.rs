@@ -394,6 +394,12 @@ static CLUSTER: Block = Block {
             Default::Str("Etc/UTC"),
             "The cluster's time zone, an IANA name such as `\"Europe/Berlin\"`; Packer's installers set it in the templates they build.",
         ),
+        attr(
+            "repository",
+            Ty::Enum(PVE_REPOSITORIES),
+            Default::Word("enterprise"),
+            "The nodes' Proxmox VE package repository: `enterprise` leaves their repositories as they are (a subscribed cluster); `no-subscription` disables the enterprise ones (Proxmox VE and Ceph) and adds the no-subscription one.",
+        ),
     ],
     blocks: &[
         Nested {
@@ -411,6 +417,8 @@ static CLUSTER: Block = Block {
     ],
     free_form: false,
 };
+
+pub const PVE_REPOSITORIES: &[&str] = &["enterprise", "no-subscription"];
 
 pub const STATE_BACKENDS: &[&str] = &["s3", "pg", "http"];
 
@@ -519,6 +527,12 @@ static NETWORK: Block = Block {
             Ty::List(&Ty::Ipv4),
             Default::EmptyList,
             "DNS servers given to VMs.",
+        ),
+        attr(
+            "bootstrap_dns",
+            Ty::List(&Ty::Ipv4),
+            Default::EmptyList,
+            "Resolvers that exist before the project's guests (the router, an upstream one): Packer's build VMs and the guests that serve `dns` use them, so that a `dns` pointing at the project's own guests does not deadlock the first bring-up.",
         ),
         attr(
             "pool",

@@ -176,6 +176,8 @@ registry! {
     AgentNotInTemplate   = "PXI0342", Estate, "agent-not-in-template";
     CloudInitUserSudo    = "PXI0343", Estate, "cloud-init-user-sudo";
     RenamedFromDeclared  = "PXI0344", Estate, "renamed-from-declared";
+    DnsOnOwnGuests       = "PXI0360", Estate, "dns-on-own-guests";
+    StorageDiffersBetweenHosts = "PXI0361", Estate, "storage-differs-between-hosts";
     ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
     ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
     ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";

@@ -58,6 +58,9 @@ pub struct Cluster {
     pub vmids: IdRange,
     pub domain: Option<String>,
     pub timezone: String,
+    /// The nodes' package repository: `enterprise` (left as the nodes have it) or
+    /// `no-subscription`.
+    pub repository: String,
     /// Storage every node shares (Ceph, NFS, …).
     pub storages: BTreeMap<String, Storage>,
     /// Where Terraform keeps its state; `None`: a local file.
@@ -95,6 +98,9 @@ pub struct Network {
     pub prefix: u8,
     pub gateway: Option<Ipv4Addr>,
     pub dns: Vec<Ipv4Addr>,
+    /// Resolvers that exist before the project's guests: build VMs and the guests
+    /// that serve `dns` use them.
+    pub bootstrap_dns: Vec<Ipv4Addr>,
     pub pool: Option<AddrRange>,
     pub vlan: Option<u16>,
     pub mtu: Option<u32>,

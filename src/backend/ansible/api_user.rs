@@ -37,6 +37,12 @@ const PRIVILEGES: &[&str] = &[
     "VM.PowerMgmt",
 ];
 
+/// Where the role is granted, instead of `/`: guests, storages, pools, the SDN zones
+/// (bridges), and the nodes (`download-url` needs `Sys.Audit` and `Sys.Modify` on
+/// `/nodes/{node}`; Packer's consoles). Not `/access` (users and tokens), nor the
+/// cluster's own configuration.
+const ACL_PATHS: &[&str] = &["/nodes", "/pool", "/sdn/zones", "/storage", "/vms"];
+
 /// Proxmox VE 8 has `VM.Monitor`; 9 dropped it, and reading the guest agent (which
 /// the provider does for addresses) needs `VM.GuestAgent.Audit`.
 const PRIVILEGES_PVE8: &[&str] = &["VM.Monitor"];
@@ -91,7 +97,8 @@ pub fn play(plan: &Plan) -> Yaml {
         )
         .entry("pxi_api_privileges", Yaml::own_list(PRIVILEGES))
         .entry("pxi_api_privileges_pve8", Yaml::own_list(PRIVILEGES_PVE8))
-        .entry("pxi_api_privileges_pve9", Yaml::own_list(PRIVILEGES_PVE9));
+        .entry("pxi_api_privileges_pve9", Yaml::own_list(PRIVILEGES_PVE9))
+        .entry("pxi_api_acl_paths", Yaml::own_list(ACL_PATHS));
     let tasks = vec![
         lookup("Read the Proxmox VE version", &["pveversion"], "pxi_pveversion"),
         // `pveversion` prints `pve-manager/8.4.1/…`: the major version decides.
@@ -145,10 +152,27 @@ pub fn play(plan: &Plan) -> Yaml {
             &["pveum", "acl", "list", "--output-format", "json"],
             "pxi_api_acl",
         ),
+        task(
+            "Grant pxic's role to its user where Terraform and Packer work",
+            "ansible.builtin.command",
+            map().entry(
+                "argv",
+                Yaml::own_list(&["pveum", "acl", "modify", "{{ item }}", "--users", "{{ pxi_api_user }}", "--roles", "{{ pxi_api_role }}"]),
+            ),
+        )
+        .entry("loop", Yaml::str("{{ pxi_api_acl_paths }}"))
+        .entry(
+            "when",
+            Yaml::str("pxi_api_acl.stdout | from_json | selectattr('path', 'equalto', item) | selectattr('ugid', 'equalto', pxi_api_user) | selectattr('roleid', 'equalto', pxi_api_role) | list | length == 0"),
+        )
+        .entry("changed_when", Yaml::Bool(true))
+        .yaml(),
+        // Earlier versions granted it on `/`: Sys.Modify there is the whole cluster's
+        // configuration (options, HA, firewall), which pxic never needs.
         change(
-            "Grant pxic's role to its user on the whole cluster",
-            &["pveum", "acl", "modify", "/", "--users", "{{ pxi_api_user }}", "--roles", "{{ pxi_api_role }}"],
-            "pxi_api_acl.stdout | from_json | selectattr('path', 'equalto', '/') | selectattr('ugid', 'equalto', pxi_api_user) | selectattr('roleid', 'equalto', pxi_api_role) | list | length == 0",
+            "Take back a grant on the whole cluster",
+            &["pveum", "acl", "delete", "/", "--users", "{{ pxi_api_user }}", "--roles", "{{ pxi_api_role }}"],
+            "'/' not in pxi_api_acl_paths and pxi_api_acl.stdout | from_json | selectattr('path', 'equalto', '/') | selectattr('ugid', 'equalto', pxi_api_user) | selectattr('roleid', 'equalto', pxi_api_role) | list | length > 0",
         ),
         lookup(
             "Look up pxic's API tokens",

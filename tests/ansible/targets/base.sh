@@ -137,7 +137,9 @@ pxt_log "downloading packages.txt into the flat repo /srv/pxrepo: $PACKAGES"
 online_sources "$B"
 rm -rf "$B/srv/pxrepo" "$B"/var/lib/apt/lists/* "$B"/var/cache/apt/archives/*.deb
 # shellcheck disable=SC2086 # PACKAGES is a word list
-in_root "$B" sh -c "apt-get update -qq && apt-get install -y -qq --download-only $PACKAGES" \
+# --reinstall: packages the rootfs already has (python3-debian, which pve-node.sh
+# removes from a node target as a stock node lacks it) are downloaded too.
+in_root "$B" sh -c "apt-get update -qq && apt-get install -y -qq --download-only --reinstall $PACKAGES" \
     >"$PXT_ROOT/repo.log" 2>&1 || {
     tail -n 20 "$PXT_ROOT/repo.log" >&2
     pxt_die "downloading the packages failed (log: $PXT_ROOT/repo.log); is every name in packages.txt a $SUITE package?"
@@ -186,6 +188,7 @@ rm -f "$B"/var/cache/apt/*.bin
 install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/pvesm"
 install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/pveum"
 install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/qm"
+install -m 755 "$PXT_HERE/stubs/pve-stub.py" "$B/usr/local/sbin/pvesh"
 # A cloud image and its file of sums, for the host playbook to "download" (file://)
 # and make a base VM of: the targets have no network.
 mkdir -p "$B/srv/pxic-images"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Stand-ins for the Proxmox VE CLIs pvesm, pveum and qm inside the CI targets.
+"""Stand-ins for the Proxmox VE CLIs pvesm, pveum, pvesh and qm inside the CI targets.
 
-Installed as /usr/local/sbin/pvesm, pveum and qm (same file, it looks at the name
+Installed as /usr/local/sbin/pvesm, pveum, pvesh and qm (same file, it looks at the name
 it was called by). Every call is appended to /var/log/pxic-stubs.log
 (one line: time, tool, arguments shell-quoted, exit code). What `add` creates is
 remembered in /var/lib/pxic-stubs/state.json, so a playbook's check-then-add pair
@@ -20,6 +20,7 @@ Modelled (PVE 8 command lines):
   pveum user token add|modify|remove|list|permissions USERID [TOKENID]
   pveum acl modify|delete PATH --roles R [--users U] [--groups G] [--tokens T]
   pveum acl list   pveum passwd USERID   pveum user permissions [USERID]
+  pvesh get /storage [--output-format json]   (the storage.cfg definitions)
 List commands print a plain table, or JSON with --output-format json|json-pretty.
 Test helpers: `pvesm stub-state` / `pveum stub-state` print the whole state.
 """
@@ -274,6 +275,20 @@ def qm(args, st):
     raise Fail(f"ERROR: unknown command 'qm {cmd}'")
 
 
+# ---------------------------------------------------------------- pvesh
+def pvesh(args, st):
+    """pvesh get /storage: every definition of storage.cfg, as the API gives it
+    (content and nodes are comma-separated strings, `nodes` only when limited)."""
+    pos, opts = parse_opts(args)
+    if pos[:1] != ["get"]:
+        raise Fail(f"ERROR: unknown command 'pvesh {' '.join(pos[:1])}'")
+    if pos[1:2] != ["/storage"]:
+        raise Fail(f"no such resource '{' '.join(pos[1:2])}'")
+    rows = [dict(cfg, storage=sid) for sid, cfg in sorted(st["storage"].items())]
+    emit(rows, ["storage", "type", "content"], opts)
+    return 0
+
+
 # ---------------------------------------------------------------- pveum
 ALIASES = {
     "useradd": ("user", "add"), "usermod": ("user", "modify"), "userdel": ("user", "delete"),
@@ -463,8 +478,10 @@ def main():
                 code = pveum(args, st)
             elif tool == "qm":
                 code = qm(args, st)
+            elif tool == "pvesh":
+                code = pvesh(args, st)
             else:
-                raise Fail(f"pve-stub: called as '{tool}', expected pvesm, pveum or qm", 2)
+                raise Fail(f"pve-stub: called as '{tool}', expected pvesm, pveum, pvesh or qm", 2)
         except Fail as e:
             print(str(e), file=sys.stderr)
             code = e.code

@@ -10,6 +10,9 @@ cluster lab {
   endpoint = "https://10.77.0.2:8006/"
   token    = env("PROXMOX_VE_API_TOKEN")
   domain   = "lab.test"
+  # The host playbook disables the enterprise repositories the targets are given
+  # (tests/ansible/targets/pve-node.sh) and adds the no-subscription one.
+  repository = no-subscription
 }
 
 network lan {

@@ -1,0 +1,30 @@
+# The same network with `bootstrap_dns`: no warning; dns-1 itself resolves through
+# the router (its `dns` in the IR is `bootstrap_dns`).
+use std.os
+
+cluster lab {
+  endpoint = "https://10.0.0.2:8006/"
+  token    = env("PROXMOX_VE_API_TOKEN")
+}
+
+network lan {
+  cidr          = 10.0.0.0/24
+  gateway       = 10.0.0.1
+  dns           = [10.0.0.53, 10.0.0.1]
+  bootstrap_dns = [10.0.0.1]
+  pool          = 10.0.0.100 .. 10.0.0.199
+}
+
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { ports = ["eno1"], network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, vztmpl] }
+}
+
+container dns-1 {
+  host     = pve1
+  template = os.debian_12_lxc
+  storage  = local-lvm
+  network lan { ip = 10.0.0.53 }
+}
