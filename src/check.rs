@@ -19,6 +19,7 @@ pub use estate::is_time_zone;
 pub use estate::netmask_bits;
 mod eval;
 mod expand;
+mod guest_roles;
 pub mod lock;
 mod lower;
 pub mod schema;

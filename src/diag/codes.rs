@@ -168,6 +168,11 @@ registry! {
     InvalidFileName      = "PXI0338", Estate, "invalid-file-name";
     InvalidUserName      = "PXI0339", Estate, "invalid-user-name";
     InvalidPackageName   = "PXI0340", Estate, "invalid-package-name";
+    RoleDoesNotFitGuest  = "PXI0375", Estate, "role-does-not-fit-guest";
+    RoleDoesNotFitOs     = "PXI0376", Estate, "role-does-not-fit-os";
+    FileRestartsNothing  = "PXI0377", Estate, "file-restarts-nothing";
+    FirewallWiderThanRole = "PXI0378", Estate, "firewall-wider-than-role";
+    DockerBypassesFirewall = "PXI0379", Estate, "docker-bypasses-firewall";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

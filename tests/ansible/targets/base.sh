@@ -136,8 +136,10 @@ chmod 755 "$B/usr/sbin/policy-rc.d"
 pxt_log "downloading packages.txt into the flat repo /srv/pxrepo: $PACKAGES"
 online_sources "$B"
 rm -rf "$B/srv/pxrepo" "$B"/var/lib/apt/lists/* "$B"/var/cache/apt/archives/*.deb
+# --reinstall: a package the base already has (sudo) is downloaded too, so that a test
+# that removes it can install it again.
 # shellcheck disable=SC2086 # PACKAGES is a word list
-in_root "$B" sh -c "apt-get update -qq && apt-get install -y -qq --download-only $PACKAGES" \
+in_root "$B" sh -c "apt-get update -qq && apt-get install -y -qq --download-only --reinstall $PACKAGES" \
     >"$PXT_ROOT/repo.log" 2>&1 || {
     tail -n 20 "$PXT_ROOT/repo.log" >&2
     pxt_die "downloading the packages failed (log: $PXT_ROOT/repo.log); is every name in packages.txt a $SUITE package?"
