@@ -212,6 +212,14 @@ fn closure<'r>(
     out
 }
 
+/// How a message names the role: as listed, or as needed by the role listed.
+fn subject(role: &Role, via: Option<&str>) -> String {
+    match via {
+        Some(listed) => format!("`{listed}` needs role `{}`, which", role.name),
+        None => format!("role `{}`", role.name),
+    }
+}
+
 fn fits_noun(fits: Fits) -> &'static str {
     match fits {
         Fits::Any => "any guest",
@@ -227,10 +235,7 @@ fn kind_mismatch(
     at: Span,
     declared: Option<Span>,
 ) -> Diagnostic {
-    let what = match via {
-        Some(listed) => format!("`{listed}` needs role `{}`, which", role.name),
-        None => format!("role `{}`", role.name),
-    };
+    let what = subject(role, via);
     let help = match guest.kind {
         Kind::Container => {
             "give containers roles that fit them (`fits = container` or `any`): std.roles has `roles.essentials`, the baseline without the QEMU guest agent"
@@ -272,10 +277,7 @@ fn os_mismatch(
     at: Span,
     declared: Option<Span>,
 ) -> Diagnostic {
-    let what = match via {
-        Some(listed) => format!("`{listed}` needs role `{}`, which", role.name),
-        None => format!("role `{}`", role.name),
-    };
+    let what = subject(role, via);
     let mut d = Diagnostic::error(
         Code::RoleDoesNotFitOs,
         format!(
