@@ -107,12 +107,13 @@ role shop {
 }
 
 # A container with a sudo user (the test takes sudo off it first, as a stock Debian
-# LXC template has none) and only the role above.
+# LXC template has none), the containers' baseline (roles.base, with the QEMU guest
+# agent, is refused on a container) and the role above.
 container metrics {
   host     = pve1
   template = os.debian_12_lxc
   storage  = local-lvm
   network lan { ip = 10.77.0.50 }
   user ops { ssh_keys = [file("keys/admin.pub")], sudo = true }
-  roles    = [shop]
+  roles    = [roles.essentials, shop]
 }
