@@ -2,18 +2,17 @@
 #
 # `use std.roles`, then `roles = [roles.base, roles.ssh_hardening]` in a VM or container.
 # The roles install Debian packages and write files under /etc/apt and /etc/ssh, so they
-# are for Debian and Ubuntu guests: on Rocky Linux and AlmaLinux, write your own.
+# are for Debian and Ubuntu guests (`os = [debian, ubuntu]`: pxic refuses them on Rocky
+# Linux and AlmaLinux, PXI0376): there, write your own.
 #
 # Roles run in the order a guest lists them, each after the roles it `depends` on.
 
-# The baseline for every VM: the QEMU guest agent (which lets Proxmox read the VM's
-# addresses and shut it down cleanly), automatic security updates, and a few tools.
-# It is for VMs only: the guest agent cannot start in a container, which has no
-# virtio-serial port.
-role base {
-  description = "Guest agent, unattended security upgrades, time zone and everyday tools."
-  packages    = ["qemu-guest-agent", "unattended-upgrades", "ca-certificates", "curl", "htop", "vim", "less", "bash-completion"]
-  services    = ["qemu-guest-agent"]
+# The baseline for every guest, VM or container: automatic security updates and a
+# few tools. `roles.base` adds the QEMU guest agent for VMs; containers use this one.
+role essentials {
+  description = "Unattended security upgrades and everyday tools."
+  os          = [debian, ubuntu]
+  packages    = ["unattended-upgrades", "ca-certificates", "curl", "htop", "vim", "less", "bash-completion"]
 
   # Turns on the daily apt timers: refresh the package lists, apply the upgrades that
   # /etc/apt/apt.conf.d/50unattended-upgrades allows (security updates, by default), and
@@ -22,11 +21,21 @@ role base {
     content = "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\nAPT::Periodic::AutocleanInterval \"7\";\n"
     mode    = "0644"
     owner   = "root"
+    restart = []          # read by apt's daily timers: nothing to restart
   }
+}
 
-  vars {
-    timezone = "Etc/UTC"    # the guest's time zone, an IANA name such as "Europe/Berlin"
-  }
+# The baseline for every VM: `roles.essentials` and the QEMU guest agent (which lets
+# Proxmox read the VM's addresses and shut it down cleanly). It is for VMs only: the
+# guest agent cannot start in a container, which has no virtio-serial port, so pxic
+# refuses it on a container (PXI0375): give containers `roles.essentials`.
+role base {
+  description = "Guest agent, unattended security upgrades and everyday tools."
+  fits        = vm
+  os          = [debian, ubuntu]
+  depends     = [essentials]
+  packages    = ["qemu-guest-agent"]
+  services    = ["qemu-guest-agent"]
 }
 
 # Key-only SSH: no passwords, no root login, fewer tries, dead connections dropped.
@@ -38,6 +47,7 @@ role base {
 # the nodes of a cluster log in to each other as root.
 role ssh_hardening {
   description = "Key-only SSH: no password or root login, fewer auth tries."
+  os          = [debian, ubuntu]
   packages    = ["openssh-server"]
 
   file "/etc/ssh/sshd_config.d/10-pxic-hardening.conf" {
@@ -53,6 +63,7 @@ role ssh_hardening {
 # so that SSH stays open when ufw comes up.
 role firewall {
   description = "ufw host firewall, with SSH (22/tcp) allowed."
+  os          = [debian, ubuntu]
   packages    = ["ufw"]
   services    = ["ufw"]
   firewall { allow = [22] }
@@ -65,6 +76,7 @@ role firewall {
 # `features { nesting = true, keyctl = true }`.
 role docker {
   description = "Docker Engine (docker.io) and the Compose v2 plugin."
+  os          = [debian, ubuntu]
   packages    = ["docker.io", "docker-compose-v2"]
   services    = ["docker"]
 }
@@ -72,6 +84,7 @@ role docker {
 # nginx from the distribution, serving HTTP and HTTPS.
 role nginx {
   description = "nginx web server, with 80/tcp and 443/tcp open."
+  os          = [debian, ubuntu]
   depends     = [firewall]
   packages    = ["nginx"]
   services    = ["nginx"]
@@ -83,6 +96,7 @@ role nginx {
 # write your own role with `firewall { allow = [9100], from = [10.10.0.5/32] }`.
 role node_exporter {
   description = "Prometheus node exporter, with 9100/tcp open."
+  os          = [debian, ubuntu]
   depends     = [firewall]
   packages    = ["prometheus-node-exporter"]
   services    = ["prometheus-node-exporter"]

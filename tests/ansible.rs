@@ -194,3 +194,157 @@ fn text_from_pxi_files_reaches_ansible_unchanged() {
 fn write_case(name: &str, files: &pxic::backend::Emitted) -> PathBuf {
     common::write_case("ansible", name, files).join("ansible")
 }
+
+/// The Ansible files of an example, by path.
+fn example(name: &str) -> pxic::backend::Emitted {
+    pxic::backend::ansible::emit(&common::plan_of(
+        &common::repo().join("examples").join(name),
+    ))
+}
+
+/// A Galaxy role keeps what its `.pxi` role says (issue 14, item 20): Redis in the
+/// cluster example gets its `maxmemory` and its 6379 rule.
+#[test]
+fn a_galaxy_role_keeps_its_vars_firewall_and_packages() {
+    let files = example("cluster");
+    let tasks = &files["ansible/roles/cache/tasks/main.yml"];
+    for line in [
+        "ansible.builtin.include_role:\n    name: \"geerlingguy.redis\"\n  vars:\n    redis_maxmemory: \"6gb\"\n    redis_maxmemory_policy: \"allkeys-lru\"",
+        "- name: \"Allow 6379/tcp from 10.20.0.0/24\"",
+    ] {
+        assert!(
+            tasks.contains(line),
+            "the cache role lacks {line:?}:\n{tasks}"
+        );
+    }
+    let requirements = &files["ansible/requirements.yml"];
+    for name in ["geerlingguy.redis", "community.general", "ansible.posix"] {
+        assert!(
+            requirements.contains(&format!("name: \"{name}\"")),
+            "{requirements}"
+        );
+    }
+    let inventory = &files["ansible/inventory.yml"];
+    assert!(inventory.contains("- \"cache\""), "{inventory}");
+}
+
+/// Rocky guests get dnf and firewalld, never apt or ufw (item 7); a role for any
+/// family guards each by the guest's `os_family`.
+#[test]
+fn roles_install_and_filter_per_os_family() {
+    let files = example("cluster");
+    for role in ["erp", "el_common"] {
+        let tasks = &files[&format!("ansible/roles/{role}/tasks/main.yml")];
+        assert!(tasks.contains("ansible.builtin.dnf:"), "{tasks}");
+        assert!(!tasks.contains("ansible.builtin.apt:"), "{tasks}");
+        assert!(!tasks.contains("community.general.ufw"), "{tasks}");
+    }
+    let erp = &files["ansible/roles/erp/tasks/main.yml"];
+    assert!(
+        erp.contains("rich_rule: \"rule family=\\\"ipv4\\\" source address=\\\"10.20.0.0/24\\\" port port=\\\"8443\\\" protocol=\\\"tcp\\\" accept\""),
+        "{erp}"
+    );
+    let app = &files["ansible/roles/app/tasks/main.yml"];
+    assert!(
+        app.contains("  ansible.builtin.apt:")
+            && app.contains("  ansible.builtin.dnf:")
+            && app.contains("when: \"ansible_facts['os_family'] == 'RedHat'\""),
+        "{app}"
+    );
+}
+
+/// Every role with a firewall allows Ansible's port before it turns the firewall on
+/// (item 9; `tests/ansible_run.rs` shows it on a real target).
+#[test]
+fn every_firewall_keeps_ansibles_port_open_before_it_starts() {
+    for name in ["cluster", "homelab"] {
+        for (path, text) in example(name) {
+            if !path.ends_with("tasks/main.yml") {
+                continue;
+            }
+            for (on, keep) in [
+                (
+                    "ufw:\n    state: \"enabled\"",
+                    "community.general.ufw:\n    rule: \"allow\"\n    port: \"{{ ansible_port | default(22) }}\"",
+                ),
+                (
+                    "name: \"firewalld\"\n    enabled: true",
+                    "ansible.posix.firewalld:\n    port: \"{{ ansible_port | default(22) }}/tcp\"",
+                ),
+            ] {
+                if let Some(at) = text.find(on) {
+                    let kept = text.find(keep);
+                    assert!(
+                        kept.is_some(),
+                        "{path} turns the firewall on without keeping SSH open:\n{text}"
+                    );
+                    if on.starts_with("ufw") {
+                        assert!(kept < Some(at), "{path}: SSH is allowed too late:\n{text}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A unit file reloads systemd before its service restarts, and before the service
+/// is started; a file's missing folder and owner are made first (items 21 and 8).
+#[test]
+fn unit_files_reload_systemd_and_files_get_their_folders_and_owners() {
+    let files = example("cluster");
+    let handlers = &files["ansible/roles/app/handlers/main.yml"];
+    let reload = handlers.find("- name: \"Reload systemd\"").expect(handlers);
+    let restart = handlers
+        .find("- name: \"Restart shop-api\"")
+        .expect(handlers);
+    assert!(reload < restart, "{handlers}");
+    let tasks = &files["ansible/roles/app/tasks/main.yml"];
+    let order = [
+        "- name: \"Create the users that own the role's files\"",
+        "- \"/etc/shop\"",
+        "- name: \"Write /etc/shop/env\"",
+        "    - \"Reload systemd\"\n    - \"Restart shop-api\"",
+        "ansible.builtin.meta: \"flush_handlers\"",
+        "- name: \"Enable and start shop-api\"",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|line| {
+            tasks
+                .find(line)
+                .unwrap_or_else(|| panic!("no {line:?}:\n{tasks}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "out of order:\n{tasks}");
+}
+
+/// `site.yml` is step 1 only: the guests' playbook runs after Packer and Terraform,
+/// and leaves out the guests Ansible cannot log in to (item 25).
+#[test]
+fn the_guests_play_runs_last_and_skips_guests_without_a_login() {
+    let files = example("homelab");
+    let site = &files["ansible/site.yml"];
+    assert!(
+        site.contains("import_playbook: \"proxmox-hosts.yml\""),
+        "{site}"
+    );
+    assert!(!site.contains("vms.yml\"\n"), "{site}");
+    let vms = &files["ansible/vms.yml"];
+    assert_eq!(
+        vms.matches("hosts: \"vms:containers:!no_login\"").count(),
+        3,
+        "{vms}"
+    );
+    assert!(
+        vms.contains("failed_when: \"pxi_cloud_init.rc not in [0, 2]\""),
+        "{vms}"
+    );
+    let sudo = vms.find("Install sudo for the sudo users").expect(vms);
+    let sudoers = vms.find("Let sudo users run any command").expect(vms);
+    assert!(sudo < sudoers, "{vms}");
+    let inventory = &files["ansible/inventory.yml"];
+    assert!(
+        inventory.contains("    no_login:\n      hosts:\n        dns-01: {}\n"),
+        "{inventory}"
+    );
+}

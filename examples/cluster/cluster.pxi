@@ -13,7 +13,7 @@
 # `pxic check examples/cluster` checks the whole project.
 
 use std.os          # cloud images, installer ISOs and LXC templates
-use std.roles       # base, ssh_hardening, firewall, docker, nginx, node_exporter
+use std.roles       # essentials, base, ssh_hardening, firewall, docker, nginx, node_exporter
 use std.profiles    # small, medium, large, xlarge
 
 cluster acme {

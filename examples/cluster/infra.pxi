@@ -12,7 +12,7 @@ container dns-1 {
   swap        = 256MiB
   disk        = 4GiB
   network lan { ip = 10.20.0.53 }
-  roles       = [roles.base, dns]
+  roles       = [roles.essentials, dns]      # roles.base is for VMs: no guest agent in LXC
   user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["infra", "dns"]
   description = "Unbound resolver, primary"
@@ -28,7 +28,7 @@ container dns-2 {
   swap        = 256MiB
   disk        = 4GiB
   network lan { ip = 10.20.0.54 }
-  roles       = [roles.base, dns]
+  roles       = [roles.essentials, dns]      # roles.base is for VMs: no guest agent in LXC
   user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["infra", "dns"]
   description = "Unbound resolver, secondary"
@@ -43,7 +43,7 @@ container pkgcache-1 {
   memory      = 1GiB
   disk        = 64GiB
   network lan { ip = 10.20.0.60 }
-  roles       = [roles.base, pkgcache]
+  roles       = [roles.essentials, pkgcache]
   user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   tags        = ["infra"]
   description = "apt-cacher-ng for the LAN and the DMZ"
@@ -62,7 +62,7 @@ container tools-1 {
   memory      = 2GiB
   disk        = 16GiB
   network lan { ip = auto }
-  roles       = [roles.base, roles.docker]
+  roles       = [roles.essentials, roles.docker]
   tags        = ["infra", "tools"]
   user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
   features { nesting = true }

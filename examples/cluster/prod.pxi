@@ -196,7 +196,7 @@ for i in 1..=2 {
     memory      = 16GiB
     disk        = 100GiB
     network lan { ip = auto }
-    roles       = [common, erp]
+    roles       = [el_common, erp]         # `common` is Debian's
     user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
     tags        = ["prod", "erp"]
     description = "vendor ERP application server ${i}"

@@ -10,10 +10,12 @@ role common {
   packages    = ["vim", "tmux", "rsync"]
 }
 
-# The web shop's frontends, in the DMZ behind the load balancers.
+# The web shop's frontends, in the DMZ behind the load balancers. Not on top of
+# roles.nginx: that one opens 80 and 443 to anyone, and the `from` below would not hold.
 role web {
   description = "nginx serving the shop's static assets and proxying to the app tier"
-  depends     = [roles.nginx]
+  packages    = ["nginx"]
+  services    = ["nginx"]
   firewall {
     allow = [80]
     from  = [10.20.30.0/24]                # only the load balancers talk to us
@@ -101,8 +103,23 @@ role lb {
   }
 }
 
+# std.roles is for Debian and Ubuntu (apt, ufw): the Rocky Linux VMs get this baseline
+# instead (pxic refuses a Debian role on them, PXI0376), and their firewall is firewalld.
+role el_common {
+  description = "Baseline for Rocky Linux: guest agent, automatic security updates, tools"
+  fits        = vm
+  os          = [rocky, almalinux]
+  packages    = ["qemu-guest-agent", "dnf-automatic", "vim-enhanced", "tmux", "rsync"]
+  services    = ["qemu-guest-agent", "dnf-automatic.timer"]
+  file "/etc/dnf/automatic.conf" {
+    content = "[commands]\nupgrade_type = security\napply_updates = yes\n\n[emitters]\nemit_via = stdio\n"
+    restart = []                            # read by each run of the timer
+  }
+}
+
 role erp {
   description = "The vendor ERP (Java), certified on Rocky Linux 9 only"
+  os          = [rocky, almalinux]
   packages    = ["java-17-openjdk-headless", "fontconfig"]
   services    = ["erp"]
   firewall {
@@ -126,15 +143,22 @@ role monitoring {
   vars { retention = "30d" }
 }
 
+# Docker publishes container ports past ufw (its own iptables rules come first), so a
+# `from` here could not hold: git-1 is reachable on 443 and 2222 from wherever its
+# network is, and the LAN is where it lives.
 role gitea {
   description = "Gitea in Docker, with its own PostgreSQL container"
   depends     = [roles.docker]
+  services    = ["gitea"]
   firewall {
     allow = [443, 2222]                     # git over SSH on 2222: 22 stays the host's sshd
-    from  = [10.20.0.0/24]
   }
   file "/srv/gitea/docker-compose.yml" {
     content = file("files/gitea-compose.yml")
+  }
+  # Brings the Compose project up at boot, and again when either file changes.
+  file "/etc/systemd/system/gitea.service" {
+    content = file("files/gitea.service")
   }
   vars { domain = "git.acme.internal" }
 }

@@ -3,7 +3,7 @@
 # `pxic check examples/homelab` checks it; the other files hold the hosts and the VMs.
 
 use std.os          # cloud images and installer ISOs
-use std.roles       # base, ssh_hardening, firewall, docker, nginx, node_exporter
+use std.roles       # essentials, base, ssh_hardening, firewall, docker, nginx, node_exporter
 
 cluster homelab {
   endpoint = "https://10.10.0.2:8006/"

@@ -31,6 +31,10 @@ pub fn emit(plan: &Plan) -> Emitted {
     }
     files.insert("ansible/.ansible-lint".into(), ANSIBLE_LINT.into());
     files.insert("ansible/.yamllint".into(), YAMLLINT.into());
+    files.insert(
+        "ansible/site.yml".into(),
+        yaml::document(&[GENERATED, SITE_ORDER[0], SITE_ORDER[1]], &site()),
+    );
     let mut add = |path: &str, value: &Yaml| {
         files.insert(
             format!("ansible/{path}"),
@@ -38,7 +42,6 @@ pub fn emit(plan: &Plan) -> Emitted {
         );
     };
     add("inventory.yml", &inventory(plan, &roles));
-    add("site.yml", &site());
     add("proxmox-hosts.yml", &hosts::playbook(plan));
     add("vms.yml", &guests_playbook());
     for (path, value) in roles::files(plan, &roles) {
@@ -47,11 +50,14 @@ pub fn emit(plan: &Plan) -> Emitted {
     for (name, playbook) in template_playbooks(plan, &roles) {
         add(&crate::backend::packer::playbook_path(name), &playbook);
     }
-    if let Some(requirements) = roles::requirements(plan) {
-        add("requirements.yml", &requirements);
-    }
     for (path, text) in hosts::static_files(plan) {
         files.insert(format!("ansible/{path}"), text);
+    }
+    if let Some(requirements) = roles::requirements(plan, &files) {
+        files.insert(
+            "ansible/requirements.yml".into(),
+            yaml::document(&[GENERATED], &requirements),
+        );
     }
     files
 }
@@ -218,6 +224,16 @@ fn inventory(plan: &Plan, roles: &roles::RoleNames) -> Yaml {
                 .insert(&guest.name);
         }
     }
+    let no_login: BTreeSet<&str> = plan
+        .vms
+        .values()
+        .map(|v| &v.guest)
+        .chain(plan.containers.values().map(|c| &c.guest))
+        .filter(|g| !g.started || g.users.iter().all(|u| u.ssh_keys.is_empty()))
+        .map(|g| g.name.as_str())
+        .collect();
+    // Always there (maybe empty): the guests' plays name it.
+    groups.insert(NO_LOGIN.to_string(), no_login);
     for (group, members) in groups {
         let mut hosts = yaml::Map::default();
         for member in members {
@@ -268,7 +284,15 @@ fn guest_vars(guest: &Guest, user: &str, roles: &roles::RoleNames) -> Yaml {
         .yaml()
 }
 
-/// `site.yml`: the hosts first, then the guests.
+/// What `site.yml` says of the order of the four steps.
+const SITE_ORDER: [&str; 2] = [
+    "Step 1 of 4: the Proxmox VE hosts. Then build the templates (packer build), make the guests",
+    "(terraform apply), and configure them last: ansible-playbook vms.yml.",
+];
+
+/// `site.yml`: the first step, the hosts. The guests' playbook is not imported: the
+/// guests exist only once Packer and Terraform (steps 2 and 3) have run, which
+/// Ansible cannot do for them.
 fn site() -> Yaml {
     Yaml::List(vec![
         map()
@@ -278,12 +302,16 @@ fn site() -> Yaml {
                 Yaml::str("proxmox-hosts.yml"),
             )
             .yaml(),
-        map()
-            .entry("name", Yaml::str("Configure the guests"))
-            .entry("ansible.builtin.import_playbook", Yaml::str("vms.yml"))
-            .yaml(),
     ])
 }
+
+/// The inventory group of the guests Ansible cannot log in to: created stopped, or
+/// without an SSH key (PXI0328 warns when such a guest has roles). The guests'
+/// playbook leaves them out, so that it does not wait ten minutes for each and fail.
+const NO_LOGIN: &str = "no_login";
+
+/// The guests Ansible configures.
+const GUESTS: &str = "vms:containers:!no_login";
 
 /// A task: its name, the module and its arguments. Ansible templates names, and
 /// ansible-lint wants Jinja only at their end; a name is only for people, so Jinja
@@ -374,15 +402,32 @@ fn guests_playbook() -> Yaml {
             map().entry("gather_subset", Yaml::strings(["min"])),
         )
         .yaml(),
+        // Exit 2 is "done, with recoverable errors" (`degraded`): Ubuntu 24.04 reports
+        // it for deprecated keys in Proxmox's user-data. Only 1 is a failure.
         task(
             "Wait for cloud-init to finish",
             "ansible.builtin.command",
             map().entry("cmd", Yaml::str("cloud-init status --wait")),
         )
+        .entry("register", Yaml::str("pxi_cloud_init"))
         .entry("changed_when", Yaml::Bool(false))
+        .entry("failed_when", Yaml::str("pxi_cloud_init.rc not in [0, 2]"))
         .entry("when", Yaml::str("inventory_hostname in groups['vms']"))
         .yaml(),
     ];
+    // A stock Debian container template has no sudo, and `visudo` checks the files.
+    let sudo_users = "pxi_users | selectattr('sudo') | list | length > 0";
+    let install_sudo = |family: &str, module: &str, args: yaml::Map| {
+        task("Install sudo for the sudo users", module, args)
+            .entry(
+                "when",
+                Yaml::List(vec![
+                    Yaml::str(sudo_users),
+                    Yaml::str(format!("ansible_facts['os_family'] == '{family}'")),
+                ]),
+            )
+            .yaml()
+    };
     let users = vec![
         task(
             "Create user",
@@ -414,6 +459,22 @@ fn guests_playbook() -> Yaml {
             map().entry("label", Yaml::str("{{ item.0.name }}")).yaml(),
         )
         .yaml(),
+        install_sudo(
+            "Debian",
+            "ansible.builtin.apt",
+            map()
+                .entry("name", Yaml::str("sudo"))
+                .entry("state", Yaml::str("present"))
+                .entry("update_cache", Yaml::Bool(true))
+                .entry("cache_valid_time", Yaml::Int(3600)),
+        ),
+        install_sudo(
+            "RedHat",
+            "ansible.builtin.dnf",
+            map()
+                .entry("name", Yaml::str("sudo"))
+                .entry("state", Yaml::str("present")),
+        ),
         task(
             "Let sudo users run any command",
             "ansible.builtin.copy",
@@ -442,7 +503,7 @@ fn guests_playbook() -> Yaml {
     let play = |name: &str, tasks: Vec<Yaml>| {
         map()
             .entry("name", Yaml::str(name))
-            .entry("hosts", Yaml::str("vms:containers"))
+            .entry("hosts", Yaml::str(GUESTS))
             .entry("gather_facts", Yaml::Bool(false))
             .entry("become", Yaml::Bool(true))
             .entry("tasks", Yaml::List(tasks))

@@ -12,6 +12,7 @@ use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
 use super::fidelity;
+use super::guest_roles;
 use super::joined;
 use super::lock::Lock;
 use super::names;
@@ -371,6 +372,7 @@ impl Lowering<'_> {
         for (id, network) in networks.values() {
             estate::check_dns_bootstrap(network, &self.records[*id], &vms, &containers, self.out);
         }
+        self.check_guest_roles(&guests, &roles, &templates, &vms, &containers, &images);
         let plan = Plan {
             version: ir::IR_VERSION,
             cluster,
@@ -385,6 +387,83 @@ impl Lowering<'_> {
         };
         let new_lock = alloc.into_lock();
         (Some(plan), new_lock)
+    }
+
+    /// Each guest's roles against what it is and what it runs ([`guest_roles`]).
+    fn check_guest_roles(
+        &mut self,
+        guests: &[(usize, GuestKey)],
+        roles: &BTreeMap<String, ir::Role>,
+        templates: &BTreeMap<String, ir::Template>,
+        vms: &BTreeMap<String, ir::Vm>,
+        containers: &BTreeMap<String, ir::Container>,
+        images: &BTreeMap<String, ir::Image>,
+    ) {
+        use guest_roles::{GuestRoles, Kind};
+        let family = |image: &str| {
+            images
+                .get(image)
+                .map(|i| (i.family.as_str(), i.name.as_str()))
+        };
+        let role_spans: BTreeMap<String, Span> = self
+            .instances
+            .iter()
+            .filter(|i| i.kind == DeclKind::Role && i.module.is_none())
+            .map(|i| (i.qualified().into_owned(), i.name_span))
+            .collect();
+        let role_span = |name: &str| role_spans.get(name).copied();
+        let records = self.records;
+        for (id, _) in guests {
+            let name = self.qualified(*id);
+            let (kind, record, image) = match self.instances[*id].kind {
+                DeclKind::Vm => {
+                    let image = vms
+                        .get(&name)
+                        .and_then(|v| templates.get(&v.template))
+                        .map(|t| t.image.as_str());
+                    (Kind::Vm, Some(&records[*id]), image)
+                }
+                DeclKind::Container => (
+                    Kind::Container,
+                    Some(&records[*id]),
+                    containers.get(&name).map(|c| c.image.as_str()),
+                ),
+                DeclKind::Template => (
+                    Kind::Template,
+                    records[*id]
+                        .blocks
+                        .iter()
+                        .find(|b| b.kind == "build")
+                        .map(|b| &b.record),
+                    templates.get(&name).map(|t| t.image.as_str()),
+                ),
+                _ => continue,
+            };
+            let Some(record) = record else { continue };
+            let listed: Vec<(String, Span)> = match record.fields.get("roles").map(|f| &f.value) {
+                Some(Value::List(items)) => items
+                    .iter()
+                    .filter_map(|item| match item.value {
+                        Value::Ref(role) => Some((self.qualified(role), item.span)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => continue,
+            };
+            let roles_at = record.span("roles");
+            let before = self.out.len();
+            let guest = GuestRoles {
+                name: &name,
+                kind,
+                family: image.and_then(family),
+                roles: listed,
+            };
+            guest_roles::check(&guest, roles, &role_span, self.out);
+            if let Some(at) = roles_at {
+                guest_roles::check_firewall(&guest, roles, at, self.out);
+            }
+            self.name_generated(*id, before);
+        }
     }
 
     /// Names the generated declaration `id` in what was reported from `before` on.
@@ -782,6 +861,7 @@ impl Lowering<'_> {
             })
             .collect();
         let vars = free_block(r, "vars");
+        guest_roles::check_files(r, self.out);
         if let (Some(galaxy), Some(span)) = (r.str("galaxy"), r.span("galaxy")) {
             names::check_galaxy(&galaxy, span, self.out);
         }
@@ -797,6 +877,12 @@ impl Lowering<'_> {
                 .map(|d| self.qualified(d))
                 .collect(),
             galaxy: r.str("galaxy"),
+            fits: match r.word("fits").as_deref() {
+                Some("vm") => ir::Fits::Vm,
+                Some("container") => ir::Fits::Container,
+                _ => ir::Fits::Any,
+            },
+            os: r.strings("os"),
             firewall,
             files,
             vars,

@@ -113,12 +113,7 @@ pub fn check_users(r: &Record, out: &mut Vec<Diagnostic>) {
         let Some((name, span)) = &user.label else {
             continue;
         };
-        let valid = name.len() <= 32
-            && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'));
-        if valid {
+        if is_user_name(name) {
             continue;
         }
         out.push(
@@ -136,6 +131,15 @@ pub fn check_users(r: &Record, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// A Linux user name as Debian's `adduser` takes it.
+pub fn is_user_name(name: &str) -> bool {
+    name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'))
 }
 
 /// The storages of a host or the cluster: their names are Proxmox storage IDs, which

@@ -203,6 +203,8 @@ pub const STORAGE_CONTENT: &[&str] = &[
 ];
 pub const IMAGE_KINDS: &[&str] = &["cloud", "iso", "lxc"];
 pub const OS_FAMILIES: &[&str] = &["ubuntu", "debian", "rocky", "almalinux", "other"];
+pub const ROLE_OS_FAMILIES: &[&str] = &["ubuntu", "debian", "rocky", "almalinux"];
+pub const ROLE_FITS: &[&str] = &["any", "vm", "container"];
 pub const CHECKSUM_ALGORITHMS: &[&str] = &["sha256", "sha512"];
 
 /// Which storage types each type-specific attribute belongs to, and which need it (as
@@ -789,12 +791,17 @@ static ROLE_FILE: Block = Block {
             Default::Str("0644"),
             "The file's permissions.",
         ),
-        attr("owner", Ty::Str, Default::Str("root"), "The file's owner."),
+        attr(
+            "owner",
+            Ty::Str,
+            Default::Str("root"),
+            "The file's owner and group; created as a system user when no package made it.",
+        ),
         attr(
             "restart",
             Ty::List(&Ty::Str),
             Default::Optional,
-            "Services to restart when the file changes; by default the role's `services`.",
+            "Services to restart when the file changes; by default the role's `services` (PXI0377 warns when it has none). `[]`: none. A systemd unit under `/etc/systemd/system` also reloads systemd.",
         ),
     ],
     blocks: &[],
@@ -840,7 +847,19 @@ static ROLE: Block = Block {
             "galaxy",
             Ty::Str,
             Default::Optional,
-            "An Ansible Galaxy role to apply, by its `namespace.name`, such as `\"geerlingguy.docker\"`.",
+            "An Ansible Galaxy role to apply, by its `namespace.name`, such as `\"geerlingguy.docker\"`: it runs first, with the role's `vars` as its variables, then the role's own packages, files, services and firewall.",
+        ),
+        attr(
+            "fits",
+            Ty::Enum(ROLE_FITS),
+            Default::Word("any"),
+            "The guests the role works on: `vm`, `container` or `any`; checked for every guest that uses it.",
+        ),
+        attr(
+            "os",
+            Ty::List(&Ty::Enum(ROLE_OS_FAMILIES)),
+            Default::EmptyList,
+            "The OS families the role works on (`debian`, `ubuntu`, `rocky`, `almalinux`); any when empty. Checked against each guest's image.",
         ),
         attr(
             "description",

@@ -178,6 +178,11 @@ registry! {
     RenamedFromDeclared  = "PXI0344", Estate, "renamed-from-declared";
     DnsOnOwnGuests       = "PXI0360", Estate, "dns-on-own-guests";
     StorageDiffersBetweenHosts = "PXI0361", Estate, "storage-differs-between-hosts";
+    RoleDoesNotFitGuest  = "PXI0375", Estate, "role-does-not-fit-guest";
+    RoleDoesNotFitOs     = "PXI0376", Estate, "role-does-not-fit-os";
+    FileRestartsNothing  = "PXI0377", Estate, "file-restarts-nothing";
+    FirewallWiderThanRole = "PXI0378", Estate, "firewall-wider-than-role";
+    DockerBypassesFirewall = "PXI0379", Estate, "docker-bypasses-firewall";
     ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
     ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
     ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";

@@ -224,10 +224,25 @@ pub struct Role {
     pub services: Vec<String>,
     pub depends: Vec<String>,
     pub galaxy: Option<String>,
+    /// The kind of guest it works on.
+    pub fits: Fits,
+    /// The OS families it works on (`debian`, `ubuntu`, `rocky`, `almalinux`); any
+    /// when empty.
+    pub os: Vec<String>,
     pub firewall: Option<Firewall>,
     pub files: BTreeMap<String, RoleFile>,
     /// Scalars, already rendered as text.
     pub vars: BTreeMap<String, String>,
+}
+
+/// The guests a role works on: a role that starts the QEMU guest agent cannot run
+/// in a container, one that needs `/dev/kmsg` or LXC features may not run in a VM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fits {
+    Any,
+    Vm,
+    Container,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

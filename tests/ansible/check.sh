@@ -10,7 +10,7 @@
 #
 #   1. yamllint -s -f parsable .                     (DIR/.yamllint)
 #   2. ansible-inventory -i inventory.yml --list     (unparsed inventory = error)
-#   3. ansible-playbook --syntax-check -i inventory.yml site.yml template-*.yml
+#   3. ansible-playbook --syntax-check -i inventory.yml site.yml vms.yml template-*.yml
 #   4. ansible-lint -f pep8                          (DIR/.ansible-lint: production
 #                                                    profile + args, strict, offline)
 #
@@ -111,9 +111,10 @@ step yamllint "yamllint -s -f parsable ." 0 \
     yamllint -s -f parsable .
 step ansible-inventory "ansible-inventory -i inventory.yml --list >/dev/null" 1 \
     inventory_list
-# site.yml, and the playbooks Packer runs on its build VMs (template-*.yml).
+# site.yml (the hosts), vms.yml (the guests, run after Packer and Terraform), and
+# the playbooks Packer runs on its build VMs (template-*.yml).
 playbooks=(site.yml)
-for f in template-*.yml; do
+for f in vms.yml template-*.yml; do
     [ -e "$f" ] && playbooks+=("$f")
 done
 step syntax-check "ansible-playbook --syntax-check -i inventory.yml ${playbooks[*]}" 1 \

@@ -136,9 +136,10 @@ chmod 755 "$B/usr/sbin/policy-rc.d"
 pxt_log "downloading packages.txt into the flat repo /srv/pxrepo: $PACKAGES"
 online_sources "$B"
 rm -rf "$B/srv/pxrepo" "$B"/var/lib/apt/lists/* "$B"/var/cache/apt/archives/*.deb
+# --reinstall: a package the base already has is downloaded too, so that a test that
+# removes it can install it again (sudo), and so that pve-node.sh can remove one from a
+# node target as a stock node lacks it (python3-debian).
 # shellcheck disable=SC2086 # PACKAGES is a word list
-# --reinstall: packages the rootfs already has (python3-debian, which pve-node.sh
-# removes from a node target as a stock node lacks it) are downloaded too.
 in_root "$B" sh -c "apt-get update -qq && apt-get install -y -qq --download-only --reinstall $PACKAGES" \
     >"$PXT_ROOT/repo.log" 2>&1 || {
     tail -n 20 "$PXT_ROOT/repo.log" >&2

@@ -86,16 +86,37 @@ for i in 1..=2 {
     template = debian-12
     network lan { ip = auto }
     user admin { ssh_keys = [file("keys/admin.pub")], sudo = true }
-    roles    = [motd, roles.nginx]
+    roles    = [motd, roles.nginx, roles.node_exporter]
     tags     = ["web"]
   }
 }
 
+# ── guests and roles (issue 14) ──
+# A service of the project's own: a file in a folder that does not exist yet, owned
+# by a user no package makes; its systemd unit, read before the service starts; and a
+# firewall that does not name SSH, which must leave Ansible's port open all the same.
+role shop {
+  description = "A service of the project's own: its unit, its settings and a port."
+  services    = ["pxic-shop"]
+  file "/etc/pxic-shop/env" {
+    content = "GREETING=hello\n"
+    mode    = "0640"
+    owner   = "shop"
+  }
+  file "/etc/systemd/system/pxic-shop.service" {
+    content = "[Unit]\nDescription=pxic test service\n\n[Service]\nUser=shop\nEnvironmentFile=/etc/pxic-shop/env\nExecStart=/bin/sleep infinity\n\n[Install]\nWantedBy=multi-user.target\n"
+  }
+  firewall { allow = [8080] }
+}
+
+# A container with a sudo user (the test takes sudo off it first, as a stock Debian
+# LXC template has none), the containers' baseline (roles.base, with the QEMU guest
+# agent, is refused on a container) and the role above.
 container metrics {
   host     = pve1
   template = os.debian_12_lxc
   storage  = local-lvm
   network lan { ip = 10.77.0.50 }
-  user ops { ssh_keys = [file("keys/admin.pub")] }
-  roles    = [roles.node_exporter]
+  user ops { ssh_keys = [file("keys/admin.pub")], sudo = true }
+  roles    = [roles.essentials, shop]
 }

@@ -28,7 +28,10 @@ host pve1 {
 
 role quoted {
   packages = ["jq"]
-  file "/etc/quoted.conf" { content = "{{ kept }} \${kept}\n" }
+  file "/etc/quoted.conf" {
+    content = "{{ kept }} \${kept}\n"
+    restart = []
+  }
 }
 
 template tricky {
