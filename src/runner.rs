@@ -1,6 +1,7 @@
 //! The runner behind `pxic apply`: the four steps that take a built project to a
 //! configured estate, in the one order that works, encoded here and nowhere else:
 //!
+//! 0. before the first playbook, `ansible-galaxy install -r requirements.yml`;
 //! 1. `hosts`: Ansible configures the Proxmox hosts (`ansible/proxmox-hosts.yml`):
 //!    networks, storage, the API user, the base VMs Packer clones;
 //! 2. `templates`: Packer builds each template the cluster does not have yet;
@@ -170,6 +171,29 @@ pub fn steps(
         all.push(playbook(Stage::Config, "vms.yml", "configure the guests"));
     }
     all.retain(|s| stages.contains(&s.stage));
+    // The collections and Galaxy roles the playbooks use, before the first of them.
+    if let Some(first) = all.iter().position(|s| s.program == "ansible-playbook") {
+        let stage = all[first].stage;
+        all.insert(
+            first,
+            Step {
+                stage,
+                title: "install the Ansible collections and Galaxy roles".to_string(),
+                slug: format!("{}-galaxy", stage.name()),
+                program: "ansible-galaxy",
+                args: ["install", "-r", "requirements.yml"]
+                    .map(str::to_string)
+                    .to_vec(),
+                dir: ansible.clone(),
+                env: vec![(
+                    "ANSIBLE_CONFIG".into(),
+                    ansible.join("ansible.cfg").to_string_lossy().into_owned(),
+                )],
+                reads: Vec::new(),
+                capture: false,
+            },
+        );
+    }
     all
 }
 

@@ -31,7 +31,7 @@ fn stub_path(name: &str, tools: &[&str]) -> PathBuf {
     dir
 }
 
-const ALL_TOOLS: [&str; 3] = ["ansible-playbook", "packer", "terraform"];
+const ALL_TOOLS: [&str; 4] = ["ansible-galaxy", "ansible-playbook", "packer", "terraform"];
 
 /// `pxic apply` on a copy of the homelab example against `fake`, with the stubs.
 struct Run {
@@ -129,7 +129,8 @@ impl Run {
     }
 }
 
-const IN_ORDER: [&str; 8] = [
+const IN_ORDER: [&str; 9] = [
+    "ansible-galaxy install -r requirements.yml | in ansible | token present",
     "ansible-playbook -i inventory.yml proxmox-hosts.yml | in ansible | token present",
     "packer init ubuntu-2404-docker.pkr.hcl | in packer | token present",
     "packer build ubuntu-2404-docker.pkr.hcl | in packer | token present",
@@ -152,7 +153,7 @@ fn the_steps_run_in_order_and_packer_builds_only_missing_templates() {
     let (code, text) = run.apply(&["--auto-approve"], &[]);
     assert_eq!(code, 0, "{text}");
     assert_eq!(run.calls(), IN_ORDER, "{text}");
-    assert!(text.contains("finished: 8 steps done"), "{text}");
+    assert!(text.contains("finished: 9 steps done"), "{text}");
     // The build came first: the steps ran the files it wrote.
     assert!(run.project.join("terraform/vms.tf").is_file());
     let logs = run.logs();
@@ -177,14 +178,14 @@ fn the_first_failing_step_stops_the_run_and_says_why() {
     let run = Run::new("fails", &fake, &ALL_TOOLS);
     let (code, text) = run.apply(&["--auto-approve"], &[("PXIC_STUB_FAIL", "terraform plan")]);
     assert_eq!(code, 1, "{text}");
-    assert_eq!(run.calls(), IN_ORDER[..5], "{text}");
+    assert_eq!(run.calls(), IN_ORDER[..6], "{text}");
     for part in [
         "PXI0472",
-        "step 5/8 `terraform plan` failed with exit code 3",
+        "step 6/9 `terraform plan` failed with exit code 3",
         "terraform: Error: something broke",
         "terraform: using token [redacted]",
         "3 later steps not run",
-        "05-guests-plan.log",
+        "06-guests-plan.log",
     ] {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
@@ -202,22 +203,30 @@ fn dry_run_only_and_skip_choose_what_runs() {
         "a dry run wrote files"
     );
     assert!(
-        text.contains("7. [guests] terraform apply -input=false pxic.tfplan")
+        text.contains("8. [guests] terraform apply -input=false pxic.tfplan")
             && text.contains("environment: TF_INPUT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_ENDPOINT"),
         "{text}"
     );
 
     let (code, text) = run.apply(&["--auto-approve", "--only", "hosts,config"], &[]);
     assert_eq!(code, 0, "{text}");
-    assert_eq!(run.calls(), [IN_ORDER[0], IN_ORDER[7]], "{text}");
+    assert_eq!(
+        run.calls(),
+        [IN_ORDER[0], IN_ORDER[1], IN_ORDER[8]],
+        "{text}"
+    );
 
-    let run = Run::new("skip", &fake, &["ansible-playbook", "terraform"]);
+    let run = Run::new(
+        "skip",
+        &fake,
+        &["ansible-galaxy", "ansible-playbook", "terraform"],
+    );
     let (code, text) = run.apply(&["--auto-approve", "--skip", "templates"], &[]);
     assert_eq!(
         code, 0,
         "without packer on PATH, skipping its step is enough: {text}"
     );
-    assert_eq!(run.calls().len(), 6, "{text}");
+    assert_eq!(run.calls().len(), 7, "{text}");
 
     let (code, text) = run.apply(&["--only", "terraform"], &[]);
     assert_eq!(code, 2, "{text}");
@@ -233,7 +242,11 @@ fn nothing_runs_without_approval_or_without_a_tool() {
     assert!(text.contains("PXI0474"), "{text}");
     assert!(run.calls().is_empty(), "{:?}", run.calls());
 
-    let run = Run::new("no-packer", &fake, &["ansible-playbook", "terraform"]);
+    let run = Run::new(
+        "no-packer",
+        &fake,
+        &["ansible-galaxy", "ansible-playbook", "terraform"],
+    );
     let (code, text) = run.apply(&["--auto-approve"], &[]);
     assert_eq!(code, 1, "{text}");
     assert!(
@@ -288,7 +301,7 @@ fn ctrl_c_reaches_the_tool_once_and_a_second_apply_waits_for_nobody() {
     let text = output_text(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("PXI0473") && text.contains("step 7/8 `terraform apply` was interrupted"),
+        text.contains("PXI0473") && text.contains("step 8/9 `terraform apply` was interrupted"),
         "{text}"
     );
     let got = run
@@ -376,10 +389,11 @@ fn plan_changes_nothing_and_says_what_apply_would_do() {
     assert_eq!(
         run.calls(),
         [
+            IN_ORDER[0],
             "ansible-playbook -i inventory.yml proxmox-hosts.yml --check --diff | in ansible | token present",
-            IN_ORDER[3],
             IN_ORDER[4],
             IN_ORDER[5],
+            IN_ORDER[6],
         ],
         "{}",
         output_text(&output)
