@@ -29,14 +29,9 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
 /// `pxic plan`: an apply that only finds out, and never asks.
 pub fn plan(args: &PlanArgs, printer: &Printer) -> Outcome {
     let as_apply = ApplyArgs {
-        path: args.path.clone(),
+        run: args.run.clone(),
         auto_approve: true,
         dry_run: false,
-        only: args.only.clone(),
-        skip: args.skip.clone(),
-        step_timeout: args.step_timeout,
-        ca_file: args.ca_file.clone(),
-        files_from: args.files_from.clone(),
     };
     run_in(&as_apply, Mode::Plan, &printer.keeping_stdout())
 }
@@ -47,19 +42,19 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         Ok(stages) => stages,
         Err(problem) => return project::report_unloadable(printer, &none, &[problem]),
     };
-    let project_dir = crate::io::project_dir(&args.path);
+    let project_dir = crate::io::project_dir(&args.run.path);
     let _one_apply = match lock_runs(&project_dir) {
         Ok(lock) => lock,
         Err(problem) => return project::report_unloadable(printer, &none, &[problem]),
     };
     let build = BuildArgs {
-        path: args.path.clone(),
+        path: args.run.path.clone(),
         emit: None,
         out: None,
         locked: false,
         check: false,
         force: false,
-        files_from: args.files_from.clone(),
+        files_from: args.run.files_from.clone(),
     };
     if args.dry_run {
         // A dry run writes nothing, the generated files included: it shows what
@@ -67,11 +62,15 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
     } else if super::build::run(&build, printer) != Outcome::Clean {
         return Outcome::Errors;
     }
-    let (loaded, plan) =
-        match project::load_plan(&args.path, &args.files_from, printer, Outcome::Errors) {
-            Ok(found) => found,
-            Err(outcome) => return outcome,
-        };
+    let (loaded, plan) = match project::load_plan(
+        &args.run.path,
+        &args.run.files_from,
+        printer,
+        Outcome::Errors,
+    ) {
+        Ok(found) => found,
+        Err(outcome) => return outcome,
+    };
     let plan = &plan;
     let packer_templates: BTreeSet<String> = plan
         .templates
@@ -121,7 +120,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         printer,
         plan,
         project_dir: &project_dir,
-        timeout: args.step_timeout.map(|m| Duration::from_secs(m * 60)),
+        timeout: args.run.step_timeout.map(|m| Duration::from_secs(m * 60)),
         auto_approve: args.auto_approve,
     };
     let mut report = Report::default();
@@ -202,8 +201,8 @@ fn stages(args: &ApplyArgs) -> Result<BTreeSet<Stage>, Diagnostic> {
             })
             .collect()
     };
-    let only = parse(&args.only)?;
-    let skip = parse(&args.skip)?;
+    let only = parse(&args.run.only)?;
+    let skip = parse(&args.run.skip)?;
     Ok(Stage::ALL
         .into_iter()
         .filter(|s| only.is_empty() || only.contains(s))
@@ -245,7 +244,7 @@ fn cluster_facts(
     problems: &mut Vec<Diagnostic>,
 ) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
     let client =
-        super::status::connect(plan, args.ca_file.clone(), problems).map_err(|d| vec![d])?;
+        super::status::connect(plan, args.run.ca_file.clone(), problems).map_err(|d| vec![d])?;
     let version = pve::version(&client).map_err(|d| vec![d])?;
     let nodes = pve::nodes(&client).map_err(|d| vec![d])?;
     let mut unfit = crate::preflight::check(plan, &version, &nodes);

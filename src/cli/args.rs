@@ -99,9 +99,8 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// A project folder (every `.pxi` file below it), or one `.pxi` file.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Run without asking (for CI). Without it, apply asks on a terminal and refuses
     /// to run anywhere else.
     #[arg(long)]
@@ -110,35 +109,21 @@ pub struct ApplyArgs {
     /// nothing and contact no cluster.
     #[arg(long)]
     pub dry_run: bool,
-    /// Run only these steps (comma-separated: hosts, templates, guests, config).
-    #[arg(
-        long,
-        value_name = "STEPS",
-        value_delimiter = ',',
-        conflicts_with = "skip"
-    )]
-    pub only: Vec<String>,
-    /// Run every step but these (comma-separated: hosts, templates, guests, config).
-    #[arg(long, value_name = "STEPS", value_delimiter = ',')]
-    pub skip: Vec<String>,
-    /// Stop a step that runs longer than this many minutes (default: no limit).
-    #[arg(long, value_name = "MINUTES")]
-    pub step_timeout: Option<u64>,
-    /// A PEM file of the CA to trust for the cluster's certificate; also read from
-    /// PXIC_CA_FILE.
-    #[arg(long, value_name = "FILE")]
-    pub ca_file: Option<PathBuf>,
-    /// A folder outside the project that `file("…")` may also read (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub files_from: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// What `plan` and `apply` share.
+#[derive(Clone, Debug, Args)]
+pub struct RunArgs {
     /// A project folder (every `.pxi` file below it), or one `.pxi` file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Look only at these steps (comma-separated: hosts, templates, guests).
+    /// Only these steps (comma-separated: hosts, templates, guests, config).
     #[arg(
         long,
         value_name = "STEPS",
@@ -146,7 +131,7 @@ pub struct PlanArgs {
         conflicts_with = "skip"
     )]
     pub only: Vec<String>,
-    /// Look at every step but these (comma-separated).
+    /// Every step but these (comma-separated: hosts, templates, guests, config).
     #[arg(long, value_name = "STEPS", value_delimiter = ',')]
     pub skip: Vec<String>,
     /// Stop a step that runs longer than this many minutes (default: no limit).
