@@ -225,7 +225,7 @@ fn build_writes_the_generated_files_beside_the_project_and_rewrites_only_changes
     let first = pxic(&["build"], dir.path());
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert!(
-        stderr(&first).contains("wrote 31 files (31 changed)"),
+        stderr(&first).contains("wrote 33 files (33 changed)"),
         "{}",
         stderr(&first)
     );
@@ -236,7 +236,7 @@ fn build_writes_the_generated_files_beside_the_project_and_rewrites_only_changes
     let again = pxic(&["build"], dir.path());
     assert_eq!(again.status.code(), Some(0));
     assert!(
-        stderr(&again).contains("wrote 31 files (0 changed)"),
+        stderr(&again).contains("wrote 33 files (0 changed)"),
         "{}",
         stderr(&again)
     );

@@ -46,6 +46,6 @@ vm erp-01 {
   host     = pve1
   template = rocky-9
   network lan { ip = auto }
-  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"] }
+  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"], sudo = true }
   roles    = [common, erp, anywhere, roles.docker]
 }

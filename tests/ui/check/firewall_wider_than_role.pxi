@@ -55,7 +55,7 @@ vm web-01 {
   host     = pve1
   template = debian-12
   network lan { ip = auto }
-  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"] }
+  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"], sudo = true }
   roles    = [web, admin_ssh]
 }
 
@@ -63,6 +63,6 @@ vm app-01 {
   host     = pve1
   template = debian-12
   network lan { ip = auto }
-  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"] }
+  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"], sudo = true }
   roles    = [app]
 }

@@ -42,7 +42,7 @@ container dns-01 {
   template = os.debian_12_lxc
   storage  = local-lvm
   network lan { ip = auto }
-  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"] }
+  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"], sudo = true }
   roles    = [roles.base, baseline, roles.essentials]
 }
 
@@ -50,6 +50,6 @@ vm app-01 {
   host     = pve1
   template = debian-12
   network lan { ip = auto }
-  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"] }
+  user ops { ssh_keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops"], sudo = true }
   roles    = [roles.base, kmsg_reader]
 }
