@@ -12,7 +12,9 @@
 //! This file decides which commands run (pure); `exec.rs` runs one, with its log.
 
 pub mod exec;
+pub mod place;
 pub mod redact;
+pub mod report;
 pub mod tfplan;
 
 use crate::backend::PROVIDER_TOKEN_ENV;

@@ -13,13 +13,15 @@ use crate::io::folder_lock::{self, Access};
 use crate::ir::{Builder, Plan};
 use crate::pve;
 use crate::runner::exec::{self, Ended};
+use crate::runner::place::{find_program, run_id};
 use crate::runner::redact::Redactor;
+use crate::runner::report::{Report, recap};
 use crate::runner::tfplan;
 use crate::runner::{self, Mode, Stage, Step};
 use crate::source::SourceMap;
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub fn run(args: &ApplyArgs, printer: &Printer) -> Outcome {
@@ -129,59 +131,6 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         super::print_stdout(&report.text(&missing, &stages));
     }
     outcome
-}
-
-/// What `pxic plan` found: the hosts' check run and Terraform's plan.
-#[derive(Default)]
-struct Report {
-    hosts: Vec<String>,
-    terraform: Option<tfplan::Changes>,
-}
-
-impl Report {
-    fn text(&self, missing: &BTreeSet<String>, stages: &BTreeSet<Stage>) -> String {
-        let mut lines = Vec::new();
-        if let Some(changes) = &self.terraform {
-            lines.extend(changes.lines());
-        }
-        if stages.contains(&Stage::Templates) {
-            if missing.is_empty() {
-                lines.push("Packer: every template is on the cluster; nothing to build".into());
-            }
-            for name in missing {
-                lines.push(format!(
-                    "Packer: builds template {name} (not on the cluster)"
-                ));
-            }
-        }
-        lines.extend(
-            self.hosts
-                .iter()
-                .map(|h| format!("Ansible on the hosts: {h}")),
-        );
-        let mut text = diag::escape::lines(&lines.join("\n")).into_owned();
-        text.push('\n');
-        text
-    }
-}
-
-/// The `host : ok=… changed=…` lines of an Ansible run's PLAY RECAP, as
-/// `host: N changes`.
-fn recap(output: &str) -> Vec<String> {
-    let Some(start) = output.find("PLAY RECAP") else {
-        return Vec::new();
-    };
-    output[start..]
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let (host, counts) = line.split_once(" : ")?;
-            let changed = counts
-                .split_whitespace()
-                .find_map(|c| c.strip_prefix("changed="))?;
-            Some(format!("{}: {changed} to change", host.trim()))
-        })
-        .collect()
 }
 
 /// The steps `--only` and `--skip` leave.
@@ -507,60 +456,5 @@ fn collect_secret_names(value: &serde_json::Value, names: &mut BTreeSet<String>)
             items.iter().for_each(|v| collect_secret_names(v, names))
         }
         _ => {}
-    }
-}
-
-/// A name for this run's log folder: the UTC time it started, and the process.
-fn run_id() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_date(days as i64);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z-{}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60,
-        std::process::id()
-    )
-}
-
-/// The calendar date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_date(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// Where a program is on PATH.
-fn find_program(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| {
-            use std::os::unix::fs::PermissionsExt;
-            candidate
-                .metadata()
-                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn run_ids_are_utc_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(20_790), (2026, 12, 3));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
     }
 }

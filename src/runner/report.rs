@@ -1,0 +1,60 @@
+//! What `pxic plan` reports: Terraform's changes (destruction first), the templates
+//! Packer would build, and each host's changes from Ansible's check run.
+
+use super::Stage;
+use super::tfplan;
+use crate::diag;
+use std::collections::BTreeSet;
+
+/// What `pxic plan` found: the hosts' check run and Terraform's plan.
+#[derive(Default)]
+pub struct Report {
+    pub hosts: Vec<String>,
+    pub terraform: Option<tfplan::Changes>,
+}
+
+impl Report {
+    pub fn text(&self, missing: &BTreeSet<String>, stages: &BTreeSet<Stage>) -> String {
+        let mut lines = Vec::new();
+        if let Some(changes) = &self.terraform {
+            lines.extend(changes.lines());
+        }
+        if stages.contains(&Stage::Templates) {
+            if missing.is_empty() {
+                lines.push("Packer: every template is on the cluster; nothing to build".into());
+            }
+            for name in missing {
+                lines.push(format!(
+                    "Packer: builds template {name} (not on the cluster)"
+                ));
+            }
+        }
+        lines.extend(
+            self.hosts
+                .iter()
+                .map(|h| format!("Ansible on the hosts: {h}")),
+        );
+        let mut text = diag::escape::lines(&lines.join("\n")).into_owned();
+        text.push('\n');
+        text
+    }
+}
+
+/// The `host : ok=… changed=…` lines of an Ansible run's PLAY RECAP, as
+/// `host: N changes`.
+pub fn recap(output: &str) -> Vec<String> {
+    let Some(start) = output.find("PLAY RECAP") else {
+        return Vec::new();
+    };
+    output[start..]
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (host, counts) = line.split_once(" : ")?;
+            let changed = counts
+                .split_whitespace()
+                .find_map(|c| c.strip_prefix("changed="))?;
+            Some(format!("{}: {changed} to change", host.trim()))
+        })
+        .collect()
+}
