@@ -92,11 +92,11 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
         .arg(ansible.join("inventory.yml")));
     assert!(ok, "merge-inventory.py failed:\n{merged}");
     std::fs::write(ansible.join("ci-inventory.yml"), merged).expect("write");
-    // The targets' offline repository, and the key that signs it, stand in for
-    // Proxmox's.
+    // The targets' offline repository stands in for Proxmox's; its key is in
+    // trusted.gpg.d, as Proxmox's is on PVE 8, so pxic's stanza has no Signed-By.
     std::fs::write(
         ansible.join("ci-vars.yml"),
-        "---\npxi_pve_repository_url: \"file:/srv/pxrepo\"\npxi_pve_repository_suite: \"./\"\npxi_pve_repository_components: []\npxi_pve_repository_key: \"/etc/apt/trusted.gpg.d/pxic-ci-repo.gpg\"\n",
+        "---\npxi_pve_repository_url: \"file:/srv/pxrepo\"\npxi_pve_repository_suite: \"./\"\npxi_pve_repository_components: []\n",
     )
     .expect("write");
 
@@ -377,20 +377,28 @@ fn node_is_configured_and_keeps_its_own(on_node: &dyn Fn(&str) -> (bool, String)
         "{run}: the stock `local` gains import and keeps its own content"
     );
     let (ok, sources) = on_node(
-        "cat /etc/apt/sources.list.d/pve-enterprise.list /etc/apt/sources.list.d/ceph.list /etc/apt/sources.list.d/ceph-squid.sources /etc/apt/sources.list.d/pve-no-subscription.sources",
+        "cat /etc/apt/sources.list.d/pve-enterprise.list /etc/apt/sources.list.d/ceph.list /etc/apt/sources.list.d/ceph-squid.sources /etc/apt/sources.list.d/mixed.sources /etc/apt/sources.list.d/pve-no-subscription.sources",
     );
     assert!(ok, "{run}: {sources}");
     for line in [
         "# deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise",
         "# deb https://enterprise.proxmox.com/debian/ceph-quincy bookworm enterprise",
         "URIs: https://enterprise.proxmox.com/debian/ceph-squid\nSuites: trixie\nComponents: enterprise\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\nEnabled: false",
-        "Signed-By: /etc/apt/trusted.gpg.d/pxic-ci-repo.gpg",
+        "URIs: https://enterprise.proxmox.com/debian/pve\nSuites: bookworm\nComponents: pve-enterprise\nEnabled: false\n\nTypes: deb\nURIs: file:/srv/pxrepo\nSuites: ./\nEnabled: yes\n",
     ] {
         assert!(
             sources.contains(line),
             "{run}: the sources lack `{line}`:\n{sources}"
         );
     }
+    // On PVE 8 Proxmox's key is in trusted.gpg.d: a Signed-By here would clash with the
+    // admin's own no-subscription line (pve-nosub.list) and stop every `apt update`.
+    let (ok, ours) = on_node("cat /etc/apt/sources.list.d/pve-no-subscription.sources");
+    assert!(ok, "{run}: {ours}");
+    assert!(
+        ours.contains("URIs: file:/srv/pxrepo") && !ours.contains("Signed-By"),
+        "{run}: the no-subscription stanza names its source and no key:\n{ours}"
+    );
     let (ok, acl) = on_node("pveum acl list --output-format json");
     assert!(ok, "{run}: {acl}");
     let acl: serde_json::Value =

@@ -85,12 +85,15 @@ pub fn playbook(plan: &Plan) -> Yaml {
                 "pxi_pve_repository_components",
                 Yaml::strings(["pve-no-subscription"]),
             )
-            // Proxmox's release key: beside the others up to PVE 8 (bookworm), in a
-            // keyring of its own from PVE 9 (trixie) on, where `Signed-By` is needed.
+            // Proxmox's release key: up to PVE 8 (bookworm) in trusted.gpg.d, which
+            // apt trusts for every source, so no `Signed-By` (a no-subscription line
+            // an admin added by hand has none, and apt refuses two different
+            // `Signed-By` for one source); from PVE 9 (trixie) on in a keyring of its
+            // own, named as Proxmox's own `.sources` files name it.
             .entry(
                 "pxi_pve_repository_key",
                 Yaml::str(
-                    "{{ '/etc/apt/trusted.gpg.d/proxmox-release-bookworm.gpg' if ansible_facts['distribution_release'] == 'bookworm' else '/usr/share/keyrings/proxmox-archive-keyring.gpg' }}",
+                    "{{ '' if ansible_facts['distribution_release'] == 'bookworm' else '/usr/share/keyrings/proxmox-archive-keyring.gpg' }}",
                 ),
             );
     }
@@ -182,21 +185,25 @@ fn no_subscription_tasks() -> Vec<Yaml> {
             )),
         )
         .yaml(),
-        task(
-            "Disable the enterprise repositories of deb822 files",
-            "ansible.builtin.lineinfile",
-            map()
-                .entry("path", Yaml::str("{{ item }}"))
-                .entry("regexp", Yaml::str("^Enabled:"))
-                .entry("line", Yaml::str("Enabled: false")),
-        )
-        .entry(
-            "loop",
-            Yaml::str(format!(
-                "{{{{ {enterprise} | select('search', '[.]sources$') | list }}}}"
-            )),
-        )
-        .yaml(),
+        deb822_task(
+            "Disable the enterprise stanzas of deb822 files that say Enabled before URIs",
+            format!("{STANZA}((?:{LINE})*?)Enabled:{NOT_OFF}[^\\n]*\\n((?:{LINE})*?{ENTERPRISE})"),
+            "\\g<1>Enabled: false\\n\\g<2>",
+        ),
+        deb822_task(
+            "Disable the enterprise stanzas of deb822 files that say Enabled after URIs",
+            format!(
+                "{STANZA}((?:{LINE})*?{ENTERPRISE}[^\\n]*\\n(?:{LINE})*?)Enabled:{NOT_OFF}[^\\n]*\\n"
+            ),
+            "\\g<1>Enabled: false\\n",
+        ),
+        deb822_task(
+            "Disable the enterprise stanzas of deb822 files that do not say Enabled",
+            format!(
+                "{STANZA}((?:(?!Enabled:){LINE})*?{ENTERPRISE}[^\\n]*\\n(?:(?!Enabled:){LINE})*)(?=\\n|\\Z)"
+            ),
+            "\\g<1>Enabled: false\\n",
+        ),
         task(
             "Install python3-debian, which deb822_repository needs",
             "ansible.builtin.apt",
@@ -218,9 +225,39 @@ fn no_subscription_tasks() -> Vec<Yaml> {
                     "components",
                     Yaml::str("{{ pxi_pve_repository_components }}"),
                 )
-                .entry("signed_by", Yaml::str("{{ pxi_pve_repository_key }}"))
+                .entry(
+                    "signed_by",
+                    Yaml::str("{{ pxi_pve_repository_key | default(omit, true) }}"),
+                )
                 .entry("state", Yaml::str("present")),
         )
         .yaml(),
     ]
+}
+
+// A deb822 file may hold several stanzas (paragraphs between blank lines); only
+// those whose `URIs` name the enterprise repository are disabled, each by its own
+// `Enabled: false`, set where the stanza has an `Enabled` line and added at its end
+// where it has none. Python regular expressions, as `replace` runs them (multiline):
+// a stanza starts at the top of the file or after a blank line.
+const STANZA: &str = "(?:\\A|(?<=\\n\\n))";
+const LINE: &str = "[^\\n]+\\n";
+const ENTERPRISE: &str = "URIs:[^\\n]*enterprise[.]proxmox[.]com";
+/// After `Enabled:`: a value apt does not read as false.
+const NOT_OFF: &str = "(?![ \\t]*(?i:no|false|off|without|disable)[ \\t]*\\n)";
+
+fn deb822_task(name: &str, regexp: String, replace: &str) -> Yaml {
+    task(
+        name,
+        "ansible.builtin.replace",
+        map()
+            .entry("path", Yaml::str("{{ item }}"))
+            .entry("regexp", Yaml::str(regexp))
+            .entry("replace", Yaml::str(replace)),
+    )
+    .entry(
+        "loop",
+        Yaml::str("{{ pxi_enterprise_sources.files | map(attribute='path') | select('search', '[.]sources$') | list }}"),
+    )
+    .yaml()
 }

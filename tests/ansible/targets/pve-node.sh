@@ -7,7 +7,11 @@
 # - no python3-debian (a stock node lacks it; deb822_repository needs it), and ping;
 # - the stock enterprise repositories of Proxmox VE and Ceph in sources.list.d, which
 #   answer 401 without a subscription (here: no route, so `apt update` fails as well),
-#   one-line (PVE 8) and deb822 (PVE 9);
+#   one-line (PVE 8) and deb822 (PVE 9), one of them in a file of two stanzas whose
+#   other stanza must stay enabled;
+# - a no-subscription line an admin added by hand, without `Signed-By`, in a file apt
+#   reads after pxic's (the test's no-subscription repository is the flat repo): a
+#   `Signed-By` on pxic's stanza would make apt refuse every source;
 # - a stock /etc/network/interfaces plus a NIC pxic does not know (`pxcoro0`, one end
 #   of a veth pair with an address, standing in for a corosync/Ceph link): the
 #   network play must keep it;
@@ -39,6 +43,18 @@ Suites: trixie
 Components: enterprise
 Signed-By: /usr/share/keyrings/proxmox-archive-keyring.gpg
 LIST
+cat >/etc/apt/sources.list.d/mixed.sources <<'LIST'
+Types: deb
+URIs: https://enterprise.proxmox.com/debian/pve
+Suites: bookworm
+Components: pve-enterprise
+
+Types: deb
+URIs: file:/srv/pxrepo
+Suites: ./
+Enabled: yes
+LIST
+echo 'deb file:/srv/pxrepo ./' >/etc/apt/sources.list.d/pve-nosub.list
 mkdir -p /etc/network/interfaces.d
 cat >/etc/network/interfaces <<'IFACES'
 auto lo
