@@ -160,7 +160,7 @@ def _diag_path(path: list) -> list:
     out: list = []
     for step in path:
         if isinstance(step, tuple):
-            out.extend([step[0], step[1]])
+            out.extend([step[0], (step[1],)])
         else:
             out.append(step)
     return out
@@ -311,6 +311,32 @@ def flag(v: Any) -> int:
     return 1 if v else 0
 
 
+def empty(spec: dict, *path: str) -> dict:
+    """A block element (or an object of an attribute-mode block) with nothing set: the
+    spec's block at `path`, its attributes null and its nested blocks empty."""
+    for name in path:
+        spec = spec["blocks"][name]
+    out: dict = dict.fromkeys(spec.get("attributes", {}))
+    for name, block in spec.get("blocks", {}).items():
+        out[name] = None if block.get("nesting") in ("single", "group") else []
+    return out
+
+
+def pending_config(api: Api, path: str) -> dict:
+    """The guest's config with its pending changes applied: what PVE's GET .../config
+    answers by default (current=0). fakepve 0.5.0 answers the current config there,
+    so this reads .../pending, which both give, and applies it."""
+    cfg = {}
+    for item in api.call("GET", path + "/pending") or []:
+        if item.get("delete"):
+            continue
+        if "pending" in item:
+            cfg[item["key"]] = item["pending"]
+        elif "value" in item:
+            cfg[item["key"]] = item["value"]
+    return cfg
+
+
 def first_block(state: dict, name: str) -> dict:
     blocks = state.get(name) or []
     return blocks[0] if blocks else {}
@@ -368,6 +394,42 @@ def _ipconfig(ip: dict) -> Optional[str]:
     return join_props(None, props) if props else None
 
 
+def applied(spec: dict, planned: dict, state: Optional[dict]) -> Optional[dict]:
+    """The state to report after create or update: what the read found, except where
+    the plan held a value the real provider would also have kept for now. Tags PVE
+    sorts keep the plan's order (read afterwards gives PVE's order, a diff the real
+    provider shows too for unsorted tags), and computed attributes inside blocks that
+    the plan left null (a disk's file_format) stay null until the next read."""
+    if state is None:
+        return None
+    tags = planned.get("tags")
+    if _set(tags) and sorted(tags) == sorted(state.get("tags") or []):
+        state["tags"] = tags
+    _keep_null_computed(spec, planned, state)
+    return state
+
+
+def _keep_null_computed(spec: dict, planned: dict, state: dict) -> None:
+    for name, block in spec.get("blocks", {}).items():
+        if block.get("config_mode") == "attr":
+            continue  # an attribute: the whole value is planned
+        for p, s in zip(planned.get(name) or [], state.get(name) or []):
+            for attr, a in block.get("attributes", {}).items():
+                if a.get("computed") and p.get(attr) is None and attr in s:
+                    s[attr] = None
+            _keep_null_computed(block, p, s)
+
+
+def partial(handler: Any, planned: dict) -> Optional[dict]:
+    """After a create that failed once the guest existed: the planned state with its
+    VMID, which Terraform keeps as tainted (the next apply replaces it), as the real
+    provider does; None when nothing was made."""
+    vmid = getattr(handler, "made", None)
+    if vmid is None:
+        return None
+    return dict(known(planned), id=str(vmid), vm_id=vmid)
+
+
 def known(s: dict) -> dict:
     """The state with its unknown (still computed) top-level values as null."""
     return {k: (None if _unknown(v) else v) for k, v in s.items()}
@@ -421,8 +483,9 @@ def vm_options(s: dict) -> dict:
 class VmCrud:
     kind = "qemu"
 
-    def __init__(self, api: Api):
+    def __init__(self, api: Api, spec: dict):
         self.api = api
+        self.spec = spec
 
     def path(self, node: str, vmid: int) -> str:
         return f"/nodes/{node}/qemu/{vmid}"
@@ -436,11 +499,13 @@ class VmCrud:
         clone = first_block(p, "clone")
         if clone:
             source_node = clone.get("node_name") or node
+            full = clone.get("full") is not False  # the provider's default: a full clone
             api.run("POST", f"{self.path(source_node, clone['vm_id'])}/clone", {
-                "newid": vmid, "name": p.get("name"), "full": flag(clone.get("full", True)),
-                "storage": clone.get("datastore_id") if clone.get("full", True) else None,
+                "newid": vmid, "name": p.get("name"), "full": flag(full),
+                "storage": clone.get("datastore_id") if full else None,
                 "target": node if node != source_node else None, "pool": p.get("pool_id"),
             })
+            self.made = vmid
             self._disks(p, node, vmid)
             # The cloud-init drive, like the real provider, is (re)made on the clone.
             api.call("PUT", f"{self.path(node, vmid)}/config", opts)
@@ -459,18 +524,19 @@ class VmCrud:
                 else:
                     params[d["interface"]] = join_props(f"{d['datastore_id']}:{d['size']}", props)
             api.run("POST", f"/nodes/{node}/qemu", params)
+            self.made = vmid
             for d in resize:
                 api.run("PUT", f"{self.path(node, vmid)}/resize", {"disk": d["interface"], "size": f"{d['size']}G"})
         if p.get("template"):
             api.run("POST", f"{self.path(node, vmid)}/template")
         elif p.get("started"):
             api.run("POST", f"{self.path(node, vmid)}/status/start")
-        return self.read(p)
+        return applied(self.spec, p, self.read(p))
 
     def _disks(self, p: dict, node: str, vmid: int) -> None:
         """Disks of an existing VM to what the state asks: options, growth, new disks."""
         api = self.api
-        cfg = api.call("GET", f"{self.path(node, vmid)}/config")
+        cfg = pending_config(api, self.path(node, vmid))
         for d in p.get("disk") or []:
             key = d["interface"]
             current = cfg.get(key)
@@ -506,12 +572,13 @@ class VmCrud:
 
     def read(self, prior: dict) -> Optional[dict]:
         api = self.api
+        prior = known(prior)
         vmid = prior["vm_id"]
         res = self.locate(vmid)
         if res is None:
             return None
         node = res["node"]
-        cfg = api.call("GET", f"{self.path(node, vmid)}/config")
+        cfg = pending_config(api, self.path(node, vmid))
         s = copy.deepcopy(prior)
         g = lambda k: cfg.get(k, ABSENT)  # noqa: E731
         s["id"] = str(vmid)
@@ -553,7 +620,7 @@ class VmCrud:
         if _set(prior_nets) or nets:
             out = []
             for i, key in enumerate(nets):
-                base = copy.deepcopy(prior_nets[i]) if i < len(prior_nets) else {}
+                base = copy.deepcopy(prior_nets[i]) if i < len(prior_nets) else empty(self.spec, "network_device")
                 out.append(_read_vm_net(cfg[key], base))
             s["network_device"] = out
             s["mac_addresses"] = [n.get("mac_address") for n in out]
@@ -569,7 +636,7 @@ class VmCrud:
             serials = sorted((k for k in cfg if re.fullmatch(r"serial\d", k)), key=lambda k: int(k[6:]))
             prior_serials = prior.get("serial_device") or []
             s["serial_device"] = [
-                {**(prior_serials[i] if i < len(prior_serials) else {}),
+                {**(prior_serials[i] if i < len(prior_serials) else empty(self.spec, "serial_device")),
                  "device": pick(cfg[k], (prior_serials[i] if i < len(prior_serials) else {}).get("device"), "socket")}
                 for i, k in enumerate(serials)
             ]
@@ -591,7 +658,8 @@ class VmCrud:
         for key in keys:
             if key not in cfg:
                 continue
-            base = next((copy.deepcopy(d) for d in prior if d["interface"] == key), {"interface": key})
+            base = next((copy.deepcopy(d) for d in prior if d["interface"] == key),
+                        dict(empty(self.spec, "disk"), interface=key))
             volume, props = split_props(cfg[key])
             sid = volume.split(":")[0]
             base["datastore_id"] = sid
@@ -624,7 +692,8 @@ class VmCrud:
         if prior_ips or ips:
             out = []
             for n, k in enumerate(ips):
-                base = copy.deepcopy(prior_ips[n]) if n < len(prior_ips) else {"ipv4": [], "ipv6": []}
+                base = (copy.deepcopy(prior_ips[n]) if n < len(prior_ips)
+                        else empty(self.spec, "initialization", "ip_config"))
                 _, props = split_props(cfg[k])
                 v4 = base["ipv4"][0] if base.get("ipv4") else {}
                 v4["address"] = pick(props.get("ip", ABSENT), v4.get("address"), None)
@@ -646,16 +715,20 @@ class VmCrud:
             raise ApiError("the stand-in cannot change a VM's vm_id or node_name (no migration)")
         if bool(p.get("template")) != bool(current.get("template")):
             raise ApiError("the stand-in cannot turn a VM into a template or back")
-        cfg = api.call("GET", f"{self.path(node, vmid)}/config")
+        status = (api.resource(vmid) or {}).get("status")
+        if not p.get("template") and p.get("started") is False and status == "running":
+            api.run("POST", f"{self.path(node, vmid)}/status/stop")
+            status = "stopped"
+        cfg = pending_config(api, self.path(node, vmid))
         want = vm_options(p)
         changes = {k: v for k, v in want.items() if v is not None and str(cfg.get(k)) != str(v)}
         ci = (first_block(p, "initialization").get("interface") or "ide2") if p.get("initialization") else None
         if ci in changes and str(cfg.get(ci, "")).split(":")[0] == str(changes[ci]).split(":")[0] \
                 and "cloudinit" in str(cfg.get(ci)):
             changes.pop(ci)  # the cloud-init drive is there, on that storage
-        if "cipassword" in changes and want["cipassword"] == current.get("initialization", [{}])[0].get(
-                "user_account", [{}])[0].get("password"):
-            changes.pop("cipassword")
+        if "cipassword" in changes and want["cipassword"] == first_block(
+                first_block(current, "initialization"), "user_account").get("password"):
+            changes.pop("cipassword")  # PVE answers stars; the password did not change
         have = vm_options(current)
         deletes = [k for k, v in want.items() if v is None and have.get(k) is not None and k in cfg]
         if changes or deletes:
@@ -667,15 +740,13 @@ class VmCrud:
                 api.call("PUT", "/pools", {"poolid": current["pool_id"], "vms": vmid, "delete": 1})
             if p.get("pool_id"):
                 api.call("PUT", "/pools", {"poolid": p["pool_id"], "vms": vmid})
-        status = (api.resource(vmid) or {}).get("status")
         if not p.get("template"):
             if p.get("started") and status != "running":
                 api.run("POST", f"{self.path(node, vmid)}/status/start")
-            elif p.get("started") is False and status == "running":
-                api.run("POST", f"{self.path(node, vmid)}/status/stop")
-            elif status == "running" and p.get("reboot_after_update") and (changes or deletes):
+            elif status == "running" and p.get("reboot_after_update") is not False and (changes or deletes):
+                # The provider's default: reboot so that pending changes take effect.
                 api.run("POST", f"{self.path(node, vmid)}/status/reboot")
-        return self.read(p)
+        return applied(self.spec, p, self.read(p))
 
     def delete(self, current: dict) -> None:
         api = self.api
@@ -765,8 +836,9 @@ def ct_options(s: dict) -> dict:
 
 
 class ContainerCrud:
-    def __init__(self, api: Api):
+    def __init__(self, api: Api, spec: dict):
         self.api = api
+        self.spec = spec
 
     def path(self, node: str, vmid: int) -> str:
         return f"/nodes/{node}/lxc/{vmid}"
@@ -784,24 +856,26 @@ class ContainerCrud:
         user = first_block(init, "user_account")
         params = {k: v for k, v in ct_options(p).items() if v is not None}
         params.update(vmid=vmid, ostemplate=os_.get("template_file_id"), pool=p.get("pool_id"),
-                      unprivileged=None if p.get("unprivileged") is None else flag(p["unprivileged"]),
+                      unprivileged=flag(p.get("unprivileged")),  # the provider's default: false
                       ostype=os_.get("type"),
                       rootfs=f"{disk.get('datastore_id') or 'local'}:{disk.get('size') or 4}",
                       password=user.get("password"),
                       **{"ssh-public-keys": "\n".join(user["keys"]) + "\n" if user.get("keys") else None})
         api.run("POST", f"/nodes/{node}/lxc", params)
+        self.made = vmid
         if p.get("started"):
             api.run("POST", f"{self.path(node, vmid)}/status/start")
-        return self.read(p)
+        return applied(self.spec, p, self.read(p))
 
     def read(self, prior: dict) -> Optional[dict]:
         api = self.api
+        prior = known(prior)
         vmid = prior["vm_id"]
         res = api.resource(vmid)
         if res is None or res.get("type") != "lxc":
             return None
         node = res["node"]
-        cfg = api.call("GET", f"{self.path(node, vmid)}/config")
+        cfg = pending_config(api, self.path(node, vmid))
         g = lambda k: cfg.get(k, ABSENT)  # noqa: E731
         s = copy.deepcopy(prior)
         s.update(id=str(vmid), vm_id=int(vmid), node_name=node)
@@ -835,7 +909,7 @@ class ContainerCrud:
         net_props = [split_props(cfg[k])[1] for k in nets]
         out = []
         for i, props in enumerate(net_props):
-            n = copy.deepcopy(prior_nets[i]) if i < len(prior_nets) else {}
+            n = copy.deepcopy(prior_nets[i]) if i < len(prior_nets) else empty(self.spec, "network_interface")
             n["name"] = props.get("name")
             n["bridge"] = pick(props.get("bridge", ABSENT), n.get("bridge"), None)
             mac = props.get("hwaddr")
@@ -858,7 +932,8 @@ class ContainerCrud:
             prior_ips = i.get("ip_config") or []
             ips = []
             for n, props in enumerate(net_props):
-                base = copy.deepcopy(prior_ips[n]) if n < len(prior_ips) else {"ipv4": [], "ipv6": []}
+                base = (copy.deepcopy(prior_ips[n]) if n < len(prior_ips)
+                        else empty(self.spec, "initialization", "ip_config"))
                 v4 = base["ipv4"][0] if base.get("ipv4") else {}
                 v4["address"] = pick(props.get("ip", ABSENT), v4.get("address"), None)
                 v4["gateway"] = pick(props.get("gw", ABSENT), v4.get("gateway"), None)
@@ -884,7 +959,7 @@ class ContainerCrud:
         for name in ("disk", "operating_system", "unprivileged"):
             if p.get(name) != current.get(name):
                 raise ApiError(f"the stand-in cannot change a container's `{name}` in place")
-        cfg = api.call("GET", f"{self.path(node, vmid)}/config")
+        cfg = pending_config(api, self.path(node, vmid))
         want, have = ct_options(p), ct_options(current)
         changes = {k: v for k, v in want.items() if v is not None and str(cfg.get(k)) != str(v)}
         deletes = [k for k, v in want.items() if v is None and have.get(k) is not None and k in cfg]
@@ -901,7 +976,7 @@ class ContainerCrud:
             api.run("POST", f"{self.path(node, vmid)}/status/start")
         elif p.get("started") is False and status == "running":
             api.run("POST", f"{self.path(node, vmid)}/status/stop")
-        return self.read(p)
+        return applied(self.spec, p, self.read(p))
 
     def delete(self, current: dict) -> None:
         api = self.api
@@ -921,8 +996,9 @@ class ContainerCrud:
 
 
 class PoolCrud:
-    def __init__(self, api: Api):
+    def __init__(self, api: Api, spec: dict):
         self.api = api
+        self.spec = spec
 
     def create(self, p: dict) -> dict:
         self.api.call("POST", "/pools", {"poolid": p["pool_id"], "comment": p.get("comment")})
@@ -953,8 +1029,9 @@ class PoolCrud:
 
 
 class DownloadFileCrud:
-    def __init__(self, api: Api):
+    def __init__(self, api: Api, spec: dict):
         self.api = api
+        self.spec = spec
 
     def _name(self, p: dict) -> str:
         name = p.get("file_name")
@@ -1039,6 +1116,17 @@ def _crud_class(base: type, provider: Any) -> type:
     class Crud(base):  # type: ignore[misc, valid-type]
         def validate(self, diags, type_name, config):
             super().validate(diags, type_name, config)
+            if type_name == "proxmox_virtual_environment_vm":
+                nets = (config or {}).get("network_device")
+                for i, net in enumerate(nets if isinstance(nets, list) else []):
+                    if isinstance(net, dict) and net.get("mac_address") is None:
+                        diags.add_error(
+                            "The stand-in needs network_device.mac_address",
+                            "The real provider fills in the MAC PVE picks; network_device is an attribute, "
+                            "and a protocol 6 provider (this stand-in) may not change a configured "
+                            "attribute's value, so each network_device must give its mac_address.",
+                            path=["network_device", (i,), "mac_address"],
+                        )
             for path in unmapped(mapped, config or {}, []):
                 diags.add_error(
                     f"The stand-in does not map {_path_text(path)}",
@@ -1054,7 +1142,7 @@ def _crud_class(base: type, provider: Any) -> type:
                 ctx.diagnostics.add_error("Provider not configured", "ConfigureProvider was not called")
                 return None
             try:
-                return handler_class(Api(config))
+                return handler_class(Api(config), self.spec)
             except ApiError as e:
                 ctx.diagnostics.add_error("Cannot reach the Proxmox VE API", str(e))
                 return None
@@ -1067,12 +1155,12 @@ def _crud_class(base: type, provider: Any) -> type:
                 return fn(h, *args)
             except ApiError as e:
                 ctx.diagnostics.add_error(f"Cannot {what} {type_name}", str(e))
-                return None
+                return partial(h, args[-1]) if what == "create" else None
             except Exception:  # a bug here: say where, as a diagnostic
                 import traceback
 
                 ctx.diagnostics.add_error(f"Stand-in bug: cannot {what} {type_name}", traceback.format_exc())
-                return None
+                return partial(h, args[-1]) if what == "create" else None
 
         def create(self, ctx, planned):
             return self._do(ctx, "create", lambda h, p: h.create(p), planned)
