@@ -23,7 +23,7 @@ tests/terraform/setup.sh
 step "the pinned Ansible tools (tests/ansible/)"
 tests/ansible/setup.sh
 
-step "fakepve, the fake Proxmox VE API of the status tests (tests/fakepve/)"
+step "fakepve, the fake Proxmox VE API of the status and apply tests (tests/fakepve/)"
 tests/fakepve/setup.sh
 
 step "Packer, for packer fmt (tests/packer/)"

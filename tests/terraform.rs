@@ -3,8 +3,9 @@
 //! schema. The registry cannot be reached here, so the provider is a schema-only
 //! stand-in (`tests/terraform/`, see its README) that Terraform loads through
 //! `dev_overrides`; it knows every resource, attribute, block, type and limit of the
-//! provider, but manages nothing. Terraform itself must be installed: without it these
-//! tests fail, they never skip.
+//! provider, and here manages nothing (its plan-and-apply mode is for
+//! `tests/apply_e2e.rs`). Terraform itself must be installed: without it these tests
+//! fail, they never skip.
 
 mod common;
 #[path = "terraform/fidelity.rs"]

@@ -14,6 +14,16 @@ SCENARIO.json:
     version  the Proxmox VE version to report (default 9.0.10)
     offline  node names to take offline
     drop_nodes  node names the cluster does not have (after the guests are added)
+    storages {"name": {options}}: storage.cfg options laid over fakepve's own
+             `local` and `local-lvm` (e.g. {"local": {"content": "iso,vztmpl,import"}}),
+             or new storages
+    volumes  [[storage, content, file name, bytes]]: files already on a storage
+             (e.g. ["local", "import", "noble.qcow2", 600000000], a cloud image the
+             host playbook downloaded)
+
+Besides fakepve's own API, it answers PUT /nodes/{node}/qemu/{vmid}/resize as PVE does
+(a task that grows the disk's volume and its size= in the config; shrinking fails),
+which fakepve 0.5.0 accepts but does not store.
 
 Prints "listening on https://HOST:8006" once it answers; runs until killed.
 """
@@ -25,9 +35,53 @@ import sys
 
 from fakepve import FakePve
 from fakepve.certs import make_cert
+from fakepve.lxc import SIZE_UNITS, format_size
+from fakepve.model import PveError, TaskError
+from fakepve.qemu import join_drive, split_drive
+
+
+class ScenarioPve(FakePve):
+    """fakepve with the qemu disk resize it lacks (see the module's docstring)."""
+
+    def _routes_scenario_resize(self):
+        return [('PUT', '/nodes/{node}/qemu/{vmid}/resize', self._qm_resize)]
+
+    async def _qm_resize(self, v, user):
+        vm = self.find(v['node'], v['vmid'])
+        self.require(user, '/vms/{0}'.format(vm.vmid), 'VM.Config.Disk')
+        key, size = v['disk'], str(v['size'])
+        if key not in vm.config:
+            raise PveError(500, 'disk {0!r} does not exist'.format(key))
+        volume, props = split_drive(vm.config[key])
+        grow = size.startswith('+')
+        number, unit = (size.lstrip('+')[:-1], size[-1]) if size[-1] in SIZE_UNITS else (size.lstrip('+'), None)
+        amount = int(float(number) * (SIZE_UNITS[unit] if unit else 1))
+        old = _bytes(props.get('size', '0'))
+        new = old + amount if grow else amount
+        if new < old:
+            raise PveError(500, "unable to shrink disk size")
+
+        async def body():
+            if vm.lock:
+                raise TaskError('VM is locked ({0})'.format(vm.lock))
+            vol = self._qm_volume(volume)
+            if vol is not None:
+                vol['size'] = new
+            vm.config[key] = join_drive(volume, dict(props, size=format_size(new)))
+        return await self.task(vm.node, 'resize', vm.vmid, user, body, vm=vm, lock=False)
+
+
+def _bytes(text):
+    unit = text[-1] if text and text[-1] in SIZE_UNITS else None
+    return int(float(text[:-1] if unit else text or 0) * (SIZE_UNITS[unit] if unit else 1))
 
 
 def seed(pve, scenario):
+    for name, options in scenario.get('storages', {}).items():
+        store = pve.storages.setdefault(name, {'type': 'dir', 'active': 1, 'files': set()})
+        store.update(options)
+    for storage, content, name, size in scenario.get('volumes', []):
+        pve.store_file(storage, name, size, content)
     for token, secret in scenario.get('tokens', {}).items():
         pve.apitokens[token] = secret
     for who, path, privileges in scenario.get('grants', []):
@@ -53,7 +107,7 @@ def seed(pve, scenario):
 async def main(path):
     with open(path, encoding='utf-8') as f:
         scenario = json.load(f)
-    pve = FakePve(host=scenario['host'])
+    pve = ScenarioPve(host=scenario['host'])
     pve.time_scale = 0
     seed(pve, scenario)
     os.makedirs(scenario['ca_dir'], exist_ok=True)

@@ -41,8 +41,12 @@ The real provider (SDKv2 / Plugin Framework) makes the same checks. Errors
 carry the attribute path, so Terraform points at the offending line.
 
 It does NOT run validators the JSON only describes in prose (`validation`:
-URLs, IP addresses, durations, hotplug lists, ...), and it cannot plan or
-apply anything: every CRUD call returns an error.
+URLs, IP addresses, durations, hotplug lists, ...). By default it cannot plan
+or apply anything: every CRUD call returns an error. With
+PXIC_TF_STANDIN_CRUD=1 in its environment, standin_crud.py (next to this
+file) gives the VM, container, pool and download-file resources create, read,
+update and delete through the Proxmox VE API the provider block points at;
+every other resource type still refuses.
 
 Run it only through Terraform (it prints the go-plugin handshake on stdout).
 `python stub_provider.py --self-check` loads the schema, builds every
@@ -70,6 +74,8 @@ from tf.types import Unknown
 from tf.utils import Diagnostics
 
 SCHEMA_ENV = "PXIC_TF_SCHEMA"
+# Set to 1: plan and apply through the Proxmox VE API (standin_crud.py).
+CRUD_ENV = "PXIC_TF_STANDIN_CRUD"
 DEFAULT_SCHEMA = Path(__file__).resolve().parent / "bpg-proxmox-schema.json"
 PROVIDER_ADDRESS = "registry.terraform.io/bpg/proxmox"
 
@@ -963,11 +969,30 @@ def self_check(provider: StubProvider) -> None:
     print("stub_provider: value validators: " + ", ".join(f"{n} {k}" for k, n in validators.items()) + ": OK")
 
 
+def with_crud(provider: StubProvider) -> StubProvider:
+    """The provider with plan/apply through the Proxmox VE API for the resource types
+    standin_crud.py maps (see its docstring); used when CRUD_ENV is 1."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import standin_crud
+
+    standin_crud.install(provider)
+    return provider
+
+
 def main(argv: list[str]) -> None:
     provider = StubProvider(load_schema())
     if "--self-check" in argv:
         self_check(provider)
+        crud = with_crud(StubProvider(load_schema()))
+        for klass in crud.get_resources():
+            klass.get_schema().to_pb()
+        import standin_crud
+
+        print(standin_crud.self_check(crud))
         return
+    if os.environ.get(CRUD_ENV, "") not in ("", "0"):
+        with_crud(provider)
     import tf.runner
 
     # tf caches its self-signed TLS certificate in ~/.cache/tf-python-provider
