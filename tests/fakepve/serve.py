@@ -14,6 +14,12 @@ SCENARIO.json:
     version  the Proxmox VE version to report (default 9.0.10)
     offline  node names to take offline
     drop_nodes  node names the cluster does not have (after the guests are added)
+    storages {name: storage.cfg options}: replaces the stock `local` and `local-lvm`
+             (e.g. {"type": "dir", "content": "iso,import", "path": "/var/lib/vz"};
+             "active": 0 takes one offline, "disable": 1 disables it, "nodes": "pve2"
+             limits it)
+    bridges  {node: [names]}: the bridges `GET /nodes/{node}/network` lists for a node
+             (stock: vmbr0 on eno1, for a node not named here)
 
 Prints "listening on https://HOST:8006" once it answers; runs until killed.
 """
@@ -25,6 +31,27 @@ import sys
 
 from fakepve import FakePve
 from fakepve.certs import make_cert
+
+
+class ScenarioPve(FakePve):
+    """fakepve, with each node's bridges as the scenario says (fakepve answers one
+    stock list for every node)."""
+
+    bridges = {}
+
+    def _routes_scenario_network(self):
+        return [('GET', '/nodes/{node}/network', self._scenario_network)]
+
+    async def _scenario_network(self, v, user):
+        names = self.bridges.get(v['node'])
+        if names is None:
+            names = ['vmbr0']
+        interfaces = [{'iface': name, 'type': 'bridge', 'method': 'manual', 'families': ['inet'],
+                       'active': 1, 'autostart': 1, 'exists': 1, 'bridge_ports': '',
+                       'bridge_stp': 'off', 'bridge_fd': '0', 'priority': 3} for name in names]
+        interfaces.append({'iface': 'eno1', 'type': 'eth', 'method': 'manual', 'families': ['inet'],
+                           'active': 1, 'exists': 1, 'priority': 2})
+        return interfaces
 
 
 def seed(pve, scenario):
@@ -48,12 +75,16 @@ def seed(pve, scenario):
         pve.set_node_offline(node)
     for node in scenario.get('drop_nodes', []):
         pve.nodes.pop(node, None)
+    if 'storages' in scenario:
+        pve.storages = dict((name, dict(options, files=set()))
+                            for name, options in scenario['storages'].items())
+    pve.bridges = scenario.get('bridges', {})
 
 
 async def main(path):
     with open(path, encoding='utf-8') as f:
         scenario = json.load(f)
-    pve = FakePve(host=scenario['host'])
+    pve = ScenarioPve(host=scenario['host'])
     pve.time_scale = 0
     seed(pve, scenario)
     os.makedirs(scenario['ca_dir'], exist_ok=True)
