@@ -310,3 +310,35 @@ fn unexpected(what: &str, error: impl std::fmt::Display) -> Diagnostic {
     )
     .with_help("check that the endpoint is a Proxmox VE 8 or 9 node's API")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(grants: &[(&str, &[&str])]) -> Privileges {
+        Privileges {
+            by_path: grants
+                .iter()
+                .map(|(p, ps)| (p.to_string(), ps.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_most_specific_listed_path_decides() {
+        let held = held(&[
+            ("/vms", &["VM.Allocate", "VM.Clone"]),
+            ("/vms/9000", &["VM.Audit"]),
+            ("/storage", &["Datastore.Audit"]),
+        ]);
+        assert!(held.holds("/vms/100", "VM.Clone"));
+        assert!(held.holds("/vms", "VM.Allocate"));
+        assert!(!held.holds("/vms/9000", "VM.Clone"));
+        // `/vms/90001` is not below `/vms/9000`.
+        assert!(held.holds("/vms/90001", "VM.Clone"));
+        assert!(!held.holds("/storage/local", "Datastore.AllocateSpace"));
+        assert!(!held.holds("/sdn/zones/localnetwork/vmbr0", "SDN.Use"));
+        let root = self::held(&[("/", &["SDN.Use"])]);
+        assert!(root.holds("/sdn/zones/localnetwork/vmbr0", "SDN.Use"));
+    }
+}
