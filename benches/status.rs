@@ -1,7 +1,9 @@
 //! `pxic status` on a cluster of 1,000 guests: the release binary against fakepve
 //! (`tests/fakepve/`, set up by `tests/fakepve/setup.sh`), seeded with exactly the
-//! guests of a generated project, so the run is the common case: in sync, two reads
-//! of the cluster besides the checks. Reports wall time, best and median.
+//! guests of a generated project (their disks and NICs too), so the run is the
+//! common case: in sync, a few reads of the cluster for the checks, the list of its
+//! guests, and each guest's configuration (read four at a time). Reports wall time,
+//! best and median.
 //!
 //! `cargo bench --bench status`; `PXIC_BENCH_VMS=5000 cargo bench --bench status`
 //! for another size. Under `cargo test --all-targets` it makes one small run.
@@ -49,9 +51,19 @@ fn project(vms: usize, dir: &Path) -> Vec<Value> {
     }
     for vm in plan.vms.values() {
         let g = &vm.guest;
-        guests.push(json!({"vmid": g.vmid, "name": g.name, "node": g.node,
+        let mut guest = json!({"vmid": g.vmid, "name": g.name, "node": g.node,
             "config": {"cores": g.cores, "sockets": vm.sockets,
-                       "memory": (g.memory >> 20).to_string(), "tags": g.tags.join(";")}}));
+                       "memory": (g.memory >> 20).to_string(), "tags": g.tags.join(";"),
+                       "scsi0": format!("{}:vm-{}-disk-0,size={}G", g.storage, g.vmid, g.disk.div_ceil(1 << 30))}});
+        for (i, nic) in g.nics.iter().enumerate() {
+            let firewall = if nic.firewall { ",firewall=1" } else { "" };
+            let tag = nic.vlan.map(|t| format!(",tag={t}")).unwrap_or_default();
+            guest["config"][format!("net{i}")] = json!(format!(
+                "virtio={},bridge={}{tag}{firewall}",
+                nic.mac, nic.bridge
+            ));
+        }
+        guests.push(guest);
     }
     // The lock the check made: `status` must find the same VMIDs.
     std::fs::write(project.join("pxi.lock"), checked.lock.render()).expect("write lock");
@@ -65,8 +77,13 @@ fn start(dir: &Path, guests: Vec<Value>) -> (Fake, String) {
         .expect("bash runs");
     assert!(setup.success(), "tests/fakepve/setup.sh failed");
     let host = format!("127.87.{}.2", std::process::id() % 250);
-    let scenario =
-        json!({"host": host, "ca_dir": dir, "tokens": {TOKEN: SECRET}, "guests": guests});
+    // The storages as the generated project's host step leaves them.
+    let storages = json!({
+        "local": {"type": "dir", "path": "/var/lib/vz", "content": "backup,import,iso,vztmpl"},
+        "local-lvm": {"type": "lvmthin", "vgname": "pve", "thinpool": "data", "content": "images,rootdir"},
+    });
+    let scenario = json!({"host": host, "ca_dir": dir, "tokens": {TOKEN: SECRET},
+                          "guests": guests, "storages": storages});
     let file = dir.join("scenario.json");
     std::fs::write(&file, scenario.to_string()).expect("write scenario");
     let mut child = Command::new(repo().join("target/fakepve-venv/bin/python"))

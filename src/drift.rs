@@ -1,8 +1,10 @@
 //! Drift: how a live cluster differs from a plan. Pure: the caller reads the cluster
 //! (`pve::guests`) and says, for a guest the plan does not know, whether pxic manages
-//! it (the mark its generated files put in a guest's description).
+//! it (the mark its generated files put in a guest's description). [`compare`] needs
+//! only the cluster's list of guests; [`hardware`] compares one guest's disks and
+//! NICs with its configuration (`pve::config`), read for each guest the plan has.
 
-use crate::ir::Plan;
+use crate::ir::{Guest, Plan};
 use crate::pve::LiveGuest;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,7 +41,7 @@ pub enum Drift {
         kind: Kind,
         name: String,
         vmid: u32,
-        field: &'static str,
+        field: String,
         want: String,
         have: String,
     },
@@ -70,6 +72,16 @@ impl Kind {
 }
 
 impl Drift {
+    /// The VMID it is about.
+    pub fn vmid(&self) -> u32 {
+        match self {
+            Drift::Missing { vmid, .. }
+            | Drift::Taken { vmid, .. }
+            | Drift::Differs { vmid, .. }
+            | Drift::Orphan { vmid, .. } => *vmid,
+        }
+    }
+
     /// One line for a terminal.
     pub fn line(&self) -> String {
         match self {
@@ -96,7 +108,7 @@ impl Drift {
                 want,
                 have,
             } => format!(
-                "differs   {} {name} (VMID {vmid}): {field} is {have}, the plan says {want}",
+                "differs   {} {name} (VMID {vmid}): {field} {want} → {have} on the cluster",
                 kind.word()
             ),
             Drift::Orphan { name, vmid, node } => format!(
@@ -142,13 +154,13 @@ pub fn compare(
             });
             continue;
         }
-        let mut differs = |field: &'static str, want: String, have: String| {
+        let mut differs = |field: &str, want: String, have: String| {
             if want != have {
                 drift.push(Drift::Differs {
                     kind,
                     name: name.clone(),
                     vmid,
-                    field,
+                    field: field.to_string(),
                     want,
                     have,
                 });
@@ -186,13 +198,200 @@ pub fn compare(
             });
         }
     }
-    drift.sort_by_key(|d| match d {
-        Drift::Missing { vmid, .. }
-        | Drift::Taken { vmid, .. }
-        | Drift::Differs { vmid, .. }
-        | Drift::Orphan { vmid, .. } => *vmid,
-    });
+    drift.sort_by_key(Drift::vmid);
     drift
+}
+
+/// The VMs and containers of the plan, by VMID: those [`hardware`] compares.
+pub fn guests(plan: &Plan) -> BTreeMap<u32, (Kind, &Guest)> {
+    let vms = plan.vms.values().map(|vm| (Kind::Vm, &vm.guest));
+    let containers = plan
+        .containers
+        .values()
+        .map(|ct| (Kind::Container, &ct.guest));
+    vms.chain(containers)
+        .map(|(k, g)| (g.vmid, (k, g)))
+        .collect()
+}
+
+/// How a guest's disk and NICs differ from its configuration on the cluster: the
+/// disk's size and storage, and each NIC's bridge, VLAN tag, MAC and firewall. A
+/// NIC the cluster has beyond the plan's is drift too.
+pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) -> Vec<Drift> {
+    let mut drift = Vec::new();
+    let mut differs = |field: String, want: String, have: String| {
+        if want != have {
+            drift.push(Drift::Differs {
+                kind,
+                name: guest.name.clone(),
+                vmid: guest.vmid,
+                field,
+                want,
+                have,
+            });
+        }
+    };
+    // Terraform's generated files give a VM one disk, `scsi0`, and a container its
+    // root file system, in whole GiB.
+    let disk = if kind == Kind::Container {
+        "rootfs"
+    } else {
+        "scsi0"
+    };
+    let want_size = guest.disk.div_ceil(GIB) * GIB;
+    match config.get(disk).map(|v| parse_volume(v)) {
+        None => differs(format!("disk {disk}"), size(want_size), "none".into()),
+        Some((storage, bytes)) => {
+            let have_size = bytes.map_or_else(|| "unknown".into(), size);
+            differs(format!("disk {disk}"), size(want_size), have_size);
+            differs(
+                format!("disk {disk} storage"),
+                guest.storage.clone(),
+                storage.to_string(),
+            );
+        }
+    }
+    let live_nics: BTreeMap<usize, &str> = config
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("net")?.parse().ok()?, v.as_str())))
+        .collect();
+    for (i, nic) in guest.nics.iter().enumerate() {
+        let Some(have) = live_nics.get(&i) else {
+            differs(
+                format!("nic net{i}"),
+                format!("on {}", nic.bridge),
+                "none".into(),
+            );
+            continue;
+        };
+        let have = parse_nic(have);
+        differs(
+            format!("nic net{i} bridge"),
+            nic.bridge.clone(),
+            have.bridge,
+        );
+        differs(
+            format!("nic net{i} vlan"),
+            nic.vlan.map_or_else(|| "none".into(), |v| v.to_string()),
+            have.vlan.unwrap_or_else(|| "none".into()),
+        );
+        if !nic.mac.is_empty() {
+            differs(
+                format!("nic net{i} mac"),
+                nic.mac.to_ascii_uppercase(),
+                have.mac
+                    .map_or_else(|| "none".into(), |m| m.to_ascii_uppercase()),
+            );
+        }
+        differs(
+            format!("nic net{i} firewall"),
+            on_off(nic.firewall),
+            on_off(have.firewall),
+        );
+    }
+    for (i, have) in live_nics.range(guest.nics.len()..) {
+        let bridge = parse_nic(have).bridge;
+        differs(format!("nic net{i}"), "none".into(), format!("on {bridge}"));
+    }
+    drift
+}
+
+const GIB: u64 = 1 << 30;
+
+fn on_off(on: bool) -> String {
+    if on { "on" } else { "off" }.to_string()
+}
+
+/// `20G`, or `512M` when not whole GiB.
+fn size(bytes: u64) -> String {
+    if bytes.is_multiple_of(GIB) {
+        format!("{}G", bytes / GIB)
+    } else {
+        format!("{}M", bytes >> 20)
+    }
+}
+
+/// The storage and size of a volume option (`local-lvm:vm-100-disk-0,size=32G`).
+fn parse_volume(value: &str) -> (&str, Option<u64>) {
+    let mut parts = value.split(',');
+    let volume = parts.next().unwrap_or_default();
+    let storage = volume.split_once(':').map_or(volume, |(s, _)| s);
+    let bytes = parts
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| *k == "size")
+        .and_then(|(_, v)| parse_size(v));
+    (storage, bytes)
+}
+
+/// A PVE disk size (`32G`, `512M`, `1T`, `1024K`, or bytes).
+fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let shift = match unit {
+        "" => 0,
+        "K" | "k" => 10,
+        "M" | "m" => 20,
+        "G" | "g" => 30,
+        "T" | "t" => 40,
+        _ => return None,
+    };
+    if let Ok(whole) = digits.parse::<u64>() {
+        return whole.checked_mul(1 << shift);
+    }
+    // PVE writes fractions too (`1.5G`).
+    let value: f64 = digits.parse().ok()?;
+    Some((value * (1u64 << shift) as f64).round() as u64)
+}
+
+/// What [`hardware`] compares of a NIC option.
+struct LiveNic {
+    bridge: String,
+    vlan: Option<String>,
+    mac: Option<String>,
+    firewall: bool,
+}
+
+/// The models a VM's NIC option names with its MAC (`virtio=BC:24:11:…`).
+const NIC_MODELS: &[&str] = &[
+    "virtio",
+    "e1000",
+    "e1000e",
+    "e1000-82540em",
+    "e1000-82544gc",
+    "e1000-82545em",
+    "rtl8139",
+    "vmxnet3",
+    "i82551",
+    "i82557b",
+    "i82559er",
+    "ne2k_isa",
+    "ne2k_pci",
+    "pcnet",
+];
+
+/// A VM's (`virtio=MAC,bridge=vmbr0,tag=10,firewall=1`) or a container's
+/// (`name=eth0,bridge=vmbr0,hwaddr=MAC,tag=10,firewall=1`) NIC option.
+fn parse_nic(value: &str) -> LiveNic {
+    let mut nic = LiveNic {
+        bridge: "none".into(),
+        vlan: None,
+        mac: None,
+        firewall: false,
+    };
+    for (key, val) in value.split(',').filter_map(|p| p.split_once('=')) {
+        match key {
+            "bridge" => nic.bridge = val.to_string(),
+            "tag" => nic.vlan = Some(val.to_string()),
+            "firewall" => nic.firewall = val == "1",
+            "hwaddr" | "macaddr" => nic.mac = Some(val.to_string()),
+            model if NIC_MODELS.contains(&model) => nic.mac = Some(val.to_string()),
+            _ => {}
+        }
+    }
+    nic
 }
 
 fn wanted(plan: &Plan) -> BTreeMap<u32, Wanted<'_>> {
@@ -244,4 +443,41 @@ fn wanted(plan: &Plan) -> BTreeMap<u32, Wanted<'_>> {
 
 fn mib(bytes: u64) -> String {
     format!("{} MiB", bytes >> 20)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volume_sizes_are_read_as_pve_writes_them() {
+        assert_eq!(
+            parse_volume("local-lvm:vm-100-disk-0,iothread=1,size=32G"),
+            ("local-lvm", Some(32 * GIB))
+        );
+        assert_eq!(
+            parse_volume("tank:subvol-200-disk-0,size=512M").1,
+            Some(512 << 20)
+        );
+        assert_eq!(
+            parse_volume("ceph:vm-1-disk-0,size=1.5G").1,
+            Some(3 * GIB / 2)
+        );
+        assert_eq!(parse_volume("local:iso/x.iso,media=cdrom"), ("local", None));
+        assert_eq!(size(20 * GIB), "20G");
+        assert_eq!(size(512 << 20), "512M");
+    }
+
+    #[test]
+    fn nics_of_vms_and_containers_are_read_alike() {
+        let vm = parse_nic("virtio=bc:24:11:00:00:01,bridge=vmbr1,firewall=1,tag=20");
+        assert_eq!(vm.bridge, "vmbr1");
+        assert_eq!(vm.vlan.as_deref(), Some("20"));
+        assert_eq!(vm.mac.as_deref(), Some("bc:24:11:00:00:01"));
+        assert!(vm.firewall);
+        let ct =
+            parse_nic("name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:02,ip=10.0.0.2/24,type=veth");
+        assert_eq!(ct.mac.as_deref(), Some("BC:24:11:00:00:02"));
+        assert!(!ct.firewall && ct.vlan.is_none());
+    }
 }

@@ -1,13 +1,31 @@
 //! Preflight: whether a live cluster can take a plan at all, before any tool touches
-//! it. Pure: the caller reads the facts (`pve::version`, `pve::nodes`) and gets
-//! diagnostics. Checked today: the Proxmox VE version the plan needs, that every
-//! node the plan puts something on is in the cluster and online, and (for `apply`)
-//! that no VMID the plan uses holds a guest pxic does not manage.
+//! it. Pure: the caller reads the facts (`pve::version`, `pve::nodes`,
+//! `pve::storages`, `pve::bridges`, `pve::privileges`) and gets diagnostics.
+//! Checked: the Proxmox VE version the plan needs; that every node the plan puts
+//! something on is in the cluster and online; that every storage the plan uses is
+//! on the nodes that use it, active, and takes the content put there; that every
+//! bridge a NIC uses is on its node; (for `apply`) that no VMID the plan uses holds a
+//! guest pxic does not manage, and that the API token holds the privileges of each
+//! step that will run ([`privileges`]). A storage or bridge the project declares is
+//! the host step's to make: when that step runs first, its absence is no problem.
+
+mod privileges;
+
+pub use privileges::privileges;
 
 use crate::diag::{Code, Diagnostic};
 use crate::drift::Drift;
 use crate::ir::Plan;
-use crate::pve::LiveNode;
+use crate::pve::{LiveNode, LiveStorage};
+use std::collections::BTreeMap;
+
+/// Whether the host step runs before the steps that use storages and bridges: it
+/// makes the ones the project declares, and gives them the content it declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostStep {
+    RunsFirst,
+    Skipped,
+}
 
 /// The oldest Proxmox VE release pxic's generated files are written for (the bpg
 /// provider's and the host playbook's).
@@ -121,6 +139,218 @@ pub fn taken(drift: &[Drift]) -> Vec<Diagnostic> {
             _ => None,
         })
         .collect()
+}
+
+/// The nodes whose storages and bridges preflight reads: those the plan puts
+/// something on that are in the cluster and online (an offline node is reported
+/// already, and answers nothing).
+pub fn nodes_to_read(plan: &Plan, nodes: &[LiveNode]) -> Vec<String> {
+    let mut wanted: Vec<&str> = plan.hosts.values().map(|h| h.node.as_str()).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
+        .into_iter()
+        .filter(|node| nodes.iter().any(|n| n.name == *node && n.online))
+        .map(str::to_string)
+        .collect()
+}
+
+/// What one node's storage must hold, for whom: content type → the first user.
+type Contents = BTreeMap<&'static str, String>;
+
+/// Every (node, storage) the plan puts something on, with the content it needs.
+fn storage_uses(plan: &Plan) -> BTreeMap<(&str, &str), Contents> {
+    fn add<'p>(
+        uses: &mut BTreeMap<(&'p str, &'p str), Contents>,
+        (node, storage): (&'p str, &'p str),
+        content: &'static str,
+        user: String,
+    ) {
+        if !storage.is_empty() {
+            uses.entry((node, storage))
+                .or_default()
+                .entry(content)
+                .or_insert(user);
+        }
+    }
+    let mut uses = BTreeMap::new();
+    for t in plan.templates.values() {
+        let user = format!("template `{}` puts its disk there", t.name);
+        add(&mut uses, (&t.node, &t.storage), "images", user);
+        let (content, what) = match plan.images.get(&t.image) {
+            Some(image) if image.kind == "iso" => ("iso", "installer image"),
+            _ => ("import", "cloud image"),
+        };
+        let user = format!("template `{}` downloads its {what} there", t.name);
+        add(&mut uses, (&t.node, &t.image_storage), content, user);
+    }
+    for vm in plan.vms.values() {
+        let g = &vm.guest;
+        let user = format!("vm `{}` puts its disk there", g.name);
+        add(&mut uses, (&g.node, &g.storage), "images", user);
+    }
+    for ct in plan.containers.values() {
+        let g = &ct.guest;
+        let user = format!("container `{}` puts its root file system there", g.name);
+        add(&mut uses, (&g.node, &g.storage), "rootdir", user);
+        let user = format!("container `{}` downloads its template there", g.name);
+        add(&mut uses, (&g.node, &ct.image_storage), "vztmpl", user);
+    }
+    uses
+}
+
+/// Whether the project declares `storage` on `node` (on a host that is that node,
+/// or for the whole cluster) with `content`, so the host step makes it so.
+fn declared_storage(plan: &Plan, node: &str, storage: &str, content: Option<&str>) -> bool {
+    plan.hosts
+        .values()
+        .filter(|h| h.node == node)
+        .filter_map(|h| h.storages.get(storage))
+        .chain(plan.cluster.storages.get(storage))
+        .any(|s| content.is_none_or(|c| s.content.iter().any(|have| have == c)))
+}
+
+/// An error for each storage the plan uses that a node lacks, has inactive, or that
+/// does not take the content the plan puts there. `live` holds the storages of each
+/// node read (see [`nodes_to_read`]); other nodes are not checked.
+pub fn storages(
+    plan: &Plan,
+    live: &BTreeMap<String, Vec<LiveStorage>>,
+    host_step: HostStep,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let made_by_hosts = |node: &str, storage: &str, content: Option<&str>| {
+        host_step == HostStep::RunsFirst && declared_storage(plan, node, storage, content)
+    };
+    let run_hosts = "the host step makes the storages the project declares, with their content: run it first (`pxic apply --only hosts`, or without `--only`/`--skip hosts`)";
+    for ((node, storage), contents) in storage_uses(plan) {
+        let Some(have) = live.get(node) else {
+            continue;
+        };
+        let first_user = contents.values().next().map_or("", String::as_str);
+        let Some(found) = have.iter().find(|s| s.name == storage) else {
+            if !made_by_hosts(node, storage, None) {
+                problems.push(
+                    Diagnostic::error(
+                        Code::StorageMissing,
+                        format!(
+                            "node `{node}` has no storage `{storage}`, and {first_user}"
+                        ),
+                    )
+                    .with_help(format!(
+                        "{run_hosts}; or add it on the node (`pvesm add …`). A token without Datastore.Audit on /storage/{storage} does not see it either"
+                    )),
+                );
+            }
+            continue;
+        };
+        if !found.enabled && made_by_hosts(node, storage, None) {
+            // Not yet for this node: the host step adds the node to its `nodes`.
+            continue;
+        }
+        if !found.active {
+            let why = if found.enabled {
+                "its backing does not answer (an NFS or CIFS server, Ceph, a missing volume group)"
+            } else {
+                "it is disabled, or not configured for this node (its `nodes`)"
+            };
+            problems.push(
+                Diagnostic::error(
+                    Code::StorageInactive,
+                    format!(
+                        "storage `{storage}` is not active on node `{node}`, and {first_user}: {why}"
+                    ),
+                )
+                .with_help(format!(
+                    "`pvesm status` on `{node}` says why; enable it (`pvesm set {storage} --disable 0`, with `{node}` in its `--nodes`) or bring its backing back"
+                )),
+            );
+            continue;
+        }
+        for (content, user) in &contents {
+            if found.content.iter().any(|c| c == content)
+                || made_by_hosts(node, storage, Some(content))
+            {
+                continue;
+            }
+            let mut all = found.content.clone();
+            all.push((*content).to_string());
+            all.sort();
+            problems.push(
+                Diagnostic::error(
+                    Code::StorageContentMissing,
+                    format!(
+                        "storage `{storage}` on node `{node}` does not take `{content}` content, and {user}"
+                    ),
+                )
+                .with_help(format!(
+                    "{run_hosts}; or `pvesm set {storage} --content {}`",
+                    all.join(",")
+                )),
+            );
+        }
+    }
+    problems
+}
+
+/// An error for each bridge a NIC of the plan uses that its node lacks and the host
+/// step will not make. `live` holds the bridges of each node read.
+pub fn bridges(
+    plan: &Plan,
+    live: &BTreeMap<String, Vec<String>>,
+    host_step: HostStep,
+) -> Vec<Diagnostic> {
+    let mut uses: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    for t in plan.templates.values() {
+        if let Some(nic) = &t.build_nic {
+            uses.entry((&t.node, &nic.bridge))
+                .or_insert_with(|| format!("the build VM of template `{}` is on it", t.name));
+        }
+    }
+    let guests = plan
+        .vms
+        .values()
+        .map(|vm| ("vm", &vm.guest))
+        .chain(plan.containers.values().map(|ct| ("container", &ct.guest)));
+    for (kind, g) in guests {
+        for nic in &g.nics {
+            uses.entry((&g.node, &nic.bridge))
+                .or_insert_with(|| format!("{kind} `{}` has a NIC on it", g.name));
+        }
+    }
+    let mut problems = Vec::new();
+    for ((node, bridge), user) in uses {
+        let Some(have) = live.get(node) else {
+            continue;
+        };
+        if have.iter().any(|b| b == bridge) {
+            continue;
+        }
+        let host = plan.hosts.values().find(|h| h.node == node);
+        let declared = host.is_some_and(|h| h.bridges.contains_key(bridge));
+        if declared && host_step == HostStep::RunsFirst {
+            continue;
+        }
+        let help = match host {
+            Some(h) if declared => format!(
+                "host `{}` declares it, and the host step makes it: run that step first (`pxic apply --only hosts`, or without `--only`/`--skip hosts`)",
+                h.name
+            ),
+            Some(h) => format!(
+                "declare it on host `{}` (`bridge {bridge} {{ ports = [...] }}`) so the host step makes it, or make it on the node",
+                h.name
+            ),
+            None => format!("make the bridge on node `{node}`"),
+        };
+        problems.push(
+            Diagnostic::error(
+                Code::BridgeMissing,
+                format!("node `{node}` has no bridge `{bridge}`, and {user}"),
+            )
+            .with_help(help),
+        );
+    }
+    problems
 }
 
 fn names(nodes: &[LiveNode]) -> String {

@@ -9,5 +9,8 @@ mod live;
 mod settings;
 
 pub use client::Client;
-pub use live::{LiveGuest, LiveNode, description, guests, nodes, require_audit, version};
+pub use live::{
+    LiveGuest, LiveNode, LiveStorage, Privileges, bridges, config, description, guests, nodes,
+    privileges, require_audit, storages, version,
+};
 pub use settings::{Settings, Token};

@@ -5,7 +5,10 @@
 //! and remember, `cloud-init status --wait` answers at once, and apt installs from an
 //! offline signed repository. Everything else is real: systemd, sshd, apt, users,
 //! ufw, nginx, ifupdown2. `site.yml` must succeed, and a second run must change
-//! nothing. Needs root and Debian's apt (for debootstrap); it fails, never skips.
+//! nothing. A second test runs `pxic apply --only hosts,config` itself on a project
+//! whose node and guests are the targets (`tests/ansible/apply/`), so pxic's runner
+//! calls Ansible, with fakepve answering preflight. Needs root and Debian's apt (for
+//! debootstrap); it fails, never skips. The tests take turns with the targets.
 
 mod common;
 #[path = "common/packer_ansible.rs"]
@@ -17,6 +20,22 @@ use std::process::Command;
 
 /// Stops the targets however the test ends.
 struct Targets;
+
+/// The targets use host-wide names (network namespaces `pxtgtN`, veths, a routing
+/// table): two sets cannot run at once, in this process or another (another
+/// checkout's tests). Each test that boots them holds this lock, a `flock` on a file
+/// of the whole machine, from before `up.sh` until after `down.sh`. Rust opens it
+/// close-on-exec, so the booted targets do not inherit it.
+fn lock_targets() -> std::fs::File {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open("/tmp/pxic-ansible-targets.lock")
+        .expect("open /tmp/pxic-ansible-targets.lock");
+    file.lock().expect("lock /tmp/pxic-ansible-targets.lock");
+    file
+}
 
 impl Drop for Targets {
     fn drop(&mut self) {
@@ -77,6 +96,7 @@ fn the_generated_playbooks_configure_real_targets_and_a_second_run_changes_nothi
     assert!(ok, "tests/ansible/setup.sh failed:\n{output}");
     let (ok, output) = run(&mut script("tests/ansible/targets/base.sh"));
     assert!(ok, "tests/ansible/targets/base.sh failed:\n{output}");
+    let _lock = lock_targets();
     let (ok, output) = run(script("tests/ansible/targets/up.sh").arg("4"));
     let _targets = Targets;
     assert!(ok, "tests/ansible/targets/up.sh failed:\n{output}");
@@ -571,4 +591,181 @@ fn storages_are_defined_once_for_the_cluster() {
         .find(|p| p["name"].as_str().is_some_and(|n| n.contains("network")))
         .expect("a network play");
     assert_eq!(network["serial"], 1);
+}
+
+/// The PLAY RECAPs of each log of a `pxic apply` run (`<project>/.pxic/logs/<run>/`):
+/// the newest run when `newest`, else the oldest.
+fn run_logs(project: &std::path::Path, newest: bool) -> String {
+    let logs = project.join(".pxic/logs");
+    let mut runs: Vec<PathBuf> = std::fs::read_dir(&logs)
+        .unwrap_or_else(|e| panic!("{}: {e}", logs.display()))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    runs.sort();
+    let run = if newest { runs.last() } else { runs.first() }.expect("a run's logs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(run)
+        .expect("the run's logs")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).expect("a log");
+            format!("==== {}\n{text}", f.display())
+        })
+        .collect()
+}
+
+#[test]
+fn pxic_apply_runs_the_host_and_guest_playbooks_itself_and_a_second_apply_changes_nothing() {
+    // A project whose host and guests are the targets: pve1 is tgt1, the VM tgt2,
+    // the container tgt3. pxic's runner calls ansible-galaxy and ansible-playbook
+    // (the venv's, on PATH) as it would on a real estate; fakepve answers preflight.
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ansible-apply");
+    let _ = std::fs::remove_dir_all(&root);
+    let project = root.join("project");
+    common::copy_dir(&common::repo().join("tests/ansible/apply"), &project);
+
+    let (ok, output) = run(Command::new("bash").arg(common::repo().join("tests/ansible/setup.sh")));
+    assert!(ok, "tests/ansible/setup.sh failed:\n{output}");
+    let (ok, output) = run(&mut script("tests/ansible/targets/base.sh"));
+    assert!(ok, "tests/ansible/targets/base.sh failed:\n{output}");
+    let key = common::repo().join("target/ansible-targets/id_ed25519");
+    // The guests' user logs in with the targets' key, as cloud-init would have let it.
+    std::fs::create_dir_all(project.join("keys")).expect("mkdir");
+    std::fs::copy(key.with_extension("pub"), project.join("keys/targets.pub")).expect("key");
+
+    let _lock = lock_targets();
+    let (ok, output) = run(script("tests/ansible/targets/up.sh").arg("3"));
+    let _targets = Targets;
+    assert!(ok, "tests/ansible/targets/up.sh failed:\n{output}");
+    // What cloud-init does on a VM cloned from a cloud image before Ansible can log
+    // in: the first user, with its key and sudo. The container logs in as root.
+    let ssh = |target: &str, command: &str| {
+        run(Command::new("ssh")
+            .args([
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+            ])
+            .args([
+                "-o",
+                "LogLevel=ERROR",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "IdentitiesOnly=yes",
+            ])
+            .arg("-i")
+            .arg(&key)
+            .arg(format!("root@{target}"))
+            .arg(command))
+    };
+    let (ok, output) = ssh(
+        "169.254.77.10",
+        "useradd -m -s /bin/bash admin && install -d -m 700 -o admin -g admin ~admin/.ssh \
+         && install -m 600 -o admin -g admin ~/.ssh/authorized_keys ~admin/.ssh/authorized_keys \
+         && echo 'admin ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/90-cloud-init-users",
+    );
+    assert!(ok, "the VM's first user could not be made:\n{output}");
+
+    let fake = common::fakepve::start(common::fakepve::seeded(Vec::new()));
+    let venv = common::repo().join("target/ansible-venv/bin");
+    let home = root.join("home");
+    std::fs::create_dir_all(&home).expect("mkdir");
+    let apply = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_pxic"))
+            .args(["apply", "--auto-approve", "--only", "hosts,config"])
+            .arg(&project)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    venv.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            // The host step saves pxic's API token under $HOME/.config/pxic.
+            .env("HOME", &home)
+            .env(
+                "PROXMOX_VE_ENDPOINT",
+                format!("https://{}:8006/", fake.host),
+            )
+            .env(
+                "PROXMOX_VE_API_TOKEN",
+                format!("{}={}", common::fakepve::TOKEN, common::fakepve::SECRET),
+            )
+            .env("PXIC_CA_FILE", &fake.ca)
+            .env_remove("PROXMOX_VE_INSECURE")
+            // The seam for the targets' login, through variables Ansible reads: the
+            // key, and host keys that change with every boot. The inventory's users
+            // (root on the node and the container, admin on the VM) are the ones a
+            // real estate has.
+            .env("ANSIBLE_PRIVATE_KEY_FILE", &key)
+            .env("ANSIBLE_HOST_KEY_CHECKING", "False")
+            .env(
+                "ANSIBLE_SSH_COMMON_ARGS",
+                "-o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR",
+            )
+            .env("ANSIBLE_HOME", root.join(".ansible-home"))
+            .env("ANSIBLE_LOCAL_TEMP", root.join(".ansible-tmp"))
+            .env("ANSIBLE_SSH_CONTROL_PATH_DIR", "/tmp/pxic-apply-cp")
+            .env("ANSIBLE_NOCOLOR", "1")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("pxic runs");
+        (output.status.code(), common::output_text(&output))
+    };
+
+    let (code, first) = apply();
+    let logs = if project.join(".pxic/logs").exists() {
+        run_logs(&project, true)
+    } else {
+        String::new()
+    };
+    assert_eq!(code, Some(0), "the first apply failed:\n{first}\n{logs}");
+    let hosts = recap(&logs);
+    let names: Vec<&str> = hosts.iter().map(|(h, _)| h.as_str()).collect();
+    assert!(
+        ["pve1", "app-01", "ct-01"]
+            .iter()
+            .all(|h| names.contains(h)),
+        "the node and both guests in the recaps:\n{logs}"
+    );
+    assert!(
+        hosts
+            .iter()
+            .all(|(_, [_, changed, unreachable, failed])| *changed > 0
+                && *unreachable == 0
+                && *failed == 0),
+        "every host is configured by the first apply:\n{logs}"
+    );
+    for target in ["169.254.77.10", "169.254.77.14"] {
+        let (ok, motd) = ssh(target, "cat /etc/motd");
+        assert!(ok, "{motd}");
+        assert!(
+            motd.contains(": configured by pxic apply."),
+            "{target}: {motd}"
+        );
+    }
+    assert!(
+        !logs.contains(common::fakepve::SECRET) && !first.contains(common::fakepve::SECRET),
+        "the token's secret was printed or logged"
+    );
+
+    let (code, second) = apply();
+    let logs = run_logs(&project, true);
+    assert_eq!(code, Some(0), "the second apply failed:\n{second}\n{logs}");
+    let hosts = recap(&logs);
+    assert!(hosts.len() >= 3, "{logs}");
+    assert!(
+        hosts
+            .iter()
+            .all(|(_, [_, changed, unreachable, failed])| *changed == 0
+                && *unreachable == 0
+                && *failed == 0),
+        "the second apply changes nothing (changed=0 everywhere):\n{logs}"
+    );
 }

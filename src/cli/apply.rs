@@ -197,25 +197,34 @@ fn cluster_facts(
     let version = pve::version(&client).map_err(|d| vec![d])?;
     let nodes = pve::nodes(&client).map_err(|d| vec![d])?;
     let mut unfit = crate::preflight::check(plan, &version, &nodes);
+    let host_step = if stages.contains(&Stage::Hosts) {
+        crate::preflight::HostStep::RunsFirst
+    } else {
+        crate::preflight::HostStep::Skipped
+    };
+    let on_nodes = super::status::node_checks(&client, plan, &nodes, host_step);
+    unfit.extend(on_nodes.map_err(|d| vec![d])?);
     // Every guest must be visible, or a VMID held by another's guest would look free.
     pve::require_audit(&client).map_err(|d| vec![d])?;
     let live = pve::guests(&client).map_err(|d| vec![d])?;
     let drift = super::status::drift_of(&client, plan, &live).map_err(|d| vec![d])?;
     unfit.extend(crate::preflight::taken(&drift));
+    let missing: BTreeSet<String> = plan
+        .templates
+        .values()
+        .filter(|t| stages.contains(&Stage::Templates) && packer_templates.contains(&t.name))
+        .filter(|t| !live.iter().any(|g| g.vmid == t.vmid && g.template))
+        .map(|t| t.name.clone())
+        .collect();
+    let held = pve::privileges(&client).map_err(|d| vec![d])?;
+    let token = client.settings().token.id().to_string();
+    let lacking = crate::preflight::privileges(plan, &held, &token, stages, &missing);
+    unfit.extend(lacking);
     if diag::has_errors(&unfit) {
         return Err(unfit);
     }
     problems.extend(unfit);
-    if !stages.contains(&Stage::Templates) || packer_templates.is_empty() {
-        return Ok(BTreeSet::new());
-    }
-    Ok(plan
-        .templates
-        .values()
-        .filter(|t| packer_templates.contains(&t.name))
-        .filter(|t| !live.iter().any(|g| g.vmid == t.vmid && g.template))
-        .map(|t| t.name.clone())
-        .collect())
+    Ok(missing)
 }
 
 /// What `--dry-run` prints: each command, its folder and the variables it reads.

@@ -195,6 +195,11 @@ registry! {
     NodeMissing          = "PXI0459", Cluster, "node-missing";
     NodeOffline          = "PXI0460", Cluster, "node-offline";
     VmidTaken            = "PXI0461", Cluster, "vmid-taken";
+    StorageMissing       = "PXI0462", Cluster, "storage-missing";
+    StorageInactive      = "PXI0463", Cluster, "storage-inactive";
+    StorageContentMissing = "PXI0464", Cluster, "storage-content-missing";
+    BridgeMissing        = "PXI0465", Cluster, "bridge-missing";
+    PrivilegeMissing     = "PXI0466", Cluster, "privilege-missing";
     ApplyAlreadyRunning  = "PXI0470", Runner, "apply-already-running";
     ToolMissing          = "PXI0471", Runner, "tool-missing";
     StepFailed           = "PXI0472", Runner, "step-failed";

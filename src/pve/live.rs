@@ -1,9 +1,13 @@
 //! What pxic reads from a live cluster: its guests, as `/cluster/resources` lists
-//! them, and a guest's description (where pxic marks the guests it manages).
+//! them, a guest's configuration (where pxic marks the guests it manages, and its
+//! disks and NICs), each node's storages and bridges (one request per node), and
+//! the privileges the API token holds (one request).
 
 use super::Client;
 use crate::diag::{Code, Diagnostic};
 use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A VM, template or container on the cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,15 +105,156 @@ pub fn guests(client: &Client) -> Result<Vec<LiveGuest>, Diagnostic> {
 
 /// A guest's description (empty when it has none).
 pub fn description(client: &Client, guest: &LiveGuest) -> Result<String, Diagnostic> {
-    let config = client.get(&format!(
+    Ok(config(client, guest)?
+        .remove("description")
+        .unwrap_or_default())
+}
+
+/// A guest's configuration, each value as text (`scsi0` →
+/// `local-lvm:vm-100-disk-0,size=32G`, `net0` → `virtio=BC:24:11:…,bridge=vmbr0`).
+pub fn config(client: &Client, guest: &LiveGuest) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let data = client.get(&format!(
         "/nodes/{}/{}/{}/config",
         guest.node, guest.kind, guest.vmid
     ))?;
-    Ok(config
-        .get("description")
-        .and_then(|d| d.as_str())
-        .unwrap_or_default()
-        .to_string())
+    let Value::Object(entries) = data else {
+        return Err(unexpected("guest configurations", "not an object"));
+    };
+    Ok(entries
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let text = match value {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some((key, text))
+        })
+        .collect())
+}
+
+/// A storage as one node sees it (`GET /nodes/{node}/storage`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveStorage {
+    pub name: String,
+    /// Sorted.
+    pub content: Vec<String>,
+    /// Configured for this node and not disabled.
+    pub enabled: bool,
+    /// Enabled and reachable (an NFS server that answers, a Ceph that is up).
+    pub active: bool,
+}
+
+#[derive(Deserialize)]
+struct StorageEntry {
+    storage: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    enabled: Option<f64>,
+    #[serde(default)]
+    active: f64,
+}
+
+/// The storages a node has, as far as the token may see them.
+pub fn storages(client: &Client, node: &str) -> Result<Vec<LiveStorage>, Diagnostic> {
+    let data = client.get(&format!("/nodes/{node}/storage"))?;
+    let entries: Vec<StorageEntry> =
+        serde_json::from_value(data).map_err(|e| unexpected("storages", e))?;
+    let mut storages: Vec<LiveStorage> = entries
+        .into_iter()
+        .map(|s| {
+            let mut content: Vec<String> = s
+                .content
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
+            content.sort();
+            LiveStorage {
+                name: s.storage,
+                content,
+                // PVE leaves `enabled` out of the answer in some versions: listed is enabled.
+                enabled: s.enabled.is_none_or(|e| e != 0.0),
+                active: s.active != 0.0,
+            }
+        })
+        .collect();
+    storages.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(storages)
+}
+
+#[derive(Deserialize)]
+struct NetworkEntry {
+    iface: String,
+    #[serde(rename = "type", default)]
+    kind: String,
+}
+
+/// The bridges a node has (Linux and Open vSwitch), sorted.
+pub fn bridges(client: &Client, node: &str) -> Result<Vec<String>, Diagnostic> {
+    let data = client.get(&format!("/nodes/{node}/network"))?;
+    let entries: Vec<NetworkEntry> =
+        serde_json::from_value(data).map_err(|e| unexpected("network interfaces", e))?;
+    let mut bridges: Vec<String> = entries
+        .into_iter()
+        .filter(|n| n.kind == "bridge" || n.kind == "OVSBridge")
+        .map(|n| n.iface)
+        .collect();
+    bridges.sort();
+    Ok(bridges)
+}
+
+/// What the API token may do: the privileges it holds on each path the cluster
+/// lists (`GET /access/permissions`, asked as the token, so a token with privilege
+/// separation gets its own, not its user's).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Privileges {
+    /// Path → privileges held there.
+    pub by_path: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Privileges {
+    /// Whether the token holds `privilege` on `path`: what the most specific listed
+    /// path at or above it says, as Proxmox VE computes each listed path's set with
+    /// the more specific grants winning.
+    pub fn holds(&self, path: &str, privilege: &str) -> bool {
+        self.by_path
+            .iter()
+            .filter(|(p, _)| {
+                p.as_str() == "/"
+                    || p.as_str() == path
+                    || path
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .max_by_key(|(p, _)| p.len())
+            .is_some_and(|(_, held)| held.contains(privilege))
+    }
+}
+
+/// The privileges the token holds.
+pub fn privileges(client: &Client) -> Result<Privileges, Diagnostic> {
+    let data = client.get("/access/permissions")?;
+    let Value::Object(paths) = data else {
+        return Err(unexpected("permissions", "not an object"));
+    };
+    let by_path = paths
+        .into_iter()
+        .map(|(path, held)| {
+            let held = match held {
+                Value::Object(privileges) => privileges
+                    .into_iter()
+                    .filter(|(_, v)| v.as_u64() == Some(1) || v.as_bool() == Some(true))
+                    .map(|(k, _)| k)
+                    .collect(),
+                _ => BTreeSet::new(),
+            };
+            (path, held)
+        })
+        .collect();
+    Ok(Privileges { by_path })
 }
 
 /// A node name as Proxmox VE allows it (a DNS label).
@@ -164,4 +309,36 @@ fn unexpected(what: &str, error: impl std::fmt::Display) -> Diagnostic {
         format!("the cluster's {what} are not what Proxmox VE sends: {error}"),
     )
     .with_help("check that the endpoint is a Proxmox VE 8 or 9 node's API")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(grants: &[(&str, &[&str])]) -> Privileges {
+        Privileges {
+            by_path: grants
+                .iter()
+                .map(|(p, ps)| (p.to_string(), ps.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_most_specific_listed_path_decides() {
+        let held = held(&[
+            ("/vms", &["VM.Allocate", "VM.Clone"]),
+            ("/vms/9000", &["VM.Audit"]),
+            ("/storage", &["Datastore.Audit"]),
+        ]);
+        assert!(held.holds("/vms/100", "VM.Clone"));
+        assert!(held.holds("/vms", "VM.Allocate"));
+        assert!(!held.holds("/vms/9000", "VM.Clone"));
+        // `/vms/90001` is not below `/vms/9000`.
+        assert!(held.holds("/vms/90001", "VM.Clone"));
+        assert!(!held.holds("/storage/local", "Datastore.AllocateSpace"));
+        assert!(!held.holds("/sdn/zones/localnetwork/vmbr0", "SDN.Use"));
+        let root = self::held(&[("/", &["SDN.Use"])]);
+        assert!(root.holds("/sdn/zones/localnetwork/vmbr0", "SDN.Use"));
+    }
 }

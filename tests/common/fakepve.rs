@@ -84,24 +84,57 @@ pub fn homelab_guests() -> Vec<Value> {
     }
     for vm in plan.vms.values() {
         let g = &vm.guest;
-        guests.push(json!({"vmid": g.vmid, "name": g.name, "node": g.node, "status": "running",
+        let mut guest = json!({"vmid": g.vmid, "name": g.name, "node": g.node, "status": "running",
             "config": {"cores": g.cores, "sockets": vm.sockets, "memory": (g.memory >> 20).to_string(),
                        "tags": g.tags.join(";"),
-                       "description": format!("Managed by pxic from {}.", g.origin.file)}}));
+                       "scsi0": format!("{}:vm-{}-disk-0,iothread=1,size={}G", g.storage, g.vmid, g.disk.div_ceil(1 << 30)),
+                       "description": format!("Managed by pxic from {}.", g.origin.file)}});
+        for (i, nic) in g.nics.iter().enumerate() {
+            guest["config"][format!("net{i}")] =
+                json!(nic_option(&format!("virtio={}", nic.mac), nic));
+        }
+        guests.push(guest);
     }
     for ct in plan.containers.values() {
         let g = &ct.guest;
-        guests.push(
-            json!({"vmid": g.vmid, "name": g.name, "node": g.node, "type": "lxc",
+        let mut guest = json!({"vmid": g.vmid, "name": g.name, "node": g.node, "type": "lxc",
             "status": "running",
             "config": {"cores": g.cores, "memory": g.memory >> 20, "tags": g.tags.join(";"),
-                       "description": format!("Managed by pxic from {}.", g.origin.file)}}),
-        );
+                       "rootfs": format!("{}:subvol-{}-disk-0,size={}G", g.storage, g.vmid, g.disk.div_ceil(1 << 30)),
+                       "description": format!("Managed by pxic from {}.", g.origin.file)}});
+        for (i, nic) in g.nics.iter().enumerate() {
+            let head = format!(
+                "name=eth{i},hwaddr={},ip={}/{},type=veth",
+                nic.mac, nic.address, nic.prefix
+            );
+            guest["config"][format!("net{i}")] = json!(nic_option(&head, nic));
+        }
+        guests.push(guest);
     }
     guests
 }
 
-/// A scenario with the root token and these guests.
+/// A NIC option as Proxmox VE writes it: `head` (the model and MAC of a VM's, the
+/// name and address of a container's), then the bridge, VLAN tag and firewall.
+fn nic_option(head: &str, nic: &pxic::ir::Nic) -> String {
+    let mut option = format!("{head},bridge={}", nic.bridge);
+    if let Some(tag) = nic.vlan {
+        option.push_str(&format!(",tag={tag}"));
+    }
+    if nic.firewall {
+        option.push_str(",firewall=1");
+    }
+    option
+}
+
+/// A scenario with the root token and these guests, on a cluster whose storages are
+/// the homelab example's as its host step leaves them (stock `local` gains `import`
+/// and `snippets`).
 pub fn seeded(guests: Vec<Value>) -> Value {
-    json!({"tokens": {TOKEN: SECRET}, "guests": guests})
+    json!({"tokens": {TOKEN: SECRET}, "guests": guests, "storages": {
+        "local": {"type": "dir", "path": "/var/lib/vz", "active": 1,
+                  "content": "backup,import,iso,snippets,vztmpl", "avail": 50u64 << 30},
+        "local-lvm": {"type": "lvmthin", "vgname": "pve", "thinpool": "data", "active": 1,
+                      "content": "images,rootdir"},
+    }})
 }

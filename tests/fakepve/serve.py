@@ -14,16 +14,20 @@ SCENARIO.json:
     version  the Proxmox VE version to report (default 9.0.10)
     offline  node names to take offline
     drop_nodes  node names the cluster does not have (after the guests are added)
-    storages {"name": {options}}: storage.cfg options laid over fakepve's own
-             `local` and `local-lvm` (e.g. {"local": {"content": "iso,vztmpl,import"}}),
-             or new storages
-    volumes  [[storage, content, file name, bytes]]: files already on a storage
-             (e.g. ["local", "import", "noble.qcow2", 600000000], a cloud image the
-             host playbook downloaded)
+    storages {name: storage.cfg options}: replaces the stock `local` and `local-lvm`
+             (e.g. {"type": "dir", "content": "iso,import", "path": "/var/lib/vz"};
+             "active": 0 takes one offline, "disable": 1 disables it, "nodes": "pve2"
+             limits it)
+    bridges  {node: [names]}: the bridges `GET /nodes/{node}/network` lists for a node
+             (stock: vmbr0 on eno1, for a node not named here)
+    volumes  [[storage, content, file name, bytes]]: files already on a storage, after
+             `storages` (e.g. ["local", "import", "noble.qcow2", 600000000], a cloud
+             image the host playbook downloaded)
 
 Besides fakepve's own API, it answers PUT /nodes/{node}/qemu/{vmid}/resize as PVE does
 (a task that grows the disk's volume and its size= in the config; shrinking fails),
-which fakepve 0.5.0 accepts but does not store.
+which fakepve 0.5.0 accepts but does not store, and GET /nodes/{node}/network with
+the scenario's bridges.
 
 Prints "listening on https://HOST:8006" once it answers; runs until killed.
 """
@@ -41,7 +45,24 @@ from fakepve.qemu import join_drive, split_drive
 
 
 class ScenarioPve(FakePve):
-    """fakepve with the qemu disk resize it lacks (see the module's docstring)."""
+    """fakepve with the qemu disk resize it lacks, and each node's bridges as the
+    scenario says (fakepve answers one stock list for every node)."""
+
+    bridges = {}
+
+    def _routes_scenario_network(self):
+        return [('GET', '/nodes/{node}/network', self._scenario_network)]
+
+    async def _scenario_network(self, v, user):
+        names = self.bridges.get(v['node'])
+        if names is None:
+            names = ['vmbr0']
+        interfaces = [{'iface': name, 'type': 'bridge', 'method': 'manual', 'families': ['inet'],
+                       'active': 1, 'autostart': 1, 'exists': 1, 'bridge_ports': '',
+                       'bridge_stp': 'off', 'bridge_fd': '0', 'priority': 3} for name in names]
+        interfaces.append({'iface': 'eno1', 'type': 'eth', 'method': 'manual', 'families': ['inet'],
+                           'active': 1, 'exists': 1, 'priority': 2})
+        return interfaces
 
     def _routes_scenario_resize(self):
         return [('PUT', '/nodes/{node}/qemu/{vmid}/resize', self._qm_resize)]
@@ -77,9 +98,9 @@ def _bytes(text):
 
 
 def seed(pve, scenario):
-    for name, options in scenario.get('storages', {}).items():
-        store = pve.storages.setdefault(name, {'type': 'dir', 'active': 1, 'files': set()})
-        store.update(options)
+    if 'storages' in scenario:
+        pve.storages = dict((name, dict(options, files=set()))
+                            for name, options in scenario['storages'].items())
     for storage, content, name, size in scenario.get('volumes', []):
         pve.store_file(storage, name, size, content)
     for token, secret in scenario.get('tokens', {}).items():
@@ -102,6 +123,7 @@ def seed(pve, scenario):
         pve.set_node_offline(node)
     for node in scenario.get('drop_nodes', []):
         pve.nodes.pop(node, None)
+    pve.bridges = scenario.get('bridges', {})
 
 
 async def main(path):
