@@ -6,6 +6,6 @@
 provider "proxmox" {
   # Its certificate is verified. For Proxmox's own self-signed one, point SSL_CERT_FILE
   # at a copy of the cluster's /etc/pve/pve-root-ca.pem, or make the cluster `insecure`.
-  endpoint  = "https://10.10.0.2:8006/"
+  endpoint  = var.proxmox_endpoint
   api_token = var.proxmox_api_token
 }

@@ -29,6 +29,11 @@ pub const DOWNLOAD: &str = "proxmox_download_file";
 /// The variable the API token is passed in; the runner (`pxic apply`, to come) is to
 /// fill it from the environment variable the cluster names.
 pub const TOKEN_VARIABLE: &str = "proxmox_api_token";
+/// The variable the provider's endpoint comes from: the cluster's by default, and
+/// `pxic apply` sets it to the endpoint its own API calls use (`PROXMOX_VE_ENDPOINT`
+/// when that is set), since a provider block's `endpoint` wins over the provider's
+/// own reading of that variable.
+pub const ENDPOINT_VARIABLE: &str = "proxmox_endpoint";
 
 /// Every Terraform file for a plan.
 pub fn emit(plan: &Plan) -> Emitted {
@@ -225,7 +230,7 @@ fn provider(plan: &Plan) -> Body {
     let cluster = &plan.cluster;
     let mut body = Body::new();
     if cluster.insecure {
-        body.attr("endpoint", Expr::str(&cluster.endpoint))
+        body.attr("endpoint", Expr::var(ENDPOINT_VARIABLE))
             .comment("The cluster is `insecure`: its certificate is not verified.")
             .attr("insecure", Expr::Bool(true));
     } else {
@@ -235,7 +240,7 @@ fn provider(plan: &Plan) -> Body {
         .comment(
             "at a copy of the cluster's /etc/pve/pve-root-ca.pem, or make the cluster `insecure`.",
         )
-        .attr("endpoint", Expr::str(&cluster.endpoint));
+        .attr("endpoint", Expr::var(ENDPOINT_VARIABLE));
     }
     body.attr("api_token", Expr::var(TOKEN_VARIABLE));
     let mut file = Body::new();
@@ -271,8 +276,20 @@ fn variables(plan: &Plan) -> Body {
         .attr("type", Expr::Raw("string".into()))
         .attr("default", Expr::Raw("null".into()))
         .attr("sensitive", Expr::Bool(true));
+    let mut endpoint = Body::new();
+    endpoint
+        .attr(
+            "description",
+            Expr::str(format!(
+                "The cluster's API endpoint. pxic apply sets TF_VAR_{ENDPOINT_VARIABLE} to the one its own checks use: $PROXMOX_VE_ENDPOINT when set, else this default."
+            )),
+        )
+        .attr("type", Expr::Raw("string".into()))
+        .attr("default", Expr::str(&plan.cluster.endpoint));
     let mut file = Body::new();
-    file.block("variable", &[TOKEN_VARIABLE], body);
+    file.block("variable", &[ENDPOINT_VARIABLE], endpoint)
+        .blank()
+        .block("variable", &[TOKEN_VARIABLE], body);
     file
 }
 
