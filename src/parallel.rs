@@ -86,6 +86,38 @@ pub fn join<A, B: Send>(parallel: bool, a: impl FnOnce() -> A, b: impl Fn() -> B
     })
 }
 
+/// Calls `work` on every item and returns the results in item order. When the items'
+/// `size`s add up to `parallel_from` or more, two threads share them: the largest
+/// first, each to the thread with less so far (for work that takes time in
+/// proportion to size, such as hashing or writing files).
+pub fn map_by_size<T: Sync, R: Send>(
+    items: &[T],
+    size: impl Fn(&T) -> usize,
+    parallel_from: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let total: usize = items.iter().map(&size).sum();
+    let mut by_size: Vec<usize> = (0..items.len()).collect();
+    by_size.sort_by_key(|&n| std::cmp::Reverse(size(&items[n])));
+    let mut shares: [(usize, Vec<usize>); 2] = Default::default();
+    for n in by_size {
+        let lighter = usize::from(shares[1].0 < shares[0].0);
+        shares[lighter].0 += size(&items[n]);
+        shares[lighter].1.push(n);
+    }
+    let do_share = |share: &[usize]| -> Vec<(usize, R)> {
+        share.iter().map(|&n| (n, work(&items[n]))).collect()
+    };
+    let (mut done, other) = join(
+        total >= parallel_from,
+        || do_share(&shares[0].1),
+        || do_share(&shares[1].1),
+    );
+    done.extend(other);
+    done.sort_by_key(|(n, _)| *n);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
 /// Drops every element of `values`, split into `threads` parts dropped side by side.
 pub fn drop_all<T: Send>(mut values: Vec<T>, threads: usize) {
     let threads = threads.clamp(1, values.len().max(1));

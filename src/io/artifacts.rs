@@ -45,10 +45,18 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn of(files: &Emitted) -> Manifest {
+        let files: Vec<(&String, &String)> = files.iter().collect();
+        let hashes = crate::parallel::map_by_size(
+            &files,
+            |(_, text)| text.len(),
+            TWO_THREADS_FROM,
+            |(_, text)| hash(text),
+        );
         Manifest {
             files: files
                 .iter()
-                .map(|(path, text)| (path.clone(), hash(text)))
+                .zip(hashes)
+                .map(|((path, _), sum)| ((*path).clone(), sum))
                 .collect(),
         }
     }
@@ -461,42 +469,27 @@ fn create_staging(out: &Path, undo: &mut Undo) -> Result<PathBuf, Diagnostic> {
     Err(cannot_write(&out.join(STAGING), &last))
 }
 
-/// From this many bytes of new text, staging writes on two threads.
-const STAGE_IN_PARALLEL_FROM: usize = 4 << 20;
+/// From this many bytes of text, hashing and staging run on two threads: both take
+/// time in proportion to the bytes, and two files can be written at once (one file
+/// cannot: the file system writes it in order). Copying the text into the page cache
+/// is much of a large build's time.
+const TWO_THREADS_FROM: usize = 4 << 20;
 
 /// Stages every write with `stage` (`new-<n>`), returning the staged paths in the
-/// order of `writes`. A large build writes its files on two threads, the largest
-/// first, each to the thread with less to write: copying the text into the page
-/// cache is much of a large build's time, and two files can be written at once
-/// (one file cannot: the file system writes it in order).
+/// order of `writes`.
 fn stage_writes(
     writes: &[Write<'_>],
     stage: &(dyn Fn(String, &str) -> Result<PathBuf, Diagnostic> + Sync),
 ) -> Result<Vec<PathBuf>, Diagnostic> {
-    let total: usize = writes.iter().map(|w| w.new.len()).sum();
-    let mut by_size: Vec<usize> = (0..writes.len()).collect();
-    by_size.sort_by_key(|&n| std::cmp::Reverse(writes[n].new.len()));
-    let mut shares: [(usize, Vec<usize>); 2] = Default::default();
-    for n in by_size {
-        let lighter = usize::from(shares[1].0 < shares[0].0);
-        shares[lighter].0 += writes[n].new.len();
-        shares[lighter].1.push(n);
-    }
-    let write_share = |share: &[usize]| -> Result<Vec<(usize, PathBuf)>, Diagnostic> {
-        share
-            .iter()
-            .map(|&n| Ok((n, stage(format!("new-{n}"), writes[n].new)?)))
-            .collect()
-    };
-    let (first, second) = crate::parallel::join(
-        total >= STAGE_IN_PARALLEL_FROM,
-        || write_share(&shares[0].1),
-        || write_share(&shares[1].1),
-    );
-    let mut staged: Vec<(usize, PathBuf)> = first?;
-    staged.extend(second?);
-    staged.sort_by_key(|(n, _)| *n);
-    Ok(staged.into_iter().map(|(_, path)| path).collect())
+    let indexed: Vec<(usize, &Write<'_>)> = writes.iter().enumerate().collect();
+    crate::parallel::map_by_size(
+        &indexed,
+        |(_, write)| write.new.len(),
+        TWO_THREADS_FROM,
+        |(n, write)| stage(format!("new-{n}"), write.new),
+    )
+    .into_iter()
+    .collect()
 }
 
 fn stage_and_commit(
