@@ -4,7 +4,8 @@
 //! 0. before the first playbook, `ansible-galaxy install -r requirements.yml`;
 //! 1. `hosts`: Ansible configures the Proxmox hosts (`ansible/proxmox-hosts.yml`):
 //!    networks, storage, the API user, the base VMs Packer clones;
-//! 2. `templates`: Packer builds each template the cluster does not have yet;
+//! 2. `templates`: Packer builds each template the cluster does not have yet, or
+//!    whose build inputs changed since it was built (`templates.rs`);
 //! 3. `guests`: Terraform makes the VMs and containers (`init`, `plan -out`, `apply` of
 //!    exactly that plan);
 //! 4. `config`: Ansible waits for the guests and configures them (`ansible/vms.yml`).
@@ -15,12 +16,14 @@ pub mod exec;
 pub mod place;
 pub mod redact;
 pub mod report;
+pub mod templates;
 pub mod tfplan;
 
 use crate::backend::PROVIDER_TOKEN_ENV;
 use crate::ir::{Builder, Plan};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+pub use templates::{Builds, Why};
 
 /// A step of the run, as `--only` and `--skip` name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,12 +86,12 @@ pub enum Mode {
 }
 
 /// The steps for a plan whose files are in `out`, in order: `stages` are the ones
-/// to run, `missing` the templates Packer must build (those the cluster lacks).
+/// to run, `builds` the templates Packer must build (see `templates::to_build`).
 pub fn steps(
     plan: &Plan,
     out: &Path,
     stages: &BTreeSet<Stage>,
-    missing: &BTreeSet<String>,
+    builds: &Builds,
     mode: Mode,
 ) -> Vec<Step> {
     let token = plan
@@ -129,17 +132,23 @@ pub fn steps(
             "configure the Proxmox hosts",
         ));
     }
-    for template in plan.templates.values().filter(|t| {
-        mode == Mode::Apply && t.builder == Builder::Packer && missing.contains(&t.name)
+    for (template, why) in plan.templates.values().filter_map(|t| {
+        let why = builds.get(&t.name)?;
+        (mode == Mode::Apply && t.builder == Builder::Packer).then_some((t, *why))
     }) {
         let file = format!("{}.pkr.hcl", template.name);
         for verb in ["init", "build"] {
+            // A template that is there is deleted first, then built again.
+            let force = (verb == "build" && why.replaces()).then(|| "-force".to_string());
             all.push(Step {
                 stage: Stage::Templates,
                 title: format!("packer {verb} {}", template.name),
                 slug: format!("templates-{}-{verb}", template.name),
                 program: "packer",
-                args: vec![verb.into(), file.clone()],
+                args: std::iter::once(verb.to_string())
+                    .chain(force)
+                    .chain([file.clone()])
+                    .collect(),
                 dir: out.join("packer"),
                 env: Vec::new(),
                 reads: vec![token.clone()],

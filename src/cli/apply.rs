@@ -81,13 +81,17 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         .map(|t| t.name.clone())
         .collect();
     if args.dry_run {
-        let steps = runner::steps(plan, &project_dir, &stages, &packer_templates, mode);
+        let every: runner::Builds = packer_templates
+            .iter()
+            .map(|name| (name.clone(), runner::Why::Missing))
+            .collect();
+        let steps = runner::steps(plan, &project_dir, &stages, &every, mode);
         super::print_stdout(&dry_run(&steps));
         return Outcome::Clean;
     }
     let mut problems = Vec::new();
-    let missing = match cluster_facts(plan, args, &stages, &packer_templates, &mut problems) {
-        Ok(missing) => missing,
+    let builds = match cluster_facts(plan, args, &stages, &packer_templates, &mut problems) {
+        Ok(builds) => builds,
         Err(mut stop) => {
             problems.append(&mut stop);
             printer.print(&loaded.sources, &problems);
@@ -95,7 +99,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         }
     };
     printer.print(&loaded.sources, &problems);
-    let steps = runner::steps(plan, &project_dir, &stages, &missing, mode);
+    let steps = runner::steps(plan, &project_dir, &stages, &builds, mode);
     let absent: Vec<Diagnostic> = runner::programs(&steps)
         .into_iter()
         .filter(|p| find_program(p).is_none())
@@ -111,7 +115,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         printer.print(&loaded.sources, &absent);
         return Outcome::Errors;
     }
-    for line in summary(&steps, &missing, mode) {
+    for line in summary(&steps, &builds, &stages, mode) {
         printer.note(&line);
     }
     if let Some(refusal) = approval(args, "Apply these steps to the cluster?") {
@@ -128,7 +132,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
     let mut report = Report::default();
     let outcome = run.steps(&steps, &mut report);
     if mode == Mode::Plan && outcome == Outcome::Clean {
-        super::print_stdout(&report.text(&missing, &stages));
+        super::print_stdout(&report.text(&builds, &stages));
     }
     outcome
 }
@@ -183,15 +187,15 @@ fn lock_runs(project_dir: &Path) -> Result<folder_lock::FolderLock, Diagnostic> 
     })
 }
 
-/// Preflight, and which Packer templates the cluster lacks. `Err`: what stops the
-/// run before any tool.
+/// Preflight, and which Packer templates to build and why (see
+/// `runner::templates`). `Err`: what stops the run before any tool.
 fn cluster_facts(
     plan: &Plan,
     args: &ApplyArgs,
     stages: &BTreeSet<Stage>,
     packer_templates: &BTreeSet<String>,
     problems: &mut Vec<Diagnostic>,
-) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+) -> Result<runner::Builds, Vec<Diagnostic>> {
     let client =
         super::status::connect(plan, args.run.ca_file.clone(), problems).map_err(|d| vec![d])?;
     let version = pve::version(&client).map_err(|d| vec![d])?;
@@ -207,15 +211,33 @@ fn cluster_facts(
     }
     problems.extend(unfit);
     if !stages.contains(&Stage::Templates) || packer_templates.is_empty() {
-        return Ok(BTreeSet::new());
+        return Ok(runner::Builds::new());
     }
-    Ok(plan
-        .templates
-        .values()
-        .filter(|t| packer_templates.contains(&t.name))
-        .filter(|t| !live.iter().any(|g| g.vmid == t.vmid && g.template))
-        .map(|t| t.name.clone())
-        .collect())
+    let fingerprints = crate::backend::packer::fingerprints(plan);
+    runner::templates::to_build(
+        plan,
+        packer_templates,
+        &fingerprints,
+        &live,
+        &mut Api(&client),
+        problems,
+    )
+}
+
+/// The cluster as `runner::templates` reads it: through the API.
+struct Api<'a>(&'a pve::Client);
+
+impl runner::templates::Cluster for Api<'_> {
+    fn description(&mut self, guest: &pve::LiveGuest) -> Result<String, Diagnostic> {
+        pve::description(self.0, guest)
+    }
+
+    fn config(&mut self, guest: &pve::LiveGuest) -> Result<serde_json::Value, Diagnostic> {
+        self.0.get(&format!(
+            "/nodes/{}/{}/{}/config",
+            guest.node, guest.kind, guest.vmid
+        ))
+    }
 }
 
 /// What `--dry-run` prints: each command, its folder and the variables it reads.
@@ -235,12 +257,17 @@ fn dry_run(steps: &[Step]) -> String {
         ));
     }
     if steps.iter().any(|s| s.stage == Stage::Templates) {
-        text.push_str("(a template is built only when the cluster does not have it)\n");
+        text.push_str("(a template is built only when the cluster lacks it or its build inputs changed since it was built)\n");
     }
     diag::escape::lines(&text).into_owned()
 }
 
-fn summary(steps: &[Step], missing: &BTreeSet<String>, mode: Mode) -> Vec<String> {
+fn summary(
+    steps: &[Step],
+    builds: &runner::Builds,
+    stages: &BTreeSet<Stage>,
+    mode: Mode,
+) -> Vec<String> {
     let command = if mode == Mode::Apply { "apply" } else { "plan" };
     let mut lines = vec![format!(
         "pxic {command} will run {}:",
@@ -249,8 +276,15 @@ fn summary(steps: &[Step], missing: &BTreeSet<String>, mode: Mode) -> Vec<String
     for (n, step) in steps.iter().enumerate() {
         lines.push(format!("  {}. {}", n + 1, step.title));
     }
-    if mode == Mode::Apply && missing.is_empty() {
-        lines.push("  (every template is on the cluster: Packer builds nothing)".into());
+    if stages.contains(&Stage::Templates) {
+        if builds.is_empty() {
+            lines.push(
+                "  (every template is on the cluster and up to date: Packer builds nothing)".into(),
+            );
+        }
+        for (name, why) in builds {
+            lines.push(format!("  template {name}: {}", why.words()));
+        }
     }
     lines
 }

@@ -1,8 +1,8 @@
 //! What `pxic plan` reports: Terraform's changes (destruction first), the templates
 //! Packer would build, and each host's changes from Ansible's check run.
 
-use super::Stage;
 use super::tfplan;
+use super::{Builds, Stage};
 use crate::diag;
 use std::collections::BTreeSet;
 
@@ -14,19 +14,21 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn text(&self, missing: &BTreeSet<String>, stages: &BTreeSet<Stage>) -> String {
+    pub fn text(&self, builds: &Builds, stages: &BTreeSet<Stage>) -> String {
         let mut lines = Vec::new();
         if let Some(changes) = &self.terraform {
             lines.extend(changes.lines());
         }
         if stages.contains(&Stage::Templates) {
-            if missing.is_empty() {
-                lines.push("Packer: every template is on the cluster; nothing to build".into());
+            if builds.is_empty() {
+                lines.push(
+                    "Packer: every template is on the cluster and up to date; nothing to build"
+                        .into(),
+                );
             }
-            for name in missing {
-                lines.push(format!(
-                    "Packer: builds template {name} (not on the cluster)"
-                ));
+            for (name, why) in builds {
+                let verb = if why.replaces() { "rebuilds" } else { "builds" };
+                lines.push(format!("Packer: {verb} template {name} ({})", why.words()));
             }
         }
         lines.extend(
