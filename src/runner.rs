@@ -14,6 +14,7 @@
 
 pub mod exec;
 pub mod place;
+pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod templates;
