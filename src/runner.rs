@@ -17,6 +17,7 @@ pub mod place;
 pub mod progress;
 pub mod redact;
 pub mod report;
+pub mod schedule;
 pub mod templates;
 pub mod tfplan;
 
@@ -71,6 +72,19 @@ pub struct Step {
     pub reads: Vec<String>,
     /// Whether the runner reads what it prints on stdout (`terraform show -json`).
     pub capture: bool,
+    /// The templates whose builds must succeed before this one starts (a template
+    /// cloned from another); the builds of a run go side by side otherwise.
+    pub after: Vec<String>,
+}
+
+impl Step {
+    /// Whether it builds a template: such steps, one after the other in the list, run
+    /// side by side.
+    pub fn builds_template(&self) -> bool {
+        self.stage == Stage::Templates
+            && self.program == "packer"
+            && self.args.first().is_some_and(|a| a == "build")
+    }
 }
 
 /// The Terraform plan file `apply` applies, in `terraform/`.
@@ -124,6 +138,7 @@ pub fn steps(
         reads: vec![token.clone()],
         // `plan` reads the PLAY RECAP of the check run.
         capture: mode == Mode::Plan,
+        after: Vec::new(),
     };
     let mut all = Vec::new();
     if !plan.hosts.is_empty() {
@@ -133,29 +148,55 @@ pub fn steps(
             "configure the Proxmox hosts",
         ));
     }
-    for (template, why) in plan.templates.values().filter_map(|t| {
-        let why = builds.get(&t.name)?;
-        (mode == Mode::Apply && t.builder == Builder::Packer).then_some((t, *why))
-    }) {
+    // Packer first installs each file's plugins, one file at a time (two `packer
+    // init` at once would write the same plugin folder); then the builds, which the
+    // run starts side by side, each after the template it clones.
+    let building: Vec<(&crate::ir::Template, Why)> = plan
+        .templates
+        .values()
+        .filter_map(|t| {
+            let why = builds.get(&t.name)?;
+            (mode == Mode::Apply && t.builder == Builder::Packer).then_some((t, *why))
+        })
+        .collect();
+    let needs: Vec<schedule::Needs> = building
+        .iter()
+        .map(|(t, _)| {
+            (0..building.len())
+                .filter(|&o| t.base_vmid == Some(building[o].0.vmid))
+                .collect()
+        })
+        .collect();
+    let packer = |template: &crate::ir::Template, verb: &str, args: Vec<String>| Step {
+        stage: Stage::Templates,
+        title: format!("packer {verb} {}", template.name),
+        slug: format!("templates-{}-{verb}", template.name),
+        program: "packer",
+        args: std::iter::once(verb.to_string()).chain(args).collect(),
+        dir: out.join("packer"),
+        env: Vec::new(),
+        reads: vec![token.clone()],
+        capture: false,
+        after: Vec::new(),
+    };
+    for (template, _) in &building {
+        all.push(packer(
+            template,
+            "init",
+            vec![format!("{}.pkr.hcl", template.name)],
+        ));
+    }
+    for i in schedule::order(&needs) {
+        let (template, why) = building[i];
+        // A template that is there is deleted first, then built again.
+        let force = why.replaces().then(|| "-force".to_string());
         let file = format!("{}.pkr.hcl", template.name);
-        for verb in ["init", "build"] {
-            // A template that is there is deleted first, then built again.
-            let force = (verb == "build" && why.replaces()).then(|| "-force".to_string());
-            all.push(Step {
-                stage: Stage::Templates,
-                title: format!("packer {verb} {}", template.name),
-                slug: format!("templates-{}-{verb}", template.name),
-                program: "packer",
-                args: std::iter::once(verb.to_string())
-                    .chain(force)
-                    .chain([file.clone()])
-                    .collect(),
-                dir: out.join("packer"),
-                env: Vec::new(),
-                reads: vec![token.clone()],
-                capture: false,
-            });
-        }
+        let mut step = packer(template, "build", force.into_iter().chain([file]).collect());
+        step.after = needs[i]
+            .iter()
+            .map(|&o| building[o].0.name.clone())
+            .collect();
+        all.push(step);
     }
     let terraform = |verb: &str, args: &[&str]| Step {
         stage: Stage::Guests,
@@ -171,6 +212,7 @@ pub fn steps(
         env: vec![("TF_INPUT".into(), "0".into())],
         reads: vec![token.clone(), "PROXMOX_VE_ENDPOINT".into()],
         capture: verb == "show",
+        after: Vec::new(),
     };
     all.push(terraform("init", &["-input=false"]));
     all.push(terraform("plan", &["-input=false", "-out", TERRAFORM_PLAN]));
@@ -203,6 +245,7 @@ pub fn steps(
                 )],
                 reads: Vec::new(),
                 capture: false,
+                after: Vec::new(),
             },
         );
     }

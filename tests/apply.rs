@@ -551,3 +551,142 @@ fn a_template_pxic_did_not_build_is_left_alone() {
         run.calls()
     );
 }
+
+/// Two more Packer templates beside the homelab's, independent of it.
+fn add_templates(project: &Path) {
+    let mut hosts = std::fs::read_to_string(project.join("hosts.pxi")).expect("read");
+    for (name, vmid) in [("tpl-b", 9002), ("tpl-c", 9003)] {
+        hosts.push_str(&format!(
+            "\ntemplate {name} {{\n  host    = pve1\n  vmid    = {vmid}\n  image   = os.ubuntu_2404\n  storage = local-lvm\n  build {{ packages = [\"jq\"] }}\n}}\n"
+        ));
+    }
+    std::fs::write(project.join("hosts.pxi"), hosts).expect("write");
+}
+
+/// The calls of the template builds, as the stub recorded them (start, then
+/// `| done`), without the folder and token.
+fn builds(run: &Run) -> Vec<String> {
+    run.calls()
+        .into_iter()
+        .filter(|c| c.starts_with("packer build"))
+        .map(|c| {
+            let name = c
+                .split_whitespace()
+                .nth(2)
+                .unwrap_or("")
+                .replace(".pkr.hcl", "");
+            if c.ends_with("| done") {
+                format!("{name} done")
+            } else {
+                format!("{name} starts")
+            }
+        })
+        .collect()
+}
+
+/// The most builds running at once in a record of [`builds`].
+fn most_at_once(seen: &[String]) -> usize {
+    let mut now = 0usize;
+    let mut most = 0;
+    for event in seen {
+        if event.ends_with("starts") {
+            now += 1;
+            most = most.max(now);
+        } else {
+            now -= 1;
+        }
+    }
+    most
+}
+
+fn sorted(items: &[String]) -> Vec<String> {
+    let mut items = items.to_vec();
+    items.sort();
+    items
+}
+
+#[test]
+fn independent_templates_build_side_by_side_within_the_bound() {
+    let fake = empty_cluster();
+    let run = Run::new("parallel", &fake, &ALL_TOOLS);
+    add_templates(&run.project);
+    let slow = [("PXIC_STUB_SLOW", "packer build")];
+    let (code, text) = run.apply(&["--auto-approve"], &slow);
+    assert_eq!(code, 0, "{text}");
+    // The inits one at a time, first; then two builds at once, the third when one
+    // of them is done.
+    let calls = run.calls();
+    let inits: Vec<usize> = (0..calls.len())
+        .filter(|&i| calls[i].starts_with("packer init"))
+        .collect();
+    assert_eq!(inits, [2, 3, 4], "{calls:?}");
+    let seen = builds(&run);
+    assert_eq!(
+        sorted(&seen[..2]),
+        ["tpl-b starts", "tpl-c starts"],
+        "{calls:?}"
+    );
+    assert_eq!(most_at_once(&seen), 2, "{calls:?}");
+    assert_eq!(seen.len(), 6, "{calls:?}");
+    assert!(text.contains("finished: 13 steps done"), "{text}");
+    // Side by side, each line says which build ended.
+    assert!(
+        text.contains("      [7/13] packer build tpl-c: done in"),
+        "{text}"
+    );
+
+    // One at a time with --parallel 1.
+    std::fs::remove_file(&run.record).expect("rm");
+    let (code, text) = run.apply(&["--auto-approve", "--parallel", "1"], &slow);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        builds(&run),
+        [
+            "tpl-b starts",
+            "tpl-b done",
+            "tpl-c starts",
+            "tpl-c done",
+            "ubuntu-2404-docker starts",
+            "ubuntu-2404-docker done"
+        ],
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failed_build_stops_new_ones_and_each_failure_is_reported() {
+    let fake = empty_cluster();
+    let run = Run::new("parallel-fails", &fake, &ALL_TOOLS);
+    add_templates(&run.project);
+    let (code, text) = run.apply(
+        &["--auto-approve"],
+        &[
+            ("PXIC_STUB_SLOW", "packer build"),
+            ("PXIC_STUB_FAIL", "packer build tpl-"),
+        ],
+    );
+    assert_eq!(code, 1, "{text}");
+    // Both running builds ended and are reported; the third never started.
+    let seen = builds(&run);
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert_eq!(
+        sorted(&seen[..2]),
+        ["tpl-b starts", "tpl-c starts"],
+        "{text}"
+    );
+    assert_eq!(sorted(&seen[2..]), ["tpl-b done", "tpl-c done"], "{text}");
+    for part in [
+        "step 6/13 `packer build tpl-b` failed with exit code 3",
+        "step 7/13 `packer build tpl-c` failed with exit code 3",
+        "06-templates-tpl-b-build.log",
+        "07-templates-tpl-c-build.log",
+        "6 later steps not run",
+    ] {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+    assert!(
+        !run.calls().iter().any(|c| c.starts_with("terraform")),
+        "{:?}",
+        run.calls()
+    );
+}

@@ -14,10 +14,11 @@ use crate::ir::{Builder, Plan};
 use crate::pve;
 use crate::runner::exec::{self, Ended};
 use crate::runner::place::{find_program, run_id};
+use crate::runner::progress::{self, Live, Plain, Progress};
 use crate::runner::redact::Redactor;
 use crate::runner::report::{Report, recap};
 use crate::runner::tfplan;
-use crate::runner::{self, Mode, Stage, Step};
+use crate::runner::{self, Mode, Stage, Step, schedule};
 use crate::source::SourceMap;
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
@@ -34,6 +35,8 @@ pub fn plan(args: &PlanArgs, printer: &Printer) -> Outcome {
         run: args.run.clone(),
         auto_approve: true,
         dry_run: false,
+        // No template is built.
+        parallel: 1,
     };
     run_in(&as_apply, Mode::Plan, &printer.keeping_stdout())
 }
@@ -128,6 +131,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         project_dir: &project_dir,
         timeout: args.run.step_timeout.map(|m| Duration::from_secs(m * 60)),
         auto_approve: args.auto_approve,
+        parallel: usize::from(args.parallel),
     };
     let mut report = Report::default();
     let outcome = run.steps(&steps, &mut report);
@@ -331,12 +335,13 @@ struct Run<'a> {
     project_dir: &'a Path,
     timeout: Option<Duration>,
     auto_approve: bool,
+    /// How many templates may build at once.
+    parallel: usize,
 }
 
 impl Run<'_> {
     fn steps(&self, steps: &[Step], report: &mut Report) -> Outcome {
-        let (printer, plan, project_dir, timeout) =
-            (self.printer, self.plan, self.project_dir, self.timeout);
+        let (printer, plan, project_dir) = (self.printer, self.plan, self.project_dir);
         let logs = project_dir.join(".pxic/logs").join(run_id());
         if let Err(e) = std::fs::create_dir_all(&logs) {
             let problem = Diagnostic::error(
@@ -351,71 +356,99 @@ impl Run<'_> {
             return project::report_unloadable(printer, &SourceMap::new(), &[problem]);
         }
         let redactor = Redactor::new(secret_values(plan));
-        let on_terminal = std::io::stderr().is_terminal();
-        for (n, step) in steps.iter().enumerate() {
-            let log = logs.join(format!("{:02}-{}.log", n + 1, step.slug));
-            let label = format!("[{}/{}] {}", n + 1, steps.len(), step.title);
-            printer.note(&label);
-            let started = Instant::now();
-            let mut progress = |line: &str| {
-                if on_terminal {
-                    let shown: String = line.chars().filter(|c| !c.is_control()).take(70).collect();
-                    eprint!("\r\x1b[2K  {:>4} s  {shown}", started.elapsed().as_secs());
-                }
+        let note = |line: &str| printer.note(line);
+        let live = printer.format() == super::args::MessageFormat::Human
+            && std::io::stderr().is_terminal();
+        let progress: Box<dyn Progress + '_> = if live {
+            Box::new(Live::new())
+        } else {
+            Box::new(Plain::new(&note, progress::HEARTBEAT))
+        };
+        let ctx = StepRun {
+            steps,
+            logs: &logs,
+            redactor: &redactor,
+            timeout: self.timeout,
+            progress: progress.as_ref(),
+        };
+        let mut n = 0;
+        while n < steps.len() {
+            // Template builds, one after the other in the list, go side by side.
+            let group = if steps[n].builds_template() {
+                n + steps[n..]
+                    .iter()
+                    .take_while(|s| s.builds_template())
+                    .count()
+            } else {
+                n + 1
             };
-            let outcome = exec::run(step, &log, &redactor, timeout, &mut progress);
-            if on_terminal {
-                eprint!("\r\x1b[2K");
-            }
-            let (code, what) = match &outcome.ended {
-                Ended::Done => {
-                    printer.note(&format!("      done in {} s", started.elapsed().as_secs()));
-                    match self.read_output(step, &outcome.stdout, report) {
-                        Ok(()) => continue,
-                        Err(problem) => {
-                            printer.print(&SourceMap::new(), &[problem]);
-                            return Outcome::Errors;
-                        }
+            // Ctrl-C goes to the running tools for as long as the group runs; between
+            // groups it stops pxic, which has no tool running then.
+            let catching = exec::Catching::now();
+            let outcomes: Vec<Option<exec::Outcome>> = if group == n + 1 {
+                vec![Some(ctx.one(n))]
+            } else {
+                let needs: Vec<schedule::Needs> = steps[n..group]
+                    .iter()
+                    .map(|s| {
+                        s.after
+                            .iter()
+                            .filter_map(|name| {
+                                steps[n..group]
+                                    .iter()
+                                    .position(|o| o.title == format!("packer build {name}"))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                schedule::run(
+                    &needs,
+                    self.parallel,
+                    &|i| ctx.one(n + i),
+                    &|o: &exec::Outcome| o.ended == Ended::Done,
+                    &|| !exec::interrupted(),
+                )
+            };
+            let interrupted = exec::interrupted();
+            drop(catching);
+            let mut problems = Vec::new();
+            for (i, outcome) in outcomes.iter().enumerate() {
+                let Some(outcome) = outcome else { continue };
+                if outcome.ended == Ended::Done {
+                    if let Err(problem) = self.read_output(&steps[n + i], &outcome.stdout, report) {
+                        problems.push(problem);
                     }
-                }
-                Ended::Failed(Some(status)) => {
-                    (Code::StepFailed, format!("failed with exit code {status}"))
-                }
-                Ended::Failed(None) => (Code::StepFailed, "was killed by a signal".to_string()),
-                Ended::NotStarted(why) => (Code::StepFailed, format!("could not start: {why}")),
-                Ended::TimedOut => (
-                    Code::StepFailed,
-                    format!(
-                        "ran longer than {} min and was stopped",
-                        timeout.map_or(0, |t| t.as_secs() / 60)
-                    ),
-                ),
-                Ended::Interrupted => (
-                    Code::RunInterrupted,
-                    "was interrupted; the tool was asked to stop and has finished".to_string(),
-                ),
-            };
-            let mut problem = Diagnostic::error(
-            code,
-            format!("step {}/{} `{}` {what}", n + 1, steps.len(), step.title),
-        )
-        .with_help(format!(
-            "read its log `{}`, fix the cause, and run `pxic apply` again: the steps before it are done and will change nothing",
-            log.display()
-        ));
-            if !outcome.tail.is_empty() {
-                problem = problem.with_note("its last lines:");
-                for line in &outcome.tail {
-                    problem = problem.with_note(format!("│ {line}"));
+                } else {
+                    problems.push(ctx.failure(n + i, outcome));
                 }
             }
-            let skipped = steps.len() - n - 1;
-            if skipped > 0 {
-                problem =
-                    problem.with_note(format!("{} not run", super::plural(skipped, "later step")));
+            if interrupted && problems.is_empty() && group < steps.len() {
+                problems.push(
+                    Diagnostic::error(
+                        Code::RunInterrupted,
+                        format!(
+                            "interrupted: the run stopped before step {}/{} `{}`",
+                            group + 1,
+                            steps.len(),
+                            steps[group].title
+                        ),
+                    )
+                    .with_help("run `pxic apply` again to go on: the steps before it are done and will change nothing"),
+                );
             }
-            printer.print(&SourceMap::new(), &[problem]);
-            return Outcome::Errors;
+            if !problems.is_empty() {
+                let not_run = outcomes.iter().filter(|o| o.is_none()).count() + steps.len() - group;
+                if not_run > 0
+                    && let Some(last) = problems.pop()
+                {
+                    problems.push(
+                        last.with_note(format!("{} not run", super::plural(not_run, "later step"))),
+                    );
+                }
+                printer.print(&SourceMap::new(), &problems);
+                return Outcome::Errors;
+            }
+            n = group;
         }
         printer.note(&format!(
             "finished: {} done; logs in `{}`",
@@ -461,6 +494,78 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// What running one step needs; shared by the steps that run side by side.
+struct StepRun<'a> {
+    steps: &'a [Step],
+    logs: &'a Path,
+    redactor: &'a Redactor,
+    timeout: Option<Duration>,
+    progress: &'a dyn Progress,
+}
+
+impl StepRun<'_> {
+    fn log(&self, n: usize) -> std::path::PathBuf {
+        self.logs
+            .join(format!("{:02}-{}.log", n + 1, self.steps[n].slug))
+    }
+
+    /// Runs step `n`, showing its progress.
+    fn one(&self, n: usize) -> exec::Outcome {
+        let step = &self.steps[n];
+        let label = format!("[{}/{}] {}", n + 1, self.steps.len(), step.title);
+        self.progress.start(n, &label);
+        let started = Instant::now();
+        let mut line = |text: &str| self.progress.line(n, text);
+        let outcome = exec::run(step, &self.log(n), self.redactor, self.timeout, &mut line);
+        let how = match &outcome.ended {
+            Ended::Done => format!("done in {} s", started.elapsed().as_secs()),
+            Ended::Interrupted => "interrupted".to_string(),
+            _ => format!("failed after {} s", started.elapsed().as_secs()),
+        };
+        self.progress.end(n, &how);
+        outcome
+    }
+
+    /// Why step `n` failed: its exit, its last lines and its log.
+    fn failure(&self, n: usize, outcome: &exec::Outcome) -> Diagnostic {
+        let step = &self.steps[n];
+        let (code, what) = match &outcome.ended {
+            Ended::Done => (Code::Internal, "succeeded".to_string()),
+            Ended::Failed(Some(status)) => {
+                (Code::StepFailed, format!("failed with exit code {status}"))
+            }
+            Ended::Failed(None) => (Code::StepFailed, "was killed by a signal".to_string()),
+            Ended::NotStarted(why) => (Code::StepFailed, format!("could not start: {why}")),
+            Ended::TimedOut => (
+                Code::StepFailed,
+                format!(
+                    "ran longer than {} min and was stopped",
+                    self.timeout.map_or(0, |t| t.as_secs() / 60)
+                ),
+            ),
+            Ended::Interrupted => (
+                Code::RunInterrupted,
+                "was interrupted; the tool was asked to stop and has finished".to_string(),
+            ),
+        };
+        let mut problem = Diagnostic::error(
+            code,
+            format!("step {}/{} `{}` {what}", n + 1, self.steps.len(), step.title),
+        )
+        .with_help(format!(
+            "read its log `{}`, fix the cause, and run `pxic apply` again: the steps before it are done and will change nothing",
+            self.log(n).display()
+        ));
+        if !outcome.tail.is_empty() {
+            problem = problem.with_note("its last lines:");
+            for line in &outcome.tail {
+                problem = problem.with_note(format!("│ {line}"));
+            }
+        }
+        problem
     }
 }
 

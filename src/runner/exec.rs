@@ -47,37 +47,52 @@ extern "C" fn remember(signal: libc::c_int) {
     SIGNAL.store(signal, Ordering::SeqCst);
 }
 
-/// SIGINT and SIGTERM go to [`remember`] while this lives, then back to what they were.
-struct Catching {
-    before: [libc::sigaction; 2],
-}
+/// SIGINT and SIGTERM go to [`remember`] while one of these lives (steps may run at
+/// once, as independent template builds do), then back to what they were.
+pub struct Catching(());
 
 const CAUGHT: [libc::c_int; 2] = [libc::SIGINT, libc::SIGTERM];
 
+/// How many [`Catching`] live, and the actions to restore when the last goes.
+static CATCHERS: std::sync::Mutex<(usize, Option<[libc::sigaction; 2]>)> =
+    std::sync::Mutex::new((0, None));
+
 impl Catching {
-    fn now() -> Catching {
-        SIGNAL.store(0, Ordering::SeqCst);
-        // SAFETY: sigaction structs are plain data; the handler only stores an atomic,
-        // which is async-signal-safe.
-        unsafe {
-            let mut before: [libc::sigaction; 2] = std::mem::zeroed();
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = remember as extern "C" fn(libc::c_int) as usize;
-            libc::sigemptyset(&mut action.sa_mask);
-            for (n, signal) in CAUGHT.iter().enumerate() {
-                libc::sigaction(*signal, &action, &mut before[n]);
+    /// Catches the signals; the first of several at once forgets an earlier one.
+    pub fn now() -> Catching {
+        let mut held = CATCHERS.lock().unwrap_or_else(|e| e.into_inner());
+        if held.0 == 0 {
+            SIGNAL.store(0, Ordering::SeqCst);
+            // SAFETY: sigaction structs are plain data; the handler only stores an
+            // atomic, which is async-signal-safe.
+            unsafe {
+                let mut before: [libc::sigaction; 2] = std::mem::zeroed();
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = remember as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                for (n, signal) in CAUGHT.iter().enumerate() {
+                    libc::sigaction(*signal, &action, &mut before[n]);
+                }
+                held.1 = Some(before);
             }
-            Catching { before }
         }
+        held.0 += 1;
+        Catching(())
     }
 }
 
 impl Drop for Catching {
     fn drop(&mut self) {
-        // SAFETY: restores the actions sigaction gave back in `now`.
-        unsafe {
-            for (n, signal) in CAUGHT.iter().enumerate() {
-                libc::sigaction(*signal, &self.before[n], std::ptr::null_mut());
+        let mut held = CATCHERS.lock().unwrap_or_else(|e| e.into_inner());
+        held.0 -= 1;
+        if held.0 == 0
+            && let Some(before) = held.1.take()
+        {
+            // SAFETY: restores the actions sigaction gave back in `now`.
+            unsafe {
+                for (n, signal) in CAUGHT.iter().enumerate() {
+                    libc::sigaction(*signal, &before[n], std::ptr::null_mut());
+                }
             }
         }
     }
