@@ -2,29 +2,17 @@
 //! (`tests/fakepve/`): starting one per test on a loopback address of its own, and
 //! the homelab example's guests as a cluster holds them after an apply.
 
-use super::{output_text, plan_of, repo};
+use super::{plan_of, repo};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+#[path = "../fakepve/launch.rs"]
+mod launch;
+pub use launch::Fake;
 
 pub const TOKEN: &str = "root@pam!pxic";
 pub const SECRET: &str = "5f0c2d7e-secret-never-printed";
-
-/// A running fake cluster; killed when dropped.
-pub struct Fake {
-    pub child: Child,
-    pub host: String,
-    pub ca: PathBuf,
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A loopback address no other test of this run uses.
 pub fn next_host() -> String {
@@ -35,41 +23,12 @@ pub fn next_host() -> String {
 
 /// Starts fakepve with a scenario (see `tests/fakepve/serve.py`) and waits until it
 /// answers.
-pub fn start(mut scenario: Value) -> Fake {
-    let setup = Command::new("bash")
-        .arg(repo().join("tests/fakepve/setup.sh"))
-        .output()
-        .expect("bash runs");
-    assert!(setup.status.success(), "{}", output_text(&setup));
+pub fn start(scenario: Value) -> Fake {
     let host = next_host();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("status")
         .join(&host);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    scenario["host"] = json!(host);
-    scenario["ca_dir"] = json!(dir);
-    let file = dir.join("scenario.json");
-    std::fs::write(&file, scenario.to_string()).expect("write scenario");
-    let mut child = Command::new(repo().join("target/fakepve-venv/bin/python"))
-        .arg(repo().join("tests/fakepve/serve.py"))
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("fakepve starts");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("piped");
-    BufReader::new(stdout).read_line(&mut line).expect("read");
-    assert!(
-        line.starts_with("listening"),
-        "fakepve did not start: {line:?}"
-    );
-    Fake {
-        child,
-        host,
-        ca: dir.join("pve.crt"),
-    }
+    launch::start(repo(), &dir, &host, scenario)
 }
 
 /// The homelab example's guests as the cluster holds them after an apply: what
