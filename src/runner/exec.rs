@@ -247,7 +247,7 @@ pub fn run(
     };
     let _ = writeln!(
         log_file,
-        "# ended: {ended:?} after {:.1} s",
+        "# ended: {ended:?} after {:.3} s",
         started.elapsed().as_secs_f64()
     );
     Outcome {
