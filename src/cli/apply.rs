@@ -61,20 +61,31 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         force: false,
         files_from: args.run.files_from.clone(),
     };
-    if args.dry_run {
+    let (loaded, plan) = if args.dry_run {
         // A dry run writes nothing, the generated files included: it shows what
         // the files as they are would run.
-    } else if super::build::run(&build, printer) != Outcome::Clean {
-        return Outcome::Errors;
-    }
-    let (loaded, plan) = match project::load_plan(
-        &args.run.path,
-        &args.run.files_from,
-        printer,
-        Outcome::Errors,
-    ) {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
+        match project::load_plan(
+            &args.run.path,
+            &args.run.files_from,
+            printer,
+            Outcome::Errors,
+        ) {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
+        }
+    } else {
+        // The build checks the project once, and hands its plan on.
+        let mut built = None;
+        if super::build::run_keeping(&build, printer, &mut built) != Outcome::Clean {
+            return Outcome::Errors;
+        }
+        let Some(mut loaded) = built else {
+            return Outcome::Errors;
+        };
+        let Some(plan) = loaded.checked.plan.take() else {
+            return Outcome::Errors;
+        };
+        (loaded, plan)
     };
     let plan = &plan;
     let packer_templates: BTreeSet<String> = plan
