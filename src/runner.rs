@@ -116,6 +116,11 @@ pub fn steps(
         .map_or(PROVIDER_TOKEN_ENV, |s| s.env.as_str())
         .to_string();
     let ansible = out.join("ansible");
+    // The generated configuration, for every Ansible command of the run.
+    let ansible_env = vec![(
+        "ANSIBLE_CONFIG".to_string(),
+        ansible.join("ansible.cfg").to_string_lossy().into_owned(),
+    )];
     let playbook = |stage: Stage, file: &str, title: &str| Step {
         stage,
         title: title.to_string(),
@@ -131,10 +136,7 @@ pub fn steps(
             .map(str::to_string)
             .collect(),
         dir: ansible.clone(),
-        env: vec![(
-            "ANSIBLE_CONFIG".into(),
-            ansible.join("ansible.cfg").to_string_lossy().into_owned(),
-        )],
+        env: ansible_env.clone(),
         reads: vec![token.clone()],
         // `plan` reads the PLAY RECAP of the check run.
         capture: mode == Mode::Plan,
@@ -239,10 +241,7 @@ pub fn steps(
                     .map(str::to_string)
                     .to_vec(),
                 dir: ansible.clone(),
-                env: vec![(
-                    "ANSIBLE_CONFIG".into(),
-                    ansible.join("ansible.cfg").to_string_lossy().into_owned(),
-                )],
+                env: ansible_env.clone(),
                 reads: Vec::new(),
                 capture: false,
                 after: Vec::new(),
