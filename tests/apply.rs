@@ -203,6 +203,10 @@ fn dry_run_only_and_skip_choose_what_runs() {
         "a dry run wrote files"
     );
     assert!(
+        !run.project.join(".pxic").exists(),
+        "a dry run made the run folder"
+    );
+    assert!(
         text.contains("8. [guests] terraform apply -input=false pxic.tfplan")
             && text.contains("environment: TF_INPUT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_ENDPOINT"),
         "{text}"
