@@ -6,6 +6,7 @@
 
 use super::Step;
 use super::redact::Redactor;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -111,7 +112,8 @@ pub fn run(
     timeout: Option<Duration>,
     progress: &mut dyn FnMut(&str),
 ) -> Outcome {
-    let mut tail: Vec<String> = Vec::new();
+    // The last lines only: a long build prints thousands.
+    let mut tail: VecDeque<String> = VecDeque::with_capacity(TAIL + 1);
     let mut stdout = String::new();
     let mut log_file = match std::fs::File::create(log) {
         Ok(file) => file,
@@ -122,7 +124,7 @@ pub fn run(
                     log.display(),
                     crate::io::describe_io(&e)
                 )),
-                tail,
+                tail: Vec::new(),
                 stdout,
             };
         }
@@ -155,7 +157,7 @@ pub fn run(
         Err(e) => {
             return Outcome {
                 ended: Ended::NotStarted(crate::io::describe_io(&e)),
-                tail,
+                tail: Vec::new(),
                 stdout,
             };
         }
@@ -193,9 +195,9 @@ pub fn run(
                     let _ = writeln!(log_file, "{line}");
                     progress(&line);
                     keep(&mut stdout, is_stdout && step.capture, &line);
-                    tail.push(line);
+                    tail.push_back(line);
                     if tail.len() > TAIL {
-                        tail.remove(0);
+                        tail.pop_front();
                     }
                     continue;
                 }
@@ -235,10 +237,10 @@ pub fn run(
         let line = redactor.apply(&line);
         let _ = writeln!(log_file, "{line}");
         keep(&mut stdout, is_stdout && step.capture, &line);
-        tail.push(line);
-    }
-    if tail.len() > TAIL {
-        tail.drain(..tail.len() - TAIL);
+        tail.push_back(line);
+        if tail.len() > TAIL {
+            tail.pop_front();
+        }
     }
     let ended = match asked_to_stop {
         Some((_, why)) => why,
@@ -252,7 +254,7 @@ pub fn run(
     );
     Outcome {
         ended,
-        tail,
+        tail: tail.into(),
         stdout,
     }
 }
