@@ -159,6 +159,15 @@ fn the_steps_run_in_order_and_packer_builds_only_missing_templates() {
     let logs = run.logs();
     assert!(logs.contains("terraform: using token [redacted]"), "{logs}");
     assert!(!logs.contains(SECRET), "{logs}");
+    // The progress display stays out of the logs.
+    assert!(
+        !logs.contains("done in") && !logs.contains("[1/9]"),
+        "{logs}"
+    );
+    assert!(
+        text.contains("[4/9] packer build ubuntu-2404-docker\n      done in"),
+        "{text}"
+    );
 
     // With the template on the cluster, Packer has nothing to do.
     let fake = start(seeded(homelab_guests()));

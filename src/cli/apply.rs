@@ -50,10 +50,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
     let project_dir = crate::io::project_dir(&args.run.path);
     // A dry run runs and writes nothing, so it takes no lock (which would make
     // `.pxic/`).
-    let _one_apply = match (!args.dry_run)
-        .then(|| lock_runs(&project_dir))
-        .transpose()
-    {
+    let _one_apply = match (!args.dry_run).then(|| lock_runs(&project_dir)).transpose() {
         Ok(lock) => lock,
         Err(problem) => return project::report_unloadable(printer, &none, &[problem]),
     };
