@@ -93,7 +93,15 @@ pub fn to_build(
         let Some(template) = plan.templates.get(name) else {
             continue;
         };
-        let clones = linked_clones(template.vmid, live, cluster).map_err(|d| vec![d])?;
+        // A linked clone lives on its template's storage: on the template's node,
+        // unless that storage is shared by the cluster's nodes.
+        let shared = plan
+            .cluster
+            .storages
+            .get(&template.storage)
+            .is_some_and(|s| s.shared);
+        let near = live.iter().filter(|g| shared || g.node == template.node);
+        let clones = linked_clones(template.vmid, near, cluster).map_err(|d| vec![d])?;
         if !clones.is_empty() {
             blocked.push(still_cloned(name, template.vmid, &clones));
         }
@@ -105,19 +113,17 @@ pub fn to_build(
     }
 }
 
-/// The VMs whose disks are linked clones of the template at `vmid` (their volumes
-/// name its base volume, `base-<vmid>-disk-N`), as `name (VMID n)`.
-fn linked_clones(
+/// The VMs among `live` whose disks are linked clones of the template at `vmid`
+/// (their volumes name its base volume, `base-<vmid>-disk-N`), as `name (VMID n)`.
+/// One read of the configuration per VM.
+fn linked_clones<'g>(
     vmid: u32,
-    live: &[LiveGuest],
+    live: impl Iterator<Item = &'g LiveGuest>,
     cluster: &mut dyn Cluster,
 ) -> Result<Vec<String>, Diagnostic> {
     let base = format!("base-{vmid}-disk-");
     let mut clones = Vec::new();
-    for guest in live
-        .iter()
-        .filter(|g| g.kind == "qemu" && !g.template && g.vmid != vmid)
-    {
+    for guest in live.filter(|g| g.kind == "qemu" && !g.template && g.vmid != vmid) {
         let config = cluster.config(guest)?;
         let uses = config.as_object().is_some_and(|fields| {
             fields
