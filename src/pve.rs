@@ -5,9 +5,13 @@
 //! building never touch the network.
 
 mod client;
+mod connect;
+mod drift;
 mod live;
 mod settings;
 
 pub use client::Client;
+pub use connect::connect;
+pub use drift::drift_of;
 pub use live::{LiveGuest, LiveNode, description, guests, nodes, require_audit, version};
 pub use settings::{Settings, Token};

@@ -213,15 +213,14 @@ fn cluster_facts(
     packer_templates: &BTreeSet<String>,
     problems: &mut Vec<Diagnostic>,
 ) -> Result<runner::Builds, Vec<Diagnostic>> {
-    let client =
-        super::status::connect(plan, args.run.ca_file.clone(), problems).map_err(|d| vec![d])?;
+    let client = pve::connect(plan, args.run.ca_file.clone(), problems).map_err(|d| vec![d])?;
     let version = pve::version(&client).map_err(|d| vec![d])?;
     let nodes = pve::nodes(&client).map_err(|d| vec![d])?;
     let mut unfit = crate::preflight::check(plan, &version, &nodes);
     // Every guest must be visible, or a VMID held by another's guest would look free.
     pve::require_audit(&client).map_err(|d| vec![d])?;
     let live = pve::guests(&client).map_err(|d| vec![d])?;
-    let drift = super::status::drift_of(&client, plan, &live).map_err(|d| vec![d])?;
+    let drift = pve::drift_of(&client, plan, &live).map_err(|d| vec![d])?;
     unfit.extend(crate::preflight::taken(&drift));
     if diag::has_errors(&unfit) {
         return Err(unfit);

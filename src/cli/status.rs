@@ -6,10 +6,10 @@
 use super::args::{MessageFormat, StatusArgs};
 use super::project;
 use super::{Outcome, Printer};
-use crate::diag::{self, Code, Diagnostic};
-use crate::drift::{self, Drift};
+use crate::diag::{self, Diagnostic};
+use crate::drift::Drift;
 use crate::preflight;
-use crate::pve::{self, Client, Settings};
+use crate::pve::{self, Client, connect, drift_of};
 
 pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
     let printer = &printer.keeping_stdout();
@@ -50,60 +50,6 @@ fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<Report, Diagnos
     let live = pve::guests(client)?;
     let drift = drift_of(client, plan, &live)?;
     Ok((live.len(), drift, unfit))
-}
-
-/// The drift of the cluster's guests from the plan. A description is read only for
-/// a guest the plan does not explain; the first failure stops it.
-pub(super) fn drift_of(
-    client: &Client,
-    plan: &crate::ir::Plan,
-    live: &[pve::LiveGuest],
-) -> Result<Vec<Drift>, Diagnostic> {
-    let mut failed = None;
-    let drift = drift::compare(plan, live, &mut |guest| {
-        if failed.is_some() {
-            return false;
-        }
-        match pve::description(client, guest) {
-            Ok(text) => drift::is_managed(&text),
-            Err(problem) => {
-                failed = Some(problem);
-                false
-            }
-        }
-    });
-    match failed {
-        Some(problem) => Err(problem),
-        None => Ok(drift),
-    }
-}
-
-/// A client for the plan's cluster, from the environment; a warning in `problems`
-/// when certificate checks are off.
-pub(super) fn connect(
-    plan: &crate::ir::Plan,
-    ca_file: Option<std::path::PathBuf>,
-    problems: &mut Vec<Diagnostic>,
-) -> Result<Client, Diagnostic> {
-    let env = |name: &str| std::env::var(name).ok();
-    let settings = Settings::for_cluster(&plan.cluster, ca_file, &env)?;
-    if settings.insecure {
-        problems.push(insecure_warning(&settings));
-    }
-    Client::new(settings)
-}
-
-fn insecure_warning(settings: &Settings) -> Diagnostic {
-    Diagnostic::warning(
-        Code::TlsVerificationOff,
-        format!(
-            "the certificate of {} is not checked: anyone on the way can read the API token",
-            settings.endpoint
-        ),
-    )
-    .with_help(
-        "pass the cluster's CA with --ca-file or PXIC_CA_FILE (/etc/pve/pve-root-ca.pem on a node) and drop `insecure` / PROXMOX_VE_INSECURE",
-    )
 }
 
 fn print_report(printer: &Printer, guests: usize, drift: &[Drift]) {
