@@ -530,7 +530,7 @@ impl StepRun<'_> {
         let label = format!("[{}/{}] {}", n + 1, self.steps.len(), step.title);
         self.progress.start(n, &label);
         let started = Instant::now();
-        let mut line = |text: &str| self.progress.line(n, text);
+        let mut line = |text: Option<&str>| self.progress.line(n, text);
         let outcome = exec::run(step, &self.log(n), self.redactor, self.timeout, &mut line);
         let how = match &outcome.ended {
             Ended::Done => format!("done in {} s", started.elapsed().as_secs()),

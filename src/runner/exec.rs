@@ -104,13 +104,14 @@ pub fn interrupted() -> bool {
     SIGNAL.load(Ordering::SeqCst) != 0
 }
 
-/// Runs `step`, writing its output to `log`; `progress` gets each line (masked).
+/// Runs `step`, writing its output to `log`; `progress` gets each line (masked), and
+/// `None` about ten times a second while the tool is quiet.
 pub fn run(
     step: &Step,
     log: &Path,
     redactor: &Redactor,
     timeout: Option<Duration>,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(Option<&str>),
 ) -> Outcome {
     // The last lines only: a long build prints thousands.
     let mut tail: VecDeque<String> = VecDeque::with_capacity(TAIL + 1);
@@ -193,7 +194,7 @@ pub fn run(
                 Ok((is_stdout, line)) => {
                     let line = redactor.apply(&line);
                     let _ = writeln!(log_file, "{line}");
-                    progress(&line);
+                    progress(Some(&line));
                     keep(&mut stdout, is_stdout && step.capture, &line);
                     tail.push_back(line);
                     if tail.len() > TAIL {
@@ -201,7 +202,7 @@ pub fn run(
                     }
                     continue;
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => progress(None),
                 // Both streams closed: only the exit itself is left to wait for.
                 Err(mpsc::RecvTimeoutError::Disconnected) => closed = true,
             }

@@ -2,9 +2,9 @@
 //! tool's last line. On a terminal the running steps (several at once when templates
 //! build side by side) are lines updated in place (`indicatif`); elsewhere (CI, a
 //! pipe, the tests) plain lines: one when a step starts, one when it ends, and, for a
-//! step that runs long, one a minute with its last line, so that a CI job that
-//! kills silent jobs does not kill a long Packer build. None of it goes to the logs,
-//! which hold the tools' own output alone.
+//! step that runs long, one a minute with its last line (printed or not since), so
+//! that a CI job that kills silent jobs does not kill a long Packer build. None of it
+//! goes to the logs, which hold the tools' own output alone.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashMap;
@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 pub trait Progress: Sync {
     /// Step `id` starts.
     fn start(&self, id: usize, label: &str);
-    /// A line the tool printed (masked already).
-    fn line(&self, id: usize, line: &str);
+    /// A line the tool printed (masked already), or `None` while it prints nothing.
+    fn line(&self, id: usize, line: Option<&str>);
     /// Step `id` ended; `how` says how ("done in 3 s").
     fn end(&self, id: usize, how: &str);
 }
@@ -42,6 +42,8 @@ struct Running {
     label: String,
     started: Instant,
     said: Instant,
+    /// The tool's last line.
+    last: String,
 }
 
 impl<'a> Plain<'a> {
@@ -71,28 +73,34 @@ impl Progress for Plain<'_> {
                 label: label.to_string(),
                 started: now,
                 said: now,
+                last: String::new(),
             },
         );
         drop(running);
         (self.note)(label);
     }
 
-    fn line(&self, id: usize, line: &str) {
+    fn line(&self, id: usize, line: Option<&str>) {
         let said = {
             let mut running = self.running();
             let Some(step) = running.steps.get_mut(&id) else {
                 return;
             };
+            if let Some(line) = line {
+                step.last = shown(line);
+            }
             if step.said.elapsed() < self.every {
                 return;
             }
             step.said = Instant::now();
-            format!(
-                "      {} still running after {} s: {}",
-                step.label,
-                step.started.elapsed().as_secs(),
-                shown(line)
-            )
+            let elapsed = step.started.elapsed().as_secs();
+            match step.last.as_str() {
+                "" => format!("      {} still running after {elapsed} s", step.label),
+                last => format!(
+                    "      {} still running after {elapsed} s: {last}",
+                    step.label
+                ),
+            }
         };
         (self.note)(&said);
     }
@@ -149,8 +157,8 @@ impl Progress for Live {
         self.running().insert(id, (label.to_string(), bar));
     }
 
-    fn line(&self, id: usize, line: &str) {
-        if let Some((_, bar)) = self.running().get(&id) {
+    fn line(&self, id: usize, line: Option<&str>) {
+        if let (Some(line), Some((_, bar))) = (line, self.running().get(&id)) {
             bar.set_message(shown(line));
         }
     }
@@ -196,15 +204,20 @@ mod tests {
         let note = |line: &str| said.lock().unwrap().push(line.to_string());
         let plain = Plain::new(&note, Duration::ZERO);
         plain.start(0, "[4/9] packer build a");
+        plain.line(0, None);
         plain.line(
             0,
-            "\u{1b}[1;32m==> proxmox-clone.a: Waiting for SSH\u{1b}[0m",
+            Some("\u{1b}[1;32m==> proxmox-clone.a: Waiting for SSH\u{1b}[0m"),
         );
+        // Quiet: the last line again.
+        plain.line(0, None);
         plain.end(0, "done in 0 s");
         assert_eq!(
             said.into_inner().unwrap(),
             [
                 "[4/9] packer build a",
+                "      [4/9] packer build a still running after 0 s",
+                "      [4/9] packer build a still running after 0 s: ==> proxmox-clone.a: Waiting for SSH",
                 "      [4/9] packer build a still running after 0 s: ==> proxmox-clone.a: Waiting for SSH",
                 "      done in 0 s",
             ]
@@ -218,7 +231,8 @@ mod tests {
         let plain = Plain::new(&note, HEARTBEAT);
         plain.start(3, "[4/9] packer build a");
         plain.start(4, "[5/9] packer build b");
-        plain.line(3, "quiet: within the minute");
+        plain.line(3, Some("quiet: within the minute"));
+        plain.line(4, None);
         plain.end(4, "done in 1 s");
         plain.end(3, "done in 2 s");
         assert_eq!(
