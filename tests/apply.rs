@@ -798,3 +798,48 @@ fn linked_clones_are_looked_for_only_where_they_can_be() {
     assert!(builds.is_empty(), "{builds:?}");
     assert!(table.reads.is_empty());
 }
+
+#[test]
+fn a_template_cloned_from_another_is_built_after_it() {
+    use pxic::runner::{Mode, Stage, Why};
+    let mut plan = common::plan_of(&repo().join("examples/homelab"));
+    // A template Packer clones from the docker one (the language has no way to say
+    // so yet; the runner is ready for it), named to sort first.
+    let mut child = plan.templates["ubuntu-2404-docker"].clone();
+    child.name = "a-child".into();
+    child.vmid = 9100;
+    child.base_vmid = Some(9001);
+    plan.templates.insert(child.name.clone(), child);
+    let builds = [
+        ("a-child".to_string(), Why::Missing),
+        ("ubuntu-2404-docker".to_string(), Why::Changed),
+    ]
+    .into();
+    let steps = pxic::runner::steps(
+        &plan,
+        Path::new("/project"),
+        &Stage::ALL.into_iter().collect(),
+        &builds,
+        Mode::Apply,
+    );
+    let packer: Vec<(String, Vec<String>)> = steps
+        .iter()
+        .filter(|s| s.program == "packer")
+        .map(|s| (s.args.join(" "), s.after.clone()))
+        .collect();
+    assert_eq!(
+        packer,
+        [
+            ("init a-child.pkr.hcl".to_string(), vec![]),
+            ("init ubuntu-2404-docker.pkr.hcl".to_string(), vec![]),
+            (
+                "build -force ubuntu-2404-docker.pkr.hcl".to_string(),
+                vec![]
+            ),
+            (
+                "build a-child.pkr.hcl".to_string(),
+                vec!["ubuntu-2404-docker".to_string()]
+            ),
+        ]
+    );
+}
