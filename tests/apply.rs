@@ -468,7 +468,7 @@ fn a_template_whose_build_inputs_changed_is_built_again() {
     let (code, text) = run.apply(&["--auto-approve"], &[]);
     assert_eq!(code, 0, "{text}");
     assert!(
-        text.contains("template ubuntu-2404-docker: inputs changed since it was built"),
+        text.contains("  !! rebuild  template ubuntu-2404-docker (inputs changed since it was built; Packer deletes it, then builds it again)"),
         "{text}"
     );
     // The template there is deleted first: `-force`.
@@ -497,9 +497,12 @@ fn a_template_whose_build_inputs_changed_is_built_again() {
         .stdin(Stdio::null())
         .output()
         .expect("pxic runs");
+    // First and loudly: the template is deleted before it is built again.
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains(
+        stdout.starts_with(
+            "!! rebuild  template ubuntu-2404-docker (inputs changed since it was built; Packer deletes it, then builds it again)\n"
+        ) && stdout.contains(
             "Packer: rebuilds template ubuntu-2404-docker (inputs changed since it was built)"
         ),
         "{}",
@@ -515,7 +518,7 @@ fn a_template_whose_build_inputs_changed_is_built_again() {
     let (code, text) = run.apply(&["--auto-approve"], &[]);
     assert_eq!(code, 0, "{text}");
     assert!(
-        text.contains("template ubuntu-2404-docker: built without a record of its inputs"),
+        text.contains("template ubuntu-2404-docker (built without a record of its inputs;"),
         "{text}"
     );
     assert!(

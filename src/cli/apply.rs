@@ -299,7 +299,11 @@ fn summary(
             );
         }
         for (name, why) in builds {
-            lines.push(format!("  template {name}: {}", why.words()));
+            lines.push(if why.replaces() {
+                format!("  {}", crate::runner::report::rebuild_line(name, *why))
+            } else {
+                format!("  template {name}: {}", why.words())
+            });
         }
     }
     lines

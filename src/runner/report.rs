@@ -2,7 +2,7 @@
 //! Packer would build, and each host's changes from Ansible's check run.
 
 use super::tfplan;
-use super::{Builds, Stage};
+use super::{Builds, Stage, Why};
 use crate::diag;
 use std::collections::BTreeSet;
 
@@ -15,11 +15,18 @@ pub struct Report {
 
 impl Report {
     pub fn text(&self, builds: &Builds, stages: &BTreeSet<Stage>) -> String {
-        let mut lines = Vec::new();
+        let templates = stages.contains(&Stage::Templates);
+        // A template built again is deleted first: a replacement, shown first and
+        // loudly, as Terraform's are (and it happens before them).
+        let mut lines: Vec<String> = builds
+            .iter()
+            .filter(|(_, why)| templates && why.replaces())
+            .map(|(name, why)| rebuild_line(name, *why))
+            .collect();
         if let Some(changes) = &self.terraform {
             lines.extend(changes.lines());
         }
-        if stages.contains(&Stage::Templates) {
+        if templates {
             if builds.is_empty() {
                 lines.push(
                     "Packer: every template is on the cluster and up to date; nothing to build"
@@ -40,6 +47,14 @@ impl Report {
         text.push('\n');
         text
     }
+}
+
+/// The line of a template Packer deletes and builds again.
+pub fn rebuild_line(name: &str, why: Why) -> String {
+    format!(
+        "!! rebuild  template {name} ({}; Packer deletes it, then builds it again)",
+        why.words()
+    )
 }
 
 /// The `host : ok=… changed=…` lines of an Ansible run's PLAY RECAP, as
