@@ -846,3 +846,41 @@ fn a_template_cloned_from_another_is_built_after_it() {
         ]
     );
 }
+
+#[test]
+fn on_a_terminal_the_steps_are_lines_updated_in_place() {
+    let fake = empty_cluster();
+    let run = Run::new("terminal", &fake, &ALL_TOOLS);
+    // `script` gives pxic a terminal (util-linux); its output is the terminal's.
+    let typescript = run.project.with_file_name("typescript");
+    let inner = format!(
+        "{} apply {} --auto-approve",
+        env!("CARGO_BIN_EXE_pxic"),
+        run.project.display()
+    );
+    let command = run.command(&[], &[("PXIC_STUB_SLOW", "packer build")]);
+    // The same environment, around `script` rather than pxic.
+    let output = Command::new("/usr/bin/script")
+        .args(["-qfec", &inner])
+        .arg(&typescript)
+        .envs(command.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env("TERM", "xterm")
+        .env("SHELL", "/bin/sh")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    let shown = std::fs::read_to_string(&typescript).expect("typescript");
+    assert!(output.status.success(), "{shown}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    // Updated in place (carriage return, erase line), then one line when it ends.
+    assert!(shown.contains("\r\u{1b}[2K"), "{shown:?}");
+    assert!(
+        shown.contains("[4/9] packer build ubuntu-2404-docker: done in "),
+        "{shown:?}"
+    );
+    let logs = run.logs();
+    assert!(
+        !logs.contains('\u{1b}') && !logs.contains("done in"),
+        "{logs}"
+    );
+}
