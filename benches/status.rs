@@ -11,22 +11,15 @@
 mod common;
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "root@pam!bench";
 const SECRET: &str = "bench-secret";
 
-struct Fake(std::process::Child);
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+#[path = "../tests/fakepve/launch.rs"]
+mod launch;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -70,36 +63,15 @@ fn project(vms: usize, dir: &Path) -> Vec<Value> {
     guests
 }
 
-fn start(dir: &Path, guests: Vec<Value>) -> (Fake, String) {
-    let setup = Command::new("bash")
-        .arg(repo().join("tests/fakepve/setup.sh"))
-        .status()
-        .expect("bash runs");
-    assert!(setup.success(), "tests/fakepve/setup.sh failed");
+fn start(dir: &Path, guests: Vec<Value>) -> launch::Fake {
     let host = format!("127.87.{}.2", std::process::id() % 250);
     // The storages as the generated project's host step leaves them.
     let storages = json!({
         "local": {"type": "dir", "path": "/var/lib/vz", "content": "backup,import,iso,vztmpl"},
         "local-lvm": {"type": "lvmthin", "vgname": "pve", "thinpool": "data", "content": "images,rootdir"},
     });
-    let scenario = json!({"host": host, "ca_dir": dir, "tokens": {TOKEN: SECRET},
-                          "guests": guests, "storages": storages});
-    let file = dir.join("scenario.json");
-    std::fs::write(&file, scenario.to_string()).expect("write scenario");
-    let mut child = Command::new(repo().join("target/fakepve-venv/bin/python"))
-        .arg(repo().join("tests/fakepve/serve.py"))
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("fakepve starts");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("piped");
-    BufReader::new(stdout).read_line(&mut line).expect("read");
-    assert!(
-        line.starts_with("listening"),
-        "fakepve did not start: {line:?}"
-    );
-    (Fake(child), host)
+    let scenario = json!({"tokens": {TOKEN: SECRET}, "guests": guests, "storages": storages});
+    launch::start(repo(), &dir.join("fakepve"), &host, scenario)
 }
 
 fn status(project: &Path, host: &str, ca: &Path) -> Duration {
@@ -130,10 +102,9 @@ fn measure(vms: usize, runs: usize) {
     std::fs::create_dir_all(&dir).expect("mkdir");
     let guests = project(vms, &dir);
     let count = guests.len();
-    let (_fake, host) = start(&dir, guests);
-    let ca = dir.join("pve.crt");
+    let fake = start(&dir, guests);
     let mut times: Vec<Duration> = (0..runs)
-        .map(|_| status(&dir.join("project"), &host, &ca))
+        .map(|_| status(&dir.join("project"), &fake.host, &fake.ca))
         .collect();
     times.sort();
     println!(

@@ -5,10 +5,14 @@
 //! building never touch the network.
 
 mod client;
+mod connect;
+mod drift;
 mod live;
 mod settings;
 
 pub use client::Client;
+pub use connect::connect;
+pub use drift::drift_of;
 pub use live::{
     LiveGuest, LiveNode, LiveStorage, Privileges, bridges, config, description, guests, nodes,
     privileges, require_audit, storages, version,

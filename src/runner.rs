@@ -4,7 +4,8 @@
 //! 0. before the first playbook, `ansible-galaxy install -r requirements.yml`;
 //! 1. `hosts`: Ansible configures the Proxmox hosts (`ansible/proxmox-hosts.yml`):
 //!    networks, storage, the API user, the base VMs Packer clones;
-//! 2. `templates`: Packer builds each template the cluster does not have yet;
+//! 2. `templates`: Packer builds each template the cluster does not have yet, or
+//!    whose build inputs changed since it was built (`templates.rs`);
 //! 3. `guests`: Terraform makes the VMs and containers (`init`, `plan -out`, `apply` of
 //!    exactly that plan);
 //! 4. `config`: Ansible waits for the guests and configures them (`ansible/vms.yml`).
@@ -13,14 +14,18 @@
 
 pub mod exec;
 pub mod place;
+pub mod progress;
 pub mod redact;
 pub mod report;
+pub mod schedule;
+pub mod templates;
 pub mod tfplan;
 
 use crate::backend::PROVIDER_TOKEN_ENV;
 use crate::ir::{Builder, Plan};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+pub use templates::{Builds, Why};
 
 /// A step of the run, as `--only` and `--skip` name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,6 +72,19 @@ pub struct Step {
     pub reads: Vec<String>,
     /// Whether the runner reads what it prints on stdout (`terraform show -json`).
     pub capture: bool,
+    /// The templates whose builds must succeed before this one starts (a template
+    /// cloned from another); the builds of a run go side by side otherwise.
+    pub after: Vec<String>,
+}
+
+impl Step {
+    /// Whether it builds a template: such steps, one after the other in the list, run
+    /// side by side.
+    pub fn builds_template(&self) -> bool {
+        self.stage == Stage::Templates
+            && self.program == "packer"
+            && self.args.first().is_some_and(|a| a == "build")
+    }
 }
 
 /// The Terraform plan file `apply` applies, in `terraform/`.
@@ -83,12 +101,12 @@ pub enum Mode {
 }
 
 /// The steps for a plan whose files are in `out`, in order: `stages` are the ones
-/// to run, `missing` the templates Packer must build (those the cluster lacks).
+/// to run, `builds` the templates Packer must build (see `templates::to_build`).
 pub fn steps(
     plan: &Plan,
     out: &Path,
     stages: &BTreeSet<Stage>,
-    missing: &BTreeSet<String>,
+    builds: &Builds,
     mode: Mode,
 ) -> Vec<Step> {
     let token = plan
@@ -98,6 +116,11 @@ pub fn steps(
         .map_or(PROVIDER_TOKEN_ENV, |s| s.env.as_str())
         .to_string();
     let ansible = out.join("ansible");
+    // The generated configuration, for every Ansible command of the run.
+    let ansible_env = vec![(
+        "ANSIBLE_CONFIG".to_string(),
+        ansible.join("ansible.cfg").to_string_lossy().into_owned(),
+    )];
     let playbook = |stage: Stage, file: &str, title: &str| Step {
         stage,
         title: title.to_string(),
@@ -113,13 +136,11 @@ pub fn steps(
             .map(str::to_string)
             .collect(),
         dir: ansible.clone(),
-        env: vec![(
-            "ANSIBLE_CONFIG".into(),
-            ansible.join("ansible.cfg").to_string_lossy().into_owned(),
-        )],
+        env: ansible_env.clone(),
         reads: vec![token.clone()],
         // `plan` reads the PLAY RECAP of the check run.
         capture: mode == Mode::Plan,
+        after: Vec::new(),
     };
     let mut all = Vec::new();
     if !plan.hosts.is_empty() {
@@ -129,23 +150,55 @@ pub fn steps(
             "configure the Proxmox hosts",
         ));
     }
-    for template in plan.templates.values().filter(|t| {
-        mode == Mode::Apply && t.builder == Builder::Packer && missing.contains(&t.name)
-    }) {
+    // Packer first installs each file's plugins, one file at a time (two `packer
+    // init` at once would write the same plugin folder); then the builds, which the
+    // run starts side by side, each after the template it clones.
+    let building: Vec<(&crate::ir::Template, Why)> = plan
+        .templates
+        .values()
+        .filter_map(|t| {
+            let why = builds.get(&t.name)?;
+            (mode == Mode::Apply && t.builder == Builder::Packer).then_some((t, *why))
+        })
+        .collect();
+    let needs: Vec<schedule::Needs> = building
+        .iter()
+        .map(|(t, _)| {
+            (0..building.len())
+                .filter(|&o| t.base_vmid == Some(building[o].0.vmid))
+                .collect()
+        })
+        .collect();
+    let packer = |template: &crate::ir::Template, verb: &str, args: Vec<String>| Step {
+        stage: Stage::Templates,
+        title: format!("packer {verb} {}", template.name),
+        slug: format!("templates-{}-{verb}", template.name),
+        program: "packer",
+        args: std::iter::once(verb.to_string()).chain(args).collect(),
+        dir: out.join("packer"),
+        env: Vec::new(),
+        reads: vec![token.clone()],
+        capture: false,
+        after: Vec::new(),
+    };
+    for (template, _) in &building {
+        all.push(packer(
+            template,
+            "init",
+            vec![format!("{}.pkr.hcl", template.name)],
+        ));
+    }
+    for i in schedule::order(&needs) {
+        let (template, why) = building[i];
+        // A template that is there is deleted first, then built again.
+        let force = why.replaces().then(|| "-force".to_string());
         let file = format!("{}.pkr.hcl", template.name);
-        for verb in ["init", "build"] {
-            all.push(Step {
-                stage: Stage::Templates,
-                title: format!("packer {verb} {}", template.name),
-                slug: format!("templates-{}-{verb}", template.name),
-                program: "packer",
-                args: vec![verb.into(), file.clone()],
-                dir: out.join("packer"),
-                env: Vec::new(),
-                reads: vec![token.clone()],
-                capture: false,
-            });
-        }
+        let mut step = packer(template, "build", force.into_iter().chain([file]).collect());
+        step.after = needs[i]
+            .iter()
+            .map(|&o| building[o].0.name.clone())
+            .collect();
+        all.push(step);
     }
     let terraform = |verb: &str, args: &[&str]| Step {
         stage: Stage::Guests,
@@ -161,6 +214,7 @@ pub fn steps(
         env: vec![("TF_INPUT".into(), "0".into())],
         reads: vec![token.clone(), "PROXMOX_VE_ENDPOINT".into()],
         capture: verb == "show",
+        after: Vec::new(),
     };
     all.push(terraform("init", &["-input=false"]));
     all.push(terraform("plan", &["-input=false", "-out", TERRAFORM_PLAN]));
@@ -187,12 +241,10 @@ pub fn steps(
                     .map(str::to_string)
                     .to_vec(),
                 dir: ansible.clone(),
-                env: vec![(
-                    "ANSIBLE_CONFIG".into(),
-                    ansible.join("ansible.cfg").to_string_lossy().into_owned(),
-                )],
+                env: ansible_env.clone(),
                 reads: Vec::new(),
                 capture: false,
+                after: Vec::new(),
             },
         );
     }

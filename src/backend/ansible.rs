@@ -62,6 +62,65 @@ pub fn emit(plan: &Plan) -> Emitted {
     files
 }
 
+/// The Ansible files each Packer template's build runs, by template: the
+/// provisioner's configuration, the template's playbook and the folders of its roles
+/// and of the roles they depend on. What goes into the template's fingerprint
+/// (`packer::emit`); templates without roles have none.
+pub fn build_inputs(plan: &Plan) -> BTreeMap<String, Emitted> {
+    let building: Vec<&crate::ir::Template> = plan
+        .templates
+        .values()
+        .filter(|t| t.builder == Builder::Packer && !t.build_roles().is_empty())
+        .collect();
+    if building.is_empty() {
+        return BTreeMap::new();
+    }
+    let names = roles::RoleNames::of(plan);
+    let role_files: Vec<(String, String)> = roles::files(plan, &names)
+        .into_iter()
+        .map(|(path, value)| (path, yaml::document(&[GENERATED], &value)))
+        .collect();
+    let playbooks: BTreeMap<&str, Yaml> = template_playbooks(plan, &names).into_iter().collect();
+    let mut inputs = BTreeMap::new();
+    for template in building {
+        let mut files = Emitted::new();
+        files.insert(
+            format!("ansible/{}", crate::backend::packer::ANSIBLE_CONFIG_FILE),
+            PACKER_ANSIBLE_CFG.into(),
+        );
+        if let Some(playbook) = playbooks.get(template.name.as_str()) {
+            files.insert(
+                format!(
+                    "ansible/{}",
+                    crate::backend::packer::playbook_path(&template.name)
+                ),
+                yaml::document(&[GENERATED], playbook),
+            );
+        }
+        // The roles it applies and, through `depends`, those they need.
+        let mut wanted: BTreeSet<&str> = BTreeSet::new();
+        let mut next: Vec<&str> = template.build_roles().iter().map(String::as_str).collect();
+        while let Some(role) = next.pop() {
+            if wanted.insert(role)
+                && let Some(r) = plan.roles.get(role)
+            {
+                next.extend(r.depends.iter().map(String::as_str));
+            }
+        }
+        let folders: BTreeSet<String> = wanted
+            .iter()
+            .map(|r| format!("roles/{}/", names.name(r)))
+            .collect();
+        for (path, text) in &role_files {
+            if folders.iter().any(|f| path.starts_with(f.as_str())) {
+                files.insert(format!("ansible/{path}"), text.clone());
+            }
+        }
+        inputs.insert(template.name.clone(), files);
+    }
+    inputs
+}
+
 /// The configuration of every run but Packer's. Host keys are checked: a Proxmox node's
 /// key must be known (it is the cluster's root), and a new guest's is taken on first
 /// sight (`accept-new`) but never a changed one.

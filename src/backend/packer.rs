@@ -24,6 +24,7 @@ const ANSIBLE_PLUGIN: &str = "~> 1";
 /// Every Packer file for a plan.
 pub fn emit(plan: &Plan) -> Emitted {
     let mut files = Emitted::new();
+    let mut ansible_inputs = super::ansible::build_inputs(plan);
     for template in plan.templates.values() {
         if template.builder != Builder::Packer {
             continue;
@@ -41,35 +42,106 @@ pub fn emit(plan: &Plan) -> Emitted {
                 &n.bootstrap_dns
             }
         });
-        let build = Build {
+        let mut build = Build {
             plan,
             template,
             image,
             nic,
+            fingerprint: None,
         };
-        let body = if build.is_iso() {
+        let mut inputs = ansible_inputs.remove(&template.name).unwrap_or_default();
+        let answers = if build.is_iso() {
             let Some((answers, boot)) =
                 install::answers(template, image, nic, dns, &plan.cluster.timezone)
             else {
                 continue;
             };
-            let names: Vec<&str> = answers.iter().map(|a| a.name).collect();
-            for answer in answers {
-                files.insert(
+            for answer in &answers {
+                inputs.insert(
                     format!("packer/http/{}/{}", template.name, answer.name),
-                    answer.text,
+                    answer.text.clone(),
                 );
             }
-            build.file(build.iso_source(&names, &boot))
+            Some((answers, boot))
         } else {
-            build.file(build.clone_source(dns))
+            None
         };
-        files.insert(
-            format!("packer/{}.pkr.hcl", template.name),
-            super::hcl_file([template.origin.file.as_str()], &body),
-        );
+        let render = |build: &Build| {
+            let body = match &answers {
+                Some((answers, boot)) => {
+                    let names: Vec<&str> = answers.iter().map(|a| a.name).collect();
+                    build.file(build.iso_source(&names, boot))
+                }
+                None => build.file(build.clone_source(dns)),
+            };
+            // Which `.pxi` file it comes from changes nothing in the build: the
+            // file that is hashed names none, so moving a template to another file
+            // does not make it be built again.
+            let origin = build
+                .fingerprint
+                .as_ref()
+                .map(|_| template.origin.file.as_str());
+            super::hcl_file(origin, &body)
+        };
+        // The file as it would be without its fingerprint is one of the inputs.
+        let path = format!("packer/{}.pkr.hcl", template.name);
+        inputs.insert(path.clone(), render(&build));
+        build.fingerprint = Some(fingerprint(image, &inputs));
+        files.insert(path, render(&build));
+        for (name, text) in answers
+            .into_iter()
+            .flat_map(|(a, _)| a)
+            .map(|a| (a.name, a.text))
+        {
+            files.insert(format!("packer/http/{}/{name}", template.name), text);
+        }
     }
     files
+}
+
+/// What precedes a template's fingerprint in its description on the cluster.
+pub const INPUTS_MARK: &str = "build inputs sha256:";
+
+/// The fingerprint of what a template was built from, as its description on the
+/// cluster carries it (the one [`emit`] writes into `template_description`); `None`
+/// when it carries none (built by hand, or before pxic kept one).
+pub fn fingerprint_in(description: &str) -> Option<&str> {
+    let start = description.find(INPUTS_MARK)? + INPUTS_MARK.len();
+    let hex = description.get(start..start + 64)?;
+    hex.bytes().all(|b| b.is_ascii_hexdigit()).then_some(hex)
+}
+
+/// The fingerprint of each template Packer builds, as [`emit`] writes it.
+pub fn fingerprints(plan: &Plan) -> std::collections::BTreeMap<String, String> {
+    emit(plan)
+        .into_iter()
+        .filter_map(|(path, text)| {
+            let name = path.strip_prefix("packer/")?.strip_suffix(".pkr.hcl")?;
+            let found = fingerprint_in(&text)?.to_string();
+            Some((name.to_string(), found))
+        })
+        .collect()
+}
+
+/// The SHA-256 of everything that decides what a build makes: the image, and each
+/// file the build reads (its Packer file without the fingerprint, the installer's
+/// answers, the playbook and roles it runs), by path. Packer's plugin versions are in
+/// the Packer file. Deterministic: the files come sorted by path.
+fn fingerprint(image: &Image, inputs: &super::Emitted) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(b"pxic template inputs 1\n");
+    let image = serde_json::to_string(image).unwrap_or_default();
+    for (path, text) in std::iter::once(("image", image.as_str()))
+        .chain(inputs.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+    {
+        hash.update(path.as_bytes());
+        hash.update(b"\0");
+        hash.update(text.len().to_string().as_bytes());
+        hash.update(b"\0");
+        hash.update(text.as_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The playbook Packer's ansible provisioner runs for a template's roles; the Ansible
@@ -84,6 +156,9 @@ struct Build<'p> {
     template: &'p Template,
     image: &'p Image,
     nic: &'p Nic,
+    /// What the template is built from (see [`fingerprint`]); `None` while it is
+    /// being computed.
+    fingerprint: Option<String>,
 }
 
 impl Build<'_> {
@@ -263,10 +338,13 @@ impl Build<'_> {
             .attr("template_name", text(&t.name))
             .attr(
                 "template_description",
-                text(format!(
-                    "Built by Packer from image {}; generated by pxic from {}.",
-                    self.image.name, t.origin.file
-                )),
+                text(match &self.fingerprint {
+                    Some(inputs) => format!(
+                        "Built by Packer from image {}; generated by pxic from {}; {INPUTS_MARK}{inputs}.",
+                        self.image.name, t.origin.file,
+                    ),
+                    None => format!("Built by Packer from image {}.", self.image.name),
+                }),
             )
             .blank()
             .attr("os", text(OS_TYPE))

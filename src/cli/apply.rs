@@ -14,10 +14,11 @@ use crate::ir::{Builder, Plan};
 use crate::pve;
 use crate::runner::exec::{self, Ended};
 use crate::runner::place::{find_program, run_id};
+use crate::runner::progress::{self, Live, Plain, Progress};
 use crate::runner::redact::Redactor;
 use crate::runner::report::{Report, recap};
 use crate::runner::tfplan;
-use crate::runner::{self, Mode, Stage, Step};
+use crate::runner::{self, Mode, Stage, Step, schedule};
 use crate::source::SourceMap;
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
@@ -34,6 +35,8 @@ pub fn plan(args: &PlanArgs, printer: &Printer) -> Outcome {
         run: args.run.clone(),
         auto_approve: true,
         dry_run: false,
+        // No template is built.
+        parallel: 1,
     };
     run_in(&as_apply, Mode::Plan, &printer.keeping_stdout())
 }
@@ -45,7 +48,9 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         Err(problem) => return project::report_unloadable(printer, &none, &[problem]),
     };
     let project_dir = crate::io::project_dir(&args.run.path);
-    let _one_apply = match lock_runs(&project_dir) {
+    // A dry run runs and writes nothing, so it takes no lock (which would make
+    // `.pxic/`).
+    let _one_apply = match (!args.dry_run).then(|| lock_runs(&project_dir)).transpose() {
         Ok(lock) => lock,
         Err(problem) => return project::report_unloadable(printer, &none, &[problem]),
     };
@@ -58,20 +63,31 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         force: false,
         files_from: args.run.files_from.clone(),
     };
-    if args.dry_run {
+    let (loaded, plan) = if args.dry_run {
         // A dry run writes nothing, the generated files included: it shows what
         // the files as they are would run.
-    } else if super::build::run(&build, printer) != Outcome::Clean {
-        return Outcome::Errors;
-    }
-    let (loaded, plan) = match project::load_plan(
-        &args.run.path,
-        &args.run.files_from,
-        printer,
-        Outcome::Errors,
-    ) {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
+        match project::load_plan(
+            &args.run.path,
+            &args.run.files_from,
+            printer,
+            Outcome::Errors,
+        ) {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
+        }
+    } else {
+        // The build checks the project once, and hands its plan on.
+        let mut built = None;
+        if super::build::run_keeping(&build, printer, &mut built) != Outcome::Clean {
+            return Outcome::Errors;
+        }
+        let Some(mut loaded) = built else {
+            return Outcome::Errors;
+        };
+        let Some(plan) = loaded.checked.plan.take() else {
+            return Outcome::Errors;
+        };
+        (loaded, plan)
     };
     let plan = &plan;
     let packer_templates: BTreeSet<String> = plan
@@ -81,13 +97,17 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         .map(|t| t.name.clone())
         .collect();
     if args.dry_run {
-        let steps = runner::steps(plan, &project_dir, &stages, &packer_templates, mode);
+        let every: runner::Builds = packer_templates
+            .iter()
+            .map(|name| (name.clone(), runner::Why::Missing))
+            .collect();
+        let steps = runner::steps(plan, &project_dir, &stages, &every, mode);
         super::print_stdout(&dry_run(&steps));
         return Outcome::Clean;
     }
     let mut problems = Vec::new();
-    let missing = match cluster_facts(plan, args, &stages, &packer_templates, &mut problems) {
-        Ok(missing) => missing,
+    let builds = match cluster_facts(plan, args, mode, &stages, &packer_templates, &mut problems) {
+        Ok(builds) => builds,
         Err(mut stop) => {
             problems.append(&mut stop);
             printer.print(&loaded.sources, &problems);
@@ -95,7 +115,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         }
     };
     printer.print(&loaded.sources, &problems);
-    let steps = runner::steps(plan, &project_dir, &stages, &missing, mode);
+    let steps = runner::steps(plan, &project_dir, &stages, &builds, mode);
     let absent: Vec<Diagnostic> = runner::programs(&steps)
         .into_iter()
         .filter(|p| find_program(p).is_none())
@@ -111,7 +131,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         printer.print(&loaded.sources, &absent);
         return Outcome::Errors;
     }
-    for line in summary(&steps, &missing, mode) {
+    for line in summary(&steps, &builds, &stages, mode) {
         printer.note(&line);
     }
     if let Some(refusal) = approval(args, "Apply these steps to the cluster?") {
@@ -124,11 +144,12 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         project_dir: &project_dir,
         timeout: args.run.step_timeout.map(|m| Duration::from_secs(m * 60)),
         auto_approve: args.auto_approve,
+        parallel: usize::from(args.parallel),
     };
     let mut report = Report::default();
     let outcome = run.steps(&steps, &mut report);
     if mode == Mode::Plan && outcome == Outcome::Clean {
-        super::print_stdout(&report.text(&missing, &stages));
+        super::print_stdout(&report.text(&builds, &stages));
     }
     outcome
 }
@@ -183,17 +204,17 @@ fn lock_runs(project_dir: &Path) -> Result<folder_lock::FolderLock, Diagnostic> 
     })
 }
 
-/// Preflight, and which Packer templates the cluster lacks. `Err`: what stops the
-/// run before any tool.
+/// Preflight, and which Packer templates to build and why (see
+/// `runner::templates`). `Err`: what stops the run before any tool.
 fn cluster_facts(
     plan: &Plan,
     args: &ApplyArgs,
+    mode: Mode,
     stages: &BTreeSet<Stage>,
     packer_templates: &BTreeSet<String>,
     problems: &mut Vec<Diagnostic>,
-) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
-    let client =
-        super::status::connect(plan, args.run.ca_file.clone(), problems).map_err(|d| vec![d])?;
+) -> Result<runner::Builds, Vec<Diagnostic>> {
+    let client = pve::connect(plan, args.run.ca_file.clone(), problems).map_err(|d| vec![d])?;
     let version = pve::version(&client).map_err(|d| vec![d])?;
     let nodes = pve::nodes(&client).map_err(|d| vec![d])?;
     let mut unfit = crate::preflight::check(plan, &version, &nodes);
@@ -207,24 +228,58 @@ fn cluster_facts(
     // Every guest must be visible, or a VMID held by another's guest would look free.
     pve::require_audit(&client).map_err(|d| vec![d])?;
     let live = pve::guests(&client).map_err(|d| vec![d])?;
-    let drift = super::status::drift_of(&client, plan, &live).map_err(|d| vec![d])?;
+    let drift = pve::drift_of(&client, plan, &live).map_err(|d| vec![d])?;
     unfit.extend(crate::preflight::taken(&drift));
-    let missing: BTreeSet<String> = plan
-        .templates
-        .values()
-        .filter(|t| stages.contains(&Stage::Templates) && packer_templates.contains(&t.name))
-        .filter(|t| !live.iter().any(|g| g.vmid == t.vmid && g.template))
-        .map(|t| t.name.clone())
-        .collect();
+    let builds = if !stages.contains(&Stage::Templates) || packer_templates.is_empty() {
+        runner::Builds::new()
+    } else {
+        let fingerprints = crate::backend::packer::fingerprints(plan);
+        let found = runner::templates::to_build(
+            plan,
+            packer_templates,
+            &fingerprints,
+            &live,
+            &mut Api(&client),
+            problems,
+        );
+        found.unwrap_or_else(|stop| {
+            unfit.extend(stop);
+            runner::Builds::new()
+        })
+    };
+    let building: BTreeSet<String> = builds.keys().cloned().collect();
     let held = pve::privileges(&client).map_err(|d| vec![d])?;
     let token = client.settings().token.id().to_string();
-    let lacking = crate::preflight::privileges(plan, &held, &token, stages, &missing);
-    unfit.extend(lacking);
+    let lacking = crate::preflight::privileges(plan, &held, &token, stages, &building);
+    match mode {
+        Mode::Apply => unfit.extend(lacking),
+        // `plan` only reads; what `apply` would lack is said, and does not stop it.
+        Mode::Plan => unfit.extend(lacking.into_iter().map(|mut d| {
+            d.severity = diag::Severity::Warning;
+            d
+        })),
+    }
     if diag::has_errors(&unfit) {
         return Err(unfit);
     }
     problems.extend(unfit);
-    Ok(missing)
+    Ok(builds)
+}
+
+/// The cluster as `runner::templates` reads it: through the API.
+struct Api<'a>(&'a pve::Client);
+
+impl runner::templates::Cluster for Api<'_> {
+    fn description(&mut self, guest: &pve::LiveGuest) -> Result<String, Diagnostic> {
+        pve::description(self.0, guest)
+    }
+
+    fn config(&mut self, guest: &pve::LiveGuest) -> Result<serde_json::Value, Diagnostic> {
+        self.0.get(&format!(
+            "/nodes/{}/{}/{}/config",
+            guest.node, guest.kind, guest.vmid
+        ))
+    }
 }
 
 /// What `--dry-run` prints: each command, its folder and the variables it reads.
@@ -244,12 +299,17 @@ fn dry_run(steps: &[Step]) -> String {
         ));
     }
     if steps.iter().any(|s| s.stage == Stage::Templates) {
-        text.push_str("(a template is built only when the cluster does not have it)\n");
+        text.push_str("(a template is built only when the cluster lacks it or its build inputs changed since it was built)\n");
     }
     diag::escape::lines(&text).into_owned()
 }
 
-fn summary(steps: &[Step], missing: &BTreeSet<String>, mode: Mode) -> Vec<String> {
+fn summary(
+    steps: &[Step],
+    builds: &runner::Builds,
+    stages: &BTreeSet<Stage>,
+    mode: Mode,
+) -> Vec<String> {
     let command = if mode == Mode::Apply { "apply" } else { "plan" };
     let mut lines = vec![format!(
         "pxic {command} will run {}:",
@@ -258,8 +318,19 @@ fn summary(steps: &[Step], missing: &BTreeSet<String>, mode: Mode) -> Vec<String
     for (n, step) in steps.iter().enumerate() {
         lines.push(format!("  {}. {}", n + 1, step.title));
     }
-    if mode == Mode::Apply && missing.is_empty() {
-        lines.push("  (every template is on the cluster: Packer builds nothing)".into());
+    if stages.contains(&Stage::Templates) {
+        if builds.is_empty() {
+            lines.push(
+                "  (every template is on the cluster and up to date: Packer builds nothing)".into(),
+            );
+        }
+        for (name, why) in builds {
+            lines.push(if why.replaces() {
+                format!("  {}", crate::runner::report::rebuild_line(name, *why))
+            } else {
+                format!("  template {name}: {}", why.words())
+            });
+        }
     }
     lines
 }
@@ -306,12 +377,13 @@ struct Run<'a> {
     project_dir: &'a Path,
     timeout: Option<Duration>,
     auto_approve: bool,
+    /// How many templates may build at once.
+    parallel: usize,
 }
 
 impl Run<'_> {
     fn steps(&self, steps: &[Step], report: &mut Report) -> Outcome {
-        let (printer, plan, project_dir, timeout) =
-            (self.printer, self.plan, self.project_dir, self.timeout);
+        let (printer, plan, project_dir) = (self.printer, self.plan, self.project_dir);
         let logs = project_dir.join(".pxic/logs").join(run_id());
         if let Err(e) = std::fs::create_dir_all(&logs) {
             let problem = Diagnostic::error(
@@ -326,71 +398,99 @@ impl Run<'_> {
             return project::report_unloadable(printer, &SourceMap::new(), &[problem]);
         }
         let redactor = Redactor::new(secret_values(plan));
-        let on_terminal = std::io::stderr().is_terminal();
-        for (n, step) in steps.iter().enumerate() {
-            let log = logs.join(format!("{:02}-{}.log", n + 1, step.slug));
-            let label = format!("[{}/{}] {}", n + 1, steps.len(), step.title);
-            printer.note(&label);
-            let started = Instant::now();
-            let mut progress = |line: &str| {
-                if on_terminal {
-                    let shown: String = line.chars().filter(|c| !c.is_control()).take(70).collect();
-                    eprint!("\r\x1b[2K  {:>4} s  {shown}", started.elapsed().as_secs());
-                }
+        let note = |line: &str| printer.note(line);
+        let live = printer.format() == super::args::MessageFormat::Human
+            && std::io::stderr().is_terminal();
+        let progress: Box<dyn Progress + '_> = if live {
+            Box::new(Live::new())
+        } else {
+            Box::new(Plain::new(&note, progress::HEARTBEAT))
+        };
+        let ctx = StepRun {
+            steps,
+            logs: &logs,
+            redactor: &redactor,
+            timeout: self.timeout,
+            progress: progress.as_ref(),
+        };
+        let mut n = 0;
+        while n < steps.len() {
+            // Template builds, one after the other in the list, go side by side.
+            let group = if steps[n].builds_template() {
+                n + steps[n..]
+                    .iter()
+                    .take_while(|s| s.builds_template())
+                    .count()
+            } else {
+                n + 1
             };
-            let outcome = exec::run(step, &log, &redactor, timeout, &mut progress);
-            if on_terminal {
-                eprint!("\r\x1b[2K");
-            }
-            let (code, what) = match &outcome.ended {
-                Ended::Done => {
-                    printer.note(&format!("      done in {} s", started.elapsed().as_secs()));
-                    match self.read_output(step, &outcome.stdout, report) {
-                        Ok(()) => continue,
-                        Err(problem) => {
-                            printer.print(&SourceMap::new(), &[problem]);
-                            return Outcome::Errors;
-                        }
+            // Ctrl-C goes to the running tools for as long as the group runs; between
+            // groups it stops pxic, which has no tool running then.
+            let catching = exec::Catching::now();
+            let outcomes: Vec<Option<exec::Outcome>> = if group == n + 1 {
+                vec![Some(ctx.one(n))]
+            } else {
+                let needs: Vec<schedule::Needs> = steps[n..group]
+                    .iter()
+                    .map(|s| {
+                        s.after
+                            .iter()
+                            .filter_map(|name| {
+                                steps[n..group]
+                                    .iter()
+                                    .position(|o| o.title == format!("packer build {name}"))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                schedule::run(
+                    &needs,
+                    self.parallel,
+                    &|i| ctx.one(n + i),
+                    &|o: &exec::Outcome| o.ended == Ended::Done,
+                    &|| !exec::interrupted(),
+                )
+            };
+            let interrupted = exec::interrupted();
+            drop(catching);
+            let mut problems = Vec::new();
+            for (i, outcome) in outcomes.iter().enumerate() {
+                let Some(outcome) = outcome else { continue };
+                if outcome.ended == Ended::Done {
+                    if let Err(problem) = self.read_output(&steps[n + i], &outcome.stdout, report) {
+                        problems.push(problem);
                     }
-                }
-                Ended::Failed(Some(status)) => {
-                    (Code::StepFailed, format!("failed with exit code {status}"))
-                }
-                Ended::Failed(None) => (Code::StepFailed, "was killed by a signal".to_string()),
-                Ended::NotStarted(why) => (Code::StepFailed, format!("could not start: {why}")),
-                Ended::TimedOut => (
-                    Code::StepFailed,
-                    format!(
-                        "ran longer than {} min and was stopped",
-                        timeout.map_or(0, |t| t.as_secs() / 60)
-                    ),
-                ),
-                Ended::Interrupted => (
-                    Code::RunInterrupted,
-                    "was interrupted; the tool was asked to stop and has finished".to_string(),
-                ),
-            };
-            let mut problem = Diagnostic::error(
-            code,
-            format!("step {}/{} `{}` {what}", n + 1, steps.len(), step.title),
-        )
-        .with_help(format!(
-            "read its log `{}`, fix the cause, and run `pxic apply` again: the steps before it are done and will change nothing",
-            log.display()
-        ));
-            if !outcome.tail.is_empty() {
-                problem = problem.with_note("its last lines:");
-                for line in &outcome.tail {
-                    problem = problem.with_note(format!("│ {line}"));
+                } else {
+                    problems.push(ctx.failure(n + i, outcome));
                 }
             }
-            let skipped = steps.len() - n - 1;
-            if skipped > 0 {
-                problem =
-                    problem.with_note(format!("{} not run", super::plural(skipped, "later step")));
+            if interrupted && problems.is_empty() && group < steps.len() {
+                problems.push(
+                    Diagnostic::error(
+                        Code::RunInterrupted,
+                        format!(
+                            "interrupted: the run stopped before step {}/{} `{}`",
+                            group + 1,
+                            steps.len(),
+                            steps[group].title
+                        ),
+                    )
+                    .with_help("run `pxic apply` again to go on: the steps before it are done and will change nothing"),
+                );
             }
-            printer.print(&SourceMap::new(), &[problem]);
-            return Outcome::Errors;
+            if !problems.is_empty() {
+                let not_run = outcomes.iter().filter(|o| o.is_none()).count() + steps.len() - group;
+                if not_run > 0
+                    && let Some(last) = problems.pop()
+                {
+                    problems.push(
+                        last.with_note(format!("{} not run", super::plural(not_run, "later step"))),
+                    );
+                }
+                printer.print(&SourceMap::new(), &problems);
+                return Outcome::Errors;
+            }
+            n = group;
         }
         printer.note(&format!(
             "finished: {} done; logs in `{}`",
@@ -436,6 +536,78 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// What running one step needs; shared by the steps that run side by side.
+struct StepRun<'a> {
+    steps: &'a [Step],
+    logs: &'a Path,
+    redactor: &'a Redactor,
+    timeout: Option<Duration>,
+    progress: &'a dyn Progress,
+}
+
+impl StepRun<'_> {
+    fn log(&self, n: usize) -> std::path::PathBuf {
+        self.logs
+            .join(format!("{:02}-{}.log", n + 1, self.steps[n].slug))
+    }
+
+    /// Runs step `n`, showing its progress.
+    fn one(&self, n: usize) -> exec::Outcome {
+        let step = &self.steps[n];
+        let label = format!("[{}/{}] {}", n + 1, self.steps.len(), step.title);
+        self.progress.start(n, &label);
+        let started = Instant::now();
+        let mut line = |text: Option<&str>| self.progress.line(n, text);
+        let outcome = exec::run(step, &self.log(n), self.redactor, self.timeout, &mut line);
+        let how = match &outcome.ended {
+            Ended::Done => format!("done in {} s", started.elapsed().as_secs()),
+            Ended::Interrupted => "interrupted".to_string(),
+            _ => format!("failed after {} s", started.elapsed().as_secs()),
+        };
+        self.progress.end(n, &how);
+        outcome
+    }
+
+    /// Why step `n` failed: its exit, its last lines and its log.
+    fn failure(&self, n: usize, outcome: &exec::Outcome) -> Diagnostic {
+        let step = &self.steps[n];
+        let (code, what) = match &outcome.ended {
+            Ended::Done => (Code::Internal, "succeeded".to_string()),
+            Ended::Failed(Some(status)) => {
+                (Code::StepFailed, format!("failed with exit code {status}"))
+            }
+            Ended::Failed(None) => (Code::StepFailed, "was killed by a signal".to_string()),
+            Ended::NotStarted(why) => (Code::StepFailed, format!("could not start: {why}")),
+            Ended::TimedOut => (
+                Code::StepFailed,
+                format!(
+                    "ran longer than {} min and was stopped",
+                    self.timeout.map_or(0, |t| t.as_secs() / 60)
+                ),
+            ),
+            Ended::Interrupted => (
+                Code::RunInterrupted,
+                "was interrupted; the tool was asked to stop and has finished".to_string(),
+            ),
+        };
+        let mut problem = Diagnostic::error(
+            code,
+            format!("step {}/{} `{}` {what}", n + 1, self.steps.len(), step.title),
+        )
+        .with_help(format!(
+            "read its log `{}`, fix the cause, and run `pxic apply` again: the steps before it are done and will change nothing",
+            self.log(n).display()
+        ));
+        if !outcome.tail.is_empty() {
+            problem = problem.with_note("its last lines:");
+            for line in &outcome.tail {
+                problem = problem.with_note(format!("│ {line}"));
+            }
+        }
+        problem
     }
 }
 

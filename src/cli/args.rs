@@ -109,6 +109,10 @@ pub struct ApplyArgs {
     /// nothing and contact no cluster.
     #[arg(long)]
     pub dry_run: bool,
+    /// Build at most this many templates at once (those cloned from another wait for
+    /// it).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    pub parallel: u16,
 }
 
 #[derive(Debug, Args)]

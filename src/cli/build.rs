@@ -18,6 +18,12 @@ use std::path::Path;
 use std::time::Instant;
 
 pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
+    run_keeping(args, printer, &mut None)
+}
+
+/// [`run`], handing the checked project to `built` when the build wrote its files
+/// (`apply` and `plan` go on with its plan rather than check the project again).
+pub fn run_keeping(args: &BuildArgs, printer: &Printer, built: &mut Option<Loaded>) -> Outcome {
     let started = Instant::now();
     // stdout carries the IR, or --check's diffs.
     let printer = &if args.emit.is_some() || args.check {
@@ -107,6 +113,7 @@ pub fn run(args: &BuildArgs, printer: &Printer) -> Outcome {
         out.display(),
         started.elapsed().as_millis()
     ));
+    *built = Some(loaded);
     Outcome::Clean
 }
 

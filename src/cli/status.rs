@@ -6,10 +6,10 @@
 use super::args::{MessageFormat, StatusArgs};
 use super::project;
 use super::{Outcome, Printer};
-use crate::diag::{self, Code, Diagnostic};
+use crate::diag::{self, Diagnostic};
 use crate::drift::{self, Drift};
 use crate::preflight::{self, HostStep};
-use crate::pve::{self, Client, Settings};
+use crate::pve::{self, Client, connect, drift_of};
 use std::collections::BTreeMap;
 
 pub fn run(args: &StatusArgs, printer: &Printer) -> Outcome {
@@ -137,60 +137,6 @@ pub(super) fn node_checks(
     let mut problems = preflight::storages(plan, &storages, host_step);
     problems.extend(preflight::bridges(plan, &bridges, host_step));
     Ok(problems)
-}
-
-/// The drift of the cluster's guests from the plan. A description is read only for
-/// a guest the plan does not explain; the first failure stops it.
-pub(super) fn drift_of(
-    client: &Client,
-    plan: &crate::ir::Plan,
-    live: &[pve::LiveGuest],
-) -> Result<Vec<Drift>, Diagnostic> {
-    let mut failed = None;
-    let drift = drift::compare(plan, live, &mut |guest| {
-        if failed.is_some() {
-            return false;
-        }
-        match pve::description(client, guest) {
-            Ok(text) => drift::is_managed(&text),
-            Err(problem) => {
-                failed = Some(problem);
-                false
-            }
-        }
-    });
-    match failed {
-        Some(problem) => Err(problem),
-        None => Ok(drift),
-    }
-}
-
-/// A client for the plan's cluster, from the environment; a warning in `problems`
-/// when certificate checks are off.
-pub(super) fn connect(
-    plan: &crate::ir::Plan,
-    ca_file: Option<std::path::PathBuf>,
-    problems: &mut Vec<Diagnostic>,
-) -> Result<Client, Diagnostic> {
-    let env = |name: &str| std::env::var(name).ok();
-    let settings = Settings::for_cluster(&plan.cluster, ca_file, &env)?;
-    if settings.insecure {
-        problems.push(insecure_warning(&settings));
-    }
-    Client::new(settings)
-}
-
-fn insecure_warning(settings: &Settings) -> Diagnostic {
-    Diagnostic::warning(
-        Code::TlsVerificationOff,
-        format!(
-            "the certificate of {} is not checked: anyone on the way can read the API token",
-            settings.endpoint
-        ),
-    )
-    .with_help(
-        "pass the cluster's CA with --ca-file or PXIC_CA_FILE (/etc/pve/pve-root-ca.pem on a node) and drop `insecure` / PROXMOX_VE_INSECURE",
-    )
 }
 
 fn print_report(printer: &Printer, guests: usize, drift: &[Drift]) {

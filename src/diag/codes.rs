@@ -206,6 +206,8 @@ registry! {
     RunInterrupted       = "PXI0473", Runner, "run-interrupted";
     ApprovalNeeded       = "PXI0474", Runner, "approval-needed";
     UnknownStep          = "PXI0475", Runner, "unknown-step";
+    TemplateStillCloned  = "PXI0476", Runner, "template-still-cloned";
+    TemplateNotOurs      = "PXI0477", Runner, "template-not-ours";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

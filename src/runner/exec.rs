@@ -6,6 +6,7 @@
 
 use super::Step;
 use super::redact::Redactor;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -47,37 +48,52 @@ extern "C" fn remember(signal: libc::c_int) {
     SIGNAL.store(signal, Ordering::SeqCst);
 }
 
-/// SIGINT and SIGTERM go to [`remember`] while this lives, then back to what they were.
-struct Catching {
-    before: [libc::sigaction; 2],
-}
+/// SIGINT and SIGTERM go to [`remember`] while one of these lives (steps may run at
+/// once, as independent template builds do), then back to what they were.
+pub struct Catching(());
 
 const CAUGHT: [libc::c_int; 2] = [libc::SIGINT, libc::SIGTERM];
 
+/// How many [`Catching`] live, and the actions to restore when the last goes.
+static CATCHERS: std::sync::Mutex<(usize, Option<[libc::sigaction; 2]>)> =
+    std::sync::Mutex::new((0, None));
+
 impl Catching {
-    fn now() -> Catching {
-        SIGNAL.store(0, Ordering::SeqCst);
-        // SAFETY: sigaction structs are plain data; the handler only stores an atomic,
-        // which is async-signal-safe.
-        unsafe {
-            let mut before: [libc::sigaction; 2] = std::mem::zeroed();
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = remember as extern "C" fn(libc::c_int) as usize;
-            libc::sigemptyset(&mut action.sa_mask);
-            for (n, signal) in CAUGHT.iter().enumerate() {
-                libc::sigaction(*signal, &action, &mut before[n]);
+    /// Catches the signals; the first of several at once forgets an earlier one.
+    pub fn now() -> Catching {
+        let mut held = CATCHERS.lock().unwrap_or_else(|e| e.into_inner());
+        if held.0 == 0 {
+            SIGNAL.store(0, Ordering::SeqCst);
+            // SAFETY: sigaction structs are plain data; the handler only stores an
+            // atomic, which is async-signal-safe.
+            unsafe {
+                let mut before: [libc::sigaction; 2] = std::mem::zeroed();
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = remember as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                for (n, signal) in CAUGHT.iter().enumerate() {
+                    libc::sigaction(*signal, &action, &mut before[n]);
+                }
+                held.1 = Some(before);
             }
-            Catching { before }
         }
+        held.0 += 1;
+        Catching(())
     }
 }
 
 impl Drop for Catching {
     fn drop(&mut self) {
-        // SAFETY: restores the actions sigaction gave back in `now`.
-        unsafe {
-            for (n, signal) in CAUGHT.iter().enumerate() {
-                libc::sigaction(*signal, &self.before[n], std::ptr::null_mut());
+        let mut held = CATCHERS.lock().unwrap_or_else(|e| e.into_inner());
+        held.0 -= 1;
+        if held.0 == 0
+            && let Some(before) = held.1.take()
+        {
+            // SAFETY: restores the actions sigaction gave back in `now`.
+            unsafe {
+                for (n, signal) in CAUGHT.iter().enumerate() {
+                    libc::sigaction(*signal, &before[n], std::ptr::null_mut());
+                }
             }
         }
     }
@@ -88,15 +104,17 @@ pub fn interrupted() -> bool {
     SIGNAL.load(Ordering::SeqCst) != 0
 }
 
-/// Runs `step`, writing its output to `log`; `progress` gets each line (masked).
+/// Runs `step`, writing its output to `log`; `progress` gets each line (masked), and
+/// `None` about ten times a second while the tool is quiet.
 pub fn run(
     step: &Step,
     log: &Path,
     redactor: &Redactor,
     timeout: Option<Duration>,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(Option<&str>),
 ) -> Outcome {
-    let mut tail: Vec<String> = Vec::new();
+    // The last lines only: a long build prints thousands.
+    let mut tail: VecDeque<String> = VecDeque::with_capacity(TAIL + 1);
     let mut stdout = String::new();
     let mut log_file = match std::fs::File::create(log) {
         Ok(file) => file,
@@ -107,7 +125,7 @@ pub fn run(
                     log.display(),
                     crate::io::describe_io(&e)
                 )),
-                tail,
+                tail: Vec::new(),
                 stdout,
             };
         }
@@ -140,7 +158,7 @@ pub fn run(
         Err(e) => {
             return Outcome {
                 ended: Ended::NotStarted(crate::io::describe_io(&e)),
-                tail,
+                tail: Vec::new(),
                 stdout,
             };
         }
@@ -176,15 +194,15 @@ pub fn run(
                 Ok((is_stdout, line)) => {
                     let line = redactor.apply(&line);
                     let _ = writeln!(log_file, "{line}");
-                    progress(&line);
+                    progress(Some(&line));
                     keep(&mut stdout, is_stdout && step.capture, &line);
-                    tail.push(line);
+                    tail.push_back(line);
                     if tail.len() > TAIL {
-                        tail.remove(0);
+                        tail.pop_front();
                     }
                     continue;
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => progress(None),
                 // Both streams closed: only the exit itself is left to wait for.
                 Err(mpsc::RecvTimeoutError::Disconnected) => closed = true,
             }
@@ -220,10 +238,10 @@ pub fn run(
         let line = redactor.apply(&line);
         let _ = writeln!(log_file, "{line}");
         keep(&mut stdout, is_stdout && step.capture, &line);
-        tail.push(line);
-    }
-    if tail.len() > TAIL {
-        tail.drain(..tail.len() - TAIL);
+        tail.push_back(line);
+        if tail.len() > TAIL {
+            tail.pop_front();
+        }
     }
     let ended = match asked_to_stop {
         Some((_, why)) => why,
@@ -232,12 +250,12 @@ pub fn run(
     };
     let _ = writeln!(
         log_file,
-        "# ended: {ended:?} after {:.1} s",
+        "# ended: {ended:?} after {:.3} s",
         started.elapsed().as_secs_f64()
     );
     Outcome {
         ended,
-        tail,
+        tail: tail.into(),
         stdout,
     }
 }

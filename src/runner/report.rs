@@ -1,8 +1,8 @@
 //! What `pxic plan` reports: Terraform's changes (destruction first), the templates
 //! Packer would build, and each host's changes from Ansible's check run.
 
-use super::Stage;
 use super::tfplan;
+use super::{Builds, Stage, Why};
 use crate::diag;
 use std::collections::BTreeSet;
 
@@ -14,19 +14,28 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn text(&self, missing: &BTreeSet<String>, stages: &BTreeSet<Stage>) -> String {
-        let mut lines = Vec::new();
+    pub fn text(&self, builds: &Builds, stages: &BTreeSet<Stage>) -> String {
+        let templates = stages.contains(&Stage::Templates);
+        // A template built again is deleted first: a replacement, shown first and
+        // loudly, as Terraform's are (and it happens before them).
+        let mut lines: Vec<String> = builds
+            .iter()
+            .filter(|(_, why)| templates && why.replaces())
+            .map(|(name, why)| rebuild_line(name, *why))
+            .collect();
         if let Some(changes) = &self.terraform {
             lines.extend(changes.lines());
         }
-        if stages.contains(&Stage::Templates) {
-            if missing.is_empty() {
-                lines.push("Packer: every template is on the cluster; nothing to build".into());
+        if templates {
+            if builds.is_empty() {
+                lines.push(
+                    "Packer: every template is on the cluster and up to date; nothing to build"
+                        .into(),
+                );
             }
-            for name in missing {
-                lines.push(format!(
-                    "Packer: builds template {name} (not on the cluster)"
-                ));
+            for (name, why) in builds {
+                let verb = if why.replaces() { "rebuilds" } else { "builds" };
+                lines.push(format!("Packer: {verb} template {name} ({})", why.words()));
             }
         }
         lines.extend(
@@ -38,6 +47,14 @@ impl Report {
         text.push('\n');
         text
     }
+}
+
+/// The line of a template Packer deletes and builds again.
+pub fn rebuild_line(name: &str, why: Why) -> String {
+    format!(
+        "!! rebuild  template {name} ({}; Packer deletes it, then builds it again)",
+        why.words()
+    )
 }
 
 /// The `host : ok=… changed=…` lines of an Ansible run's PLAY RECAP, as
