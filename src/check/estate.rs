@@ -52,10 +52,21 @@ pub fn check_vmid_range(range: ir::IdRange, span: Span, out: &mut Vec<Diagnostic
 }
 
 pub fn duplicate_vmid(vmid: u32, span: Span, first: Span) -> Diagnostic {
+    let (first, span) = in_source_order(first, span);
     Diagnostic::error(Code::DuplicateVmid, format!("VMID {vmid} is used twice"))
         .with_primary(span, "used again here")
         .with_secondary(first, "first used here")
         .with_help("give each guest and template its own VMID, or write `vmid = auto`")
+}
+
+/// Two places that use one value, earlier first: guests are checked in key order
+/// (containers before VMs), but "first used here" must be the one a reader meets first.
+fn in_source_order(a: Span, b: Span) -> (Span, Span) {
+    if (b.file, b.start) < (a.file, a.start) {
+        (b, a)
+    } else {
+        (a, b)
+    }
 }
 
 pub fn vmids_exhausted(span: Span, range: ir::IdRange) -> Diagnostic {
@@ -68,6 +79,7 @@ pub fn vmids_exhausted(span: Span, range: ir::IdRange) -> Diagnostic {
 }
 
 pub fn duplicate_address(addr: Ipv4Addr, span: Span, first: Span) -> Diagnostic {
+    let (first, span) = in_source_order(first, span);
     Diagnostic::error(
         Code::DuplicateAddress,
         format!("address {addr} is used twice"),
