@@ -94,16 +94,68 @@ pub fn check_interface_name(name: &str, span: Span, what: &str, out: &mut Vec<Di
     );
 }
 
-/// The bridges of a host and their ports.
+/// The bridges of a host and their ports. A port is enslaved to one bridge: given to
+/// two (or twice to one), the interfaces file would enslave it twice, and the second
+/// bridge takes it from the first when the network is reloaded.
 pub fn check_bridges(r: &Record, out: &mut Vec<Diagnostic>) {
+    let mut owners: Vec<(&str, Span, Option<&str>)> = Vec::new();
     for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
+        let bridge_name = bridge.label.as_ref().map(|(l, _)| l.as_str());
         if let Some((label, span)) = &bridge.label {
             check_interface_name(label, *span, "bridge", out);
         }
         for (name, span) in bridge.record.strings_at("ports") {
             check_interface_name(name, span, "port", out);
+            match owners.iter().find(|(n, _, _)| *n == name) {
+                Some((_, first, first_bridge)) => {
+                    out.push(port_on_two_bridges(
+                        name,
+                        span,
+                        *first,
+                        *first_bridge,
+                        bridge_name,
+                    ));
+                }
+                None => owners.push((name, span, bridge_name)),
+            }
         }
     }
+}
+
+fn port_on_two_bridges(
+    port: &str,
+    span: Span,
+    first: Span,
+    first_bridge: Option<&str>,
+    bridge: Option<&str>,
+) -> Diagnostic {
+    let port = printable(port);
+    let same = first_bridge == bridge;
+    let (message, help) = match (same, bridge) {
+        (true, Some(b)) => (
+            format!("port `{port}` is listed twice in bridge `{}`", printable(b)),
+            format!("remove the second `\"{port}\"`"),
+        ),
+        _ => (
+            format!("port `{port}` is given to two bridges"),
+            format!(
+                "a port belongs to one bridge: remove `\"{port}\"` from one of them, or give \
+                 the other bridge a VLAN interface such as `\"{port}.50\"`"
+            ),
+        ),
+    };
+    let again = match bridge {
+        Some(b) if !same => format!("given again to `{}` here", printable(b)),
+        _ => "given again here".to_string(),
+    };
+    let first_label = match first_bridge {
+        Some(b) if !same => format!("first given to `{}` here", printable(b)),
+        _ => "first given here".to_string(),
+    };
+    Diagnostic::error(Code::PortOnTwoBridges, message)
+        .with_primary(span, again)
+        .with_secondary(first, first_label)
+        .with_help(help)
 }
 
 /// A guest's users: Linux user names, which Ansible puts in a sudoers file (one line

@@ -183,6 +183,7 @@ registry! {
     FileRestartsNothing  = "PXI0377", Estate, "file-restarts-nothing";
     FirewallWiderThanRole = "PXI0378", Estate, "firewall-wider-than-role";
     DockerBypassesFirewall = "PXI0379", Estate, "docker-bypasses-firewall";
+    PortOnTwoBridges     = "PXI0380", Estate, "port-on-two-bridges";
     ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
     ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
     ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";
