@@ -881,7 +881,10 @@ impl<'a> Evaluator<'a, '_> {
                 None
             }
             _ => {
-                self.out.push(errors::type_mismatch(expr, &ty.describe()));
+                self.out.push(
+                    errors::type_mismatch_written_otherwise(expr, ty)
+                        .unwrap_or_else(|| errors::type_mismatch(expr, &ty.describe())),
+                );
                 None
             }
         }

@@ -75,9 +75,35 @@ pub(super) fn syntax_error(
         message.push_str(&format!(" after `{previous}`"));
     }
     message.push_str(&format!(", found {found_text}"));
+    let help = spaced_cidr(src, position).unwrap_or_else(|| syntax_help(&expected, found));
     Diagnostic::error(Code::SyntaxError, message)
         .with_primary(span, found_label)
-        .with_help(syntax_help(&expected, found))
+        .with_help(help)
+}
+
+/// `10.0.0.0 / 24`: a network written with spaces around its `/`, which parses as an
+/// address and a stray `/`. The help to write it without them, when `position` is at
+/// such a `/`.
+fn spaced_cidr(src: &str, position: usize) -> Option<String> {
+    if token_at(src, position) != Some("/") {
+        return None;
+    }
+    let before = src.get(..position)?.trim_end_matches([' ', '\t']);
+    let addr_start = before
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    let addr = before.get(addr_start..)?;
+    if addr.matches('.').count() != 3 || addr.starts_with('.') || addr.ends_with('.') {
+        return None;
+    }
+    let after = src.get(position + 1..)?.trim_start_matches([' ', '\t']);
+    let digits = after
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(after.len());
+    let prefix = after.get(..digits).filter(|p| !p.is_empty())?;
+    Some(format!(
+        "write the network without spaces around `/`: `{addr}/{prefix}`"
+    ))
 }
 
 /// Words for what was expected: each rule pest tried, described once, in a stable order.
