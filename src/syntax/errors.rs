@@ -55,6 +55,11 @@ pub(super) fn syntax_error(
     {
         return unclosed_block(file, src, item_start, position);
     }
+    if found.is_some()
+        && let Some(unclosed) = declaration_inside_block(file, src, item_start, position)
+    {
+        return unclosed;
+    }
     // At the end of the file, point at the end of the last line, which is shown.
     let position = if found.is_none() {
         src.trim_end().len()
@@ -361,11 +366,63 @@ fn unclosed_block(file: FileId, src: &str, item_start: usize, position: usize) -
     }
 }
 
+/// A parse error after a declaration that is never closed: a line in the first column
+/// starts a new declaration (or a `for`) inside a block that cannot hold one, and the
+/// error comes at or after it (`for i in` read as a block named `i`). Points at the
+/// block's `{` and at the line, instead of the token the parser stumbled on.
+fn declaration_inside_block(
+    file: FileId,
+    src: &str,
+    item_start: usize,
+    position: usize,
+) -> Option<Diagnostic> {
+    let open = open_braces(src, item_start, position);
+    let &innermost = open.last()?;
+    let line_start = src.get(..innermost)?.rfind('\n').map_or(0, |i| i + 1);
+    let header = src.get(line_start..innermost)?.trim();
+    // A `for` body holds declarations.
+    if header.starts_with("for ") || header.starts_with("for\t") {
+        return None;
+    }
+    let at = recovery_point(src, innermost).filter(|&at| at <= position)?;
+    let word = token_at(src, at)?;
+    // `host = pve1` in the first column is an attribute, not a declaration.
+    let after = src.get(at + word.len()..)?.trim_start_matches([' ', '\t']);
+    if after.starts_with('=') {
+        return None;
+    }
+    let line = src[..at].matches('\n').count() + 1;
+    let header = crate::diag::escape::line(header);
+    let message = if header.is_empty() {
+        "unclosed block: a new declaration starts before its `}`".to_string()
+    } else {
+        format!("unclosed block: `{header}` has no `}}` before the next declaration")
+    };
+    Some(
+        Diagnostic::error(Code::UnclosedBlock, message)
+            .with_primary(
+                Span::new(file, innermost, innermost + 1),
+                "this `{` is never closed",
+            )
+            .with_secondary(
+                Span::new(file, at, at + word.len()),
+                "a new declaration starts here, inside the open block",
+            )
+            .with_help(format!("add `}}` before line {line}")),
+    )
+}
+
 /// Offsets of the `{` that are still open at the end of the text, outermost first;
 /// strings and comments are skipped.
 fn unclosed_braces(src: &str, from: usize) -> Vec<usize> {
+    open_braces(src, from, src.len())
+}
+
+/// Offsets of the `{` between `from` and `to` that are still open at `to`, outermost
+/// first; strings and comments are skipped.
+fn open_braces(src: &str, from: usize, to: usize) -> Vec<usize> {
     let mut stack = Vec::new();
-    let mut chars = src.get(from..).unwrap_or("").char_indices();
+    let mut chars = src.get(from..to.max(from)).unwrap_or("").char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
             '{' => stack.push(from + i),
