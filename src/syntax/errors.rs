@@ -60,6 +60,9 @@ pub(super) fn syntax_error(
     {
         return unclosed;
     }
+    if let Some(missing) = missing_equals(file, src, item_start, position, &expected) {
+        return missing;
+    }
     // At the end of the file, point at the end of the last line, which is shown.
     let position = if found.is_none() {
         src.trim_end().len()
@@ -410,6 +413,103 @@ fn declaration_inside_block(
             )
             .with_help(format!("add `}}` before line {line}")),
     )
+}
+
+/// `host  pve1`: a known attribute and its value without the `=` between them. The
+/// parser reads a name and a word as a block and its label, and stumbles on what
+/// follows (the next line, often); the error then names the attribute instead. Only
+/// for an attribute the enclosing block takes and that is not also a block's name.
+fn missing_equals(
+    file: FileId,
+    src: &str,
+    item_start: usize,
+    position: usize,
+    expected: &[&str],
+) -> Option<Diagnostic> {
+    if !expected.contains(&"`{`") {
+        return None;
+    }
+    let (line_start, line_end) = line_of(src, position);
+    // The line with the attribute: the error's own line when the value is there
+    // (`cores 16`), else the line before it (`host pve1`, then the next attribute).
+    let (key_line_start, key_line_end) = if src
+        .get(line_start..position)
+        .is_some_and(|t| !t.trim().is_empty())
+    {
+        (line_start, line_end)
+    } else {
+        line_of(src, src.get(..position)?.trim_end().len().checked_sub(1)?)
+    };
+    let line = src.get(key_line_start..key_line_end)?;
+    let code = line.split('#').next().unwrap_or_default();
+    let indent = code.len() - code.trim_start().len();
+    let key_start = key_line_start + indent;
+    let key = token_at(src, key_start).filter(|k| k.starts_with(is_word_char))?;
+    let value_start = key_start + key.len() + src.get(key_start + key.len()..)?.len()
+        - src
+            .get(key_start + key.len()..)?
+            .trim_start_matches([' ', '\t'])
+            .len();
+    let value = src
+        .get(value_start..key_line_start + code.trim_end().len())?
+        .trim_end_matches(',')
+        .trim_end();
+    if value_start == key_start + key.len() || value.is_empty() || value.contains(['{', '=']) {
+        return None;
+    }
+    let block = enclosing_schema(src, item_start, key_start)?;
+    if block.attr(key).is_none() || block.nested(key).is_some() {
+        return None;
+    }
+    let gap = Span::new(file, key_start + key.len(), value_start);
+    Some(
+        Diagnostic::error(
+            Code::SyntaxError,
+            format!("expected `=` between `{key}` and its value"),
+        )
+        .with_primary(gap, "`=` missing here")
+        .with_help(format!(
+            "write `{key} = {}`",
+            crate::diag::escape::line(value)
+        )),
+    )
+}
+
+/// The line (without its newline) that holds `at`.
+fn line_of(src: &str, at: usize) -> (usize, usize) {
+    let at = at.min(src.len());
+    let start = src
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = src
+        .get(at..)
+        .and_then(|t| t.find('\n'))
+        .map_or(src.len(), |i| at + i);
+    (start, end)
+}
+
+/// The schema of the block open at `at`, found from the words before each open `{`
+/// (`vm web-01 {`, then `network lan {`); `None` inside a `for` or an unknown block.
+fn enclosing_schema(
+    src: &str,
+    item_start: usize,
+    at: usize,
+) -> Option<&'static crate::check::schema::Block> {
+    let mut block: Option<&'static crate::check::schema::Block> = None;
+    for brace in open_braces(src, item_start, at) {
+        let (line_start, _) = line_of(src, brace);
+        let word = token_at(
+            src,
+            line_start + src.get(line_start..brace)?.len()
+                - src.get(line_start..brace)?.trim_start().len(),
+        )?;
+        block = Some(match block {
+            None => crate::check::schema::of(DeclKind::from_keyword(word)?),
+            Some(outer) => outer.nested(word)?.schema,
+        });
+    }
+    block
 }
 
 /// Offsets of the `{` that are still open at the end of the text, outermost first;
