@@ -186,6 +186,32 @@ fn explain_prints_the_page_of_a_code() {
 }
 
 #[test]
+fn explain_lists_every_code() {
+    let out = pxic(&["explain", "--list"], repo());
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), pxic::diag::Code::ALL.len());
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("PXI0106  unknown-attribute") && l.contains("memroy")),
+        "{text}"
+    );
+    let neither = pxic(&["explain"], repo());
+    assert_eq!(neither.status.code(), Some(2));
+}
+
+#[test]
+fn the_global_message_format_flag_has_a_one_line_help() {
+    let out = pxic(&["check", "--help"], repo());
+    let line = stdout(&out)
+        .lines()
+        .find(|l| l.contains("--message-format"))
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(line.len() < 140, "{line}");
+}
+
+#[test]
 fn a_byte_order_mark_is_not_part_of_the_source() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = format!("\u{feff}{MINIMAL}");

@@ -129,11 +129,42 @@ pub fn unknown_attribute<'a>(
     key: &str,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    let help = did_you_mean(key, names)
-        .unwrap_or_else(|| "see docs/schema.md for the attributes each block takes".to_string());
+    let names: Vec<&str> = names.into_iter().collect();
+    let help = did_you_mean(key, names.iter().copied()).unwrap_or_else(|| {
+        format!(
+            "this block takes {}",
+            nearest_list(key, &names, "no attributes")
+        )
+    });
     Diagnostic::error(Code::UnknownAttribute, format!("unknown attribute `{key}`"))
         .with_primary(span, "not an attribute of this block")
         .with_help(help)
+}
+
+/// How many names a help lists when none is close enough to suggest.
+const NAMES_LISTED: usize = 6;
+
+/// `` `memory`, `cores`, … `` : the names nearest to `name` (all of them when there
+/// are few), for a help when none is close enough for "did you mean".
+fn nearest_list(name: &str, names: &[&str], none: &str) -> String {
+    if names.is_empty() {
+        return none.to_string();
+    }
+    let nearest = crate::diag::nearest(name, names.iter().copied(), NAMES_LISTED);
+    let listed: Vec<String> = nearest.iter().map(|n| format!("`{n}`")).collect();
+    if names.len() > nearest.len() {
+        format!(
+            "{} and {} more",
+            listed.join(", "),
+            names.len() - nearest.len()
+        )
+    } else {
+        match listed.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, init)) => format!("{} and {last}", init.join(", ")),
+            None => none.to_string(),
+        }
+    }
 }
 
 pub fn unknown_block<'a>(
@@ -141,8 +172,13 @@ pub fn unknown_block<'a>(
     kind: &str,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    let help = did_you_mean(kind, names)
-        .unwrap_or_else(|| "see docs/schema.md for the blocks each declaration takes".to_string());
+    let names: Vec<&str> = names.into_iter().collect();
+    let help = did_you_mean(kind, names.iter().copied()).unwrap_or_else(|| {
+        format!(
+            "this declaration takes the blocks {}",
+            nearest_list(kind, &names, "none")
+        )
+    });
     Diagnostic::error(Code::UnknownBlock, format!("unknown block `{kind}`"))
         .with_primary(span, "not a block of this declaration")
         .with_help(help)

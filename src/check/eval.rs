@@ -605,7 +605,7 @@ impl<'a> Evaluator<'a, '_> {
                 self.out.push(errors::unknown_block(
                     block.kind.span,
                     &block.kind.name,
-                    schema.names(),
+                    schema.blocks.iter().map(|b| b.kind),
                 ));
             }
             return;

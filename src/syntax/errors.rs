@@ -250,7 +250,7 @@ fn syntax_help(expected: &[&str], found: Option<&str>) -> String {
                 `for i in 1..=3 { … }` generators"
             .to_string();
     }
-    "see docs/language.md for the syntax".to_string()
+    "check the line against the examples of `pxic explain PXI0001`".to_string()
 }
 
 /// A character that starts no token of the language.
