@@ -862,6 +862,8 @@ impl Lowering<'_> {
             .collect();
         let vars = free_block(r, "vars");
         guest_roles::check_files(r, self.out);
+        names::check_file_paths(r, self.out);
+        names::check_services(r, self.out);
         if let (Some(galaxy), Some(span)) = (r.str("galaxy"), r.span("galaxy")) {
             names::check_galaxy(&galaxy, span, self.out);
         }

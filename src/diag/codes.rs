@@ -184,6 +184,10 @@ registry! {
     FirewallWiderThanRole = "PXI0378", Estate, "firewall-wider-than-role";
     DockerBypassesFirewall = "PXI0379", Estate, "docker-bypasses-firewall";
     PortOnTwoBridges     = "PXI0380", Estate, "port-on-two-bridges";
+    SystemAccountAsUser  = "PXI0383", Estate, "system-account-as-user";
+    InvalidShell         = "PXI0384", Estate, "invalid-shell";
+    InvalidFilePath      = "PXI0385", Estate, "invalid-file-path";
+    InvalidServiceName   = "PXI0386", Estate, "invalid-service-name";
     ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
     ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
     ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";
