@@ -217,3 +217,48 @@ fn the_ir_does_not_depend_on_the_working_directory() {
     assert!(ir.contains("\"file\": \"main.pxi\""), "{ir}");
     assert!(!ir.contains(&dir.path().display().to_string()));
 }
+
+/// A static address that the lock gave another guest's `ip = auto` moves that guest,
+/// perhaps a running one: a warning names it and both its addresses (PXI0381).
+#[test]
+fn a_static_address_taking_a_locked_one_warns_that_the_other_guest_moves() {
+    let (first, lock) = build(&["a", "b"], &Lock::default());
+    let (_, b_address, _) = allocation(&first, "b");
+    let mut text = BASE.to_string();
+    text.push_str(&vm("a"));
+    text.push_str(&vm("b"));
+    text.push_str(&format!(
+        "vm c {{\n  host = pve1\n  template = base\n  network lan {{ ip = {b_address} }}\n}}\n"
+    ));
+    let mut map = SourceMap::new();
+    map.add("main.pxi", text);
+    let checked = check_project(&mut map, &NoFiles, &lock);
+    let warnings: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == pxic::diag::Code::AddressTakenFromGuest)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", checked.diagnostics);
+    assert_eq!(checked.diagnostics.len(), 1, "{:?}", checked.diagnostics);
+    let plan = checked.plan.expect("a warning leaves a plan");
+    let (_, moved_to, _) = allocation(&plan, "b");
+    assert_ne!(moved_to, b_address);
+    assert_eq!(
+        warnings[0].message,
+        format!("`b` moves from {b_address} to {moved_to}: another guest is given {b_address}")
+    );
+    // Without the lock, nothing was taken from anyone.
+    let mut map = SourceMap::new();
+    map.add(
+        "main.pxi",
+        format!(
+            "{BASE}{}vm c {{\n  host = pve1\n  template = base\n  network lan {{ ip = {b_address} }}\n}}\n",
+            vm("b")
+        ),
+    );
+    assert!(
+        check_project(&mut map, &NoFiles, &Lock::default())
+            .diagnostics
+            .is_empty()
+    );
+}

@@ -261,6 +261,16 @@ impl<'l> Allocator<'l> {
             out.push(estate::pool_exhausted(span, network));
             return None;
         };
+        // The lock's address for this NIC, taken by an address written for another
+        // guest (only those can take one the lock holds for a live NIC): this guest
+        // moves, which only `pxic diff` would otherwise show.
+        if let Some(locked) = locked.filter(|a| *a != addr && usable(*a))
+            && let Some(written) = taken.get(&locked)
+        {
+            out.push(estate::address_taken_from_guest(
+                key, locked, addr, *written, span,
+            ));
+        }
         self.taken_in(&network.name).insert(addr, span);
         self.new.addresses.push((key.to_string(), addr));
         Some(addr)

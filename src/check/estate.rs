@@ -89,6 +89,32 @@ pub fn duplicate_address(addr: Ipv4Addr, span: Span, first: Span) -> Diagnostic 
     .with_help("give each interface its own address, or write `ip = auto`")
 }
 
+/// A static address takes the one the lock gave another guest's NIC (`key`,
+/// `vm/worker-1/lan`), which moves from `locked` to `new`.
+pub fn address_taken_from_guest(
+    key: &str,
+    locked: Ipv4Addr,
+    new: Ipv4Addr,
+    written: Span,
+    auto: Span,
+) -> Diagnostic {
+    let (guest, network) = key.rsplit_once('/').unwrap_or((key, ""));
+    let name = guest.split_once('/').map_or(guest, |(_, name)| name);
+    Diagnostic::warning(
+        Code::AddressTakenFromGuest,
+        format!("`{name}` moves from {locked} to {new}: another guest is given {locked}"),
+    )
+    .with_primary(written, format!("pxi.lock gave {locked} to `{name}`"))
+    .with_secondary(
+        auto,
+        format!("so `{name}` gets {new} on `{network}`, a new address"),
+    )
+    .with_help(format!(
+        "if `{name}` is running, write another address here (pxic would change its address \
+         on the next apply), or write `ip = {locked}` for `{name}` and give this guest another"
+    ))
+}
+
 pub fn no_pool(span: Span, network: &str) -> Diagnostic {
     Diagnostic::error(
         Code::NoPool,

@@ -184,6 +184,7 @@ registry! {
     FirewallWiderThanRole = "PXI0378", Estate, "firewall-wider-than-role";
     DockerBypassesFirewall = "PXI0379", Estate, "docker-bypasses-firewall";
     PortOnTwoBridges     = "PXI0380", Estate, "port-on-two-bridges";
+    AddressTakenFromGuest = "PXI0381", Estate, "address-taken-from-guest";
     RoleLocksOutAnsible  = "PXI0382", Estate, "role-locks-out-ansible";
     SystemAccountAsUser  = "PXI0383", Estate, "system-account-as-user";
     InvalidShell         = "PXI0384", Estate, "invalid-shell";
