@@ -43,6 +43,12 @@ role quirky {
     content = "y\n"
     restart = []                # restarts nothing
   }
+  # A Makefile's tab, and Jinja that does not balance: ansible-lint's no-tabs and
+  # jinja[invalid] must not find them in the generated tasks.
+  file "/srv/quirky/Makefile" {
+    content = "all:\n\techo {{ done\n\t{% if\n"
+    restart = []
+  }
   vars {
     motto   = "!important & *bold* {{ not_a_var }}"
     enabled = true
