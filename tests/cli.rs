@@ -145,11 +145,11 @@ fn json_lines_carry_code_position_and_help() {
     assert_eq!(lines[0]["severity"], "error");
     assert_eq!(
         lines[0]["message"],
-        "expected `=` or `{` after `cores`, found `4`"
+        "expected `=` between `cores` and its value"
     );
     assert_eq!(lines[0]["labels"][0]["file"], "a.pxi");
     assert_eq!(lines[0]["labels"][0]["line"], 2);
-    assert_eq!(lines[0]["labels"][0]["column"], 9);
+    assert_eq!(lines[0]["labels"][0]["column"], 8);
     assert_eq!(lines[0]["labels"][0]["primary"], true);
     assert!(lines[0]["help"].as_str().is_some_and(|h| !h.is_empty()));
     assert_eq!(lines[1]["code"], "PXI0004");
