@@ -69,13 +69,41 @@ fn in_source_order(a: Span, b: Span) -> (Span, Span) {
     }
 }
 
-pub fn vmids_exhausted(span: Span, range: ir::IdRange) -> Diagnostic {
+pub fn vmids_exhausted(span: Span, range: ir::IdRange, attribute: &str) -> Diagnostic {
     Diagnostic::error(
         Code::VmidsExhausted,
         format!("no free VMID left in {} .. {}", range.first, range.last),
     )
     .with_primary(span, "needs a VMID")
-    .with_help("widen the cluster's `vmids` range")
+    .with_help(format!("widen the cluster's `{attribute}` range"))
+}
+
+/// The cluster's `template_vmids` overlap its `vmids`: templates would again get
+/// VMIDs among the guests.
+pub fn vmid_ranges_overlap(
+    vmids: ir::IdRange,
+    templates: ir::IdRange,
+    span: Span,
+    vmids_span: Option<Span>,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        Code::VmidRangesOverlap,
+        format!(
+            "`template_vmids` {} .. {} overlaps `vmids` {} .. {}",
+            templates.first, templates.last, vmids.first, vmids.last
+        ),
+    )
+    .with_primary(span, "templates' VMIDs would mix with the guests'");
+    let d = match vmids_span {
+        Some(at) => d.with_secondary(at, "the guests' VMIDs"),
+        None => d.with_note(format!(
+            "`vmids` defaults to {} .. {}",
+            vmids.first, vmids.last
+        )),
+    };
+    d.with_help(
+        "keep the two ranges apart, such as `vmids = 100 .. 8999` and `template_vmids = 9000 .. 9099`",
+    )
 }
 
 pub fn duplicate_address(addr: Ipv4Addr, span: Span, first: Span) -> Diagnostic {

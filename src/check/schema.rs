@@ -385,6 +385,12 @@ static CLUSTER: Block = Block {
             "The VMIDs pxic may allocate; defaults to `100 .. 9999`.",
         ),
         attr(
+            "template_vmids",
+            Ty::IntRange,
+            Default::Optional,
+            "The VMIDs templates (and Packer's base VMs) get for `vmid = auto`, apart from the guests' `vmids`, such as `9000 .. 9099`; by default they share `vmids`. A template keeps a VMID the lock gave it before.",
+        ),
+        attr(
             "domain",
             Ty::Str,
             Default::Optional,

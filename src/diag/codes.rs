@@ -190,6 +190,7 @@ registry! {
     InvalidShell         = "PXI0384", Estate, "invalid-shell";
     InvalidFilePath      = "PXI0385", Estate, "invalid-file-path";
     InvalidServiceName   = "PXI0386", Estate, "invalid-service-name";
+    VmidRangesOverlap    = "PXI0387", Estate, "vmid-ranges-overlap";
     ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
     ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
     ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";
