@@ -138,6 +138,23 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     scored.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The `count` candidates nearest to `name` by edit distance, nearest first (ties in
+/// the candidates' order), however far they are.
+pub fn nearest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    count: usize,
+) -> Vec<&'a str> {
+    let name = name.to_lowercase();
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (levenshtein(&name, &c.to_lowercase()), i, c))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(count).map(|(_, _, c)| c).collect()
+}
+
 /// Edit distance counting a swap of two neighbours as one edit (`wbe` → `web`), the
 /// commonest typo (optimal string alignment).
 fn levenshtein(a: &str, b: &str) -> usize {

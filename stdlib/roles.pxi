@@ -1,6 +1,8 @@
 # std.roles: roles that configure Debian and Ubuntu guests after they are created.
 #
-# `use std.roles`, then `roles = [roles.base, roles.ssh_hardening]` in a VM or container.
+# `use std.roles`, then `roles = [roles.base, roles.ssh_hardening]` in a VM, or
+# `roles = [roles.essentials]` in a container (`ssh_hardening` turns root logins off, and
+# Ansible logs in to containers as root: PXI0382).
 # The roles install Debian packages and write files under /etc/apt and /etc/ssh, so they
 # are for Debian and Ubuntu guests (`os = [debian, ubuntu]`: pxic refuses them on Rocky
 # Linux and AlmaLinux, PXI0376): there, write your own.
@@ -43,8 +45,9 @@ role base {
 # the first value it reads for each keyword, and the file name sorts before cloud-init's
 # 50-cloud-init.conf and Ubuntu's 60-cloudimg-settings.conf, so these settings win.
 # sshd is restarted when the file changes (open sessions stay up). Give every user an
-# SSH key (`user … { ssh_keys = [...] }`) before applying it. Not for a Proxmox node:
-# the nodes of a cluster log in to each other as root.
+# SSH key (`user … { ssh_keys = [...] }`) before applying it. Not for a container, which
+# Ansible reaches as root (PXI0382), nor for a Proxmox node: the nodes of a cluster log
+# in to each other as root.
 role ssh_hardening {
   description = "Key-only SSH: no password or root login, fewer auth tries."
   os          = [debian, ubuntu]

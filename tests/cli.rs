@@ -145,11 +145,11 @@ fn json_lines_carry_code_position_and_help() {
     assert_eq!(lines[0]["severity"], "error");
     assert_eq!(
         lines[0]["message"],
-        "expected `=` or `{` after `cores`, found `4`"
+        "expected `=` between `cores` and its value"
     );
     assert_eq!(lines[0]["labels"][0]["file"], "a.pxi");
     assert_eq!(lines[0]["labels"][0]["line"], 2);
-    assert_eq!(lines[0]["labels"][0]["column"], 9);
+    assert_eq!(lines[0]["labels"][0]["column"], 8);
     assert_eq!(lines[0]["labels"][0]["primary"], true);
     assert!(lines[0]["help"].as_str().is_some_and(|h| !h.is_empty()));
     assert_eq!(lines[1]["code"], "PXI0004");
@@ -183,6 +183,32 @@ fn explain_prints_the_page_of_a_code() {
     let unknown = pxic(&["explain", "PXI0999"], repo());
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("unknown diagnostic code"));
+}
+
+#[test]
+fn explain_lists_every_code() {
+    let out = pxic(&["explain", "--list"], repo());
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), pxic::diag::Code::ALL.len());
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("PXI0106  unknown-attribute") && l.contains("memroy")),
+        "{text}"
+    );
+    let neither = pxic(&["explain"], repo());
+    assert_eq!(neither.status.code(), Some(2));
+}
+
+#[test]
+fn the_global_message_format_flag_has_a_one_line_help() {
+    let out = pxic(&["check", "--help"], repo());
+    let line = stdout(&out)
+        .lines()
+        .find(|l| l.contains("--message-format"))
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(line.len() < 140, "{line}");
 }
 
 #[test]

@@ -217,3 +217,108 @@ fn the_ir_does_not_depend_on_the_working_directory() {
     assert!(ir.contains("\"file\": \"main.pxi\""), "{ir}");
     assert!(!ir.contains(&dir.path().display().to_string()));
 }
+
+/// A static address that the lock gave another guest's `ip = auto` moves that guest,
+/// perhaps a running one: a warning names it and both its addresses (PXI0381).
+#[test]
+fn a_static_address_taking_a_locked_one_warns_that_the_other_guest_moves() {
+    let (first, lock) = build(&["a", "b"], &Lock::default());
+    let (_, b_address, _) = allocation(&first, "b");
+    let mut text = BASE.to_string();
+    text.push_str(&vm("a"));
+    text.push_str(&vm("b"));
+    text.push_str(&format!(
+        "vm c {{\n  host = pve1\n  template = base\n  network lan {{ ip = {b_address} }}\n}}\n"
+    ));
+    let mut map = SourceMap::new();
+    map.add("main.pxi", text);
+    let checked = check_project(&mut map, &NoFiles, &lock);
+    let warnings: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == pxic::diag::Code::AddressTakenFromGuest)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", checked.diagnostics);
+    assert_eq!(checked.diagnostics.len(), 1, "{:?}", checked.diagnostics);
+    let plan = checked.plan.expect("a warning leaves a plan");
+    let (_, moved_to, _) = allocation(&plan, "b");
+    assert_ne!(moved_to, b_address);
+    assert_eq!(
+        warnings[0].message,
+        format!("`b` moves from {b_address} to {moved_to}: another guest is given {b_address}")
+    );
+    // Without the lock, nothing was taken from anyone.
+    let mut map = SourceMap::new();
+    map.add(
+        "main.pxi",
+        format!(
+            "{BASE}{}vm c {{\n  host = pve1\n  template = base\n  network lan {{ ip = {b_address} }}\n}}\n",
+            vm("b")
+        ),
+    );
+    assert!(
+        check_project(&mut map, &NoFiles, &Lock::default())
+            .diagnostics
+            .is_empty()
+    );
+}
+
+/// With `template_vmids`, templates and Packer's base VMs get VMIDs from that range
+/// and guests from `vmids`; a template the lock placed among the guests stays put.
+#[test]
+fn templates_get_vmids_from_their_own_range() {
+    let project = |template_vmids: &str| {
+        format!(
+            r#"
+cluster lab {{
+  endpoint = "https://10.0.0.2:8006/"
+  vmids    = 100 .. 199
+  {template_vmids}
+}}
+network lan {{
+  cidr    = 10.0.0.0/24
+  gateway = 10.0.0.1
+  pool    = 10.0.0.100 .. 10.0.0.199
+}}
+image cloud {{ kind = cloud, url = "https://example.org/cloud.img" }}
+host pve1 {{
+  address = 10.0.0.2
+  bridge vmbr0 {{ network = lan }}
+  storage local-lvm {{ type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }}
+  storage local {{ type = dir, path = "/var/lib/vz", content = [import, snippets] }}
+}}
+template base {{ host = pve1, image = cloud, storage = local-lvm }}
+template built {{
+  host    = pve1
+  image   = cloud
+  storage = local-lvm
+  build {{ packages = ["htop"] }}
+}}
+{}"#,
+            vm("a")
+        )
+    };
+    let check = |text: String, lock: &Lock| {
+        let mut map = SourceMap::new();
+        map.add("main.pxi", text);
+        let checked = check_project(&mut map, &NoFiles, lock);
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        (checked.plan.expect("a plan"), checked.lock)
+    };
+    let apart = "template_vmids = 9000 .. 9099";
+    let (plan, _) = check(project(apart), &Lock::default());
+    let in_templates = |v: u32| (9000..=9099).contains(&v);
+    assert!(in_templates(plan.templates["base"].vmid));
+    assert!(in_templates(plan.templates["built"].vmid));
+    let base_vm = plan.templates["built"].base_vmid.expect("a Packer base VM");
+    assert!(in_templates(base_vm), "{base_vm}");
+    assert_eq!(plan.vms["a"].guest.vmid, 100);
+
+    // Shared range first: the templates take VMIDs among the guests; declaring the
+    // range afterwards keeps them, and only what is new comes from it.
+    let (shared, lock) = check(project(""), &Lock::default());
+    assert!(shared.templates["base"].vmid < 200);
+    let (kept, _) = check(project(apart), &lock);
+    assert_eq!(kept.templates["base"].vmid, shared.templates["base"].vmid);
+    assert_eq!(kept.vms["a"].guest.vmid, shared.vms["a"].guest.vmid);
+}

@@ -147,3 +147,86 @@ fn examples_check_cleanly() {
         assert!(checked.plan.is_some());
     }
 }
+
+/// Any file the examples of the docs read: a public key.
+struct DocFiles;
+
+impl pxic::check::World for DocFiles {
+    fn read_file(&self, _: &Path) -> Result<std::sync::Arc<str>, pxic::check::FileError> {
+        Ok("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDoc admin@example\n".into())
+    }
+}
+
+/// The `pxi` blocks of a Markdown page, in order.
+fn pxi_blocks(page: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in page.lines() {
+        match (&mut current, line.trim_end()) {
+            (None, "```pxi") => current = Some(String::new()),
+            (Some(block), "```") => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            (Some(block), _) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+fn check_text(text: &str) -> (SourceMap, Vec<pxic::diag::Diagnostic>) {
+    let mut map = SourceMap::new();
+    map.add("example.pxi", text.to_string());
+    let checked = pxic::check::check_project(&mut map, &DocFiles, &Default::default());
+    (map, checked.diagnostics)
+}
+
+/// The first example of docs/language.md, and the example of docs/stdlib.md (with
+/// the cluster, network and host it names), check without a diagnostic: a new user
+/// starts from them.
+#[test]
+fn the_first_examples_of_the_docs_check_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let language = std::fs::read_to_string(root.join("language.md")).expect("language.md");
+    let first = pxi_blocks(&language).into_iter().next().unwrap_or_default();
+    let (map, diagnostics) = check_text(&first);
+    assert!(
+        diagnostics.is_empty(),
+        "docs/language.md's first example:\n{}",
+        rendered(&map, &diagnostics)
+    );
+
+    let stdlib = std::fs::read_to_string(root.join("stdlib.md")).expect("stdlib.md");
+    let using = pxi_blocks(&stdlib).into_iter().next().unwrap_or_default();
+    let estate = r#"
+cluster homelab {
+  endpoint = "https://10.10.0.2:8006/"
+}
+network lan {
+  cidr    = 10.10.0.0/24
+  gateway = 10.10.0.1
+  pool    = 10.10.0.100 .. 10.10.0.199
+}
+host pve1 {
+  address = 10.10.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl] }
+}
+"#;
+    let (map, diagnostics) = check_text(&format!("{using}{estate}"));
+    let errors: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.severity == pxic::diag::Severity::Error)
+        .cloned()
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "docs/stdlib.md's example:\n{}",
+        rendered(&map, &errors)
+    );
+}

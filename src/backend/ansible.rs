@@ -53,6 +53,9 @@ pub fn emit(plan: &Plan) -> Emitted {
     for (path, text) in hosts::static_files(plan) {
         files.insert(format!("ansible/{path}"), text);
     }
+    for (path, text) in roles::static_files(plan, &roles) {
+        files.insert(format!("ansible/{path}"), text);
+    }
     if let Some(requirements) = roles::requirements(plan, &files) {
         files.insert(
             "ansible/requirements.yml".into(),

@@ -26,6 +26,13 @@ impl GuestKey {
     }
 }
 
+/// Which of the cluster's VMID ranges an allocation comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Range {
+    Guests,
+    Templates,
+}
+
 /// Below this many lock entries per thread, the old lock is read on one thread.
 const MIN_LOCK_ENTRIES_PER_THREAD: usize = 4096;
 
@@ -60,6 +67,8 @@ pub struct Allocator<'l> {
     reserved_macs: FxHashSet<u64>,
     new: Made,
     range: ir::IdRange,
+    /// The templates' own range, when the cluster keeps them apart.
+    template_range: Option<ir::IdRange>,
     /// VMIDs taken, with where they were taken (for duplicate reports).
     vmids: FxHashMap<u32, Span>,
     /// Addresses taken, per network (there are few networks).
@@ -69,6 +78,7 @@ pub struct Allocator<'l> {
     /// Where the search for the lowest free VMID (and address, per network) resumes:
     /// nothing is freed during a build, so the lowest free one only moves up.
     next_vmid: u32,
+    next_template_vmid: u32,
     next_address: FxHashMap<String, u32>,
     /// What `addresses` holds for a network with nothing taken yet.
     no_addresses: FxHashMap<Ipv4Addr, Span>,
@@ -116,10 +126,12 @@ impl<'l> Allocator<'l> {
                 macs: Vec::with_capacity(old.macs.len()),
             },
             range,
+            template_range: None,
             vmids: FxHashMap::default(),
             addresses: Vec::new(),
             macs: FxHashSet::default(),
             next_vmid: range.first,
+            next_template_vmid: 0,
             next_address: FxHashMap::default(),
             no_addresses: FxHashMap::default(),
         }
@@ -155,19 +167,57 @@ impl<'l> Allocator<'l> {
         }
     }
 
+    /// Keeps the VMIDs of templates (and Packer's base VMs) written as `auto` in
+    /// `range`, apart from the guests'.
+    pub fn with_template_range(mut self, range: Option<ir::IdRange>) -> Allocator<'l> {
+        self.template_range = range;
+        if let Some(r) = range {
+            self.next_template_vmid = r.first;
+        }
+        self
+    }
+
     /// The VMID of a guest written as `auto`: the locked one if still free and in range,
     /// else the lowest free one that no other guest holds in the lock.
     pub fn vmid(&mut self, key: &GuestKey, span: Span, out: &mut Vec<Diagnostic>) -> u32 {
-        let in_range = |v: u32| self.range.first <= v && v <= self.range.last;
+        self.vmid_in(key, span, out, Range::Guests)
+    }
+
+    /// The VMID of a template (or a Packer base VM) written as `auto`: from the
+    /// cluster's `template_vmids` when it has them (a VMID the lock gave it in `vmids`
+    /// is kept, so that declaring the range moves no template that exists), else as a
+    /// guest's.
+    pub fn template_vmid(&mut self, key: &GuestKey, span: Span, out: &mut Vec<Diagnostic>) -> u32 {
+        match self.template_range {
+            Some(_) => self.vmid_in(key, span, out, Range::Templates),
+            None => self.vmid(key, span, out),
+        }
+    }
+
+    fn vmid_in(
+        &mut self,
+        key: &GuestKey,
+        span: Span,
+        out: &mut Vec<Diagnostic>,
+        which: Range,
+    ) -> u32 {
+        let (range, next) = match (which, self.template_range) {
+            (Range::Templates, Some(r)) => (r, self.next_template_vmid),
+            _ => (self.range, self.next_vmid),
+        };
+        let in_range = |v: u32| {
+            let within = |r: ir::IdRange| r.first <= v && v <= r.last;
+            within(range) || (which == Range::Templates && within(self.range))
+        };
         let locked = self.old_vmids.by_key.get(key.0.as_str()).copied();
         let vmid = match locked {
             Some(v) if in_range(v) && !self.vmids.contains_key(&v) => Some(v),
             _ => {
-                let start = self.next_vmid.max(self.range.first);
+                let start = next.max(range.first);
                 // Retired VMIDs may lie below `start`: the fallback looks at them all.
                 let free = |retired_too: bool| {
-                    let from = if retired_too { self.range.first } else { start };
-                    (from..=self.range.last).find(|v| {
+                    let from = if retired_too { range.first } else { start };
+                    (from..=range.last).find(|v| {
                         !self.vmids.contains_key(v)
                             && self
                                 .old_vmids
@@ -181,13 +231,23 @@ impl<'l> Allocator<'l> {
                 // The search resumes where a fresh one was found: below it, only
                 // taken or retired VMIDs are left.
                 if let Some(v) = fresh {
-                    self.next_vmid = v;
+                    match which {
+                        Range::Templates => self.next_template_vmid = v,
+                        Range::Guests => self.next_vmid = v,
+                    }
                 }
                 fresh.or_else(|| free(true))
             }
         };
         let Some(vmid) = vmid else {
-            out.push(estate::vmids_exhausted(span, self.range));
+            out.push(estate::vmids_exhausted(
+                span,
+                range,
+                match which {
+                    Range::Templates => "template_vmids",
+                    Range::Guests => "vmids",
+                },
+            ));
             return 0;
         };
         self.vmids.insert(vmid, span);
@@ -261,6 +321,16 @@ impl<'l> Allocator<'l> {
             out.push(estate::pool_exhausted(span, network));
             return None;
         };
+        // The lock's address for this NIC, taken by an address written for another
+        // guest (only those can take one the lock holds for a live NIC): this guest
+        // moves, which only `pxic diff` would otherwise show.
+        if let Some(locked) = locked.filter(|a| *a != addr && usable(*a))
+            && let Some(written) = taken.get(&locked)
+        {
+            out.push(estate::address_taken_from_guest(
+                key, locked, addr, *written, span,
+            ));
+        }
         self.taken_in(&network.name).insert(addr, span);
         self.new.addresses.push((key.to_string(), addr));
         Some(addr)

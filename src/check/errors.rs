@@ -129,11 +129,42 @@ pub fn unknown_attribute<'a>(
     key: &str,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    let help = did_you_mean(key, names)
-        .unwrap_or_else(|| "see docs/schema.md for the attributes each block takes".to_string());
+    let names: Vec<&str> = names.into_iter().collect();
+    let help = did_you_mean(key, names.iter().copied()).unwrap_or_else(|| {
+        format!(
+            "this block takes {}",
+            nearest_list(key, &names, "no attributes")
+        )
+    });
     Diagnostic::error(Code::UnknownAttribute, format!("unknown attribute `{key}`"))
         .with_primary(span, "not an attribute of this block")
         .with_help(help)
+}
+
+/// How many names a help lists when none is close enough to suggest.
+const NAMES_LISTED: usize = 6;
+
+/// `` `memory`, `cores`, … `` : the names nearest to `name` (all of them when there
+/// are few), for a help when none is close enough for "did you mean".
+fn nearest_list(name: &str, names: &[&str], none: &str) -> String {
+    if names.is_empty() {
+        return none.to_string();
+    }
+    let nearest = crate::diag::nearest(name, names.iter().copied(), NAMES_LISTED);
+    let listed: Vec<String> = nearest.iter().map(|n| format!("`{n}`")).collect();
+    if names.len() > nearest.len() {
+        format!(
+            "{} and {} more",
+            listed.join(", "),
+            names.len() - nearest.len()
+        )
+    } else {
+        match listed.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, init)) => format!("{} and {last}", init.join(", ")),
+            None => none.to_string(),
+        }
+    }
 }
 
 pub fn unknown_block<'a>(
@@ -141,8 +172,13 @@ pub fn unknown_block<'a>(
     kind: &str,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    let help = did_you_mean(kind, names)
-        .unwrap_or_else(|| "see docs/schema.md for the blocks each declaration takes".to_string());
+    let names: Vec<&str> = names.into_iter().collect();
+    let help = did_you_mean(kind, names.iter().copied()).unwrap_or_else(|| {
+        format!(
+            "this declaration takes the blocks {}",
+            nearest_list(kind, &names, "none")
+        )
+    });
     Diagnostic::error(Code::UnknownBlock, format!("unknown block `{kind}`"))
         .with_primary(span, "not a block of this declaration")
         .with_help(help)
@@ -357,6 +393,50 @@ fn found(expr: &ast::Expr) -> String {
 
 pub fn type_mismatch(expr: &ast::Expr, expected: &str) -> Diagnostic {
     type_mismatch_at(expr.span, &found(expr), expected)
+}
+
+/// A value of the wrong type that is the right value written another way: a quoted
+/// `"10.0.0.0/24"`, or an address with a prefix (`10.0.0.21/24`) where only the
+/// address goes. `None` when the value is simply of another type.
+pub fn type_mismatch_written_otherwise(expr: &ast::Expr, ty: Ty) -> Option<Diagnostic> {
+    let help = match (ty, &expr.kind) {
+        (_, ExprKind::Str(s)) => {
+            let text = s.as_plain()?;
+            if !is_literal_of(ty, &text) {
+                return None;
+            }
+            format!("remove the quotes: write `{text}`")
+        }
+        (Ty::Ipv4, ExprKind::Cidr { addr, .. }) => format!(
+            "write `{addr}`: the prefix length comes from the `cidr` of the network the \
+             address is in"
+        ),
+        _ => return None,
+    };
+    Some(type_mismatch(expr, &ty.describe()).with_help(help))
+}
+
+/// Whether `text` is a literal of `ty` as it would be written unquoted.
+fn is_literal_of(ty: Ty, text: &str) -> bool {
+    let is_int = |t: &str| {
+        !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) && t.parse::<u64>().is_ok()
+    };
+    let is_ipv4 = |t: &str| t.parse::<std::net::Ipv4Addr>().is_ok();
+    match ty {
+        Ty::Int => is_int(text),
+        Ty::Bool => matches!(text, "true" | "false"),
+        Ty::Ipv4 => is_ipv4(text),
+        Ty::Cidr => text.split_once('/').is_some_and(|(addr, prefix)| {
+            is_ipv4(addr) && is_int(prefix) && prefix.parse::<u8>().is_ok_and(|p| p <= 32)
+        }),
+        Ty::Size => {
+            let digits = text
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len());
+            is_int(&text[..digits]) && ast::SizeUnit::from_symbol(&text[digits..]).is_some()
+        }
+        _ => false,
+    }
 }
 
 pub fn type_mismatch_at(span: Span, found: &str, expected: &str) -> Diagnostic {

@@ -52,22 +52,62 @@ pub fn check_vmid_range(range: ir::IdRange, span: Span, out: &mut Vec<Diagnostic
 }
 
 pub fn duplicate_vmid(vmid: u32, span: Span, first: Span) -> Diagnostic {
+    let (first, span) = in_source_order(first, span);
     Diagnostic::error(Code::DuplicateVmid, format!("VMID {vmid} is used twice"))
         .with_primary(span, "used again here")
         .with_secondary(first, "first used here")
         .with_help("give each guest and template its own VMID, or write `vmid = auto`")
 }
 
-pub fn vmids_exhausted(span: Span, range: ir::IdRange) -> Diagnostic {
+/// Two places that use one value, earlier first: guests are checked in key order
+/// (containers before VMs), but "first used here" must be the one a reader meets first.
+fn in_source_order(a: Span, b: Span) -> (Span, Span) {
+    if (b.file, b.start) < (a.file, a.start) {
+        (b, a)
+    } else {
+        (a, b)
+    }
+}
+
+pub fn vmids_exhausted(span: Span, range: ir::IdRange, attribute: &str) -> Diagnostic {
     Diagnostic::error(
         Code::VmidsExhausted,
         format!("no free VMID left in {} .. {}", range.first, range.last),
     )
     .with_primary(span, "needs a VMID")
-    .with_help("widen the cluster's `vmids` range")
+    .with_help(format!("widen the cluster's `{attribute}` range"))
+}
+
+/// The cluster's `template_vmids` overlap its `vmids`: templates would again get
+/// VMIDs among the guests.
+pub fn vmid_ranges_overlap(
+    vmids: ir::IdRange,
+    templates: ir::IdRange,
+    span: Span,
+    vmids_span: Option<Span>,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        Code::VmidRangesOverlap,
+        format!(
+            "`template_vmids` {} .. {} overlaps `vmids` {} .. {}",
+            templates.first, templates.last, vmids.first, vmids.last
+        ),
+    )
+    .with_primary(span, "templates' VMIDs would mix with the guests'");
+    let d = match vmids_span {
+        Some(at) => d.with_secondary(at, "the guests' VMIDs"),
+        None => d.with_note(format!(
+            "`vmids` defaults to {} .. {}",
+            vmids.first, vmids.last
+        )),
+    };
+    d.with_help(
+        "keep the two ranges apart, such as `vmids = 100 .. 8999` and `template_vmids = 9000 .. 9099`",
+    )
 }
 
 pub fn duplicate_address(addr: Ipv4Addr, span: Span, first: Span) -> Diagnostic {
+    let (first, span) = in_source_order(first, span);
     Diagnostic::error(
         Code::DuplicateAddress,
         format!("address {addr} is used twice"),
@@ -75,6 +115,32 @@ pub fn duplicate_address(addr: Ipv4Addr, span: Span, first: Span) -> Diagnostic 
     .with_primary(span, "used again here")
     .with_secondary(first, "first used here")
     .with_help("give each interface its own address, or write `ip = auto`")
+}
+
+/// A static address takes the one the lock gave another guest's NIC (`key`,
+/// `vm/worker-1/lan`), which moves from `locked` to `new`.
+pub fn address_taken_from_guest(
+    key: &str,
+    locked: Ipv4Addr,
+    new: Ipv4Addr,
+    written: Span,
+    auto: Span,
+) -> Diagnostic {
+    let (guest, network) = key.rsplit_once('/').unwrap_or((key, ""));
+    let name = guest.split_once('/').map_or(guest, |(_, name)| name);
+    Diagnostic::warning(
+        Code::AddressTakenFromGuest,
+        format!("`{name}` moves from {locked} to {new}: another guest is given {locked}"),
+    )
+    .with_primary(written, format!("pxi.lock gave {locked} to `{name}`"))
+    .with_secondary(
+        auto,
+        format!("so `{name}` gets {new} on `{network}`, a new address"),
+    )
+    .with_help(format!(
+        "if `{name}` is running, write another address here (pxic would change its address \
+         on the next apply), or write `ip = {locked}` for `{name}` and give this guest another"
+    ))
 }
 
 pub fn no_pool(span: Span, network: &str) -> Diagnostic {

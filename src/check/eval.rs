@@ -605,7 +605,7 @@ impl<'a> Evaluator<'a, '_> {
                 self.out.push(errors::unknown_block(
                     block.kind.span,
                     &block.kind.name,
-                    schema.names(),
+                    schema.blocks.iter().map(|b| b.kind),
                 ));
             }
             return;
@@ -881,7 +881,10 @@ impl<'a> Evaluator<'a, '_> {
                 None
             }
             _ => {
-                self.out.push(errors::type_mismatch(expr, &ty.describe()));
+                self.out.push(
+                    errors::type_mismatch_written_otherwise(expr, ty)
+                        .unwrap_or_else(|| errors::type_mismatch(expr, &ty.describe())),
+                );
                 None
             }
         }

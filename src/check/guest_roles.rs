@@ -68,6 +68,13 @@ pub fn check(
             let d = kind_mismatch(guest, role, *via, *at, role_span(&role.name));
             out.push(others(d, &misfits));
         }
+        if guest.kind == Kind::Container
+            && let Some((role, via, path)) = needed
+                .iter()
+                .find_map(|(role, via)| forbids_root_login(role).map(|path| (role, via, path)))
+        {
+            out.push(locks_out_root(guest, role, *via, path, *at));
+        }
         let Some((family, image)) = guest.family.filter(|(f, _)| *f != "other") else {
             continue;
         };
@@ -175,6 +182,47 @@ pub fn check_firewall(
             ),
         );
     }
+}
+
+/// The sshd configuration file of a role that turns root logins off
+/// (`PermitRootLogin no`), if it has one. Ansible logs in to containers as root:
+/// after such a role, the next run cannot connect.
+fn forbids_root_login(role: &Role) -> Option<&str> {
+    role.files.iter().find_map(|(path, file)| {
+        let sshd = path == "/etc/ssh/sshd_config" || path.starts_with("/etc/ssh/sshd_config.d/");
+        let forbids = file.content.lines().any(|line| {
+            let mut words = line.split_whitespace();
+            matches!(
+                (words.next(), words.next()),
+                (Some(key), Some(value))
+                    if key.eq_ignore_ascii_case("PermitRootLogin")
+                        && value.eq_ignore_ascii_case("no")
+            )
+        });
+        (sshd && forbids).then_some(path.as_str())
+    })
+}
+
+fn locks_out_root(
+    guest: &GuestRoles<'_>,
+    role: &Role,
+    via: Option<&str>,
+    path: &str,
+    at: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        Code::RoleLocksOutAnsible,
+        format!(
+            "{} turns root logins off, and Ansible logs in to container `{}` as root",
+            subject(role, via),
+            guest.name
+        ),
+    )
+    .with_primary(at, "the next Ansible run could not connect")
+    .with_help(format!(
+        "leave the role off containers, or write a role of your own whose `{path}` says \
+         `PermitRootLogin prohibit-password` (root by key only)"
+    ))
 }
 
 /// A note naming the roles after the first that have the same problem.

@@ -309,7 +309,8 @@ impl Lowering<'_> {
         };
         let mut alloc = Allocator::new(lock, cluster.vmids, |key| {
             self.is_live_key(key, &guest_ids, &networks)
-        });
+        })
+        .with_template_range(cluster.template_vmids);
         // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
         for (id, _) in &guests {
             let r = &self.records[*id];
@@ -539,7 +540,12 @@ impl Lowering<'_> {
                     let id = *id;
                     let before = self.out.len();
                     if self.instances[id].kind == DeclKind::Template {
-                        let vmid = self.vmid(id, key, alloc);
+                        let vmid = match self.records[id].int("vmid") {
+                            Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
+                            None => {
+                                alloc.template_vmid(key, self.instances[id].name_span, self.out)
+                            }
+                        };
                         if let Some(t) = self.template(id, vmid, key, known, alloc) {
                             templates.push((t.name.clone(), t));
                         }
@@ -671,6 +677,24 @@ impl Lowering<'_> {
         if let Some(span) = r.span("vmids") {
             estate::check_vmid_range(vmids, span, self.out);
         }
+        let template_vmids = match r.fields.get("template_vmids").map(|f| &f.value) {
+            Some(Value::IntRange(a, b)) => Some(ir::IdRange {
+                first: u32::try_from(*a).unwrap_or(u32::MAX),
+                last: u32::try_from(*b).unwrap_or(u32::MAX),
+            }),
+            _ => None,
+        };
+        if let (Some(range), Some(span)) = (template_vmids, r.span("template_vmids")) {
+            estate::check_vmid_range(range, span, self.out);
+            if range.first <= vmids.last && vmids.first <= range.last {
+                self.out.push(estate::vmid_ranges_overlap(
+                    vmids,
+                    range,
+                    span,
+                    r.span("vmids"),
+                ));
+            }
+        }
         names::check_storage_names(r, self.out);
         let token = match r.fields.get("token").map(|f| &f.value) {
             Some(Value::Secret(env)) => Some(ir::Secret { env: env.clone() }),
@@ -688,6 +712,7 @@ impl Lowering<'_> {
             token,
             insecure: r.bool("insecure"),
             vmids,
+            template_vmids,
             domain: r.str("domain"),
             timezone: r.str("timezone").unwrap_or_default(),
             repository: r.word("repository").unwrap_or_default(),
@@ -862,6 +887,8 @@ impl Lowering<'_> {
             .collect();
         let vars = free_block(r, "vars");
         guest_roles::check_files(r, self.out);
+        names::check_file_paths(r, self.out);
+        names::check_services(r, self.out);
         if let (Some(galaxy), Some(span)) = (r.str("galaxy"), r.span("galaxy")) {
             names::check_galaxy(&galaxy, span, self.out);
         }
@@ -980,7 +1007,7 @@ impl Lowering<'_> {
             }
             let nic = self.build_nic(key, &name, host, networks, name_span, alloc);
             let base = (image.kind == "cloud")
-                .then(|| alloc.vmid(&GuestKey(key.child("base")), name_span, self.out));
+                .then(|| alloc.template_vmid(&GuestKey(key.child("base")), name_span, self.out));
             (nic, base)
         } else {
             (None, None)

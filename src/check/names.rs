@@ -94,26 +94,87 @@ pub fn check_interface_name(name: &str, span: Span, what: &str, out: &mut Vec<Di
     );
 }
 
-/// The bridges of a host and their ports.
+/// The bridges of a host and their ports. A port is enslaved to one bridge: given to
+/// two (or twice to one), the interfaces file would enslave it twice, and the second
+/// bridge takes it from the first when the network is reloaded.
 pub fn check_bridges(r: &Record, out: &mut Vec<Diagnostic>) {
+    let mut owners: Vec<(&str, Span, Option<&str>)> = Vec::new();
     for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
+        let bridge_name = bridge.label.as_ref().map(|(l, _)| l.as_str());
         if let Some((label, span)) = &bridge.label {
             check_interface_name(label, *span, "bridge", out);
         }
         for (name, span) in bridge.record.strings_at("ports") {
             check_interface_name(name, span, "port", out);
+            match owners.iter().find(|(n, _, _)| *n == name) {
+                Some((_, first, first_bridge)) => {
+                    out.push(port_on_two_bridges(
+                        name,
+                        span,
+                        *first,
+                        *first_bridge,
+                        bridge_name,
+                    ));
+                }
+                None => owners.push((name, span, bridge_name)),
+            }
         }
     }
+}
+
+fn port_on_two_bridges(
+    port: &str,
+    span: Span,
+    first: Span,
+    first_bridge: Option<&str>,
+    bridge: Option<&str>,
+) -> Diagnostic {
+    let port = printable(port);
+    let same = first_bridge == bridge;
+    let (message, help) = match (same, bridge) {
+        (true, Some(b)) => (
+            format!("port `{port}` is listed twice in bridge `{}`", printable(b)),
+            format!("remove the second `\"{port}\"`"),
+        ),
+        _ => (
+            format!("port `{port}` is given to two bridges"),
+            format!(
+                "a port belongs to one bridge: remove `\"{port}\"` from one of them, or give \
+                 the other bridge a VLAN interface such as `\"{port}.50\"`"
+            ),
+        ),
+    };
+    let again = match bridge {
+        Some(b) if !same => format!("given again to `{}` here", printable(b)),
+        _ => "given again here".to_string(),
+    };
+    let first_label = match first_bridge {
+        Some(b) if !same => format!("first given to `{}` here", printable(b)),
+        _ => "first given here".to_string(),
+    };
+    Diagnostic::error(Code::PortOnTwoBridges, message)
+        .with_primary(span, again)
+        .with_secondary(first, first_label)
+        .with_help(help)
 }
 
 /// A guest's users: Linux user names, which Ansible puts in a sudoers file (one line
 /// each) and a path (`/etc/sudoers.d/pxic-<user>`), and cloud-init in `/etc/passwd`.
 pub fn check_users(r: &Record, out: &mut Vec<Diagnostic>) {
     for user in r.blocks.iter().filter(|b| b.kind == "user") {
+        if let (Some(shell), Some(at)) =
+            (user.record.text("shell"), user.record.fields.get("shell"))
+            && !is_shell_path(shell)
+        {
+            out.push(invalid_shell(shell, at.span));
+        }
         let Some((name, span)) = &user.label else {
             continue;
         };
-        if is_user_name(name) {
+        if is_user_name(name) && name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            if SYSTEM_ACCOUNTS.contains(&name.as_str()) {
+                out.push(system_account(name, *span));
+            }
             continue;
         }
         out.push(
@@ -126,9 +187,185 @@ pub fn check_users(r: &Record, out: &mut Vec<Diagnostic>) {
                 "the `adduser` of Debian and Ubuntu refuses this name",
             )
             .with_help(
-                "use lowercase letters, digits, `_` and `-`, starting with a letter or `_`, at \
-                 most 32, such as `admin`",
+                "use lowercase letters, digits, `_` and `-`, starting with a letter, at most \
+                 32, such as `admin`",
             ),
+        );
+    }
+}
+
+/// Accounts the images pxic knows already have (Debian's `base-passwd`, and the
+/// system users of the cloud images). A `user` block with one of these names does
+/// not create a login: cloud-init's `disable_root` answers every key of `root` with
+/// "Please login as the user …", and the others have `nologin` shells and the
+/// files of services.
+const SYSTEM_ACCOUNTS: &[&str] = &[
+    "root",
+    "daemon",
+    "bin",
+    "sys",
+    "sync",
+    "games",
+    "man",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "proxy",
+    "www-data",
+    "backup",
+    "list",
+    "irc",
+    "gnats",
+    "nobody",
+    "messagebus",
+    "sshd",
+    "syslog",
+    "systemd-network",
+    "systemd-resolve",
+    "systemd-timesync",
+    "uuidd",
+    "polkitd",
+];
+
+fn system_account(name: &str, span: Span) -> Diagnostic {
+    let help = if name == "root" {
+        "name your own user, such as `user admin { … sudo = true }`: cloud-init refuses SSH \
+         logins as root, and Ansible logs in to VMs as the first user"
+            .to_string()
+    } else {
+        format!("`{name}` is a system account of the image; choose another name, such as `admin`")
+    };
+    Diagnostic::error(
+        Code::SystemAccountAsUser,
+        format!("`{name}` is a system account, not a login to create"),
+    )
+    .with_primary(span, "the image already has this account")
+    .with_help(help)
+}
+
+/// A login shell: an absolute path of one word, as `/etc/passwd` holds it (a `:`
+/// would end the field).
+fn is_shell_path(shell: &str) -> bool {
+    shell.len() > 1
+        && shell.starts_with('/')
+        && !shell.ends_with('/')
+        && !shell.split('/').any(|part| part == "..")
+        && shell
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '+'))
+}
+
+fn invalid_shell(shell: &str, span: Span) -> Diagnostic {
+    let shell = printable(shell);
+    let example = shell
+        .trim()
+        .rsplit('/')
+        .next()
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map_or("/bin/bash".to_string(), |w| format!("/bin/{w}"));
+    Diagnostic::error(
+        Code::InvalidShell,
+        format!("`{shell}` is not a login shell path"),
+    )
+    .with_primary(span, "`/etc/passwd` needs the shell's absolute path")
+    .with_help(format!(
+        "write the shell's full path, such as `\"{example}\"`: a path that is not a program \
+         makes every login fail"
+    ))
+}
+
+/// A role's `services` and the `restart` of its files: systemd unit names, which
+/// Ansible's `systemd`/`service` modules take as one argument. A space, a leading `-`
+/// or a character systemd does not allow is refused by `systemctl` at apply time.
+pub fn check_services(role: &Record, out: &mut Vec<Diagnostic>) {
+    let restarts = role
+        .blocks
+        .iter()
+        .filter(|b| b.kind == "file")
+        .flat_map(|f| f.record.strings_at("restart"));
+    for (name, span) in role.strings_at("services").chain(restarts) {
+        if !is_unit_name(name) {
+            out.push(invalid_service_name(name, span));
+        }
+    }
+}
+
+/// A systemd unit name: `[A-Za-z0-9:_.\\@-]`, not starting with `-`, at most 255 bytes.
+fn is_unit_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with(['-', '.'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '.' | '\\' | '@' | '-'))
+}
+
+fn invalid_service_name(name: &str, span: Span) -> Diagnostic {
+    let fixed: String = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .trim_start_matches(['-', '.'])
+        .to_string();
+    let help = if name.split_whitespace().count() > 1 {
+        format!(
+            "a unit name has no spaces: give each service as its own item of the list, or \
+             write the unit's name, such as `\"{}\"`",
+            printable(&fixed)
+        )
+    } else {
+        "write the systemd unit's name, such as `\"nginx\"` or `\"getty@tty1\"`: letters, \
+         digits, `:`, `_`, `.`, `@` and `-`, not starting with `-`"
+            .to_string()
+    };
+    Diagnostic::error(
+        Code::InvalidServiceName,
+        format!("`{}` is not a systemd service name", printable(name)),
+    )
+    .with_primary(span, "`systemctl` would refuse this unit name")
+    .with_help(help)
+}
+
+/// A role's files: each is written at its absolute path on the guest. A relative
+/// path would land under whatever directory Ansible runs in; `..` hides where.
+pub fn check_file_paths(role: &Record, out: &mut Vec<Diagnostic>) {
+    for file in role.blocks.iter().filter(|b| b.kind == "file") {
+        let Some((path, span)) = &file.label else {
+            continue;
+        };
+        let why = if !path.starts_with('/') {
+            "a relative path: the file's place on the guest would depend on Ansible's working directory"
+        } else if path.ends_with('/') {
+            "names a directory, not a file"
+        } else if path.split('/').any(|p| p == ".." || p == ".") {
+            "holds `.` or `..`"
+        } else if path.contains(|c: char| c.is_control()) {
+            "holds a control character"
+        } else {
+            continue;
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                part => parts.push(part),
+            }
+        }
+        let suggestion = format!("/{}", parts.join("/"));
+        out.push(
+            Diagnostic::error(
+                Code::InvalidFilePath,
+                format!("`{}` is not an absolute file path", printable(path)),
+            )
+            .with_primary(*span, why)
+            .with_help(format!(
+                "write the file's absolute path on the guest, such as `\"{}\"`",
+                printable(&suggestion)
+            )),
         );
     }
 }

@@ -385,6 +385,12 @@ static CLUSTER: Block = Block {
             "The VMIDs pxic may allocate; defaults to `100 .. 9999`.",
         ),
         attr(
+            "template_vmids",
+            Ty::IntRange,
+            Default::Optional,
+            "The VMIDs templates (and Packer's base VMs) get for `vmid = auto`, apart from the guests' `vmids`, such as `9000 .. 9099`; by default they share `vmids`. A template keeps a VMID the lock gave it before.",
+        ),
+        attr(
             "domain",
             Ty::Str,
             Default::Optional,
@@ -1213,7 +1219,18 @@ pub fn markdown() -> String {
         "# Schema\n\n<!-- generated from src/check/schema.rs by `PXIC_UPDATE_DOCS=1 cargo test schema`; do not edit -->\n\nEvery declaration and block, with the attributes it takes. Defaults apply when an attribute is not written.\n",
     );
     for kind in DeclKind::ALL {
-        block_markdown(&mut out, &format!("`{}`", kind.keyword()), of(kind), 2);
+        // A profile's attributes are a guest's, none of them required in the profile.
+        let required = match kind {
+            DeclKind::Profile => "optional (required of the guest, from a profile or its own)",
+            _ => "required",
+        };
+        block_markdown(
+            &mut out,
+            &format!("`{}`", kind.keyword()),
+            of(kind),
+            2,
+            required,
+        );
     }
     out
 }
@@ -1224,7 +1241,9 @@ fn words(list: &[&str]) -> String {
     words.join(" or ")
 }
 
-fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize) {
+/// `required` is how a required attribute's default reads in this block (nested blocks
+/// say "required").
+fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize, required: &str) {
     out.push_str(&format!(
         "\n{} {title}\n\n{}\n",
         "#".repeat(level),
@@ -1243,6 +1262,7 @@ fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize) {
                     applies.selector,
                     words(applies.required_by)
                 ),
+                None if a.default == Default::Required => required.to_string(),
                 None => a.default.describe(),
             };
             let only = match a.applies {
@@ -1273,6 +1293,7 @@ fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize) {
             &format!("block `{}`{label}{repeat}", nested.kind),
             nested.schema,
             level + 1,
+            "required",
         );
     }
 }

@@ -10,9 +10,16 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// How to print diagnostics: `human` text on stderr, or `json`, one object per line
-    /// on stdout (on stderr for `build --emit ir`, whose stdout is the IR).
-    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    /// Print diagnostics as `human` text or as `json` lines.
+    // Global: clap repeats this help under every command, so it stays one line; where
+    // each format goes is in docs/cli.md.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = MessageFormat::Human
+    )]
     pub message_format: MessageFormat,
 }
 
@@ -36,7 +43,8 @@ pub enum Command {
     /// differ, guests pxic manages that the project no longer has. Exit 0 in sync,
     /// 1 on drift, 2 when it cannot tell.
     Status(StatusArgs),
-    /// Explain a diagnostic code, such as `pxic explain PXI0002`.
+    /// Explain a diagnostic code, such as `pxic explain PXI0002`, or list them all
+    /// (`pxic explain --list`).
     Explain(ExplainArgs),
 }
 
@@ -173,7 +181,11 @@ pub enum Emit {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The code to explain, such as `PXI0002`.
-    pub code: String,
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code with its name and what it reports, one per line.
+    #[arg(long, conflicts_with = "code")]
+    pub list: bool,
 }
 
 /// The format diagnostics are printed in.

@@ -183,6 +183,14 @@ registry! {
     FileRestartsNothing  = "PXI0377", Estate, "file-restarts-nothing";
     FirewallWiderThanRole = "PXI0378", Estate, "firewall-wider-than-role";
     DockerBypassesFirewall = "PXI0379", Estate, "docker-bypasses-firewall";
+    PortOnTwoBridges     = "PXI0380", Estate, "port-on-two-bridges";
+    AddressTakenFromGuest = "PXI0381", Estate, "address-taken-from-guest";
+    RoleLocksOutAnsible  = "PXI0382", Estate, "role-locks-out-ansible";
+    SystemAccountAsUser  = "PXI0383", Estate, "system-account-as-user";
+    InvalidShell         = "PXI0384", Estate, "invalid-shell";
+    InvalidFilePath      = "PXI0385", Estate, "invalid-file-path";
+    InvalidServiceName   = "PXI0386", Estate, "invalid-service-name";
+    VmidRangesOverlap    = "PXI0387", Estate, "vmid-ranges-overlap";
     ClusterUnreachable   = "PXI0450", Cluster, "cluster-unreachable";
     ClusterCertificateUntrusted = "PXI0451", Cluster, "cluster-certificate-untrusted";
     ApiTokenMissing      = "PXI0452", Cluster, "api-token-missing";

@@ -56,6 +56,10 @@ pub struct Cluster {
     pub token: Option<Secret>,
     pub insecure: bool,
     pub vmids: IdRange,
+    /// The VMIDs of templates and Packer's base VMs, when the cluster keeps them
+    /// apart from `vmids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_vmids: Option<IdRange>,
     pub domain: Option<String>,
     pub timezone: String,
     /// The nodes' package repository: `enterprise` (left as the nodes have it) or

@@ -55,6 +55,14 @@ pub(super) fn syntax_error(
     {
         return unclosed_block(file, src, item_start, position);
     }
+    if found.is_some()
+        && let Some(unclosed) = declaration_inside_block(file, src, item_start, position)
+    {
+        return unclosed;
+    }
+    if let Some(missing) = missing_equals(file, src, item_start, position, &expected) {
+        return missing;
+    }
     // At the end of the file, point at the end of the last line, which is shown.
     let position = if found.is_none() {
         src.trim_end().len()
@@ -75,9 +83,35 @@ pub(super) fn syntax_error(
         message.push_str(&format!(" after `{previous}`"));
     }
     message.push_str(&format!(", found {found_text}"));
+    let help = spaced_cidr(src, position).unwrap_or_else(|| syntax_help(&expected, found));
     Diagnostic::error(Code::SyntaxError, message)
         .with_primary(span, found_label)
-        .with_help(syntax_help(&expected, found))
+        .with_help(help)
+}
+
+/// `10.0.0.0 / 24`: a network written with spaces around its `/`, which parses as an
+/// address and a stray `/`. The help to write it without them, when `position` is at
+/// such a `/`.
+fn spaced_cidr(src: &str, position: usize) -> Option<String> {
+    if token_at(src, position) != Some("/") {
+        return None;
+    }
+    let before = src.get(..position)?.trim_end_matches([' ', '\t']);
+    let addr_start = before
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    let addr = before.get(addr_start..)?;
+    if addr.matches('.').count() != 3 || addr.starts_with('.') || addr.ends_with('.') {
+        return None;
+    }
+    let after = src.get(position + 1..)?.trim_start_matches([' ', '\t']);
+    let digits = after
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(after.len());
+    let prefix = after.get(..digits).filter(|p| !p.is_empty())?;
+    Some(format!(
+        "write the network without spaces around `/`: `{addr}/{prefix}`"
+    ))
 }
 
 /// Words for what was expected: each rule pest tried, described once, in a stable order.
@@ -216,7 +250,7 @@ fn syntax_help(expected: &[&str], found: Option<&str>) -> String {
                 `for i in 1..=3 { … }` generators"
             .to_string();
     }
-    "see docs/language.md for the syntax".to_string()
+    "check the line against the examples of `pxic explain PXI0001`".to_string()
 }
 
 /// A character that starts no token of the language.
@@ -335,11 +369,160 @@ fn unclosed_block(file: FileId, src: &str, item_start: usize, position: usize) -
     }
 }
 
+/// A parse error after a declaration that is never closed: a line in the first column
+/// starts a new declaration (or a `for`) inside a block that cannot hold one, and the
+/// error comes at or after it (`for i in` read as a block named `i`). Points at the
+/// block's `{` and at the line, instead of the token the parser stumbled on.
+fn declaration_inside_block(
+    file: FileId,
+    src: &str,
+    item_start: usize,
+    position: usize,
+) -> Option<Diagnostic> {
+    let open = open_braces(src, item_start, position);
+    let &innermost = open.last()?;
+    let line_start = src.get(..innermost)?.rfind('\n').map_or(0, |i| i + 1);
+    let header = src.get(line_start..innermost)?.trim();
+    // A `for` body holds declarations.
+    if header.starts_with("for ") || header.starts_with("for\t") {
+        return None;
+    }
+    let at = recovery_point(src, innermost).filter(|&at| at <= position)?;
+    let word = token_at(src, at)?;
+    // `host = pve1` in the first column is an attribute, not a declaration.
+    let after = src.get(at + word.len()..)?.trim_start_matches([' ', '\t']);
+    if after.starts_with('=') {
+        return None;
+    }
+    let line = src[..at].matches('\n').count() + 1;
+    let header = crate::diag::escape::line(header);
+    let message = if header.is_empty() {
+        "unclosed block: a new declaration starts before its `}`".to_string()
+    } else {
+        format!("unclosed block: `{header}` has no `}}` before the next declaration")
+    };
+    Some(
+        Diagnostic::error(Code::UnclosedBlock, message)
+            .with_primary(
+                Span::new(file, innermost, innermost + 1),
+                "this `{` is never closed",
+            )
+            .with_secondary(
+                Span::new(file, at, at + word.len()),
+                "a new declaration starts here, inside the open block",
+            )
+            .with_help(format!("add `}}` before line {line}")),
+    )
+}
+
+/// `host  pve1`: a known attribute and its value without the `=` between them. The
+/// parser reads a name and a word as a block and its label, and stumbles on what
+/// follows (the next line, often); the error then names the attribute instead. Only
+/// for an attribute the enclosing block takes and that is not also a block's name.
+fn missing_equals(
+    file: FileId,
+    src: &str,
+    item_start: usize,
+    position: usize,
+    expected: &[&str],
+) -> Option<Diagnostic> {
+    if !expected.contains(&"`{`") {
+        return None;
+    }
+    let (line_start, line_end) = line_of(src, position);
+    // The line with the attribute: the error's own line when the value is there
+    // (`cores 16`), else the line before it (`host pve1`, then the next attribute).
+    let (key_line_start, key_line_end) = if src
+        .get(line_start..position)
+        .is_some_and(|t| !t.trim().is_empty())
+    {
+        (line_start, line_end)
+    } else {
+        line_of(src, src.get(..position)?.trim_end().len().checked_sub(1)?)
+    };
+    let line = src.get(key_line_start..key_line_end)?;
+    let code = line.split('#').next().unwrap_or_default();
+    let indent = code.len() - code.trim_start().len();
+    let key_start = key_line_start + indent;
+    let key = token_at(src, key_start).filter(|k| k.starts_with(is_word_char))?;
+    let value_start = key_start + key.len() + src.get(key_start + key.len()..)?.len()
+        - src
+            .get(key_start + key.len()..)?
+            .trim_start_matches([' ', '\t'])
+            .len();
+    let value = src
+        .get(value_start..key_line_start + code.trim_end().len())?
+        .trim_end_matches(',')
+        .trim_end();
+    if value_start == key_start + key.len() || value.is_empty() || value.contains(['{', '=']) {
+        return None;
+    }
+    let block = enclosing_schema(src, item_start, key_start)?;
+    if block.attr(key).is_none() || block.nested(key).is_some() {
+        return None;
+    }
+    let gap = Span::new(file, key_start + key.len(), value_start);
+    Some(
+        Diagnostic::error(
+            Code::SyntaxError,
+            format!("expected `=` between `{key}` and its value"),
+        )
+        .with_primary(gap, "`=` missing here")
+        .with_help(format!(
+            "write `{key} = {}`",
+            crate::diag::escape::line(value)
+        )),
+    )
+}
+
+/// The line (without its newline) that holds `at`.
+fn line_of(src: &str, at: usize) -> (usize, usize) {
+    let at = at.min(src.len());
+    let start = src
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = src
+        .get(at..)
+        .and_then(|t| t.find('\n'))
+        .map_or(src.len(), |i| at + i);
+    (start, end)
+}
+
+/// The schema of the block open at `at`, found from the words before each open `{`
+/// (`vm web-01 {`, then `network lan {`); `None` inside a `for` or an unknown block.
+fn enclosing_schema(
+    src: &str,
+    item_start: usize,
+    at: usize,
+) -> Option<&'static crate::check::schema::Block> {
+    let mut block: Option<&'static crate::check::schema::Block> = None;
+    for brace in open_braces(src, item_start, at) {
+        let (line_start, _) = line_of(src, brace);
+        let word = token_at(
+            src,
+            line_start + src.get(line_start..brace)?.len()
+                - src.get(line_start..brace)?.trim_start().len(),
+        )?;
+        block = Some(match block {
+            None => crate::check::schema::of(DeclKind::from_keyword(word)?),
+            Some(outer) => outer.nested(word)?.schema,
+        });
+    }
+    block
+}
+
 /// Offsets of the `{` that are still open at the end of the text, outermost first;
 /// strings and comments are skipped.
 fn unclosed_braces(src: &str, from: usize) -> Vec<usize> {
+    open_braces(src, from, src.len())
+}
+
+/// Offsets of the `{` between `from` and `to` that are still open at `to`, outermost
+/// first; strings and comments are skipped.
+fn open_braces(src: &str, from: usize, to: usize) -> Vec<usize> {
     let mut stack = Vec::new();
-    let mut chars = src.get(from..).unwrap_or("").char_indices();
+    let mut chars = src.get(from..to.max(from)).unwrap_or("").char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
             '{' => stack.push(from + i),

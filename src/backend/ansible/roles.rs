@@ -3,6 +3,12 @@
 //! Galaxy one (with the `.pxi` role's `vars` as its variables) and then does what the
 //! `.pxi` role says: its packages, files, services and firewall rules are kept. The
 //! Galaxy role goes to `requirements.yml`, with the collections the files use.
+//!
+//! A file's content goes into its task (`content: !unsafe "…"`), except content that
+//! ansible-lint would refuse there whatever the quoting: a tab (`no-tabs`, any
+//! Makefile) or a Jinja delimiter (`jinja[invalid]` parses even `!unsafe` text, and
+//! fails on Jinja that does not balance). Such content is written as it is under the
+//! role's `files/`, which the `copy` module reads (`src:`) and never templates.
 
 use super::{task, title, word};
 use crate::backend::Emitted;
@@ -68,6 +74,85 @@ pub fn files(plan: &Plan, names: &RoleNames) -> Vec<(String, Yaml)> {
         files.push((format!("{dir}/meta/main.yml"), meta(role, names)));
     }
     files
+}
+
+/// The files of roles whose content is copied from the role's `files/` (see the
+/// module doc): `(path in ansible/, content)`.
+pub fn static_files(plan: &Plan, names: &RoleNames) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for role in plan.roles.values() {
+        let name = names.name(&role.name);
+        for (path, src) in sources(role) {
+            if let Some(file) = role.files.get(path) {
+                files.push((format!("roles/{name}/files/{src}"), file.content.clone()));
+            }
+        }
+    }
+    files
+}
+
+/// Whether a file's content must be copied from `files/` rather than written into
+/// the task.
+fn needs_source(content: &str) -> bool {
+    content.contains('\t')
+        || content.contains("{{")
+        || content.contains("{%")
+        || content.contains("{#")
+}
+
+/// For each file of the role copied from `files/`: its path there, the destination
+/// path with `/`-separated parts made of letters, digits, `.`, `_` and `-` (anything
+/// else becomes `_`; a part that is only dots, `_`). A name that YAML or JSON tools
+/// would lint gets `.txt`; a name given twice gets `~2`, `~3`, ….
+fn sources(role: &Role) -> BTreeMap<&str, String> {
+    let mut sources = BTreeMap::new();
+    let mut taken = std::collections::BTreeSet::new();
+    for (path, file) in &role.files {
+        if !needs_source(&file.content) {
+            continue;
+        }
+        let parts: Vec<String> = path
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .map(|part| {
+                let clean: String = part
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                if clean.chars().all(|c| c == '.') {
+                    "_".to_string()
+                } else {
+                    clean
+                }
+            })
+            .collect();
+        let mut src = if parts.is_empty() {
+            "file".to_string()
+        } else {
+            parts.join("/")
+        };
+        let lower = src.to_ascii_lowercase();
+        if [".yml", ".yaml", ".json"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            src.push_str(".txt");
+        }
+        let mut unique = src.clone();
+        let mut n = 2;
+        while !taken.insert(unique.clone()) {
+            unique = format!("{src}~{n}");
+            n += 1;
+        }
+        sources.insert(path.as_str(), unique);
+    }
+    sources
 }
 
 /// The collections whose modules the generated files use, by their prefix.
@@ -264,13 +349,18 @@ fn tasks(role: &Role, name: &str) -> Yaml {
     }
     tasks.extend(owners(role));
     tasks.extend(folders(role));
+    let sources = sources(role);
     for (path, file) in &role.files {
+        let content = match sources.get(path.as_str()) {
+            Some(src) => ("src", Yaml::text(src.clone())),
+            None => ("content", Yaml::Unsafe(file.content.clone())),
+        };
         let mut copy = task(
             &format!("Write {path}"),
             "ansible.builtin.copy",
             map()
                 .entry("dest", Yaml::text(path))
-                .entry("content", Yaml::Unsafe(file.content.clone()))
+                .entry(content.0, content.1)
                 .entry("mode", Yaml::text(&file.mode))
                 .entry("owner", Yaml::text(&file.owner))
                 .entry("group", Yaml::text(&file.owner)),

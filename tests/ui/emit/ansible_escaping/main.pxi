@@ -37,11 +37,17 @@ role quirky {
   }
   file "/etc/quirky/reload.conf" {
     content = "x\n"
-    restart = ["{{ svc }}"]     # a handler of its own, its name spaced apart like notify's
+    restart = ["quirky@tty1"]   # a handler of its own (a unit name cannot hold Jinja: PXI0386)
   }
   file "/etc/quirky/quiet.conf" {
     content = "y\n"
     restart = []                # restarts nothing
+  }
+  # A Makefile's tab, and Jinja that does not balance: ansible-lint's no-tabs and
+  # jinja[invalid] must not find them in the generated tasks.
+  file "/srv/quirky/Makefile" {
+    content = "all:\n\techo {{ done\n\t{% if\n"
+    restart = []
   }
   vars {
     motto   = "!important & *bold* {{ not_a_var }}"
