@@ -17,4 +17,4 @@ pub use live::{
     LiveGuest, LiveNode, LiveStorage, Privileges, bridges, config, description, guests, nodes,
     privileges, require_audit, storages, version,
 };
-pub use settings::{Settings, Token};
+pub use settings::{Settings, Token, ca_file_from, endpoint};

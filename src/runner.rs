@@ -100,11 +100,36 @@ pub enum Mode {
     Plan,
 }
 
+/// Where the tools reach the cluster: where pxic's own checks reached it. The
+/// generated files name the project's endpoint; Terraform's and Packer's are
+/// variables the runner sets, since a provider's `endpoint` written in its block wins
+/// over the provider's own `PROXMOX_VE_ENDPOINT`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reach {
+    /// `https://host:port`.
+    pub endpoint: String,
+    /// The CA the tools trust (Go reads `SSL_CERT_FILE`), from `--ca-file` or
+    /// `PXIC_CA_FILE`.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl Reach {
+    /// The variables a tool that talks to the API gets.
+    fn env(&self, url_variable: &str, url: String) -> Vec<(String, String)> {
+        let mut env = vec![(url_variable.to_string(), url)];
+        if let Some(ca) = &self.ca_file {
+            env.push(("SSL_CERT_FILE".into(), ca.to_string_lossy().into_owned()));
+        }
+        env
+    }
+}
+
 /// The steps for a plan whose files are in `out`, in order: `stages` are the ones
 /// to run, `builds` the templates Packer must build (see `templates::to_build`).
 pub fn steps(
     plan: &Plan,
     out: &Path,
+    reach: &Reach,
     stages: &BTreeSet<Stage>,
     builds: &Builds,
     mode: Mode,
@@ -176,7 +201,10 @@ pub fn steps(
         program: "packer",
         args: std::iter::once(verb.to_string()).chain(args).collect(),
         dir: out.join("packer"),
-        env: Vec::new(),
+        env: reach.env(
+            &format!("PKR_VAR_{}", crate::backend::packer::URL_VARIABLE),
+            format!("{}/api2/json", reach.endpoint),
+        ),
         reads: vec![token.clone()],
         capture: false,
         after: Vec::new(),
@@ -211,8 +239,13 @@ pub fn steps(
             .collect(),
         dir: out.join("terraform"),
         // Never a prompt: the runner has asked already, and has no terminal to lend.
-        env: vec![("TF_INPUT".into(), "0".into())],
-        reads: vec![token.clone(), "PROXMOX_VE_ENDPOINT".into()],
+        env: std::iter::once(("TF_INPUT".to_string(), "0".to_string()))
+            .chain(reach.env(
+                &format!("TF_VAR_{}", crate::backend::terraform::ENDPOINT_VARIABLE),
+                format!("{}/", reach.endpoint),
+            ))
+            .collect(),
+        reads: vec![token.clone()],
         capture: verb == "show",
         after: Vec::new(),
     };

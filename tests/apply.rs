@@ -217,7 +217,7 @@ fn dry_run_only_and_skip_choose_what_runs() {
     );
     assert!(
         text.contains("8. [guests] terraform apply -input=false pxic.tfplan")
-            && text.contains("environment: TF_INPUT, PROXMOX_VE_API_TOKEN, PROXMOX_VE_ENDPOINT"),
+            && text.contains("environment: TF_INPUT, TF_VAR_proxmox_endpoint, SSL_CERT_FILE, PROXMOX_VE_API_TOKEN"),
         "{text}"
     );
 
@@ -802,6 +802,70 @@ fn linked_clones_are_looked_for_only_where_they_can_be() {
     assert!(table.reads.is_empty());
 }
 
+fn reach() -> pxic::runner::Reach {
+    pxic::runner::Reach {
+        endpoint: "https://10.9.9.9:8006".into(),
+        ca_file: Some(PathBuf::from("/etc/pxic/pve-root-ca.pem")),
+    }
+}
+
+/// bpg's provider reads PROXMOX_VE_ENDPOINT only when its block names no endpoint, and
+/// Packer's files name one: the runner hands both the endpoint (and CA) it checked.
+#[test]
+fn terraform_and_packer_reach_the_cluster_pxic_checked() {
+    use pxic::runner::{Mode, Stage, Why};
+    let plan = common::plan_of(&repo().join("examples/homelab"));
+    let builds = [("ubuntu-2404-docker".to_string(), Why::Missing)].into();
+    let steps = pxic::runner::steps(
+        &plan,
+        Path::new("/project"),
+        &reach(),
+        &Stage::ALL.into_iter().collect(),
+        &builds,
+        Mode::Apply,
+    );
+    let ca = (
+        "SSL_CERT_FILE".to_string(),
+        "/etc/pxic/pve-root-ca.pem".to_string(),
+    );
+    for (program, variable, value) in [
+        (
+            "terraform",
+            "TF_VAR_proxmox_endpoint",
+            "https://10.9.9.9:8006/",
+        ),
+        (
+            "packer",
+            "PKR_VAR_proxmox_url",
+            "https://10.9.9.9:8006/api2/json",
+        ),
+    ] {
+        let of_tool: Vec<_> = steps.iter().filter(|s| s.program == program).collect();
+        assert!(!of_tool.is_empty(), "no {program} step");
+        for step in of_tool {
+            assert!(
+                step.env
+                    .contains(&(variable.to_string(), value.to_string()))
+                    && step.env.contains(&ca),
+                "{}: {:?}",
+                step.title,
+                step.env
+            );
+        }
+    }
+    let terraform = std::fs::read_to_string(repo().join("terraform/provider.tf")).expect("read");
+    assert!(
+        terraform.contains("endpoint  = var.proxmox_endpoint"),
+        "{terraform}"
+    );
+    let packer =
+        std::fs::read_to_string(repo().join("packer/ubuntu-2404-docker.pkr.hcl")).expect("read");
+    assert!(
+        packer.contains("proxmox_url              = var.proxmox_url"),
+        "{packer}"
+    );
+}
+
 #[test]
 fn a_template_cloned_from_another_is_built_after_it() {
     use pxic::runner::{Mode, Stage, Why};
@@ -821,6 +885,7 @@ fn a_template_cloned_from_another_is_built_after_it() {
     let steps = pxic::runner::steps(
         &plan,
         Path::new("/project"),
+        &reach(),
         &Stage::ALL.into_iter().collect(),
         &builds,
         Mode::Apply,

@@ -280,9 +280,15 @@ fn template_fingerprints_follow_the_build_inputs_only() {
         assert!(text.contains(from), "{from:?} not in {file}");
         std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
     };
-    // A guest's size, a host's packages: nothing the build reads.
+    // A guest's size, a host's packages, the cluster's address: nothing the build
+    // reads (Packer is told where the cluster is when it runs).
     edit("vms.pxi", "cores    = 1", "cores    = 2");
     edit("hosts.pxi", "\"htop\", ", "");
+    edit(
+        "main.pxi",
+        "https://10.10.0.2:8006/",
+        "https://pve.lab.example:8006/",
+    );
     assert_eq!(
         fingerprint(&project),
         first,

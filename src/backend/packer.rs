@@ -245,7 +245,17 @@ impl Build<'_> {
                 Expr::str("Skip the check of the API's certificate. A stock node's is signed by the cluster's own CA (/etc/pve/pve-root-ca.pem): rather give Packer that CA with SSL_CERT_FILE."),
             )
             .attr("default", Expr::Bool(self.plan.cluster.insecure));
+        let mut url = Body::new();
+        url.attr("type", Expr::Raw("string".into()))
+            .attr(
+                "description",
+                Expr::str(format!(
+                    "The cluster's API. pxic apply sets PKR_VAR_{URL_VARIABLE} to the endpoint its own checks use: $PROXMOX_VE_ENDPOINT when set, else this default."
+                )),
+            )
+            .attr("default", text(self.api_url()));
         let mut variables = vec![
+            (URL_VARIABLE, url),
             ("proxmox_api_token", token),
             ("insecure_skip_tls_verify", tls),
         ];
@@ -314,20 +324,27 @@ impl Build<'_> {
         locals
     }
 
+    /// The cluster's API, as the variable's default. How the cluster is reached
+    /// changes nothing in the build: the file that is hashed (rendered before the
+    /// fingerprint is known) names no endpoint, so a new address for the cluster
+    /// does not make its templates be built again.
+    fn api_url(&self) -> String {
+        match self.fingerprint {
+            Some(_) => format!(
+                "{}/api2/json",
+                self.plan.cluster.endpoint.trim_end_matches('/')
+            ),
+            None => String::new(),
+        }
+    }
+
     /// What every source starts with: where, who, which VM.
     fn common(&self) -> Body {
         let t = self.template;
-        let cluster = &self.plan.cluster;
         let mut body = Body::new();
-        body.attr(
-            "proxmox_url",
-            text(format!(
-                "{}/api2/json",
-                cluster.endpoint.trim_end_matches('/')
-            )),
-        )
-        .attr("username", Expr::Raw("local.token_id".into()))
-        .attr("token", Expr::Raw("local.token_secret".into()));
+        body.attr("proxmox_url", Expr::var(URL_VARIABLE))
+            .attr("username", Expr::Raw("local.token_id".into()))
+            .attr("token", Expr::Raw("local.token_secret".into()));
         body.attr(
             "insecure_skip_tls_verify",
             Expr::Raw("var.insecure_skip_tls_verify".into()),
@@ -617,6 +634,10 @@ fn shell_quote(text: &str) -> String {
 /// builders and provisioners read is written. HCL's template sequences are escaped by
 /// [`hcl::quote`] (`${` → `$${`, `%{` → `%%{`), and Go templates by [`go_literal`], so
 /// an `endpoint`, node, bridge or storage name reaches the build as written.
+/// The variable the API's URL comes from, so that `pxic apply` can point Packer at
+/// the endpoint its own checks used.
+pub const URL_VARIABLE: &str = "proxmox_url";
+
 fn text(value: impl AsRef<str>) -> Expr {
     Expr::str(go_literal(value.as_ref()))
 }

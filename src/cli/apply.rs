@@ -96,12 +96,20 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         .filter(|t| t.builder == Builder::Packer)
         .map(|t| t.name.clone())
         .collect();
+    let env = |name: &str| std::env::var(name).ok();
+    let reach = match pve::endpoint(&plan.cluster, &env) {
+        Ok(endpoint) => runner::Reach {
+            endpoint,
+            ca_file: pve::ca_file_from(args.run.ca_file.clone(), &env),
+        },
+        Err(problem) => return project::report_unloadable(printer, &loaded.sources, &[problem]),
+    };
     if args.dry_run {
         let every: runner::Builds = packer_templates
             .iter()
             .map(|name| (name.clone(), runner::Why::Missing))
             .collect();
-        let steps = runner::steps(plan, &project_dir, &stages, &every, mode);
+        let steps = runner::steps(plan, &project_dir, &reach, &stages, &every, mode);
         super::print_stdout(&dry_run(&steps));
         return Outcome::Clean;
     }
@@ -115,7 +123,7 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         }
     };
     printer.print(&loaded.sources, &problems);
-    let steps = runner::steps(plan, &project_dir, &stages, &builds, mode);
+    let steps = runner::steps(plan, &project_dir, &reach, &stages, &builds, mode);
     let absent: Vec<Diagnostic> = runner::programs(&steps)
         .into_iter()
         .filter(|p| find_program(p).is_none())

@@ -82,18 +82,7 @@ impl Settings {
         ca_file: Option<PathBuf>,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Settings, Diagnostic> {
-        let endpoint = env(ENDPOINT_ENV)
-            .filter(|e| !e.trim().is_empty())
-            .unwrap_or_else(|| cluster.endpoint.clone());
-        let endpoint = base_url(&endpoint).ok_or_else(|| {
-            Diagnostic::error(
-                Code::ClusterUnreachable,
-                format!("the cluster's endpoint `{}` is not an https:// URL", endpoint.escape_debug()),
-            )
-            .with_help(format!(
-                "set the cluster's `endpoint` (or {ENDPOINT_ENV}) to the API's URL, such as `https://pve1.lan:8006/`"
-            ))
-        })?;
+        let endpoint = endpoint(cluster, env)?;
         let variable = cluster
             .token
             .as_ref()
@@ -121,11 +110,7 @@ impl Settings {
         let insecure = cluster.insecure
             || env(INSECURE_ENV)
                 .is_some_and(|v| matches!(v.trim(), "true" | "1" | "TRUE" | "True"));
-        let ca_file = ca_file.or_else(|| {
-            env(CA_FILE_ENV)
-                .filter(|f| !f.is_empty())
-                .map(PathBuf::from)
-        });
+        let ca_file = ca_file_from(ca_file, env);
         Ok(Settings {
             endpoint,
             token,
@@ -133,6 +118,38 @@ impl Settings {
             insecure,
         })
     }
+}
+
+/// The cluster's API as `https://host:port`: `PROXMOX_VE_ENDPOINT` when set, else the
+/// project's `endpoint`.
+pub fn endpoint(
+    cluster: &Cluster,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, Diagnostic> {
+    let endpoint = env(ENDPOINT_ENV)
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| cluster.endpoint.clone());
+    base_url(&endpoint).ok_or_else(|| {
+        Diagnostic::error(
+            Code::ClusterUnreachable,
+            format!("the cluster's endpoint `{}` is not an https:// URL", endpoint.escape_debug()),
+        )
+        .with_help(format!(
+            "set the cluster's `endpoint` (or {ENDPOINT_ENV}) to the API's URL, such as `https://pve1.lan:8006/`"
+        ))
+    })
+}
+
+/// The CA file to trust: `--ca-file`, else `PXIC_CA_FILE` when set.
+pub fn ca_file_from(
+    ca_file: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<PathBuf> {
+    ca_file.or_else(|| {
+        env(CA_FILE_ENV)
+            .filter(|f| !f.is_empty())
+            .map(PathBuf::from)
+    })
 }
 
 /// `https://host:port` from an endpoint as users write it (`https://h:8006/`,
