@@ -94,6 +94,30 @@ fn drift_is_reported_guest_by_guest_and_exits_1() {
     );
 }
 
+/// A template built from other inputs than the project gives now is one `apply`
+/// would build again: status says so, as drift.
+#[test]
+fn a_template_built_from_other_inputs_is_drift() {
+    let mut guests = homelab_guests();
+    let old = "0".repeat(64);
+    for guest in &mut guests {
+        if guest["name"] == "ubuntu-2404-docker" {
+            let description = guest["config"]["description"].as_str().expect("text");
+            let start = description.find("sha256:").expect("a fingerprint") + 7;
+            let changed = format!("{}{old}.", &description[..start]);
+            guest["config"]["description"] = json!(changed);
+        }
+    }
+    let fake = start(seeded(guests));
+    let (code, text) = status(&fake, &[], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("differs   template ubuntu-2404-docker (VMID 9001): build inputs (inputs changed since it was built)")
+            && text.contains("→ 000000000000 on the cluster"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_vmid_held_by_a_guest_pxic_does_not_manage_is_never_taken_for_ours() {
     let mut guests = homelab_guests();

@@ -275,7 +275,7 @@ fn cluster_facts(
 }
 
 /// The cluster as `runner::templates` reads it: through the API.
-struct Api<'a>(&'a pve::Client);
+pub(super) struct Api<'a>(pub(super) &'a pve::Client);
 
 impl runner::templates::Cluster for Api<'_> {
     fn description(&mut self, guest: &pve::LiveGuest) -> Result<String, Diagnostic> {

@@ -58,8 +58,54 @@ fn read_drift(client: &Client, plan: &crate::ir::Plan) -> Result<Report, Diagnos
         .filter(|g| nodes.iter().any(|n| n.name == g.node && n.online))
         .collect();
     drift.extend(hardware_drift(client, plan, &online, &drift)?);
+    let reachable: Vec<pve::LiveGuest> = online.iter().map(|g| (*g).clone()).collect();
+    drift.extend(template_drift(client, plan, &reachable, &mut unfit)?);
     drift.sort_by_key(Drift::vmid);
     Ok((live.len(), drift, unfit))
+}
+
+/// The Packer templates on the cluster that `apply` would build again: built from
+/// other inputs than the project gives now, or without a record of them (one read of
+/// each template's description). Missing ones are drift already.
+fn template_drift(
+    client: &Client,
+    plan: &crate::ir::Plan,
+    live: &[pve::LiveGuest],
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Vec<Drift>, Diagnostic> {
+    use crate::backend::packer;
+    let fingerprints = packer::fingerprints(plan);
+    let wanted = fingerprints.keys().cloned().collect();
+    let stale = crate::runner::templates::stale(
+        plan,
+        &wanted,
+        &fingerprints,
+        live,
+        &mut super::apply::Api(client),
+        problems,
+    )?;
+    let mut drift = Vec::new();
+    for (name, why) in stale.into_iter().filter(|(_, why)| why.replaces()) {
+        let Some(template) = plan.templates.get(&name) else {
+            continue;
+        };
+        let have = live
+            .iter()
+            .find(|g| g.vmid == template.vmid)
+            .map(|g| pve::description(client, g))
+            .transpose()?
+            .and_then(|d| packer::fingerprint_in(&d).map(|f| f[..12].to_string()))
+            .unwrap_or_else(|| "none recorded".to_string());
+        drift.push(Drift::Differs {
+            kind: drift::Kind::Template,
+            name,
+            vmid: template.vmid,
+            field: format!("build inputs ({})", why.words()),
+            want: fingerprints[&template.name][..12].to_string(),
+            have,
+        });
+    }
+    Ok(drift)
 }
 
 /// How many configurations are read at once: a cluster's API serves several

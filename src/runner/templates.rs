@@ -53,18 +53,17 @@ pub trait Cluster {
     fn config(&mut self, guest: &LiveGuest) -> Result<serde_json::Value, Diagnostic>;
 }
 
-/// The templates among `wanted` to build, and why; `fingerprints` are what the
-/// generated files give each one. Warnings (a template at the VMID that pxic did not
-/// make is left alone) go to `problems`. `Err`: a template to rebuild that linked
-/// clones still use, which stops the run.
-pub fn to_build(
+/// The templates among `wanted` whose build the cluster lacks or does not match:
+/// missing, built from other inputs, or built without a record of them. Templates
+/// at their VMID that pxic did not make are left alone, with a warning in `problems`.
+pub fn stale(
     plan: &Plan,
     wanted: &BTreeSet<String>,
     fingerprints: &BTreeMap<String, String>,
     live: &[LiveGuest],
     cluster: &mut dyn Cluster,
     problems: &mut Vec<Diagnostic>,
-) -> Result<Builds, Vec<Diagnostic>> {
+) -> Result<Builds, Diagnostic> {
     let mut builds = Builds::new();
     for template in plan
         .templates
@@ -75,7 +74,7 @@ pub fn to_build(
             builds.insert(template.name.clone(), Why::Missing);
             continue;
         };
-        let description = cluster.description(there).map_err(|d| vec![d])?;
+        let description = cluster.description(there)?;
         if !drift::is_managed(&description) {
             problems.push(not_ours(&template.name, there));
             continue;
@@ -88,6 +87,22 @@ pub fn to_build(
             Some(_) => None,
         };
     }
+    Ok(builds)
+}
+
+/// The templates among `wanted` to build, and why; `fingerprints` are what the
+/// generated files give each one. Warnings (a template at the VMID that pxic did not
+/// make is left alone) go to `problems`. `Err`: a template to rebuild that linked
+/// clones still use, which stops the run.
+pub fn to_build(
+    plan: &Plan,
+    wanted: &BTreeSet<String>,
+    fingerprints: &BTreeMap<String, String>,
+    live: &[LiveGuest],
+    cluster: &mut dyn Cluster,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Builds, Vec<Diagnostic>> {
+    let builds = stale(plan, wanted, fingerprints, live, cluster, problems).map_err(|d| vec![d])?;
     let mut blocked = Vec::new();
     for (name, _) in builds.iter().filter(|(_, why)| why.replaces()) {
         let Some(template) = plan.templates.get(name) else {
