@@ -136,28 +136,14 @@ fn hardware_drift(
         .filter(|g| !skip.contains(&g.vmid))
         .filter_map(|g| wanted.get(&g.vmid).map(|(kind, want)| (*g, *kind, *want)))
         .collect();
-    let chunk = compared.len().div_ceil(CONFIG_READERS).max(1);
-    let parts: Vec<Result<Vec<Drift>, Diagnostic>> = std::thread::scope(|scope| {
-        let readers: Vec<_> = compared
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut drift = Vec::new();
-                    for (have, kind, want) in part {
-                        let config = pve::config(client, have)?;
-                        drift.extend(drift::hardware(*kind, want, &config));
-                    }
-                    Ok(drift)
-                })
-            })
-            .collect();
-        readers
-            .into_iter()
-            .map(|r| {
-                r.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+    // Side by side, as the readers of `parallel` split work; results in VMID order.
+    let parts = crate::parallel::map_ranges(compared.len(), CONFIG_READERS, |range| {
+        let mut drift = Vec::new();
+        for (have, kind, want) in &compared[range] {
+            let config = pve::config(client, have)?;
+            drift.extend(drift::hardware(*kind, want, &config));
+        }
+        Ok::<_, Diagnostic>(drift)
     });
     let mut drift = Vec::new();
     for part in parts {
