@@ -33,21 +33,11 @@ pub fn template_has_agent(
     if build.packages.iter().any(|p| p == AGENT_PACKAGE) {
         return true;
     }
-    let mut seen = std::collections::BTreeSet::new();
-    let mut todo: Vec<&str> = build.roles.iter().map(String::as_str).collect();
-    while let Some(name) = todo.pop() {
-        if !seen.insert(name) {
-            continue;
-        }
-        let Some(role) = roles.get(name) else {
-            continue;
-        };
-        if role.packages.iter().any(|p| p == AGENT_PACKAGE) {
-            return true;
-        }
-        todo.extend(role.depends.iter().map(String::as_str));
-    }
-    false
+    build.roles.iter().any(|listed| {
+        super::guest_roles::closure(listed, roles)
+            .iter()
+            .any(|(role, _)| role.packages.iter().any(|p| p == AGENT_PACKAGE))
+    })
 }
 
 /// Settles a VM's `agent`: as written, else whether its template has the agent. An

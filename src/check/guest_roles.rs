@@ -239,7 +239,7 @@ fn others(d: Diagnostic, misfits: &[&(&Role, Option<&str>)]) -> Diagnostic {
 
 /// A role and every role it needs through `depends`, each once, each with the role
 /// the guest listed when it is not that one.
-fn closure<'r>(
+pub(super) fn closure<'r>(
     listed: &'r str,
     roles: &'r BTreeMap<String, Role>,
 ) -> Vec<(&'r Role, Option<&'r str>)> {
