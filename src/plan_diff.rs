@@ -60,7 +60,11 @@ pub fn summarize(before: &Plan, after: &Plan) -> Vec<String> {
         let renamed = after.containers.values().map(|c| &c.guest);
         let consequences = match renamed_to(renamed, &name, after.containers.contains_key(&name)) {
             Some(to) => vec![guest::renamed("container", to)],
-            None => guest::container(before.containers.get(&name), after.containers.get(&name)),
+            None => guest::container(
+                before.containers.get(&name),
+                after.containers.get(&name),
+                after.cluster.token.is_some(),
+            ),
         };
         lines.extend(consequences.into_iter().map(|c| escaped(c.line(&name))));
     }

@@ -230,3 +230,29 @@ host pve1 {
         rendered(&map, &errors)
     );
 }
+
+/// The provider takes at most 128 `device_passthrough` blocks: the 129th device of a
+/// container is one error (PXI0564), at that device; 128 are fine.
+#[test]
+fn more_devices_than_the_provider_takes_is_one_error() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/ui/check/container_devices_and_startup.pxi");
+    let (_, text) = read_fixture(&fixture);
+    let estate = &text[..text.find("container media").expect("the fixture's estate")];
+    let with = |count: usize| {
+        let devices: String = (0..count)
+            .map(|i| format!("  device d{i} {{ path = \"/dev/ttyS{i}\" }}\n"))
+            .collect();
+        format!(
+            "{estate}container lab {{\n  host = pve1\n  template = os.debian_12_lxc\n  \
+             storage = local-lvm\n{devices}}}\n"
+        )
+    };
+    let (_, fine) = check_text(&with(128));
+    assert!(fine.is_empty(), "{fine:?}");
+    let (map, over) = check_text(&with(129));
+    let codes: Vec<&str> = over.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["PXI0564"], "{}", rendered(&map, &over));
+    let said = rendered(&map, &over);
+    assert!(said.contains("device d128"), "{said}");
+}

@@ -115,6 +115,26 @@ pub fn wrong_kind(span: Span, target: &Instance<'_>, expected: DeclKind) -> Diag
     .with_help(format!("name {} here", a_kind(expected)))
 }
 
+/// A name of the wrong kind where any of `expected` would do.
+pub fn wrong_kind_of(span: Span, target: &Instance<'_>, expected: &[DeclKind]) -> Diagnostic {
+    let expected: Vec<String> = expected.iter().map(|k| a_kind(*k)).collect();
+    let expected = expected.join(" or ");
+    Diagnostic::error(
+        Code::WrongKind,
+        format!(
+            "`{}` is {}, not {expected}",
+            target.name,
+            a_kind(target.kind)
+        ),
+    )
+    .with_primary(span, format!("{expected} is expected here"))
+    .with_secondary(
+        target.name_span,
+        format!("`{}` is declared here", target.name),
+    )
+    .with_help(format!("name {expected} here"))
+}
+
 pub fn wrong_kind_loop(span: Span, expected: DeclKind) -> Diagnostic {
     Diagnostic::error(
         Code::WrongKind,

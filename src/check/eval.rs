@@ -862,7 +862,7 @@ impl<'a> Evaluator<'a, '_> {
                 }
                 value.and_then(wrap)
             }
-            (Ty::Enum(_) | Ty::Ref(_) | Ty::StorageRef, ExprKind::Ref(path)) => {
+            (Ty::Enum(_) | Ty::Ref(_) | Ty::RefAny(_) | Ty::StorageRef, ExprKind::Ref(path)) => {
                 self.reference(path, span, ty, ctx)
             }
             (Ty::Enum(words), ExprKind::Str(s))
@@ -937,6 +937,34 @@ impl<'a> Evaluator<'a, '_> {
                     }
                 }
             }
+            Ty::RefAny(kinds) => {
+                let first = kinds.first().copied();
+                match self
+                    .scope
+                    .lookup(path, &ctx.env, ctx.module, first, self.instances)
+                {
+                    Ok(Found::Decl(id)) if kinds.contains(&self.instances[id].kind) => {
+                        wrap(Value::Ref(id))
+                    }
+                    Ok(Found::Decl(id)) => {
+                        self.out
+                            .push(errors::wrong_kind_of(span, &self.instances[id], kinds));
+                        None
+                    }
+                    Ok(Found::Loop(_)) => {
+                        self.out.push(errors::type_mismatch_at(
+                            span,
+                            "a loop variable",
+                            &ty.describe(),
+                        ));
+                        None
+                    }
+                    Err(d) => {
+                        self.out.push(d);
+                        None
+                    }
+                }
+            }
             _ => {
                 self.out.push(errors::type_mismatch_at(
                     span,
@@ -965,7 +993,7 @@ impl<'a> Evaluator<'a, '_> {
             (LoopValue::Int(n), Ty::Int) => Value::Int(n),
             (LoopValue::Int(n), Ty::Str) => Value::Str(n.to_string()),
             (LoopValue::Str(s), Ty::Str) => Value::Str(s),
-            (LoopValue::Ref(path), Ty::Ref(_) | Ty::Enum(_) | Ty::StorageRef) => {
+            (LoopValue::Ref(path), Ty::Ref(_) | Ty::RefAny(_) | Ty::Enum(_) | Ty::StorageRef) => {
                 // The list element names something from where the loop is written.
                 let outer = Ctx {
                     env: super::expand::Env::default(),

@@ -127,10 +127,10 @@ pub fn check_cloud_init_sudo(vm_record: &Record, vm: &str, out: &mut Vec<Diagnos
     );
 }
 
-/// Proxmox lets only `root@pam` logged in with a password set a container's feature
-/// flags other than `nesting`, and any flag of a privileged container: an API token,
-/// even root's, is answered 403.
-pub fn check_feature_flags(
+/// What pve-container lets only `root@pam`, logged in with a password, set on a
+/// container, when Terraform logs in with the cluster's API token: an API token, even
+/// root's, is answered 403.
+pub fn check_container_root_only(
     ct: &ir::Container,
     record: &Record,
     cluster: &ir::Cluster,
@@ -140,10 +140,27 @@ pub fn check_feature_flags(
     if cluster.token.is_none() {
         return;
     }
+    feature_flags(ct, record, token_span, out);
+    devices(ct, record, token_span, out);
+}
+
+/// Feature flags other than `nesting`, and any flag of a privileged container.
+fn feature_flags(
+    ct: &ir::Container,
+    record: &Record,
+    token_span: Option<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(features) = record.blocks.iter().find(|b| b.kind == "features") else {
         return;
     };
-    let flags: &[(&str, bool)] = &[("nesting", ct.nesting), ("keyctl", ct.keyctl)];
+    let flags: &[(&str, bool)] = &[
+        ("nesting", ct.nesting),
+        ("keyctl", ct.keyctl),
+        ("fuse", ct.fuse),
+        ("mknod", ct.mknod),
+        ("mount", !ct.mount_types.is_empty()),
+    ];
     for (flag, on) in flags {
         let Some(field) = features.record.fields.get(flag) else {
             continue;
@@ -157,7 +174,7 @@ pub fn check_feature_flags(
         } else {
             "except `nesting`"
         };
-        let mut diagnostic = Diagnostic::error(
+        let diagnostic = Diagnostic::error(
             Code::FeatureNeedsRootPassword,
             format!(
                 "`{}` sets feature `{flag}`, which an API token may not set",
@@ -177,10 +194,47 @@ pub fn check_feature_flags(
                  alone), or set it by hand as root@pam"
             )
         });
-        if let Some(span) = token_span {
-            diagnostic = diagnostic.with_secondary(span, "Terraform logs in with this API token");
-        }
-        out.push(diagnostic);
+        out.push(logs_in_with(diagnostic, token_span));
+    }
+}
+
+/// The API token's span beside a diagnostic about what only root@pam may do.
+fn logs_in_with(diagnostic: Diagnostic, token_span: Option<Span>) -> Diagnostic {
+    match token_span {
+        Some(span) => diagnostic.with_secondary(span, "Terraform logs in with this API token"),
+        None => diagnostic,
+    }
+}
+
+/// Device passthrough ("configuring device passthrough is only allowed for
+/// root@pam").
+fn devices(
+    ct: &ir::Container,
+    record: &Record,
+    token_span: Option<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for device in record.blocks.iter().filter(|b| b.kind == "device") {
+        let Some((label, span)) = &device.label else {
+            continue;
+        };
+        let diagnostic = Diagnostic::error(
+            Code::DeviceNeedsRootPassword,
+            format!(
+                "`{}` passes device `{label}` through, which an API token may not do",
+                ct.guest.name
+            ),
+        )
+        .with_primary(
+            *span,
+            "Proxmox allows device passthrough only to root@pam with a password",
+        )
+        .with_help(
+            "remove the `device` block and pass the device through by hand as root@pam, or \
+             let Terraform log in as root@pam with a password (PROXMOX_VE_USERNAME and \
+             PROXMOX_VE_PASSWORD) instead of the cluster's `token`",
+        );
+        out.push(logs_in_with(diagnostic, token_span));
     }
 }
 

@@ -12,6 +12,7 @@ use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
 use super::fidelity;
+use super::guest_options;
 use super::guest_roles;
 use super::joined;
 use super::lock::Lock;
@@ -366,7 +367,7 @@ impl Lowering<'_> {
         let token_span = self.records[cluster_id].span("token");
         for ct in containers.values() {
             if let Some(r) = record_of(DeclKind::Container, &ct.guest.name) {
-                fidelity::check_feature_flags(ct, r, &cluster, token_span, &mut fidelity);
+                fidelity::check_container_root_only(ct, r, &cluster, token_span, &mut fidelity);
             }
         }
         self.out.extend(fidelity);
@@ -1151,6 +1152,8 @@ impl Lowering<'_> {
         estate::check_resources(r, self.out);
         estate::check_balloon(r, self.out);
         estate::check_tags(r, self.out);
+        guest_options::check_startup(r, self.out);
+        guest_options::check_devices(r, &self.instances[id].name, self.out);
         names::check_users(r, self.out);
         let declared = &self.instances[id];
         names::check_dns_label(
@@ -1244,6 +1247,7 @@ impl Lowering<'_> {
             dns,
             domain: cluster.domain.clone(),
             origin: self.origin(id),
+            startup: guest_options::startup(r),
         })
     }
 
@@ -1375,6 +1379,12 @@ impl Lowering<'_> {
             unprivileged: r.bool("unprivileged"),
             nesting: features.is_some_and(|f| f.record.bool("nesting")),
             keyctl: features.is_some_and(|f| f.record.bool("keyctl")),
+            fuse: features.is_some_and(|f| f.record.bool("fuse")),
+            mknod: features.is_some_and(|f| f.record.bool("mknod")),
+            mount_types: features
+                .map(|f| sorted(f.record.strings("mount")))
+                .unwrap_or_default(),
+            devices: guest_options::devices(r),
         })
     }
 
@@ -1470,6 +1480,13 @@ fn state(r: &Record) -> Option<ir::State> {
 
 fn nic_blocks(r: &Record) -> impl Iterator<Item = &BlockRecord> {
     r.blocks.iter().filter(|b| b.kind == "network")
+}
+
+/// Sorted and without repeats.
+fn sorted(mut words: Vec<String>) -> Vec<String> {
+    words.sort();
+    words.dedup();
+    words
 }
 
 fn count(r: &Record, name: &str) -> u32 {

@@ -24,6 +24,9 @@ pub enum Ty {
     Enum(&'static [&'static str]),
     /// A reference to a top-level declaration of this kind.
     Ref(DeclKind),
+    /// A reference to a top-level declaration of any of these kinds: a profile's
+    /// `template` is a VM template for VMs and an image for containers.
+    RefAny(&'static [DeclKind]),
     /// A reference to a storage of the host the block is placed on.
     StorageRef,
     /// `env("NAME")`: a secret that pxic never writes out.
@@ -52,6 +55,7 @@ impl Ty {
                 format!("one of {}", words.join(", "))
             }
             Ty::Ref(kind) => format!("the name of a `{}`", kind.keyword()),
+            Ty::RefAny(kinds) => format!("the name of {}", keywords(kinds, "a `", "`", " or ")),
             Ty::StorageRef => "the name of a storage on the host".to_string(),
             Ty::Secret => "a secret such as `env(\"PROXMOX_VE_API_TOKEN\")`".to_string(),
             Ty::List(inner) => format!("a list of {}", inner.plural()),
@@ -74,12 +78,31 @@ impl Ty {
                 format!("words among {}", words.join(", "))
             }
             Ty::Ref(kind) => format!("`{}` names", kind.keyword()),
+            Ty::RefAny(kinds) => format!("{} names", keywords(kinds, "`", "`", " or ")),
             Ty::StorageRef => "storage names".to_string(),
             Ty::Secret => "secrets".to_string(),
             Ty::List(_) => "lists".to_string(),
             Ty::AutoOr(inner) => inner.plural(),
         }
     }
+}
+
+/// Declaration keywords joined: "a `template` or a `image`" reads badly, so each gets
+/// its own article where `before` asks for one.
+fn keywords(kinds: &[DeclKind], before: &str, after: &str, sep: &str) -> String {
+    let words: Vec<String> = kinds
+        .iter()
+        .map(|k| {
+            let word = k.keyword();
+            let before = if before == "a `" && word.starts_with(|c: char| "aeiou".contains(c)) {
+                "an `"
+            } else {
+                before
+            };
+            format!("{before}{word}{after}")
+        })
+        .collect();
+    words.join(sep)
 }
 
 /// A value to use when an attribute is not written.
@@ -206,6 +229,9 @@ pub const OS_FAMILIES: &[&str] = &["ubuntu", "debian", "rocky", "almalinux", "ot
 pub const ROLE_OS_FAMILIES: &[&str] = &["ubuntu", "debian", "rocky", "almalinux"];
 pub const ROLE_FITS: &[&str] = &["any", "vm", "container"];
 pub const CHECKSUM_ALGORITHMS: &[&str] = &["sha256", "sha512"];
+/// The file systems a container may be allowed to mount: Proxmox takes any type, the
+/// provider only these two.
+pub const CONTAINER_MOUNT_TYPES: &[&str] = &["nfs", "cifs"];
 
 /// Which storage types each type-specific attribute belongs to, and which need it (as
 /// `/etc/pve/storage.cfg` does).
@@ -949,7 +975,83 @@ static USER: Block = Block {
     free_form: false,
 };
 
+static STARTUP: Block = Block {
+    doc: "The guest's place when its node starts and stops its guests: those with `on_boot` at boot, all running ones at shutdown.",
+    attrs: &[
+        attr(
+            "order",
+            Ty::Int,
+            Default::Optional,
+            "Lower starts first and stops last; guests without an order start after those with one.",
+        ),
+        attr(
+            "up",
+            Ty::Int,
+            Default::Optional,
+            "Seconds to wait after starting this guest before starting the next one.",
+        ),
+        attr(
+            "down",
+            Ty::Int,
+            Default::Optional,
+            "Seconds to wait for this guest to shut down before it is stopped.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
+static DEVICE: Block = Block {
+    doc: "A host device passed through to a container, such as `/dev/net/tun` or `/dev/dri/renderD128`.",
+    attrs: &[
+        attr(
+            "path",
+            Ty::Str,
+            Default::Required,
+            "The device's path on the host, under `/dev/`.",
+        ),
+        attr(
+            "mode",
+            Ty::Str,
+            Default::Str("0660"),
+            "The device node's access mode in the container: four octal digits.",
+        ),
+        attr(
+            "uid",
+            Ty::Int,
+            Default::Optional,
+            "The device node's owner in the container.",
+        ),
+        attr(
+            "gid",
+            Ty::Int,
+            Default::Optional,
+            "The device node's group in the container, such as the `render` group's for a GPU.",
+        ),
+        attr(
+            "read_only",
+            Ty::Bool,
+            Default::Bool(false),
+            "Let the container read the device but not write to it.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
 /// The blocks of guests (and of the profiles they inherit from).
+const GUEST_STARTUP: Nested = Nested {
+    kind: "startup",
+    label: LabelRule::None,
+    repeat: false,
+    schema: &STARTUP,
+};
+const GUEST_DEVICE: Nested = Nested {
+    kind: "device",
+    label: LabelRule::Required("a name for the device"),
+    repeat: true,
+    schema: &DEVICE,
+};
 const GUEST_NETWORK: Nested = Nested {
     kind: "network",
     label: LabelRule::Required("the network's name"),
@@ -1043,7 +1145,7 @@ static VM: Block = Block {
             "A full clone (`true`) or a linked clone."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER],
+    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_STARTUP],
     free_form: false,
 };
 
@@ -1061,6 +1163,24 @@ static CONTAINER_FEATURES: Block = Block {
             Ty::Bool,
             Default::Bool(false),
             "Allow the keyctl system call (needed by Docker).",
+        ),
+        attr(
+            "fuse",
+            Ty::Bool,
+            Default::Bool(false),
+            "Allow FUSE file systems (sshfs, rclone, AppImages).",
+        ),
+        attr(
+            "mknod",
+            Ty::Bool,
+            Default::Bool(false),
+            "Let an unprivileged container make some device nodes (experimental in Proxmox).",
+        ),
+        attr(
+            "mount",
+            Ty::List(&Ty::Enum(CONTAINER_MOUNT_TYPES)),
+            Default::EmptyList,
+            "File system types the container may mount itself: `nfs`, `cifs`.",
         ),
     ],
     blocks: &[],
@@ -1102,7 +1222,13 @@ static CONTAINER: Block = Block {
             "The container's former name: its VMID, addresses and MACs carry over, and Terraform moves it rather than replacing it."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],
+    blocks: &[
+        GUEST_NETWORK,
+        GUEST_USER,
+        GUEST_FEATURES,
+        GUEST_STARTUP,
+        GUEST_DEVICE,
+    ],
     free_form: false,
 };
 
@@ -1113,9 +1239,9 @@ static PROFILE: Block = Block {
     attrs: guest_attrs![
         attr(
             "template",
-            Ty::Ref(DeclKind::Template),
+            Ty::RefAny(&[DeclKind::Template, DeclKind::Image]),
             Default::Optional,
-            "The template VMs are cloned from."
+            "The template VMs are cloned from, or the `lxc` image containers are made from."
         ),
         attr(
             "storage",
@@ -1162,7 +1288,13 @@ static PROFILE: Block = Block {
             "Run as an unprivileged container (containers)."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],
+    blocks: &[
+        GUEST_NETWORK,
+        GUEST_USER,
+        GUEST_FEATURES,
+        GUEST_STARTUP,
+        GUEST_DEVICE,
+    ],
     free_form: false,
 };
 

@@ -3,7 +3,7 @@
 //!
 //! Ranges: PXI0001–0099 syntax and reading sources, 0100–0199 names, 0200–0299 types
 //! and values, 0300–0399 addresses/VMIDs/capacity, 0400–0499 backends and runner,
-//! 0900+ internal. A retired code is never reused.
+//! 0500–0599 guests' hardware and options, 0900+ internal. A retired code is never reused.
 
 use serde::{Serialize, Serializer};
 
@@ -216,6 +216,12 @@ registry! {
     UnknownStep          = "PXI0475", Runner, "unknown-step";
     TemplateStillCloned  = "PXI0476", Runner, "template-still-cloned";
     TemplateNotOurs      = "PXI0477", Runner, "template-not-ours";
+    NumberOutOfRange     = "PXI0560", Estate, "number-out-of-range";
+    DevicePath           = "PXI0561", Estate, "device-path";
+    DuplicateDevice      = "PXI0562", Estate, "duplicate-device";
+    DeviceMode           = "PXI0563", Estate, "device-mode";
+    TooManyDevices       = "PXI0564", Estate, "too-many-devices";
+    DeviceNeedsRootPassword = "PXI0565", Estate, "device-needs-root-password";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

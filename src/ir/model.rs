@@ -320,6 +320,19 @@ pub struct Guest {
     pub dns: Vec<Ipv4Addr>,
     pub domain: Option<String>,
     pub origin: Origin,
+    /// Its place when its node starts and stops guests; `None`: Proxmox's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup: Option<Startup>,
+}
+
+/// A guest's `startup` settings. What is absent, Proxmox leaves to its default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Startup {
+    pub order: Option<u32>,
+    /// Seconds to wait after starting it before starting the next guest.
+    pub up: Option<u32>,
+    /// Seconds to wait for it to shut down before stopping it.
+    pub down: Option<u32>,
 }
 
 /// A VM cloned from a template. Its JSON holds the [`Guest`] fields inline.
@@ -352,4 +365,30 @@ pub struct Container {
     pub unprivileged: bool,
     pub nesting: bool,
     pub keyctl: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub fuse: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub mknod: bool,
+    /// The file system types it may mount itself (`nfs`, `cifs`), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mount_types: Vec<String>,
+    /// Host devices passed through, in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<Device>,
+}
+
+/// A host device passed through to a container (`devN` in its configuration).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub name: String,
+    pub path: String,
+    /// Four octal digits, such as `0660`.
+    pub mode: String,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    pub read_only: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }

@@ -169,8 +169,13 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
     out
 }
 
-/// What applying a container's change does.
-pub fn container(old: Option<&Container>, new: Option<&Container>) -> Vec<Consequence> {
+/// What applying a container's change does; `token`: Terraform logs in with an API
+/// token.
+pub fn container(
+    old: Option<&Container>,
+    new: Option<&Container>,
+    token: bool,
+) -> Vec<Consequence> {
     let (old, new) = match (old, new) {
         (Some(old), None) => return vec![lost("container", &old.guest, None, &[])],
         (Some(old), Some(new)) => (old, new),
@@ -196,11 +201,27 @@ pub fn container(old: Option<&Container>, new: Option<&Container>) -> Vec<Conseq
     .into_iter()
     .filter_map(|(changed, why)| changed.then_some(why))
     .collect();
-    if reasons.is_empty() {
-        Vec::new()
-    } else {
-        vec![lost("container", o, Some(n), &reasons)]
+    if !reasons.is_empty() {
+        return vec![lost("container", o, Some(n), &reasons)];
     }
+    let mut out = Vec::new();
+    if token && features_of(old) != features_of(new) {
+        // On an update the provider sends every flag (`keyctl=0`, …), which Proxmox
+        // counts as changing flags other than `nesting`: root@pam only.
+        out.push(Consequence::loud(
+            "container",
+            "has its features changed, which fails with an API token: the provider sends \
+             every flag, and Proxmox lets only root@pam change flags other than nesting; \
+             change them by hand as root@pam"
+                .to_string(),
+        ));
+    }
+    out
+}
+
+/// A container's feature flags, as the provider's `features` block holds them.
+fn features_of(ct: &Container) -> (bool, bool, bool, bool, &[String]) {
+    (ct.nesting, ct.keyctl, ct.fuse, ct.mknod, &ct.mount_types)
 }
 
 #[cfg(test)]
@@ -321,9 +342,25 @@ mod tests {
         let rekeyed = container(json!({"users": []}));
         assert!(lines(container_of(&old, &rekeyed))[0].contains("root's SSH keys"));
         assert!(container_of(&old, &container(json!({"cores": 2}))).is_empty());
+        // Features change in place, but not with an API token.
+        let fused = container(json!({"fuse": true}));
+        assert!(container_of(&old, &fused).is_empty());
+        let with_token = lines(super::container(Some(&old), Some(&fused), true));
+        assert!(
+            with_token.len() == 1
+                && with_token[0].starts_with("  !! container db-01 has its features changed"),
+            "{with_token:?}"
+        );
+        let nested = container(json!({"nesting": true}));
+        assert_eq!(
+            lines(super::container(Some(&old), Some(&nested), true)).len(),
+            1
+        );
+        let resized = container(json!({"cores": 2}));
+        assert!(super::container(Some(&old), Some(&resized), true).is_empty());
     }
 
     fn container_of(old: &Container, new: &Container) -> Vec<Consequence> {
-        container(Some(old), Some(new))
+        container(Some(old), Some(new), false)
     }
 }

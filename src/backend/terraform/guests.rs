@@ -4,7 +4,7 @@
 use super::{CONTAINER, DOWNLOAD, Names, POOL, VM};
 use crate::backend::hcl::{self, Body, Expr};
 use crate::backend::{CPU_TYPE, GIB, MIB, OS_TYPE, SCSI_HARDWARE, comment_text, disk_format};
-use crate::ir::{Builder, Container, Guest, Image, Nic, Plan, Template, Vm};
+use crate::ir::{Builder, Container, Device, Guest, Image, Nic, Plan, Template, Vm};
 use std::collections::BTreeMap;
 
 /// How long Proxmox may take to download an image or container template, in seconds.
@@ -221,6 +221,7 @@ impl<'p> Guests<'p> {
         body.block("initialization", &[], init);
         body.block("operating_system", &[], os_l26());
         body.block("serial_device", &[], Body::new());
+        startup(g, &mut body);
         let mut lifecycle = Body::new();
         lifecycle
             .comment("`clone` is read only when the VM is made: a template moved to another node")
@@ -348,15 +349,11 @@ impl<'p> Guests<'p> {
         disk.attr("datastore_id", Expr::str(&g.storage))
             .attr("size", Expr::Num(g.disk.div_ceil(GIB)));
         body.block("disk", &[], disk);
-        if ct.nesting || ct.keyctl {
-            let mut features = Body::new();
-            features.attr("nesting", Expr::Bool(ct.nesting));
-            if ct.keyctl {
-                // Only root@pam with a password may set it: with an API token the
-                // check refuses it (PXI0341).
-                features.attr("keyctl", Expr::Bool(true));
-            }
+        if let Some(features) = features(ct) {
             body.block("features", &[], features);
+        }
+        for device in &ct.devices {
+            body.block("device_passthrough", &[], device_passthrough(device));
         }
         let mut init = Body::new();
         init.attr("hostname", Expr::str(&g.name));
@@ -387,6 +384,7 @@ impl<'p> Guests<'p> {
         let family = self.plan.images.get(&ct.image).map(|i| i.family.as_str());
         os.attr("type", Expr::str(container_os_type(family)));
         body.block("operating_system", &[], os);
+        startup(g, &mut body);
         if g.protection {
             let mut lifecycle = Body::new();
             lifecycle.attr("prevent_destroy", Expr::Bool(true));
@@ -433,6 +431,60 @@ fn protection(g: &Guest, body: &mut Body) {
     if g.protection {
         body.attr("protection", Expr::Bool(true));
     }
+}
+
+/// A guest's `startup` block, when it sets anything. What it leaves out stays
+/// Proxmox's default: the provider reads an absent order or delay back as the schema's
+/// -1, so nothing shows as changed on the next plan.
+fn startup(g: &Guest, body: &mut Body) {
+    let Some(s) = &g.startup else {
+        return;
+    };
+    let mut startup = Body::new();
+    startup.attr_some("order", s.order.map(|n| Expr::Num(n.into())));
+    startup.attr_some("up_delay", s.up.map(|n| Expr::Num(n.into())));
+    startup.attr_some("down_delay", s.down.map(|n| Expr::Num(n.into())));
+    body.block("startup", &[], startup);
+}
+
+/// A container's `features` block, when it sets a flag. Flags other than `nesting`
+/// need root@pam with a password: with an API token the check refuses them
+/// (PXI0341).
+fn features(ct: &Container) -> Option<Body> {
+    let flags = [
+        ("nesting", ct.nesting),
+        ("keyctl", ct.keyctl),
+        ("fuse", ct.fuse),
+        ("mknod", ct.mknod),
+    ];
+    if flags.iter().all(|(_, on)| !on) && ct.mount_types.is_empty() {
+        return None;
+    }
+    let mut features = Body::new();
+    // `nesting` is always written, as it always was; the others only when on.
+    features.attr("nesting", Expr::Bool(ct.nesting));
+    for (flag, on) in &flags[1..] {
+        if *on {
+            features.attr(flag, Expr::Bool(true));
+        }
+    }
+    if !ct.mount_types.is_empty() {
+        features.attr("mount", Expr::strings(&ct.mount_types));
+    }
+    Some(features)
+}
+
+/// A host device passed through to a container (root@pam only: PXI0565).
+fn device_passthrough(d: &Device) -> Body {
+    let mut body = Body::new();
+    body.attr("path", Expr::str(&d.path));
+    body.attr("mode", Expr::str(&d.mode));
+    body.attr_some("uid", d.uid.map(|n| Expr::Num(n.into())));
+    body.attr_some("gid", d.gid.map(|n| Expr::Num(n.into())));
+    if d.read_only {
+        body.attr("deny_write", Expr::Bool(true));
+    }
+    body
 }
 
 /// Below this many VMs per thread, `vms.tf` is printed on one.

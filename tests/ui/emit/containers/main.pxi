@@ -1,6 +1,7 @@
 # Containers: features, swap, several interfaces, and the SSH keys of all users given
 # to root (a container has no cloud-init user). No API token: root@pam, logged in
-# with a password, may set `keyctl`. A protected container.
+# with a password, may set `keyctl`, `fuse`, `mount` and pass devices through. A
+# protected container, started first and given time to stop.
 use std.os
 
 cluster lab {
@@ -37,7 +38,15 @@ container proxy {
   memory       = 1GiB
   swap         = 256MiB
   disk         = 10GiB
-  features { nesting = true, keyctl = true }
+  features {
+    nesting = true
+    keyctl  = true
+    fuse    = true
+    mount   = [nfs, cifs]
+  }
+  device tun { path = "/dev/net/tun", mode = "0666" }
+  device gpu { path = "/dev/dri/renderD128", gid = 104, read_only = true }
+  startup { order = 1, down = 180 }
   network lan { ip = auto }
   network dmz { ip = 10.5.0.10 }
   user alice { ssh_keys = ["ssh-ed25519 AAAA alice@example", "ssh-ed25519 CCCC shared@example"] }
@@ -51,4 +60,5 @@ container cache {
   template = os.debian_12_lxc
   storage  = local-lvm
   network lan { ip = auto }
+  startup { up = 15 }
 }

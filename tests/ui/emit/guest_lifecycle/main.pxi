@@ -6,7 +6,8 @@
 #   host playbook fetches it for Packer's base VM, so Terraform downloads nothing and
 #   `plain` imports the file the playbook made;
 # - `db-1` and `db-2` are stateful (`protection`); `db-1` may be rebooted to apply a
-#   change; `hardened` installs the guest agent, so its clones turn it on (`auto`).
+#   change; `hardened` installs the guest agent, so its clones turn it on (`auto`);
+# - `db-1` starts first when `pve1` boots and is given three minutes to shut down.
 use std.os
 
 cluster lab {
@@ -59,6 +60,7 @@ vm db-1 {
   storage             = local-zfs
   protection          = true
   reboot_after_update = true
+  startup { order = 1, up = 30, down = 180 }
   network lan { ip = 10.0.0.21 }
   user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"], sudo = true }
 }
