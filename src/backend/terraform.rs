@@ -243,6 +243,9 @@ fn provider(plan: &Plan) -> Body {
         .attr("endpoint", Expr::var(ENDPOINT_VARIABLE));
     }
     body.attr("api_token", Expr::var(TOKEN_VARIABLE));
+    if plan.containers.values().any(|c| c.has_idmap()) {
+        body.block("ssh", &[], ssh(plan));
+    }
     let mut file = Body::new();
     let source = match &cluster.token {
         Some(secret) if secret.env == super::PROVIDER_TOKEN_ENV => format!(
@@ -258,6 +261,25 @@ fn provider(plan: &Plan) -> Body {
     };
     file.comment(&source).block("provider", &["proxmox"], body);
     file
+}
+
+/// The provider's `ssh` block, for what the API cannot do: a container's id map is
+/// written into `/etc/pve/lxc/<vmid>.conf` over SSH. It logs in as root with the keys
+/// of the SSH agent, as Ansible reaches the nodes, at each node's address (node names
+/// need not resolve where Terraform runs).
+fn ssh(plan: &Plan) -> Body {
+    let mut ssh = Body::new();
+    ssh.comment("Containers' id maps go into /etc/pve/lxc/<vmid>.conf over SSH (the API cannot")
+        .comment("write them), as root, with the keys of the SSH agent ($SSH_AUTH_SOCK).")
+        .attr("agent", Expr::Bool(true))
+        .attr("username", Expr::str("root"));
+    for host in plan.hosts.values() {
+        let mut node = Body::new();
+        node.attr("name", Expr::str(&host.node))
+            .attr("address", Expr::str(host.address.to_string()));
+        ssh.block("node", &[], node);
+    }
+    ssh
 }
 
 fn variables(plan: &Plan) -> Body {

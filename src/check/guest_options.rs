@@ -182,6 +182,96 @@ pub fn devices(r: &Record) -> Vec<ir::Device> {
         .collect()
 }
 
+/// The highest id an unprivileged container has: Proxmox maps 0 to 65535 inside to
+/// 100000 to 165535 on the host.
+const MAX_CONTAINER_ID: u64 = 65535;
+
+/// The ids of an `idmap` list, with their spans.
+fn ids<'r>(r: &'r Record, name: &str) -> impl Iterator<Item = (u64, Span)> + 'r {
+    let items: &[_] = match r.fields.get(name).map(|f| &f.value) {
+        Some(Value::List(items)) => items,
+        _ => &[],
+    };
+    items.iter().filter_map(|item| match item.value {
+        Value::Int(n) => Some((n, item.span)),
+        _ => None,
+    })
+}
+
+pub fn check_idmap(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
+    let Some(b) = blocks(r, "idmap").last() else {
+        return;
+    };
+    let mut any = false;
+    for list in ["uids", "gids"] {
+        for (id, span) in ids(&b.record, list) {
+            any = true;
+            if id == 0 {
+                out.push(
+                    Diagnostic::error(
+                        Code::IdmapRoot,
+                        format!("`{name}` would share its root with the host"),
+                    )
+                    .with_primary(span, "id 0 is the container's root")
+                    .with_help(
+                        "leave 0 out: root inside an unprivileged container must not be root \
+                         on the host (a privileged container is that, and needs no idmap)",
+                    ),
+                );
+            } else if id > MAX_CONTAINER_ID {
+                out.push(
+                    Diagnostic::error(
+                        Code::IdmapOutOfRange,
+                        format!("`{name}` has no id {id}"),
+                    )
+                    .with_primary(span, format!("above {MAX_CONTAINER_ID}"))
+                    .with_help(format!(
+                        "an unprivileged container's ids go from 0 to {MAX_CONTAINER_ID}: share \
+                         one of those"
+                    )),
+                );
+            }
+        }
+    }
+    let privileged = matches!(r.value("unprivileged").as_deref(), Some(Value::Bool(false)));
+    if any && privileged {
+        let at = r.fields.get("unprivileged").map_or_else(
+            || {
+                ids(&b.record, "uids")
+                    .chain(ids(&b.record, "gids"))
+                    .next()
+                    .map(|(_, s)| s)
+            },
+            |f| Some(f.span),
+        );
+        if let Some(at) = at {
+            out.push(
+                Diagnostic::error(
+                    Code::IdmapOnPrivileged,
+                    format!("`{name}` is privileged, so its ids are the host's already"),
+                )
+                .with_primary(at, "a privileged container maps no ids")
+                .with_help("remove the `idmap` block, or make the container unprivileged"),
+            );
+        }
+    }
+}
+
+/// The ids of an `idmap` list that are shared with the host, sorted, without those
+/// reported.
+pub fn shared_ids(r: &Record, list: &str) -> Vec<u32> {
+    let Some(b) = blocks(r, "idmap").last() else {
+        return Vec::new();
+    };
+    let mut shared: Vec<u32> = ids(&b.record, list)
+        .filter(|(id, _)| (1..=MAX_CONTAINER_ID).contains(id))
+        .filter_map(|(id, _)| u32::try_from(id).ok())
+        .collect();
+    shared.sort_unstable();
+    shared.dedup();
+    shared
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1154,6 +1154,7 @@ impl Lowering<'_> {
         estate::check_tags(r, self.out);
         guest_options::check_startup(r, self.out);
         guest_options::check_devices(r, &self.instances[id].name, self.out);
+        guest_options::check_idmap(r, &self.instances[id].name, self.out);
         names::check_users(r, self.out);
         let declared = &self.instances[id];
         names::check_dns_label(
@@ -1385,6 +1386,8 @@ impl Lowering<'_> {
                 .map(|f| sorted(f.record.strings("mount")))
                 .unwrap_or_default(),
             devices: guest_options::devices(r),
+            shared_uids: guest_options::shared_ids(r, "uids"),
+            shared_gids: guest_options::shared_ids(r, "gids"),
         })
     }
 

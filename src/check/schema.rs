@@ -1039,7 +1039,33 @@ static DEVICE: Block = Block {
     free_form: false,
 };
 
+static IDMAP: Block = Block {
+    doc: "Ids of an unprivileged container that stay the same on the host, so that files on a shared folder keep their owners; the others map to 100000 and up, as usual.",
+    attrs: &[
+        attr(
+            "uids",
+            Ty::List(&Ty::Int),
+            Default::EmptyList,
+            "User ids, from 1 to 65535.",
+        ),
+        attr(
+            "gids",
+            Ty::List(&Ty::Int),
+            Default::EmptyList,
+            "Group ids, from 1 to 65535.",
+        ),
+    ],
+    blocks: &[],
+    free_form: false,
+};
+
 /// The blocks of guests (and of the profiles they inherit from).
+const GUEST_IDMAP: Nested = Nested {
+    kind: "idmap",
+    label: LabelRule::None,
+    repeat: false,
+    schema: &IDMAP,
+};
 const GUEST_STARTUP: Nested = Nested {
     kind: "startup",
     label: LabelRule::None,
@@ -1228,6 +1254,7 @@ static CONTAINER: Block = Block {
         GUEST_FEATURES,
         GUEST_STARTUP,
         GUEST_DEVICE,
+        GUEST_IDMAP,
     ],
     free_form: false,
 };
@@ -1294,6 +1321,7 @@ static PROFILE: Block = Block {
         GUEST_FEATURES,
         GUEST_STARTUP,
         GUEST_DEVICE,
+        GUEST_IDMAP,
     ],
     free_form: false,
 };

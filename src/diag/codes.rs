@@ -222,6 +222,9 @@ registry! {
     DeviceMode           = "PXI0563", Estate, "device-mode";
     TooManyDevices       = "PXI0564", Estate, "too-many-devices";
     DeviceNeedsRootPassword = "PXI0565", Estate, "device-needs-root-password";
+    IdmapOutOfRange      = "PXI0566", Estate, "idmap-out-of-range";
+    IdmapRoot            = "PXI0567", Estate, "idmap-root";
+    IdmapOnPrivileged    = "PXI0568", Estate, "idmap-on-privileged";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

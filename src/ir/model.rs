@@ -375,6 +375,19 @@ pub struct Container {
     /// Host devices passed through, in the order written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub devices: Vec<Device>,
+    /// User ids that are the same inside and outside the container, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_uids: Vec<u32>,
+    /// Group ids that are the same inside and outside the container, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_gids: Vec<u32>,
+}
+
+impl Container {
+    /// Whether its ids map to the host other than Proxmox's default way.
+    pub fn has_idmap(&self) -> bool {
+        !self.shared_uids.is_empty() || !self.shared_gids.is_empty()
+    }
 }
 
 /// A host device passed through to a container (`devN` in its configuration).

@@ -205,6 +205,14 @@ pub fn container(
         return vec![lost("container", o, Some(n), &reasons)];
     }
     let mut out = Vec::new();
+    if (&old.shared_uids, &old.shared_gids) != (&new.shared_uids, &new.shared_gids) && n.started {
+        out.push(Consequence::note(
+            "container",
+            "is restarted during apply for its new id map; files of the ids it remaps keep \
+             their owners on the host"
+                .to_string(),
+        ));
+    }
     if token && features_of(old) != features_of(new) {
         // On an update the provider sends every flag (`keyctl=0`, …), which Proxmox
         // counts as changing flags other than `nesting`: root@pam only.
@@ -355,6 +363,13 @@ mod tests {
         assert_eq!(
             lines(super::container(Some(&old), Some(&nested), true)).len(),
             1
+        );
+        let mapped = container(json!({"shared_uids": [1000]}));
+        let restarted = lines(container_of(&old, &mapped));
+        assert!(
+            restarted.len() == 1
+                && restarted[0].contains("restarted during apply for its new id map"),
+            "{restarted:?}"
         );
         let resized = container(json!({"cores": 2}));
         assert!(super::container(Some(&old), Some(&resized), true).is_empty());

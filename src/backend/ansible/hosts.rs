@@ -97,7 +97,19 @@ pub fn playbook(plan: &Plan) -> Yaml {
                 ),
             );
     }
-    let vars = vars.entry("pxi_storages", Yaml::List(storage::storages(plan)));
+    let mut vars = vars.entry("pxi_storages", Yaml::List(storage::storages(plan)));
+    let (uids, gids) = shared_ids(plan);
+    if !uids.is_empty() || !gids.is_empty() {
+        vars = vars
+            .entry(
+                "pxi_shared_uids",
+                Yaml::List(uids.iter().map(|id| Yaml::Int((*id).into())).collect()),
+            )
+            .entry(
+                "pxi_shared_gids",
+                Yaml::List(gids.iter().map(|id| Yaml::Int((*id).into())).collect()),
+            );
+    }
     let mut tasks = if no_subscription {
         no_subscription_tasks()
     } else {
@@ -131,6 +143,9 @@ pub fn playbook(plan: &Plan) -> Yaml {
         )
         .yaml(),
     ]);
+    if !uids.is_empty() || !gids.is_empty() {
+        tasks.extend(shared_id_tasks());
+    }
     tasks.extend(storage::storage_tasks(plan));
     if super::base_vms::any(plan) {
         tasks.extend(super::base_vms::tasks());
@@ -147,6 +162,49 @@ pub fn playbook(plan: &Plan) -> Yaml {
         network::network_play(),
         super::api_user::play(plan),
     ])
+}
+
+/// The user and group ids containers share with the host (`idmap`), sorted: every
+/// node allows all of them, so that a container still starts after a migration.
+fn shared_ids(plan: &Plan) -> (Vec<u32>, Vec<u32>) {
+    let mut uids: Vec<u32> = plan
+        .containers
+        .values()
+        .flat_map(|c| c.shared_uids.iter().copied())
+        .collect();
+    let mut gids: Vec<u32> = plan
+        .containers
+        .values()
+        .flat_map(|c| c.shared_gids.iter().copied())
+        .collect();
+    for ids in [&mut uids, &mut gids] {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    (uids, gids)
+}
+
+/// Root may map only the ids `/etc/subuid` and `/etc/subgid` give it (100000 and up,
+/// by default): a container that keeps an id of the host's needs that id there too,
+/// or LXC refuses to start it.
+fn shared_id_tasks() -> Vec<Yaml> {
+    [
+        ("user", "subuid", "pxi_shared_uids"),
+        ("group", "subgid", "pxi_shared_gids"),
+    ]
+    .into_iter()
+    .map(|(what, file, list)| {
+        task(
+            &format!("Let containers keep the {what} ids they share with the host"),
+            "ansible.builtin.lineinfile",
+            map()
+                .entry("path", Yaml::str(format!("/etc/{file}")))
+                .entry("line", Yaml::str("root:{{ item }}:1")),
+        )
+        .entry("loop", Yaml::str(format!("{{{{ {list} }}}}")))
+        .yaml()
+    })
+    .collect()
 }
 
 /// A cluster without a subscription (`repository = no-subscription`): the enterprise

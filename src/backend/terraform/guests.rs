@@ -355,6 +355,20 @@ impl<'p> Guests<'p> {
         for device in &ct.devices {
             body.block("device_passthrough", &[], device_passthrough(device));
         }
+        if ct.has_idmap() {
+            body.comment("Written over SSH; the provider restarts the container to apply it.");
+            for (kind, ids) in [("uid", &ct.shared_uids), ("gid", &ct.shared_gids)] {
+                for (container_id, host_id, size) in idmap(ids) {
+                    let mut entry = Body::new();
+                    entry
+                        .attr("type", Expr::str(kind))
+                        .attr("container_id", Expr::Num(container_id.into()))
+                        .attr("host_id", Expr::Num(host_id.into()))
+                        .attr("size", Expr::Num(size.into()));
+                    body.block("idmap", &[], entry);
+                }
+            }
+        }
         let mut init = Body::new();
         init.attr("hostname", Expr::str(&g.name));
         if let Some(dns) = dns(g) {
@@ -485,6 +499,33 @@ fn device_passthrough(d: &Device) -> Body {
         body.attr("deny_write", Expr::Bool(true));
     }
     body
+}
+
+/// Where Proxmox maps an unprivileged container's ids on the host, and how many.
+const ID_BASE: u32 = 100_000;
+const ID_COUNT: u32 = 65_536;
+
+/// The id map of an unprivileged container whose `shared` ids (sorted, from 1 to
+/// 65535) are the same on the host: the runs between them map to 100000 and up, as
+/// Proxmox maps every id by default, so the map covers all 65536 ids, which LXC needs.
+/// Each entry is (container id, host id, count).
+fn idmap(shared: &[u32]) -> Vec<(u32, u32, u32)> {
+    if shared.is_empty() {
+        return Vec::new();
+    }
+    let mut entries = Vec::new();
+    let mut next = 0;
+    for &id in shared {
+        if id > next {
+            entries.push((next, ID_BASE + next, id - next));
+        }
+        entries.push((id, id, 1));
+        next = id + 1;
+    }
+    if next < ID_COUNT {
+        entries.push((next, ID_BASE + next, ID_COUNT - next));
+    }
+    entries
 }
 
 /// Below this many VMs per thread, `vms.tf` is printed on one.
@@ -689,6 +730,43 @@ mod tests {
     use super::*;
     use crate::backend::hcl;
     use std::path::Path;
+
+    #[test]
+    fn an_idmap_covers_every_id_once_and_shares_the_given_ones() {
+        assert!(idmap(&[]).is_empty());
+        assert_eq!(
+            idmap(&[1000]),
+            [(0, 100_000, 1000), (1000, 1000, 1), (1001, 101_001, 64535)]
+        );
+        assert_eq!(
+            idmap(&[1, 2, 65535]),
+            [
+                (0, 100_000, 1),
+                (1, 1, 1),
+                (2, 2, 1),
+                (3, 100_003, 65532),
+                (65535, 65535, 1)
+            ]
+        );
+        for shared in [&[1000][..], &[1, 2, 65535], &[44, 104, 1000, 1001]] {
+            let entries = idmap(shared);
+            let mut next = 0;
+            for (container, host, count) in &entries {
+                assert_eq!(*container, next, "{entries:?}");
+                let kept = shared.contains(container);
+                assert!(
+                    if kept {
+                        host == container && *count == 1
+                    } else {
+                        *host == 100_000 + container
+                    },
+                    "{entries:?}"
+                );
+                next = container + count;
+            }
+            assert_eq!(next, 65536, "{entries:?}");
+        }
+    }
 
     #[test]
     fn vms_printed_in_parts_are_the_file_printed_whole() {

@@ -1,7 +1,9 @@
 # Containers: features, swap, several interfaces, and the SSH keys of all users given
 # to root (a container has no cloud-init user). No API token: root@pam, logged in
 # with a password, may set `keyctl`, `fuse`, `mount` and pass devices through. A
-# protected container, started first and given time to stop.
+# protected container, started first and given time to stop. A container that keeps
+# user 1000 and groups 44 and 1000 of the host: the provider writes its id map over
+# SSH, and the host play lets root map those ids.
 use std.os
 
 cluster lab {
@@ -61,4 +63,8 @@ container cache {
   storage  = local-lvm
   network lan { ip = auto }
   startup { up = 15 }
+  idmap {
+    uids = [1000]
+    gids = [1000, 44, 1000]
+  }
 }
