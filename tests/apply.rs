@@ -949,3 +949,32 @@ fn on_a_terminal_the_steps_are_lines_updated_in_place() {
         "{logs}"
     );
 }
+
+/// The provider writes containers' id maps over SSH with the agent's keys: without an
+/// agent, apply stops before any tool (PXI0478); `plan` and a run without the guests
+/// need none.
+#[test]
+fn an_idmap_without_an_ssh_agent_stops_the_run_before_any_tool() {
+    let fake = empty_cluster();
+    let run = Run::new("idmap-agent", &fake, &ALL_TOOLS);
+    let vms = run.project.join("vms.pxi");
+    let text = std::fs::read_to_string(&vms).expect("vms.pxi");
+    let with_idmap = text.replacen(
+        "  network lan { ip = 10.10.0.53 }",
+        "  network lan { ip = 10.10.0.53 }\n  idmap { uids = [1000] }",
+        1,
+    );
+    assert_ne!(text, with_idmap, "the example's container moved");
+    std::fs::write(&vms, with_idmap).expect("write");
+    let (code, text) = run.apply(&["--auto-approve"], &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("PXI0478") && text.contains("nothing was run"),
+        "{text}"
+    );
+    assert!(run.calls().is_empty(), "{:?}", run.calls());
+    let (code, text) = run.apply(&["--auto-approve", "--skip", "guests"], &[]);
+    assert!(!text.contains("PXI0478"), "{code}: {text}");
+    let (code, text) = run.apply(&["--auto-approve"], &[("SSH_AUTH_SOCK", "/tmp/agent.sock")]);
+    assert!(!text.contains("PXI0478"), "{code}: {text}");
+}

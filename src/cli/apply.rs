@@ -139,6 +139,10 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
         printer.print(&loaded.sources, &absent);
         return Outcome::Errors;
     }
+    if let Some(missing) = ssh_agent_missing(plan, &stages, mode, &env) {
+        printer.print(&loaded.sources, &[missing]);
+        return Outcome::Errors;
+    }
     for line in summary(&steps, &builds, &stages, mode) {
         printer.note(&line);
     }
@@ -163,6 +167,29 @@ fn run_in(args: &ApplyArgs, mode: Mode, printer: &Printer) -> Outcome {
 }
 
 /// The steps `--only` and `--skip` leave.
+/// Terraform's provider writes containers' id maps over SSH with the agent's keys:
+/// without an agent, the apply would fail halfway, after other guests were made.
+fn ssh_agent_missing(
+    plan: &Plan,
+    stages: &BTreeSet<Stage>,
+    mode: Mode,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Diagnostic> {
+    let needed = mode == Mode::Apply
+        && stages.contains(&Stage::Guests)
+        && plan.containers.values().any(|c| c.has_idmap());
+    (needed && env("SSH_AUTH_SOCK").is_none_or(|s| s.is_empty())).then(|| {
+        Diagnostic::error(
+            Code::SshAgentMissing,
+            "no SSH agent: Terraform writes containers' id maps over SSH with its keys; nothing was run",
+        )
+        .with_help(
+            "start an agent with a key the nodes' root accepts (`eval \"$(ssh-agent)\"` and \
+             `ssh-add`), as for Ansible, or skip the guests with `--skip guests`",
+        )
+    })
+}
+
 fn stages(args: &ApplyArgs) -> Result<BTreeSet<Stage>, Diagnostic> {
     let parse = |names: &[String]| -> Result<BTreeSet<Stage>, Diagnostic> {
         names

@@ -216,6 +216,7 @@ registry! {
     UnknownStep          = "PXI0475", Runner, "unknown-step";
     TemplateStillCloned  = "PXI0476", Runner, "template-still-cloned";
     TemplateNotOurs      = "PXI0477", Runner, "template-not-ours";
+    SshAgentMissing      = "PXI0478", Runner, "ssh-agent-missing";
     NumberOutOfRange     = "PXI0560", Estate, "number-out-of-range";
     DevicePath           = "PXI0561", Estate, "device-path";
     DuplicateDevice      = "PXI0562", Estate, "duplicate-device";
