@@ -19,23 +19,17 @@
 # Environment: PYTHON (default python3).
 set -euo pipefail
 
-die() {
-    echo "tests/ansible/setup.sh: error: $*" >&2
-    exit 1
-}
-
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+SCRIPT="tests/ansible/setup.sh"
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
 VENV="$REPO/target/ansible-venv"
 REQUIREMENTS="$HERE/requirements.txt"
 STAMP="$VENV/.pxic-requirements.txt"
 
 # --- tools ----------------------------------------------------------------------
-PYTHON="${PYTHON:-python3}"
-command -v "$PYTHON" >/dev/null 2>&1 ||
-    die "$PYTHON not found; install Python >= 3.11 (with the venv module) to run the Ansible checks"
-"$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' ||
-    die "$("$PYTHON" --version 2>&1) is too old; ansible 12.3.0 (ansible-core 2.19) needs Python >= 3.11"
+require_python "for ansible 12.3.0 (ansible-core 2.19)"
 
 [ -f "$REQUIREMENTS" ] || die "missing $REQUIREMENTS"
 
@@ -71,30 +65,6 @@ venv_ok && exit 0
 # Build under an exclusive flock on target/ansible-venv.lock: waits for a build
 # by another setup.sh and for users holding the shared lock, and keeps them
 # from starting on a half-built venv.
-mkdir -p "$REPO/target"
-LOCK="$REPO/target/ansible-venv.lock"
-if command -v flock >/dev/null 2>&1; then
-    exec 9>"$LOCK"
-    if ! flock -n 9; then
-        echo "setup.sh: waiting for the lock on $LOCK (a build, or a user of the venv)" >&2
-        flock -w 1800 9 || die "timed out after 30 min waiting for the lock on $LOCK"
-    fi
-else
-    echo "setup.sh: warning: flock (util-linux) not found; concurrent runs are not serialised" >&2
-fi
+lock_exclusively "$REPO/target/ansible-venv.lock"
 venv_ok && exit 0   # another setup.sh built it meanwhile
-
-echo "setup.sh: creating $VENV (packages from requirements.txt, via PyPI)" >&2
-rm -rf "$VENV"
-"$PYTHON" -m venv "$VENV" ||
-    die "'$PYTHON -m venv' failed (on Debian/Ubuntu install the python3-venv package)"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    --no-cache-dir --no-deps --only-binary=:all: -r "$REQUIREMENTS" ||
-    die "pip install -r $REQUIREMENTS failed (is PyPI reachable?)"
-"$VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null ||
-    die "pinned requirements are inconsistent: $("$VENV/bin/python" -m pip check 2>&1)"
-cp "$REQUIREMENTS" "$STAMP"
-venv_ok || {
-    rm -f "$STAMP"
-    die "venv at $VENV is still not usable after installing $REQUIREMENTS"
-}
+build_pinned_venv "$VENV" "$REQUIREMENTS" venv_ok

@@ -9,17 +9,14 @@
 # target/fakepve-venv.lock. Environment: PYTHON (default python3).
 set -euo pipefail
 
-die() {
-    echo "tests/fakepve/setup.sh: error: $*" >&2
-    exit 1
-}
-
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+SCRIPT="tests/fakepve/setup.sh"
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
 VENV="$REPO/target/fakepve-venv"
 REQUIREMENTS="$HERE/requirements.txt"
 STAMP="$VENV/.pxic-requirements.txt"
-PYTHON="${PYTHON:-python3}"
 
 venv_ok() {
     [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && cmp -s "$STAMP" "$REQUIREMENTS" &&
@@ -27,19 +24,7 @@ venv_ok() {
 }
 venv_ok && exit 0
 
-command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found; install Python >= 3.11"
-mkdir -p "$REPO/target"
-exec 9>"$REPO/target/fakepve-venv.lock"
-flock -w 1800 9 || die "timed out waiting for the lock on target/fakepve-venv.lock"
+require_python "for fakepve"
+lock_exclusively "$REPO/target/fakepve-venv.lock"
 venv_ok && exit 0
-
-echo "setup.sh: creating $VENV (packages from requirements.txt, via PyPI)" >&2
-rm -rf "$VENV"
-"$PYTHON" -m venv "$VENV" || die "'$PYTHON -m venv' failed (install python3-venv)"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    --no-cache-dir --no-deps --only-binary=:all: -r "$REQUIREMENTS" ||
-    die "pip install -r $REQUIREMENTS failed (is PyPI reachable?)"
-"$VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null ||
-    die "pinned requirements are inconsistent: $("$VENV/bin/python" -m pip check 2>&1)"
-cp "$REQUIREMENTS" "$STAMP"
-venv_ok || die "venv at $VENV is still not usable after installing $REQUIREMENTS"
+build_pinned_venv "$VENV" "$REQUIREMENTS" venv_ok

@@ -16,13 +16,11 @@
 # /usr/local/bin/terraform, else terraform on PATH).
 set -euo pipefail
 
-die() {
-    echo "tests/terraform/setup.sh: error: $*" >&2
-    exit 1
-}
-
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+SCRIPT="tests/terraform/setup.sh"
+# shellcheck source=tests/lib.sh
+. "$HERE/../lib.sh"
 VENV="$REPO/target/tf-venv"
 PROVIDER_DIR="$REPO/target/tf-provider"
 REQUIREMENTS="$HERE/requirements.txt"
@@ -30,11 +28,7 @@ STUB="$HERE/stub_provider.py"
 STAMP="$VENV/.pxic-requirements.txt"
 
 # --- tools ----------------------------------------------------------------------
-PYTHON="${PYTHON:-python3}"
-command -v "$PYTHON" >/dev/null 2>&1 ||
-    die "$PYTHON not found; install Python >= 3.11 (with the venv module) to build the stub provider"
-"$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' ||
-    die "$("$PYTHON" --version 2>&1) is too old; the PyPI package tf 1.2.0 needs Python >= 3.11"
+require_python "for the stand-in provider (the PyPI package tf 1.2.0)"
 
 if [ -n "${TERRAFORM:-}" ]; then
     [ -x "$TERRAFORM" ] || die "TERRAFORM=$TERRAFORM is not an executable file"
@@ -60,17 +54,10 @@ sys.exit(0 if md.version("tf") == "1.2.0" else 1)' >/dev/null 2>&1
 }
 
 if ! venv_ok; then
-    echo "setup.sh: creating $VENV (packages from requirements.txt, via PyPI)" >&2
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV" ||
-        die "'$PYTHON -m venv' failed (on Debian/Ubuntu install the python3-venv package)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-        --no-deps --only-binary=:all: -r "$REQUIREMENTS" ||
-        die "pip install -r $REQUIREMENTS failed (is PyPI reachable?)"
-    "$VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null ||
-        die "pinned requirements are inconsistent: $("$VENV/bin/python" -m pip check 2>&1)"
-    cp "$REQUIREMENTS" "$STAMP"
-    venv_ok || die "venv at $VENV is still not usable after installing $REQUIREMENTS"
+    lock_exclusively "$REPO/target/tf-venv.lock"
+fi
+if ! venv_ok; then
+    build_pinned_venv "$VENV" "$REQUIREMENTS" venv_ok
     # One-time sanity check of the schema JSON and its conversion.
     "$VENV/bin/python" "$STUB" --self-check >&2 || die "stub_provider.py --self-check failed"
 fi
