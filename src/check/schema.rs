@@ -157,12 +157,15 @@ impl Block {
         self.blocks.iter().find(|b| b.kind == kind)
     }
 
-    /// Every attribute and block name, for "did you mean" suggestions.
+    /// Every attribute and block name, for "did you mean" suggestions; a name that is
+    /// both (a VM's `disk = 20GiB` and `disk data { … }`) once.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.attrs
-            .iter()
-            .map(|a| a.name)
-            .chain(self.blocks.iter().map(|b| b.kind))
+        self.attrs.iter().map(|a| a.name).chain(
+            self.blocks
+                .iter()
+                .map(|b| b.kind)
+                .filter(|kind| self.attr(kind).is_none()),
+        )
     }
 }
 
@@ -1043,7 +1046,7 @@ static VM: Block = Block {
             "A full clone (`true`) or a linked clone."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER],
+    blocks: &[GUEST_NETWORK, GUEST_USER, super::guest_disks::DISK],
     free_form: false,
 };
 
@@ -1102,7 +1105,12 @@ static CONTAINER: Block = Block {
             "The container's former name: its VMID, addresses and MACs carry over, and Terraform moves it rather than replacing it."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],
+    blocks: &[
+        GUEST_NETWORK,
+        GUEST_USER,
+        GUEST_FEATURES,
+        super::guest_disks::MOUNT,
+    ],
     free_form: false,
 };
 
@@ -1162,7 +1170,13 @@ static PROFILE: Block = Block {
             "Run as an unprivileged container (containers)."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_FEATURES],
+    blocks: &[
+        GUEST_NETWORK,
+        GUEST_USER,
+        GUEST_FEATURES,
+        super::guest_disks::DISK,
+        super::guest_disks::MOUNT,
+    ],
     free_form: false,
 };
 
@@ -1307,12 +1321,17 @@ mod tests {
         for kind in DeclKind::ALL {
             let block = of(kind);
             assert!(!block.doc.is_empty());
-            let mut names: Vec<&str> = block.attrs.iter().map(|a| a.name).collect();
-            names.extend(block.blocks.iter().map(|b| b.kind));
-            let count = names.len();
-            names.sort();
-            names.dedup();
-            assert_eq!(names.len(), count, "{kind:?} repeats a name");
+            // An attribute and a block may share a name (`disk = 20GiB` beside
+            // `disk data { … }`): how it is written says which is meant.
+            for names in [
+                block.attrs.iter().map(|a| a.name).collect::<Vec<_>>(),
+                block.blocks.iter().map(|b| b.kind).collect(),
+            ] {
+                let mut sorted = names.clone();
+                sorted.sort();
+                sorted.dedup();
+                assert_eq!(sorted.len(), names.len(), "{kind:?} repeats a name");
+            }
             for a in block.attrs {
                 assert!(!a.doc.is_empty(), "{kind:?}.{} has no doc", a.name);
             }

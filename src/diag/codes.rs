@@ -3,6 +3,7 @@
 //!
 //! Ranges: PXI0001–0099 syntax and reading sources, 0100–0199 names, 0200–0299 types
 //! and values, 0300–0399 addresses/VMIDs/capacity, 0400–0499 backends and runner,
+//! 0500–0519 guests' disks and mount points,
 //! 0900+ internal. A retired code is never reused.
 
 use serde::{Serialize, Serializer};
@@ -216,6 +217,13 @@ registry! {
     UnknownStep          = "PXI0475", Runner, "unknown-step";
     TemplateStillCloned  = "PXI0476", Runner, "template-still-cloned";
     TemplateNotOurs      = "PXI0477", Runner, "template-not-ours";
+    DiskInterfaceInvalid = "PXI0500", Estate, "disk-interface-invalid";
+    DiskSlotTaken        = "PXI0501", Estate, "disk-slot-taken";
+    DiskOptionNotForInterface = "PXI0502", Estate, "disk-option-not-for-interface";
+    DiskFormatNotForStorage = "PXI0503", Estate, "disk-format-not-for-storage";
+    BindMountNeedsRoot   = "PXI0504", Estate, "bind-mount-needs-root";
+    MountPathInvalid     = "PXI0505", Estate, "mount-path-invalid";
+    MountSizeMissing     = "PXI0506", Estate, "mount-size-missing";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
