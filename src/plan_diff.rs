@@ -84,7 +84,38 @@ fn renamed_to<'p>(
 /// Whether a summary line says a guest is destroyed or replaced (or would be, but
 /// for its protection): `pxic diff` counts them and says so last, loudly.
 pub fn is_destructive(line: &str) -> bool {
-    line.starts_with(guest::LOUD)
+    line.starts_with(guest::LOUD) && !loses_disk(line) && !fails(line)
+}
+
+/// Whether a summary line says a VM loses a data disk: `pxic diff` counts them too.
+pub fn loses_disk(line: &str) -> bool {
+    line.starts_with(guest::LOUD) && line.ends_with(guest::DISK_LOST)
+}
+
+/// Whether a summary line says the apply fails on it (a disk made smaller).
+pub fn fails(line: &str) -> bool {
+    line.starts_with(guest::LOUD) && line.ends_with(guest::CANNOT_SHRINK)
+}
+
+/// The data disks lost and the disks made smaller, said again last (after the
+/// guests destroyed), where a reviewer looks before applying.
+pub fn say_disk_losses(summary: &[String], text: &mut String) {
+    let count = |pick: fn(&str) -> bool| summary.iter().filter(|l| pick(l)).count();
+    let (lost, failing) = (count(loses_disk), count(fails));
+    if lost > 0 {
+        text.push_str(&format!(
+            "\n!! {} detached from {} by this change, with the data on {}: read the lines marked !! above\n",
+            if lost == 1 { "1 data disk".to_string() } else { format!("{lost} data disks") },
+            if lost == 1 { "its VM" } else { "their VMs" },
+            if lost == 1 { "it" } else { "them" },
+        ));
+    }
+    if failing > 0 {
+        text.push_str(&format!(
+            "\n!! {} made smaller by this change: Proxmox cannot shrink a disk, the apply would fail\n",
+            if failing == 1 { "1 disk".to_string() } else { format!("{failing} disks") },
+        ));
+    }
 }
 
 fn escaped(line: String) -> String {
