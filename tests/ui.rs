@@ -230,3 +230,47 @@ host pve1 {
         rendered(&map, &errors)
     );
 }
+
+/// The examples of docs/language.md that show data disks and mount points check
+/// without a diagnostic, in the estate they name.
+#[test]
+fn the_disk_and_mount_examples_of_the_language_docs_check_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let language = std::fs::read_to_string(root.join("language.md")).expect("language.md");
+    let examples: Vec<String> = pxi_blocks(&language)
+        .into_iter()
+        .filter(|b| b.contains("\n  disk pgdata {") || b.contains("\n  mount zones {"))
+        .collect();
+    assert_eq!(examples.len(), 2, "the VM's and the container's examples");
+    let estate = r#"
+use std.os
+cluster homelab {
+  endpoint = "https://10.10.0.2:8006/"
+  token    = env("PROXMOX_VE_API_TOKEN")
+}
+network lan {
+  cidr    = 10.10.0.0/24
+  gateway = 10.10.0.1
+  pool    = 10.10.0.100 .. 10.10.0.199
+}
+host pve1 {
+  address = 10.10.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, images, vztmpl] }
+}
+template ubuntu-2404 {
+  host    = pve1
+  image   = os.ubuntu_2404
+  storage = local-lvm
+}
+"#;
+    for example in examples {
+        let (map, diagnostics) = check_text(&format!("{estate}{example}"));
+        assert!(
+            diagnostics.is_empty(),
+            "docs/language.md's example:\n{example}\n{}",
+            rendered(&map, &diagnostics)
+        );
+    }
+}
