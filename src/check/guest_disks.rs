@@ -31,6 +31,10 @@ const BUSES: &[(&str, u32)] = &[("scsi", 30), ("virtio", 15), ("sata", 5), ("ide
 /// The slot of a VM's root disk, which the generated Terraform gives it.
 pub const ROOT_INTERFACE: &str = "scsi0";
 
+/// The most data disks of a VM: the provider takes 31 `disk` blocks (`MaxItems`),
+/// the root disk's among them.
+const MAX_DATA_DISKS: usize = 30;
+
 /// The most mount points a container has: `mp0` … `mp255`.
 const MAX_MOUNTS: usize = 256;
 
@@ -256,6 +260,16 @@ pub fn vm_disks(r: &Record, place: &Place<'_>, out: &mut Vec<Diagnostic>) -> Vec
             backup: d.bool("backup"),
             replicate: d.bool("replicate"),
         });
+    }
+    if let Some((_, span, _)) = blocks(r, "disk").nth(MAX_DATA_DISKS) {
+        out.push(
+            Diagnostic::error(
+                Code::TooManyDisks,
+                format!("a VM has at most {MAX_DATA_DISKS} data disks"),
+            )
+            .with_primary(span, "one too many")
+            .with_help("the provider takes 31 `disk` blocks, the root disk's included: merge data disks into larger ones"),
+        );
     }
     // By bus, then slot: `scsi2` before `scsi10`.
     disks.sort_by_key(|d| {
@@ -579,4 +593,21 @@ fn check_bind(m: &Record, host_path: &str, span: Span, out: &mut Vec<Diagnostic>
             );
         }
     }
+}
+
+/// The data disks and mount point volumes of the plan's guests, as (host, storage,
+/// bytes), for the check that a storage's guests fit it. Bind mounts take no space.
+pub fn volumes_on_storage(plan: &ir::Plan) -> impl Iterator<Item = (&String, &String, u64)> {
+    let disks = plan.vms.values().flat_map(|vm| {
+        vm.disks
+            .iter()
+            .map(|d| (&vm.guest.host, &d.storage, d.size))
+    });
+    let mounts = plan.containers.values().flat_map(|ct| {
+        ct.mounts
+            .iter()
+            .filter(|m| m.host_path.is_none())
+            .map(|m| (&ct.guest.host, &m.storage, m.size))
+    });
+    disks.chain(mounts)
 }

@@ -224,6 +224,7 @@ registry! {
     BindMountNeedsRoot   = "PXI0504", Estate, "bind-mount-needs-root";
     MountPathInvalid     = "PXI0505", Estate, "mount-path-invalid";
     MountSizeMissing     = "PXI0506", Estate, "mount-size-missing";
+    TooManyDisks         = "PXI0507", Estate, "too-many-disks";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
