@@ -219,18 +219,7 @@ pub fn guests(plan: &Plan) -> BTreeMap<u32, (Kind, &Guest)> {
 /// NIC the cluster has beyond the plan's is drift too.
 pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) -> Vec<Drift> {
     let mut drift = Vec::new();
-    let mut differs = |field: String, want: String, have: String| {
-        if want != have {
-            drift.push(Drift::Differs {
-                kind,
-                name: guest.name.clone(),
-                vmid: guest.vmid,
-                field,
-                want,
-                have,
-            });
-        }
-    };
+    let mut differs = recorder(kind, guest, &mut drift);
     // Terraform's generated files give a VM one disk, `scsi0`, and a container its
     // root file system, in whole GiB.
     let disk = if kind == Kind::Container {
@@ -297,6 +286,7 @@ pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) ->
         let bridge = parse_nic(have).bridge;
         differs(format!("nic net{i}"), "none".into(), format!("on {bridge}"));
     }
+    drop(differs);
     drift
 }
 
@@ -353,18 +343,7 @@ pub fn volume_drift(
     config: &BTreeMap<String, String>,
 ) -> Vec<Drift> {
     let mut drift = Vec::new();
-    let mut differs = |field: String, want: String, have: String| {
-        if want != have {
-            drift.push(Drift::Differs {
-                kind,
-                name: guest.name.clone(),
-                vmid: guest.vmid,
-                field,
-                want,
-                have,
-            });
-        }
-    };
+    let mut differs = recorder(kind, guest, &mut drift);
     let what = if kind == Kind::Container {
         "mount"
     } else {
@@ -396,7 +375,28 @@ pub fn volume_drift(
             differs(format!("{what} {key} path"), path.clone(), have.to_string());
         }
     }
+    drop(differs);
     drift
+}
+
+/// Records a difference of one of `guest`'s fields, when there is one, in `drift`.
+fn recorder<'d>(
+    kind: Kind,
+    guest: &'d Guest,
+    drift: &'d mut Vec<Drift>,
+) -> impl FnMut(String, String, String) + 'd {
+    move |field, want, have| {
+        if want != have {
+            drift.push(Drift::Differs {
+                kind,
+                name: guest.name.clone(),
+                vmid: guest.vmid,
+                field,
+                want,
+                have,
+            });
+        }
+    }
 }
 
 /// The field of a disk's size: one the cluster has larger says that Proxmox cannot

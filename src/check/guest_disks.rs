@@ -19,7 +19,7 @@
 use super::estate;
 use super::eval::{BlockRecord, Record, Value};
 use super::lower::Fields;
-use super::schema::{Attr, Block, Default, LabelRule, Nested, Ty};
+use super::schema::{Block, Default, LabelRule, Nested, Ty, attr};
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::source::Span;
@@ -51,16 +51,6 @@ const BREAKS_OPTION_TEXT: &str =
 
 /// Storage types that hold block devices, where a disk is `raw`.
 const BLOCK_STORAGE: &[&str] = &["lvm", "lvmthin", "zfspool", "rbd"];
-
-const fn attr(name: &'static str, ty: Ty, default: Default, doc: &'static str) -> Attr {
-    Attr {
-        name,
-        ty,
-        default,
-        doc,
-        applies: None,
-    }
-}
 
 static DISK_BLOCK: Block = Block {
     doc: "A data disk beside the root disk (`disk = 20GiB`, on `scsi0`).",
@@ -481,38 +471,20 @@ fn storage_of<'p>(
     Some(found)
 }
 
-/// An absolute path, not `/`, without `.`/`..`, empty components or characters that
-/// end a Proxmox option (`,`), and not another mount point's.
+/// A mount point's path, not another mount point's.
 fn check_path(
     path: &str,
     span: Span,
     seen: &mut BTreeMap<String, Span>,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
-    let problem = if !path.starts_with('/') {
-        Some("not an absolute path")
-    } else if path == "/" {
-        Some("`/` is the root file system's")
-    } else if path.ends_with('/')
-        || path[1..]
-            .split('/')
-            .any(|c| c.is_empty() || c == "." || c == "..")
-    {
-        Some("empty, `.` or `..` parts")
-    } else if breaks_option_text(path) {
-        Some(BREAKS_OPTION_TEXT)
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        out.push(
-            Diagnostic::error(
-                Code::MountPathInvalid,
-                format!("`{}` is not a mount point path", path.escape_debug()),
-            )
-            .with_primary(span, problem)
-            .with_help("write an absolute path inside the container, such as `\"/var/lib/data\"`"),
-        );
+    if !plain_path(
+        path,
+        span,
+        "a mount point path",
+        "write an absolute path inside the container, such as `\"/var/lib/data\"`",
+        out,
+    ) {
         return false;
     }
     if let Some(first) = seen.get(path) {
@@ -529,6 +501,36 @@ fn check_path(
     }
     seen.insert(path.to_string(), span);
     true
+}
+
+/// An absolute path, not `/`, without empty, `.` or `..` parts nor characters that
+/// end a value of Proxmox's option text: a mount point's path or a bind mount's host
+/// directory (`what`).
+fn plain_path(path: &str, span: Span, what: &str, help: &str, out: &mut Vec<Diagnostic>) -> bool {
+    let problem = if !path.starts_with('/') {
+        "not an absolute path"
+    } else if path == "/" {
+        "`/` itself"
+    } else if path.ends_with('/')
+        || path[1..]
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        "empty, `.` or `..` parts"
+    } else if breaks_option_text(path) {
+        BREAKS_OPTION_TEXT
+    } else {
+        return true;
+    };
+    out.push(
+        Diagnostic::error(
+            Code::MountPathInvalid,
+            format!("`{}` is not {what}", path.escape_debug()),
+        )
+        .with_primary(span, problem)
+        .with_help(help),
+    );
+    false
 }
 
 /// Bind mounts, which only `root@pam` may set: the generated Terraform logs in with
@@ -563,23 +565,13 @@ pub fn check_bind_mounts(r: &Record, token_span: Option<Span>, out: &mut Vec<Dia
 
 /// A bind mount's host directory, and nothing of a volume beside it.
 fn check_bind(m: &Record, host_path: &str, span: Span, out: &mut Vec<Diagnostic>) {
-    let problem = if !host_path.starts_with('/') || host_path == "/" {
-        Some("a host directory is an absolute path, not `/`")
-    } else if breaks_option_text(host_path) {
-        Some(BREAKS_OPTION_TEXT)
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        out.push(
-            Diagnostic::error(
-                Code::MountPathInvalid,
-                format!("`{}` is not a host directory", host_path.escape_debug()),
-            )
-            .with_primary(span, problem)
-            .with_help("write the host directory's absolute path, such as `\"/tank/media\"`"),
-        );
-    }
+    plain_path(
+        host_path,
+        span,
+        "a host directory",
+        "write the host directory's absolute path, such as `\"/tank/media\"`",
+        out,
+    );
     for other in ["size", "storage"] {
         if let Some(f) = m.fields.get(other) {
             out.push(

@@ -169,7 +169,7 @@ impl Block {
     }
 }
 
-const fn attr(name: &'static str, ty: Ty, default: Default, doc: &'static str) -> Attr {
+pub(super) const fn attr(name: &'static str, ty: Ty, default: Default, doc: &'static str) -> Attr {
     Attr {
         name,
         ty,

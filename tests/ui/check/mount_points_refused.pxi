@@ -45,4 +45,5 @@ container files-01 {
   mount g { path = "/srv/g" }
   mount h { path = "/srv/h", host_path = "/tank/h", size = 1GiB }
   mount i { path = "/srv/i", size = 1GiB, storage = local }
+  mount k { path = "/srv/k", host_path = "tank/../k" }
 }
