@@ -327,12 +327,10 @@ pub fn container_mounts(
             host_path,
         });
     }
-    if mounts.len() > MAX_MOUNTS
-        && let Some((_, span, _)) = blocks(r, "mount").nth(MAX_MOUNTS)
-    {
+    if let Some((_, span, _)) = blocks(r, "mount").nth(MAX_MOUNTS) {
         out.push(
             Diagnostic::error(
-                Code::MountPathInvalid,
+                Code::TooManyDisks,
                 format!("a container has at most {MAX_MOUNTS} mount points"),
             )
             .with_primary(span, "one too many: Proxmox numbers them mp0 to mp255")
