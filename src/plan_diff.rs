@@ -228,11 +228,17 @@ fn fields(path: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
             let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys.into_iter().filter(|k| !IGNORED.contains(&k.as_str())) {
                 let (x, y) = (a.get(key), b.get(key));
-                let null = Value::Null;
-                fields(&at(key), x.unwrap_or(&null), y.unwrap_or(&null), out);
+                // A list left out when empty (a VM's `disks`) is an empty list.
+                let absent = match x.or(y) {
+                    Some(Value::Array(_)) => Value::Array(Vec::new()),
+                    _ => Value::Null,
+                };
+                fields(&at(key), x.unwrap_or(&absent), y.unwrap_or(&absent), out);
             }
         }
-        (Value::Array(a), Value::Array(b)) if named(a) && named(b) => {
+        (Value::Array(a), Value::Array(b))
+            if (named(a) || a.is_empty()) && (named(b) || b.is_empty()) =>
+        {
             let by_name = |items: &Vec<Value>| -> BTreeMap<String, Value> {
                 items
                     .iter()
@@ -309,6 +315,21 @@ mod tests {
                 "vm db-01 nic san added",
                 "vm db-01 roles [a] → [a, b]",
             ]
+        );
+    }
+
+    #[test]
+    fn a_list_left_out_when_empty_is_compared_as_empty() {
+        let old = json!({"memory": 1u64 << 30, "users": []});
+        let new = json!({"memory": 1u64 << 30, "users": [{"name": "ops"}],
+            "disks": [{"name": "data", "interface": "scsi1", "size": 10u64 << 30}]});
+        assert_eq!(
+            compare("vm", "db-01", Some(&old), Some(&new)),
+            ["vm db-01 disk data added", "vm db-01 user ops added"]
+        );
+        assert_eq!(
+            compare("vm", "db-01", Some(&new), Some(&old)),
+            ["vm db-01 disk data removed", "vm db-01 user ops removed"]
         );
     }
 
