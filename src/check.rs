@@ -45,6 +45,17 @@ pub trait World: Sync {
     fn read_file(&self, path: &std::path::Path) -> Result<std::sync::Arc<str>, FileError>;
 }
 
+/// A world without files, for unit tests that check a project of one source.
+#[cfg(test)]
+pub(crate) struct NoFiles;
+
+#[cfg(test)]
+impl World for NoFiles {
+    fn read_file(&self, _: &std::path::Path) -> Result<std::sync::Arc<str>, FileError> {
+        Err(FileError::Unreadable("none".into()))
+    }
+}
+
 /// The largest file `file("…")` reads, in bytes: keys, certificates and short scripts
 /// fit many times over.
 pub const MAX_READ_FILE: u64 = 1 << 20;

@@ -422,16 +422,8 @@ container ct {
 }
 "#,
         );
-        struct NoFiles;
-        impl crate::check::World for NoFiles {
-            fn read_file(
-                &self,
-                _: &std::path::Path,
-            ) -> Result<std::sync::Arc<str>, crate::check::FileError> {
-                Err(crate::check::FileError::Unreadable("none".into()))
-            }
-        }
-        let checked = crate::check::check_project(&mut map, &NoFiles, &Default::default());
+        let checked =
+            crate::check::check_project(&mut map, &crate::check::NoFiles, &Default::default());
         let plan = checked.plan.expect("a plan");
         let storage = |name: &str, content: &[&str]| LiveStorage {
             name: name.into(),
