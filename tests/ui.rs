@@ -185,6 +185,25 @@ fn check_text(text: &str) -> (SourceMap, Vec<pxic::diag::Diagnostic>) {
     (map, checked.diagnostics)
 }
 
+/// The cluster, network and host the examples of the docs name. `local` holds VM
+/// disks too, for the data disk example.
+const DOC_ESTATE: &str = r#"
+cluster homelab {
+  endpoint = "https://10.10.0.2:8006/"
+}
+network lan {
+  cidr    = 10.10.0.0/24
+  gateway = 10.10.0.1
+  pool    = 10.10.0.100 .. 10.10.0.199
+}
+host pve1 {
+  address = 10.10.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl, images] }
+}
+"#;
+
 /// The first example of docs/language.md, and the example of docs/stdlib.md (with
 /// the cluster, network and host it names), check without a diagnostic: a new user
 /// starts from them.
@@ -202,23 +221,7 @@ fn the_first_examples_of_the_docs_check_cleanly() {
 
     let stdlib = std::fs::read_to_string(root.join("stdlib.md")).expect("stdlib.md");
     let using = pxi_blocks(&stdlib).into_iter().next().unwrap_or_default();
-    let estate = r#"
-cluster homelab {
-  endpoint = "https://10.10.0.2:8006/"
-}
-network lan {
-  cidr    = 10.10.0.0/24
-  gateway = 10.10.0.1
-  pool    = 10.10.0.100 .. 10.10.0.199
-}
-host pve1 {
-  address = 10.10.0.2
-  bridge vmbr0 { network = lan }
-  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
-  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl] }
-}
-"#;
-    let (map, diagnostics) = check_text(&format!("{using}{estate}"));
+    let (map, diagnostics) = check_text(&format!("{using}{DOC_ESTATE}"));
     let errors: Vec<_> = diagnostics
         .iter()
         .filter(|d| d.severity == pxic::diag::Severity::Error)
@@ -242,31 +245,9 @@ fn the_disk_and_mount_examples_of_the_language_docs_check_cleanly() {
         .filter(|b| b.contains("\n  disk pgdata {") || b.contains("\n  mount zones {"))
         .collect();
     assert_eq!(examples.len(), 2, "the VM's and the container's examples");
-    let estate = r#"
-use std.os
-cluster homelab {
-  endpoint = "https://10.10.0.2:8006/"
-  token    = env("PROXMOX_VE_API_TOKEN")
-}
-network lan {
-  cidr    = 10.10.0.0/24
-  gateway = 10.10.0.1
-  pool    = 10.10.0.100 .. 10.10.0.199
-}
-host pve1 {
-  address = 10.10.0.2
-  bridge vmbr0 { network = lan }
-  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
-  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, images, vztmpl] }
-}
-template ubuntu-2404 {
-  host    = pve1
-  image   = os.ubuntu_2404
-  storage = local-lvm
-}
-"#;
+    let template = "use std.os\ntemplate ubuntu-2404 { host = pve1, image = os.ubuntu_2404, storage = local-lvm }\n";
     for example in examples {
-        let (map, diagnostics) = check_text(&format!("{estate}{example}"));
+        let (map, diagnostics) = check_text(&format!("{template}{DOC_ESTATE}{example}"));
         assert!(
             diagnostics.is_empty(),
             "docs/language.md's example:\n{example}\n{}",
