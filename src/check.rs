@@ -20,6 +20,7 @@ pub use estate::netmask_bits;
 mod eval;
 mod expand;
 mod fidelity;
+mod guest_disks;
 mod guest_options;
 mod guest_roles;
 pub mod lock;
@@ -43,6 +44,17 @@ pub trait World: Sync {
     /// it may read (the file system only what is inside the project). A world reads a
     /// file once and shares its text among the declarations that name it.
     fn read_file(&self, path: &std::path::Path) -> Result<std::sync::Arc<str>, FileError>;
+}
+
+/// A world without files, for unit tests that check a project of one source.
+#[cfg(test)]
+pub(crate) struct NoFiles;
+
+#[cfg(test)]
+impl World for NoFiles {
+    fn read_file(&self, _: &std::path::Path) -> Result<std::sync::Arc<str>, FileError> {
+        Err(FileError::Unreadable("none".into()))
+    }
 }
 
 /// The largest file `file("…")` reads, in bytes: keys, certificates and short scripts

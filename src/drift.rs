@@ -219,18 +219,7 @@ pub fn guests(plan: &Plan) -> BTreeMap<u32, (Kind, &Guest)> {
 /// NIC the cluster has beyond the plan's is drift too.
 pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) -> Vec<Drift> {
     let mut drift = Vec::new();
-    let mut differs = |field: String, want: String, have: String| {
-        if want != have {
-            drift.push(Drift::Differs {
-                kind,
-                name: guest.name.clone(),
-                vmid: guest.vmid,
-                field,
-                want,
-                have,
-            });
-        }
-    };
+    let mut differs = recorder(kind, guest, &mut drift);
     // Terraform's generated files give a VM one disk, `scsi0`, and a container its
     // root file system, in whole GiB.
     let disk = if kind == Kind::Container {
@@ -243,7 +232,11 @@ pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) ->
         None => differs(format!("disk {disk}"), size(want_size), "none".into()),
         Some((storage, bytes)) => {
             let have_size = bytes.map_or_else(|| "unknown".into(), size);
-            differs(format!("disk {disk}"), size(want_size), have_size);
+            differs(
+                size_field(disk, want_size, bytes),
+                size(want_size),
+                have_size,
+            );
             differs(
                 format!("disk {disk} storage"),
                 guest.storage.clone(),
@@ -293,7 +286,132 @@ pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) ->
         let bridge = parse_nic(have).bridge;
         differs(format!("nic net{i}"), "none".into(), format!("on {bridge}"));
     }
+    drop(differs);
     drift
+}
+
+/// A data disk or a mount point beyond a guest's root disk, as the generated files
+/// make it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Volume {
+    /// Its configuration key: the disk's slot (`scsi1`), the mount point's `mpN`.
+    pub key: String,
+    /// Its storage; a bind mount's host directory.
+    pub storage: String,
+    /// Whole GiB, as Terraform asks for them; none for a bind mount.
+    pub size: Option<u64>,
+    /// Where a container mounts it.
+    pub path: Option<String>,
+}
+
+/// The data disks and mount points of the plan's guests, by VMID: a VM's disks by
+/// slot, a container's mount points numbered in the order of its `mount_point`
+/// blocks (`mp0` first).
+pub fn volumes(plan: &Plan) -> BTreeMap<u32, Vec<Volume>> {
+    let whole = |bytes: u64| bytes.div_ceil(GIB) * GIB;
+    let vms = plan.vms.values().map(|vm| {
+        let disks = vm.disks.iter().map(|d| Volume {
+            key: d.interface.clone(),
+            storage: d.storage.clone(),
+            size: Some(whole(d.size)),
+            path: None,
+        });
+        (vm.guest.vmid, disks.collect::<Vec<_>>())
+    });
+    let containers = plan.containers.values().map(|ct| {
+        let mounts = ct.mounts.iter().enumerate().map(|(i, m)| Volume {
+            key: format!("mp{i}"),
+            storage: m.host_path.clone().unwrap_or_else(|| m.storage.clone()),
+            size: m.host_path.is_none().then(|| whole(m.size)),
+            path: Some(m.path.clone()),
+        });
+        (ct.guest.vmid, mounts.collect::<Vec<_>>())
+    });
+    vms.chain(containers)
+        .filter(|(_, volumes)| !volumes.is_empty())
+        .collect()
+}
+
+/// How a guest's data disks or mount points differ from its configuration on the
+/// cluster: each one's presence, size, storage and (a mount point's) path. The
+/// cluster's other disks (unused ones, CD-ROMs, the cloud-init drive) are not looked
+/// at, as [`hardware`] does not.
+pub fn volume_drift(
+    kind: Kind,
+    guest: &Guest,
+    volumes: &[Volume],
+    config: &BTreeMap<String, String>,
+) -> Vec<Drift> {
+    let mut drift = Vec::new();
+    let mut differs = recorder(kind, guest, &mut drift);
+    let what = if kind == Kind::Container {
+        "mount"
+    } else {
+        "disk"
+    };
+    for v in volumes {
+        let key = &v.key;
+        let want_size = v.size.map_or_else(|| "bind".into(), size);
+        let Some(live) = config.get(key) else {
+            differs(format!("{what} {key}"), want_size, "none".into());
+            continue;
+        };
+        let (storage, bytes) = parse_volume(live);
+        if let Some(want) = v.size {
+            let have = bytes.map_or_else(|| "unknown".into(), size);
+            differs(size_field(key, want, bytes), want_size, have);
+        }
+        differs(
+            format!("{what} {key} storage"),
+            v.storage.clone(),
+            storage.to_string(),
+        );
+        if let Some(path) = &v.path {
+            let have = live
+                .split(',')
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| *k == "mp")
+                .map_or("none", |(_, p)| p);
+            differs(format!("{what} {key} path"), path.clone(), have.to_string());
+        }
+    }
+    drop(differs);
+    drift
+}
+
+/// Records a difference of one of `guest`'s fields, when there is one, in `drift`.
+fn recorder<'d>(
+    kind: Kind,
+    guest: &'d Guest,
+    drift: &'d mut Vec<Drift>,
+) -> impl FnMut(String, String, String) + 'd {
+    move |field, want, have| {
+        if want != have {
+            drift.push(Drift::Differs {
+                kind,
+                name: guest.name.clone(),
+                vmid: guest.vmid,
+                field,
+                want,
+                have,
+            });
+        }
+    }
+}
+
+/// The field of a disk's size: one the cluster has larger says that Proxmox cannot
+/// shrink it (the apply would fail).
+fn size_field(key: &str, want: u64, have: Option<u64>) -> String {
+    let what = if key.starts_with("mp") {
+        "mount"
+    } else {
+        "disk"
+    };
+    if have.is_some_and(|have| want < have) {
+        format!("{what} {key}, which Proxmox cannot shrink,")
+    } else {
+        format!("{what} {key}")
+    }
 }
 
 const GIB: u64 = 1 << 30;
@@ -466,6 +584,94 @@ mod tests {
         assert_eq!(parse_volume("local:iso/x.iso,media=cdrom"), ("local", None));
         assert_eq!(size(20 * GIB), "20G");
         assert_eq!(size(512 << 20), "512M");
+    }
+
+    #[test]
+    fn data_disks_and_mount_points_are_compared_by_key() {
+        let guest: Guest = serde_json::from_value(serde_json::json!({
+            "name": "db-01", "host": "pve1", "node": "pve1", "vmid": 101, "cores": 1,
+            "memory": GIB, "disk": 20 * GIB, "storage": "local-lvm", "nics": [],
+            "users": [], "roles": [], "tags": [], "pool": null, "description": null,
+            "on_boot": true, "started": true, "protection": false, "dns": [],
+            "domain": null, "origin": {"file": "vms.pxi"}
+        }))
+        .expect("a guest");
+        let disk = |key: &str, storage: &str, gib: u64| Volume {
+            key: key.into(),
+            storage: storage.into(),
+            size: Some(gib * GIB),
+            path: None,
+        };
+        let wanted = [disk("scsi1", "local-lvm", 100), disk("virtio0", "tank", 10)];
+        let config: BTreeMap<String, String> = [
+            ("scsi0", "local-lvm:vm-101-disk-0,size=20G"),
+            ("scsi1", "local-lvm:vm-101-disk-1,backup=0,size=100G"),
+            ("virtio0", "tank:vm-101-disk-2,size=10G"),
+            // Not the project's: an unused disk and the cloud-init drive.
+            ("unused0", "local-lvm:vm-101-disk-3"),
+            ("ide2", "local-lvm:vm-101-cloudinit,media=cdrom"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(volume_drift(Kind::Vm, &guest, &wanted, &config), []);
+        let fields = |want: &[Volume], config: &BTreeMap<String, String>| -> Vec<String> {
+            volume_drift(Kind::Vm, &guest, want, config)
+                .iter()
+                .map(Drift::line)
+                .collect()
+        };
+        let mut changed = config.clone();
+        changed.insert("scsi1".into(), "tank:vm-101-disk-1,size=50G".into());
+        changed.remove("virtio0");
+        assert_eq!(
+            fields(&wanted, &changed),
+            [
+                "differs   vm db-01 (VMID 101): disk scsi1 100G → 50G on the cluster",
+                "differs   vm db-01 (VMID 101): disk scsi1 storage local-lvm → tank on the cluster",
+                "differs   vm db-01 (VMID 101): disk virtio0 10G → none on the cluster",
+            ]
+        );
+        changed.insert("scsi1".into(), "local-lvm:vm-101-disk-1,size=200G".into());
+        assert_eq!(
+            fields(&wanted[..1], &changed),
+            [
+                "differs   vm db-01 (VMID 101): disk scsi1, which Proxmox cannot shrink, 100G → 200G on the cluster"
+            ]
+        );
+
+        let mount = Volume {
+            key: "mp0".into(),
+            storage: "local-lvm".into(),
+            size: Some(2 * GIB),
+            path: Some("/var/lib/dns".into()),
+        };
+        let bind = Volume {
+            key: "mp1".into(),
+            storage: "/tank/media".into(),
+            size: None,
+            path: Some("/srv/media".into()),
+        };
+        let config: BTreeMap<String, String> = [
+            (
+                "mp0",
+                "local-lvm:subvol-105-disk-1,mp=/var/lib/dns,backup=1,size=2G",
+            ),
+            ("mp1", "/tank/media,mp=/srv/moved"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let lines: Vec<String> = volume_drift(Kind::Container, &guest, &[mount, bind], &config)
+            .iter()
+            .map(Drift::line)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "differs   container db-01 (VMID 101): mount mp1 path /srv/media → /srv/moved on the cluster"
+            ]
+        );
     }
 
     #[test]

@@ -88,7 +88,38 @@ fn renamed_to<'p>(
 /// Whether a summary line says a guest is destroyed or replaced (or would be, but
 /// for its protection): `pxic diff` counts them and says so last, loudly.
 pub fn is_destructive(line: &str) -> bool {
-    line.starts_with(guest::LOUD)
+    line.starts_with(guest::LOUD) && !loses_disk(line) && !fails(line)
+}
+
+/// Whether a summary line says a VM loses a data disk: `pxic diff` counts them too.
+pub fn loses_disk(line: &str) -> bool {
+    line.starts_with(guest::LOUD) && line.ends_with(guest::DISK_LOST)
+}
+
+/// Whether a summary line says the apply fails on it (a disk made smaller).
+pub fn fails(line: &str) -> bool {
+    line.starts_with(guest::LOUD) && line.ends_with(guest::CANNOT_SHRINK)
+}
+
+/// The data disks lost and the disks made smaller, said again last (after the
+/// guests destroyed), where a reviewer looks before applying.
+pub fn say_disk_losses(summary: &[String], text: &mut String) {
+    let count = |pick: fn(&str) -> bool| summary.iter().filter(|l| pick(l)).count();
+    let (lost, failing) = (count(loses_disk), count(fails));
+    if lost > 0 {
+        text.push_str(&format!(
+            "\n!! {} detached from {} by this change, with the data on {}: read the lines marked !! above\n",
+            if lost == 1 { "1 data disk".to_string() } else { format!("{lost} data disks") },
+            if lost == 1 { "its VM" } else { "their VMs" },
+            if lost == 1 { "it" } else { "them" },
+        ));
+    }
+    if failing > 0 {
+        text.push_str(&format!(
+            "\n!! {} made smaller by this change: Proxmox cannot shrink a disk, the apply would fail\n",
+            if failing == 1 { "1 disk".to_string() } else { format!("{failing} disks") },
+        ));
+    }
 }
 
 fn escaped(line: String) -> String {
@@ -201,11 +232,17 @@ fn fields(path: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
             let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys.into_iter().filter(|k| !IGNORED.contains(&k.as_str())) {
                 let (x, y) = (a.get(key), b.get(key));
-                let null = Value::Null;
-                fields(&at(key), x.unwrap_or(&null), y.unwrap_or(&null), out);
+                // A list left out when empty (a VM's `disks`) is an empty list.
+                let absent = match x.or(y) {
+                    Some(Value::Array(_)) => Value::Array(Vec::new()),
+                    _ => Value::Null,
+                };
+                fields(&at(key), x.unwrap_or(&absent), y.unwrap_or(&absent), out);
             }
         }
-        (Value::Array(a), Value::Array(b)) if named(a) && named(b) => {
+        (Value::Array(a), Value::Array(b))
+            if (named(a) || a.is_empty()) && (named(b) || b.is_empty()) =>
+        {
             let by_name = |items: &Vec<Value>| -> BTreeMap<String, Value> {
                 items
                     .iter()
@@ -282,6 +319,21 @@ mod tests {
                 "vm db-01 nic san added",
                 "vm db-01 roles [a] → [a, b]",
             ]
+        );
+    }
+
+    #[test]
+    fn a_list_left_out_when_empty_is_compared_as_empty() {
+        let old = json!({"memory": 1u64 << 30, "users": []});
+        let new = json!({"memory": 1u64 << 30, "users": [{"name": "ops"}],
+            "disks": [{"name": "data", "interface": "scsi1", "size": 10u64 << 30}]});
+        assert_eq!(
+            compare("vm", "db-01", Some(&old), Some(&new)),
+            ["vm db-01 disk data added", "vm db-01 user ops added"]
+        );
+        assert_eq!(
+            compare("vm", "db-01", Some(&new), Some(&old)),
+            ["vm db-01 disk data removed", "vm db-01 user ops removed"]
         );
     }
 

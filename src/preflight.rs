@@ -196,6 +196,25 @@ fn storage_uses(plan: &Plan) -> BTreeMap<(&str, &str), Contents> {
         let user = format!("container `{}` downloads its template there", g.name);
         add(&mut uses, (&g.node, &ct.image_storage), "vztmpl", user);
     }
+    for vm in plan.vms.values() {
+        for d in &vm.disks {
+            let user = format!(
+                "vm `{}` puts its data disk `{}` there",
+                vm.guest.name, d.name
+            );
+            add(&mut uses, (&vm.guest.node, &d.storage), "images", user);
+        }
+    }
+    for ct in plan.containers.values() {
+        // A bind mount's storage is empty: `add` leaves it out.
+        for m in &ct.mounts {
+            let user = format!(
+                "container `{}` puts its mount point `{}` there",
+                ct.guest.name, m.name
+            );
+            add(&mut uses, (&ct.guest.node, &m.storage), "rootdir", user);
+        }
+    }
     uses
 }
 
@@ -375,5 +394,110 @@ mod tests {
         assert_eq!(parse_version("8"), Some((8, 0)));
         assert_eq!(parse_version("beta"), None);
         assert!(parse_version("8.3.5") < Some(IMPORT_CONTENT));
+    }
+
+    #[test]
+    fn data_disks_and_mount_points_need_their_storage_and_its_content() {
+        let mut map = crate::source::SourceMap::new();
+        map.add(
+            "main.pxi",
+            r#"use std.os
+cluster lab { endpoint = "https://10.0.0.2:8006/" }
+network lan { cidr = 10.0.0.0/24, gateway = 10.0.0.1, pool = 10.0.0.100 .. 10.0.0.109 }
+host pve1 {
+  address = 10.0.0.2
+  bridge vmbr0 { ports = ["eno1"], network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local { type = dir, path = "/var/lib/vz", content = [import, vztmpl] }
+  storage tank { type = dir, path = "/tank", content = [images, rootdir] }
+}
+template t { host = pve1, image = os.debian_12, storage = local-lvm }
+vm db { host = pve1, template = t, disk data { size = 8GiB, interface = "scsi1", storage = tank } }
+container ct {
+  host = pve1
+  template = os.debian_12_lxc
+  storage = local-lvm
+  mount data { path = "/srv", size = 1GiB, storage = tank }
+  mount bind { path = "/media", host_path = "/srv/media" }
+}
+"#,
+        );
+        let checked =
+            crate::check::check_project(&mut map, &crate::check::NoFiles, &Default::default());
+        let plan = checked.plan.expect("a plan");
+        let storage = |name: &str, content: &[&str]| LiveStorage {
+            name: name.into(),
+            content: content.iter().map(|c| c.to_string()).collect(),
+            enabled: true,
+            active: true,
+        };
+        let live: BTreeMap<String, Vec<LiveStorage>> = [(
+            "pve1".to_string(),
+            vec![
+                storage("local-lvm", &["images", "rootdir"]),
+                storage("local", &["import", "vztmpl"]),
+                storage("tank", &["iso"]),
+            ],
+        )]
+        .into_iter()
+        .collect();
+        let said: Vec<String> = storages(&plan, &live, HostStep::Skipped)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        // The token may allocate everywhere but on `tank`, where the data disk and the
+        // mount point go; a bind mount needs no storage.
+        let everything: std::collections::BTreeSet<String> = [
+            "VM.Allocate",
+            "VM.Clone",
+            "VM.Config.Disk",
+            "VM.Config.CPU",
+            "VM.Config.Memory",
+            "VM.Config.Network",
+            "VM.Config.Options",
+            "VM.Config.Cloudinit",
+            "VM.Config.HWType",
+            "VM.PowerMgmt",
+            "VM.Audit",
+            "VM.Monitor",
+            "VM.GuestAgent.Audit",
+            "VM.Migrate",
+            "Datastore.AllocateSpace",
+            "Datastore.AllocateTemplate",
+            "Datastore.Audit",
+            "Sys.Audit",
+            "Sys.Modify",
+            "SDN.Use",
+            "Pool.Allocate",
+            "Pool.Audit",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let held = crate::pve::Privileges {
+            by_path: [
+                ("/".to_string(), everything),
+                ("/storage/tank".to_string(), Default::default()),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let stages = [crate::runner::Stage::Guests].into_iter().collect();
+        let lacking = privileges(&plan, &held, "ci@pve!pxic", &stages, &Default::default());
+        assert_eq!(lacking.len(), 1, "{lacking:?}");
+        assert!(
+            lacking[0]
+                .message
+                .contains("lacks Datastore.AllocateSpace on /storage/tank"),
+            "{:?}",
+            lacking[0].message
+        );
+        assert_eq!(
+            said,
+            [
+                "storage `tank` on node `pve1` does not take `images` content, and vm `db` puts its data disk `data` there",
+                "storage `tank` on node `pve1` does not take `rootdir` content, and container `ct` puts its mount point `data` there",
+            ]
+        );
     }
 }

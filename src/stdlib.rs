@@ -35,16 +35,8 @@ mod tests {
             "main.pxi",
             "use std.os\nuse std.roles\nuse std.profiles\ncluster lab { endpoint = \"https://10.0.0.2:8006/\" }\n",
         );
-        struct NoFiles;
-        impl crate::check::World for NoFiles {
-            fn read_file(
-                &self,
-                _: &std::path::Path,
-            ) -> Result<std::sync::Arc<str>, crate::check::FileError> {
-                Err(crate::check::FileError::Unreadable("none".into()))
-            }
-        }
-        let checked = crate::check::check_project(&mut map, &NoFiles, &Default::default());
+        let checked =
+            crate::check::check_project(&mut map, &crate::check::NoFiles, &Default::default());
         assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
     }
 }

@@ -20,6 +20,12 @@ resource "proxmox_virtual_environment_container" "dns_01" {
     datastore_id = "local-lvm"
     size         = 8
   }
+  mount_point {
+    volume = "local-lvm"
+    size   = "2G"
+    path   = "/var/lib/dns"
+    backup = true
+  }
   initialization {
     hostname = "dns-01"
     dns {

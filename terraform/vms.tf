@@ -47,6 +47,19 @@ resource "proxmox_virtual_environment_vm" "db_01" {
     backup       = true
     replicate    = true
   }
+  disk {
+    interface    = "scsi1"
+    datastore_id = "local-lvm"
+    size         = 200
+    file_format  = "raw"
+    cache        = "none"
+    discard      = "on"
+    iothread     = true
+    ssd          = true
+    aio          = "io_uring"
+    backup       = false
+    replicate    = true
+  }
   network_device {
     bridge      = "vmbr0"
     model       = "virtio"

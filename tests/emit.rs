@@ -356,3 +356,82 @@ fn template_fingerprints_follow_the_build_inputs_only() {
         "a dependency's change was missed"
     );
 }
+
+/// Mount point paths and bind mounts' host directories, with whatever characters
+/// Proxmox's option text takes in them (HCL's `${` and `%{` among them), reach
+/// Terraform as written: the generated `mount_point` blocks, parsed and evaluated as
+/// HCL, give them back.
+#[test]
+fn mount_point_paths_reach_terraform_unchanged() {
+    use hcl::eval::Evaluate;
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let pieces = proptest::sample::select(vec![
+        "a", " ", "$", "{", "}", "%", "${", "%{", "$${", "%%{", "'", "é", ";", "#", "=", ":", "~",
+        "☕", "*",
+    ]);
+    let strategy = proptest::collection::vec(pieces, 0..10).prop_map(|p| p.concat());
+    let paths: Vec<String> = (0..120)
+        .map(|i| {
+            let tree = strategy.new_tree(&mut runner).expect("a value");
+            format!("/srv/m{i}{}", tree.current())
+        })
+        .collect();
+    // Even ones as a volume's path, odd ones as a bind mount's host directory; the
+    // labels sort as the list does, so mp0 is the first.
+    let mounts: String = paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let text = path.replace('$', "\\$");
+            if i % 2 == 0 {
+                format!("  mount m{i:03} {{ path = \"{text}\", size = 1GiB }}\n")
+            } else {
+                format!("  mount m{i:03} {{ path = \"/bind/{i}\", host_path = \"{text}\" }}\n")
+            }
+        })
+        .collect();
+    let project = format!(
+        "use std.os\n\
+         cluster lab {{ endpoint = \"https://10.0.0.2:8006/\" }}\n\
+         network lan {{ cidr = 10.0.0.0/24, gateway = 10.0.0.1, pool = 10.0.0.100 .. 10.0.0.109 }}\n\
+         host pve1 {{\n  address = 10.0.0.2\n  bridge vmbr0 {{ ports = [\"eno1\"], network = lan }}\n  \
+         storage local-lvm {{ type = lvmthin, vg = \"pve\", thinpool = \"data\", content = [rootdir] }}\n  \
+         storage local {{ type = dir, path = \"/var/lib/vz\", content = [vztmpl] }}\n}}\n\
+         container probe {{\n  host = pve1\n  template = os.debian_12_lxc\n  storage = local-lvm\n  \
+         network lan {{ ip = auto }}\n{mounts}}}\n"
+    );
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("emit/mount-paths");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("main.pxi"), project).expect("write");
+    let files = pxic::backend::terraform::emit(&common::plan_of(&dir));
+    let text = &files["terraform/containers.tf"];
+    let body = hcl::parse(text).unwrap_or_else(|e| panic!("does not parse: {e}\n{text}"));
+    let container = body
+        .blocks()
+        .find(|b| b.identifier() == "resource")
+        .expect("the container");
+    let context = hcl::eval::Context::new();
+    let read: Vec<String> = container
+        .body()
+        .blocks()
+        .filter(|b| b.identifier() == "mount_point")
+        .enumerate()
+        .map(|(i, mount)| {
+            let key = if i % 2 == 0 { "path" } else { "volume" };
+            let expr = mount
+                .body()
+                .attributes()
+                .find(|a| a.key() == key)
+                .unwrap_or_else(|| panic!("mount point {i} has no {key}"))
+                .expr()
+                .clone();
+            match expr.evaluate(&context) {
+                Ok(hcl::Value::String(value)) => value,
+                other => panic!("mount point {i}: {other:?}"),
+            }
+        })
+        .collect();
+    assert_eq!(read, paths);
+}

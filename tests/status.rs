@@ -376,7 +376,12 @@ fn disks_and_nics_that_differ_from_the_project_are_drift() {
         let config = &mut guest["config"];
         match Some(name.as_str()) {
             // Grown by hand, and moved to another storage.
-            Some("db-01") => config["scsi0"] = json!("tank:vm-101-disk-0,size=120G"),
+            // Grown by hand, and moved to another storage; its data disk grown past
+            // what the project says, which Proxmox cannot shrink back.
+            Some("db-01") => {
+                config["scsi0"] = json!("tank:vm-101-disk-0,size=120G");
+                config["scsi1"] = json!("local-lvm:vm-101-disk-1,backup=0,size=250G");
+            }
             // Plugged into another bridge and VLAN, with a new MAC, and its firewall
             // turned on.
             Some("web-01") => {
@@ -392,6 +397,8 @@ fn disks_and_nics_that_differ_from_the_project_are_drift() {
                     .replace("8G", "4G");
                 config["rootfs"] = json!(rootfs);
                 config.as_object_mut().expect("config").remove("net0");
+                // Its mount point detached by hand.
+                config.as_object_mut().expect("config").remove("mp0");
             }
             _ => {}
         }
@@ -404,7 +411,7 @@ fn disks_and_nics_that_differ_from_the_project_are_drift() {
     let (code, text) = status(&fake, &[], &[]);
     assert_eq!(code, 1, "{text}");
     for line in [
-        "differs   vm db-01 (VMID 101): disk scsi0 100G → 120G on the cluster".to_string(),
+        "differs   vm db-01 (VMID 101): disk scsi0, which Proxmox cannot shrink, 100G → 120G on the cluster".to_string(),
         "differs   vm db-01 (VMID 101): disk scsi0 storage local-lvm → tank on the cluster".into(),
         "differs   vm web-01 (VMID 100): nic net0 bridge vmbr0 → vmbr1 on the cluster".into(),
         "differs   vm web-01 (VMID 100): nic net0 vlan none → 20 on the cluster".into(),
@@ -415,7 +422,9 @@ fn disks_and_nics_that_differ_from_the_project_are_drift() {
         "differs   vm worker-1 (VMID 102): nic net1 none → on vmbr0 on the cluster".into(),
         "differs   container dns-01 (VMID 105): disk rootfs 8G → 4G on the cluster".into(),
         "differs   container dns-01 (VMID 105): nic net0 on vmbr0 → none on the cluster".into(),
-        "drift: 9 differences between the project and the cluster (8 guests on it)".into(),
+        "differs   vm db-01 (VMID 101): disk scsi1, which Proxmox cannot shrink, 200G → 250G on the cluster".into(),
+        "differs   container dns-01 (VMID 105): mount mp0 2G → none on the cluster".into(),
+        "drift: 11 differences between the project and the cluster (8 guests on it)".into(),
     ] {
         assert!(text.contains(&line), "missing {line:?} in:\n{text}");
     }

@@ -160,16 +160,23 @@ impl pxic::check::World for DocFiles {
 /// The `pxi` blocks of a Markdown page, in order.
 fn pxi_blocks(page: &str) -> Vec<String> {
     let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
+    // The block being read, and the indentation of its fence: a fence inside a list
+    // item is indented, and so are its lines.
+    let mut current: Option<(String, usize)> = None;
     for line in page.lines() {
-        match (&mut current, line.trim_end()) {
-            (None, "```pxi") => current = Some(String::new()),
-            (Some(block), "```") => {
+        match (&mut current, line.trim()) {
+            (None, "```pxi") => {
+                current = Some((String::new(), line.len() - line.trim_start().len()))
+            }
+            (Some((block, _)), "```") => {
                 blocks.push(std::mem::take(block));
                 current = None;
             }
-            (Some(block), _) => {
-                block.push_str(line);
+            (Some((block, indent)), _) => {
+                let unindented = line
+                    .get(*indent..)
+                    .filter(|_| line[..*indent].trim().is_empty());
+                block.push_str(unindented.unwrap_or(line));
                 block.push('\n');
             }
             (None, _) => {}
@@ -184,6 +191,25 @@ fn check_text(text: &str) -> (SourceMap, Vec<pxic::diag::Diagnostic>) {
     let checked = pxic::check::check_project(&mut map, &DocFiles, &Default::default());
     (map, checked.diagnostics)
 }
+
+/// The cluster, network and host the examples of the docs name. `local` holds VM
+/// disks too, for the data disk example.
+const DOC_ESTATE: &str = r#"
+cluster homelab {
+  endpoint = "https://10.10.0.2:8006/"
+}
+network lan {
+  cidr    = 10.10.0.0/24
+  gateway = 10.10.0.1
+  pool    = 10.10.0.100 .. 10.10.0.199
+}
+host pve1 {
+  address = 10.10.0.2
+  bridge vmbr0 { network = lan }
+  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
+  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl, images] }
+}
+"#;
 
 /// The first example of docs/language.md, and the example of docs/stdlib.md (with
 /// the cluster, network and host it names), check without a diagnostic: a new user
@@ -202,23 +228,7 @@ fn the_first_examples_of_the_docs_check_cleanly() {
 
     let stdlib = std::fs::read_to_string(root.join("stdlib.md")).expect("stdlib.md");
     let using = pxi_blocks(&stdlib).into_iter().next().unwrap_or_default();
-    let estate = r#"
-cluster homelab {
-  endpoint = "https://10.10.0.2:8006/"
-}
-network lan {
-  cidr    = 10.10.0.0/24
-  gateway = 10.10.0.1
-  pool    = 10.10.0.100 .. 10.10.0.199
-}
-host pve1 {
-  address = 10.10.0.2
-  bridge vmbr0 { network = lan }
-  storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
-  storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl] }
-}
-"#;
-    let (map, diagnostics) = check_text(&format!("{using}{estate}"));
+    let (map, diagnostics) = check_text(&format!("{using}{DOC_ESTATE}"));
     let errors: Vec<_> = diagnostics
         .iter()
         .filter(|d| d.severity == pxic::diag::Severity::Error)
@@ -255,4 +265,35 @@ fn more_devices_than_the_provider_takes_is_one_error() {
     assert_eq!(codes, ["PXI0564"], "{}", rendered(&map, &over));
     let said = rendered(&map, &over);
     assert!(said.contains("device d128"), "{said}");
+}
+
+/// The examples of docs/language.md that show guests' hardware and options (data
+/// disks, mount points, startup, devices, id maps, a profile with a container's
+/// image) check without a diagnostic, in the estate they name.
+#[test]
+fn the_guest_examples_of_the_language_docs_check_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let language = std::fs::read_to_string(root.join("language.md")).expect("language.md");
+    let markers = [
+        "\n  disk pgdata {",
+        "\n  mount zones {",
+        "\n  startup { order = 1",
+        "\n  device render {",
+        "\n  idmap { uids",
+        "profile lxc-small {",
+    ];
+    let examples: Vec<String> = pxi_blocks(&language)
+        .into_iter()
+        .filter(|b| markers.iter().any(|m| b.contains(m)))
+        .collect();
+    assert_eq!(examples.len(), markers.len(), "one example for each");
+    let template = "use std.os\ntemplate ubuntu-2404 { host = pve1, image = os.ubuntu_2404, storage = local-lvm }\n";
+    for example in examples {
+        let (map, diagnostics) = check_text(&format!("{template}{DOC_ESTATE}{example}"));
+        assert!(
+            diagnostics.is_empty(),
+            "docs/language.md's example:\n{example}\n{}",
+            rendered(&map, &diagnostics)
+        );
+    }
 }

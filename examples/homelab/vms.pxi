@@ -25,6 +25,13 @@ vm db-01 : medium {
   roles       = [roles.base]
   description = "PostgreSQL for the web tier"
   protection  = true                        # stateful: no plan may destroy it
+  # The database's own disk. pgBackRest backs it up consistently; a vzdump of a
+  # running database would not be, so Proxmox's backups leave it out.
+  disk pgdata {
+    size      = 200GiB
+    interface = "scsi1"
+    backup    = false
+  }
 }
 
 for i in 1..=3 {
@@ -44,4 +51,10 @@ container dns-01 {
   memory   = 512MiB
   disk     = 8GiB
   network lan { ip = 10.10.0.53 }
+  # Zone files and the resolver's cache on a volume of their own.
+  mount zones {
+    path   = "/var/lib/dns"
+    size   = 2GiB
+    backup = true
+  }
 }

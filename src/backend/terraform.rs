@@ -7,6 +7,7 @@
 //! `images.tf` (downloads), `templates.tf`, `vms.tf`, `containers.tf`, `outputs.tf`.
 //! Resources are sorted by name; identifiers come from `.pxi` names.
 
+mod disks;
 mod guests;
 
 /// What `pxic diff` needs to say what the generated resources do.

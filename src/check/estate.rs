@@ -915,7 +915,8 @@ pub fn check_disk_capacity<'p>(plan: &'p ir::Plan, spans: &Spans<'_>, out: &mut 
             plan.templates
                 .values()
                 .map(|t| (&t.host, &t.storage, t.disk)),
-        );
+        )
+        .chain(super::guest_disks::volumes_on_storage(plan));
     for (host, storage, disk) in disks {
         let entry = used
             .entry((owner(host, storage), storage.as_str()))

@@ -596,7 +596,9 @@ impl<'a> Evaluator<'a, '_> {
         record: &mut Record,
     ) {
         let Some(nested) = schema.nested(&block.kind.name) else {
-            if schema.attr(&block.kind.name).is_some() {
+            // An attribute takes no label: `disk data { … }` in a container is a block
+            // it does not have, not its `disk = …` written as a block.
+            if schema.attr(&block.kind.name).is_some() && block.label.is_none() {
                 self.out.push(errors::attribute_written_as_block(
                     block.kind.span,
                     &block.kind.name,

@@ -12,6 +12,7 @@ use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
 use super::fidelity;
+use super::guest_disks;
 use super::guest_options;
 use super::guest_roles;
 use super::joined;
@@ -29,7 +30,7 @@ pub const DEFAULT_VMIDS: (u32, u32) = (100, 9999);
 
 /// Typed reads of a record's fields; the evaluator already checked the types, so a
 /// mismatch here means "absent".
-trait Fields {
+pub(super) trait Fields {
     fn str(&self, name: &str) -> Option<String>;
     fn int(&self, name: &str) -> Option<u64>;
     fn bool(&self, name: &str) -> bool;
@@ -368,6 +369,7 @@ impl Lowering<'_> {
         for ct in containers.values() {
             if let Some(r) = record_of(DeclKind::Container, &ct.guest.name) {
                 fidelity::check_container_root_only(ct, r, &cluster, token_span, &mut fidelity);
+                guest_disks::check_bind_mounts(r, token_span, &mut fidelity);
             }
         }
         self.out.extend(fidelity);
@@ -1299,6 +1301,12 @@ impl Lowering<'_> {
                 t_storage,
             ));
         }
+        let place = guest_disks::Place {
+            host,
+            cluster,
+            root_storage: storage_name.as_deref(),
+        };
+        let disks = guest_disks::vm_disks(r, &place, self.out);
         let guest = self.guest(
             id,
             allocated,
@@ -1318,6 +1326,7 @@ impl Lowering<'_> {
             agent: r.bool("agent"),
             full_clone: r.bool("full_clone"),
             reboot_after_update: r.bool("reboot_after_update"),
+            disks,
         })
     }
 
@@ -1362,6 +1371,12 @@ impl Lowering<'_> {
             .map(|s| s.name.clone())
             .unwrap_or_default()
         };
+        let place = guest_disks::Place {
+            host,
+            cluster,
+            root_storage: storage_name.as_deref(),
+        };
+        let mounts = guest_disks::container_mounts(r, &place, self.out);
         let guest = self.guest(
             id,
             allocated,
@@ -1380,6 +1395,7 @@ impl Lowering<'_> {
             unprivileged: r.bool("unprivileged"),
             nesting: features.is_some_and(|f| f.record.bool("nesting")),
             keyctl: features.is_some_and(|f| f.record.bool("keyctl")),
+            mounts,
             fuse: features.is_some_and(|f| f.record.bool("fuse")),
             mknod: features.is_some_and(|f| f.record.bool("mknod")),
             mount_types: features

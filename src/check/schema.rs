@@ -180,16 +180,19 @@ impl Block {
         self.blocks.iter().find(|b| b.kind == kind)
     }
 
-    /// Every attribute and block name, for "did you mean" suggestions.
+    /// Every attribute and block name, for "did you mean" suggestions; a name that is
+    /// both (a VM's `disk = 20GiB` and `disk data { … }`) once.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.attrs
-            .iter()
-            .map(|a| a.name)
-            .chain(self.blocks.iter().map(|b| b.kind))
+        self.attrs.iter().map(|a| a.name).chain(
+            self.blocks
+                .iter()
+                .map(|b| b.kind)
+                .filter(|kind| self.attr(kind).is_none()),
+        )
     }
 }
 
-const fn attr(name: &'static str, ty: Ty, default: Default, doc: &'static str) -> Attr {
+pub(super) const fn attr(name: &'static str, ty: Ty, default: Default, doc: &'static str) -> Attr {
     Attr {
         name,
         ty,
@@ -1171,7 +1174,12 @@ static VM: Block = Block {
             "A full clone (`true`) or a linked clone."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER, GUEST_STARTUP],
+    blocks: &[
+        GUEST_NETWORK,
+        GUEST_USER,
+        super::guest_disks::DISK,
+        GUEST_STARTUP,
+    ],
     free_form: false,
 };
 
@@ -1252,6 +1260,7 @@ static CONTAINER: Block = Block {
         GUEST_NETWORK,
         GUEST_USER,
         GUEST_FEATURES,
+        super::guest_disks::MOUNT,
         GUEST_STARTUP,
         GUEST_DEVICE,
         GUEST_IDMAP,
@@ -1319,6 +1328,8 @@ static PROFILE: Block = Block {
         GUEST_NETWORK,
         GUEST_USER,
         GUEST_FEATURES,
+        super::guest_disks::DISK,
+        super::guest_disks::MOUNT,
         GUEST_STARTUP,
         GUEST_DEVICE,
         GUEST_IDMAP,
@@ -1467,12 +1478,17 @@ mod tests {
         for kind in DeclKind::ALL {
             let block = of(kind);
             assert!(!block.doc.is_empty());
-            let mut names: Vec<&str> = block.attrs.iter().map(|a| a.name).collect();
-            names.extend(block.blocks.iter().map(|b| b.kind));
-            let count = names.len();
-            names.sort();
-            names.dedup();
-            assert_eq!(names.len(), count, "{kind:?} repeats a name");
+            // An attribute and a block may share a name (`disk = 20GiB` beside
+            // `disk data { … }`): how it is written says which is meant.
+            for names in [
+                block.attrs.iter().map(|a| a.name).collect::<Vec<_>>(),
+                block.blocks.iter().map(|b| b.kind).collect(),
+            ] {
+                let mut sorted = names.clone();
+                sorted.sort();
+                sorted.dedup();
+                assert_eq!(sorted.len(), names.len(), "{kind:?} repeats a name");
+            }
             for a in block.attrs {
                 assert!(!a.doc.is_empty(), "{kind:?}.{} has no doc", a.name);
             }

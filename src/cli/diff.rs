@@ -78,6 +78,7 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
                 super::plural(lost, "guest")
             );
         }
+        plan_diff::say_disk_losses(&summary, &mut text);
         let _ = writeln!(
             text,
             "\n{} changed:\n",

@@ -121,6 +121,7 @@ fn hardware_drift(
     found: &[Drift],
 ) -> Result<Vec<Drift>, Diagnostic> {
     let wanted = drift::guests(plan);
+    let volumes = drift::volumes(plan);
     // Missing, held by another guest, or another kind of guest: nothing to compare.
     let skip: std::collections::BTreeSet<u32> = found
         .iter()
@@ -142,6 +143,9 @@ fn hardware_drift(
         for (have, kind, want) in &compared[range] {
             let config = pve::config(client, have)?;
             drift.extend(drift::hardware(*kind, want, &config));
+            if let Some(volumes) = volumes.get(&want.vmid) {
+                drift.extend(drift::volume_drift(*kind, want, volumes, &config));
+            }
         }
         Ok::<_, Diagnostic>(drift)
     });

@@ -217,6 +217,14 @@ registry! {
     TemplateStillCloned  = "PXI0476", Runner, "template-still-cloned";
     TemplateNotOurs      = "PXI0477", Runner, "template-not-ours";
     SshAgentMissing      = "PXI0478", Runner, "ssh-agent-missing";
+    DiskInterfaceInvalid = "PXI0500", Estate, "disk-interface-invalid";
+    DiskSlotTaken        = "PXI0501", Estate, "disk-slot-taken";
+    DiskOptionNotForInterface = "PXI0502", Estate, "disk-option-not-for-interface";
+    DiskFormatNotForStorage = "PXI0503", Estate, "disk-format-not-for-storage";
+    BindMountNeedsRoot   = "PXI0504", Estate, "bind-mount-needs-root";
+    MountPathInvalid     = "PXI0505", Estate, "mount-path-invalid";
+    MountSizeMissing     = "PXI0506", Estate, "mount-size-missing";
+    TooManyDisks         = "PXI0507", Estate, "too-many-disks";
     NumberOutOfRange     = "PXI0560", Estate, "number-out-of-range";
     DevicePath           = "PXI0561", Estate, "device-path";
     DuplicateDevice      = "PXI0562", Estate, "duplicate-device";

@@ -351,6 +351,30 @@ pub struct Vm {
     pub full_clone: bool,
     /// Whether Terraform may reboot the running VM to apply a change that needs it.
     pub reboot_after_update: bool,
+    /// Its data disks beside the root disk (`scsi0`), by interface.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disks: Vec<Disk>,
+}
+
+/// A VM's data disk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disk {
+    /// Its name in the `.pxi` file (`disk data { … }`).
+    pub name: String,
+    /// `scsi1`, `virtio0`, `sata2`: its slot, which Proxmox names it by.
+    pub interface: String,
+    pub size: u64,
+    pub storage: String,
+    /// `raw` or `qcow2` as written; `None`: what the storage takes.
+    pub format: Option<String>,
+    pub cache: String,
+    pub discard: bool,
+    pub ssd: bool,
+    pub iothread: bool,
+    /// Whether vzdump backs it up.
+    pub backup: bool,
+    /// Whether storage replication copies it.
+    pub replicate: bool,
 }
 
 /// An LXC container. Its JSON holds the [`Guest`] fields inline.
@@ -365,6 +389,10 @@ pub struct Container {
     pub unprivileged: bool,
     pub nesting: bool,
     pub keyctl: bool,
+    /// Its mount points beside the root file system, as Proxmox numbers them
+    /// (`mp0`, `mp1`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mounts: Vec<Mount>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub fuse: bool,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -404,4 +432,24 @@ pub struct Device {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// A container's mount point: a volume on a storage, or a host directory, mounted at
+/// `path`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mount {
+    /// Its name in the `.pxi` file (`mount data { … }`).
+    pub name: String,
+    /// Where it is mounted inside the container.
+    pub path: String,
+    /// The volume's size; 0 for a bind mount.
+    pub size: u64,
+    /// The volume's storage; empty for a bind mount.
+    pub storage: String,
+    /// Whether vzdump backs it up.
+    pub backup: bool,
+    /// The host directory of a bind mount (which only `root@pam` may set: with an API
+    /// token the check refuses it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_path: Option<String>,
 }

@@ -14,9 +14,14 @@
 use crate::backend::terraform::root_keys;
 use crate::ir::{Container, Guest, Vm};
 
-/// The start of a line that says a guest is lost (or would be, but for its
-/// protection).
+/// The start of a line that says a guest or a data disk is lost (or would be, but
+/// for its protection), or that the apply fails.
 pub const LOUD: &str = "  !! ";
+/// The end of a line that says a VM loses a data disk.
+pub const DISK_LOST: &str =
+    "Terraform detaches it and Proxmox keeps it only as an unused disk, deleted with the VM";
+/// The end of a line that says the apply fails on a disk made smaller.
+pub const CANNOT_SHRINK: &str = "Proxmox cannot shrink a disk: the apply fails";
 /// The start of a line that says what else happens to it.
 const NOTE: &str = "  → ";
 
@@ -131,11 +136,16 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
         ));
     }
     if n.disk < o.disk {
-        out.push(Consequence::note(
+        out.push(Consequence::loud(
             "vm",
-            "would get a smaller disk, which Proxmox cannot do: the apply fails".to_string(),
+            format!(
+                "would get a smaller disk ({} → {}): {CANNOT_SHRINK}",
+                gib(o.disk),
+                gib(n.disk)
+            ),
         ));
     }
+    out.extend(data_disks(old, new));
     if old.template != new.template || old.full_clone != new.full_clone {
         out.push(Consequence::note(
             "vm",
@@ -197,6 +207,10 @@ pub fn container(
         ),
         (old.unprivileged != new.unprivileged, "`unprivileged`"),
         (root_keys(o) != root_keys(n), "root's SSH keys"),
+        (
+            old.mounts != new.mounts,
+            "its mount points: the provider makes the container again for any change to them",
+        ),
     ]
     .into_iter()
     .filter_map(|(changed, why)| changed.then_some(why))
@@ -230,6 +244,61 @@ pub fn container(
 /// A container's feature flags, as the provider's `features` block holds them.
 fn features_of(ct: &Container) -> (bool, bool, bool, bool, &[String]) {
     (ct.nesting, ct.keyctl, ct.fuse, ct.mknod, &ct.mount_types)
+}
+
+/// What applying a VM's data disks does: the provider knows a disk by its slot
+/// (`interface`). A slot no longer declared is detached (`vm.go`: "Devices present on
+/// the VM but absent from the plan are sent to the Proxmox API via the delete
+/// parameter"), a smaller disk fails the apply, another storage moves the disk.
+fn data_disks(old: &Vm, new: &Vm) -> Vec<Consequence> {
+    let mut out = Vec::new();
+    for was in &old.disks {
+        let Some(now) = new.disks.iter().find(|d| d.interface == was.interface) else {
+            let moved = new
+                .disks
+                .iter()
+                .find(|d| d.name == was.name)
+                .map(|d| format!("; `{}` on {} is a new, empty disk", d.name, d.interface))
+                .unwrap_or_default();
+            out.push(Consequence::loud(
+                "vm",
+                format!(
+                    "loses data disk `{}` ({}, {}) and its data{moved}: {DISK_LOST}",
+                    was.name,
+                    was.interface,
+                    gib(was.size)
+                ),
+            ));
+            continue;
+        };
+        if now.size < was.size {
+            out.push(Consequence::loud(
+                "vm",
+                format!(
+                    "would get a smaller data disk `{}` on {} ({} → {}): {CANNOT_SHRINK}",
+                    now.name,
+                    now.interface,
+                    gib(was.size),
+                    gib(now.size)
+                ),
+            ));
+        }
+        if now.storage != was.storage {
+            out.push(Consequence::note(
+                "vm",
+                format!(
+                    "has data disk `{}` on {} moved from {} to {}",
+                    now.name, now.interface, was.storage, now.storage
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// `20GiB`, or `1.5GiB`, as Terraform's whole GiB are not: sizes as written.
+fn gib(bytes: u64) -> String {
+    crate::syntax::size_text(bytes)
 }
 
 #[cfg(test)]
@@ -373,6 +442,80 @@ mod tests {
         );
         let resized = container(json!({"cores": 2}));
         assert!(super::container(Some(&old), Some(&resized), true).is_empty());
+        let mounted = container(json!({"mounts": [{"name": "data", "path": "/srv",
+            "size": 8u64 << 30, "storage": "local-lvm", "backup": false}]}));
+        let line = &lines(container_of(&old, &mounted))[0];
+        assert!(
+            line.starts_with("  !! container db-01 is REPLACED")
+                && line.contains("its mount points"),
+            "{line}"
+        );
+    }
+
+    /// A data disk of the IR from its name, slot, size in GiB and storage.
+    fn disk(name: &str, interface: &str, gib: u64, storage: &str) -> serde_json::Value {
+        json!({"name": name, "interface": interface, "size": gib << 30, "storage": storage,
+               "format": null, "cache": "none", "discard": true, "ssd": true,
+               "iothread": true, "backup": false, "replicate": true})
+    }
+
+    #[test]
+    fn a_dropped_or_reslotted_data_disk_is_lost_loudly() {
+        let old = vm_with(json!({"disks": [
+            disk("data", "scsi1", 100, "local-lvm"), disk("logs", "scsi2", 10, "local-lvm")
+        ]}));
+        let dropped = vm_with(json!({"disks": [disk("data", "scsi1", 100, "local-lvm")]}));
+        let lines_dropped = lines(vm(Some(&old), Some(&dropped)));
+        assert_eq!(
+            lines_dropped,
+            [format!(
+                "  !! vm db-01 loses data disk `logs` (scsi2, 10GiB) and its data: {DISK_LOST}"
+            )]
+        );
+        assert!(crate::plan_diff::loses_disk(&lines_dropped[0]));
+        assert!(!crate::plan_diff::is_destructive(&lines_dropped[0]));
+
+        let reslotted = vm_with(json!({"disks": [
+            disk("data", "scsi3", 100, "local-lvm"), disk("logs", "scsi2", 10, "local-lvm")
+        ]}));
+        let line = &lines(vm(Some(&old), Some(&reslotted)))[0];
+        assert!(
+            line.starts_with("  !! vm db-01 loses data disk `data` (scsi1, 100GiB) and its data; `data` on scsi3 is a new, empty disk"),
+            "{line}"
+        );
+        // Added disks and renamed ones on the same slot cost nothing.
+        let grown = vm_with(json!({"disks": [
+            disk("database", "scsi1", 200, "local-lvm"), disk("logs", "scsi2", 10, "local-lvm"),
+            disk("spare", "virtio0", 10, "local-lvm")
+        ]}));
+        assert!(vm(Some(&old), Some(&grown)).is_empty());
+    }
+
+    #[test]
+    fn a_smaller_disk_fails_the_apply_and_another_storage_moves_it() {
+        let old = vm_with(json!({"disks": [disk("data", "scsi1", 100, "local-lvm")]}));
+        let changed = vm_with(json!({"disk": 10u64 << 30,
+            "disks": [disk("data", "scsi1", 50, "tank")]}));
+        let said = lines(vm(Some(&old), Some(&changed)));
+        assert_eq!(
+            said,
+            [
+                format!("  !! vm db-01 would get a smaller disk (20GiB → 10GiB): {CANNOT_SHRINK}"),
+                format!(
+                    "  !! vm db-01 would get a smaller data disk `data` on scsi1 (100GiB → 50GiB): {CANNOT_SHRINK}"
+                ),
+                "  → vm db-01 has data disk `data` on scsi1 moved from local-lvm to tank"
+                    .to_string(),
+            ]
+        );
+        assert!(said[..2].iter().all(|l| crate::plan_diff::fails(l)));
+        assert!(!said.iter().any(|l| crate::plan_diff::is_destructive(l)));
+        let mut text = String::new();
+        crate::plan_diff::say_disk_losses(&said, &mut text);
+        assert!(
+            text.contains("!! 2 disks made smaller by this change"),
+            "{text}"
+        );
     }
 
     fn container_of(old: &Container, new: &Container) -> Vec<Consequence> {

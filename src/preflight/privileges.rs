@@ -216,6 +216,10 @@ fn guests(plan: &Plan, needs: &mut Vec<Need>) {
         let template = format!("/vms/{}", vm.template_vmid);
         need(needs, stage, &["VM.Clone"], &template, &why_clone);
         guest_common(g, &why, needs);
+        for d in &vm.disks {
+            let storage = format!("/storage/{}", d.storage);
+            need(needs, stage, &["Datastore.AllocateSpace"], &storage, &why);
+        }
     }
     for ct in plan.containers.values() {
         let g = &ct.guest;
@@ -223,6 +227,10 @@ fn guests(plan: &Plan, needs: &mut Vec<Need>) {
         need(needs, stage, GUEST, &format!("/vms/{}", g.vmid), &why);
         download(needs, &g.node, &ct.image_storage, &why);
         guest_common(g, &why, needs);
+        for m in ct.mounts.iter().filter(|m| m.host_path.is_none()) {
+            let storage = format!("/storage/{}", m.storage);
+            need(needs, stage, &["Datastore.AllocateSpace"], &storage, &why);
+        }
     }
 }
 

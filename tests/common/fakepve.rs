@@ -65,6 +65,17 @@ pub fn homelab_guests() -> Vec<Value> {
             guest["config"][format!("net{i}")] =
                 json!(nic_option(&format!("virtio={}", nic.mac), nic));
         }
+        for (i, d) in vm.disks.iter().enumerate() {
+            guest["config"][&d.interface] = json!(format!(
+                "{}:vm-{}-disk-{},backup={},iothread={},size={}G",
+                d.storage,
+                g.vmid,
+                i + 1,
+                u8::from(d.backup),
+                u8::from(d.iothread),
+                d.size.div_ceil(1 << 30)
+            ));
+        }
         guests.push(guest);
     }
     for ct in plan.containers.values() {
@@ -80,6 +91,17 @@ pub fn homelab_guests() -> Vec<Value> {
                 nic.mac, nic.address, nic.prefix
             );
             guest["config"][format!("net{i}")] = json!(nic_option(&head, nic));
+        }
+        for (i, m) in ct.mounts.iter().enumerate() {
+            guest["config"][format!("mp{i}")] = json!(format!(
+                "{}:subvol-{}-disk-{},mp={},backup={},size={}G",
+                m.storage,
+                g.vmid,
+                i + 1,
+                m.path,
+                u8::from(m.backup),
+                m.size.div_ceil(1 << 30)
+            ));
         }
         guests.push(guest);
     }

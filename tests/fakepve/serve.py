@@ -27,7 +27,8 @@ SCENARIO.json:
 Besides fakepve's own API, it answers PUT /nodes/{node}/qemu/{vmid}/resize as PVE does
 (a task that grows the disk's volume and its size= in the config; shrinking fails),
 which fakepve 0.5.0 accepts but does not store, and GET /nodes/{node}/network with
-the scenario's bridges.
+the scenario's bridges. A VM config update that adds a disk as `<storage>:<GiB>`
+allocates it, as PVE does (fakepve 0.5.0 does so only when the VM is created).
 
 Prints "listening on https://HOST:8006" once it answers; runs until killed.
 """
@@ -41,7 +42,7 @@ from fakepve import FakePve
 from fakepve.certs import make_cert
 from fakepve.lxc import SIZE_UNITS, format_size
 from fakepve.model import PveError, TaskError
-from fakepve.qemu import join_drive, split_drive
+from fakepve.qemu import DRIVE_KEY, NEW_DISK, join_drive, split_drive
 
 
 class ScenarioPve(FakePve):
@@ -63,6 +64,12 @@ class ScenarioPve(FakePve):
         interfaces.append({'iface': 'eno1', 'type': 'eth', 'method': 'manual', 'families': ['inet'],
                            'active': 1, 'exists': 1, 'priority': 2})
         return interfaces
+
+    async def _apply_config(self, vm, user, p):
+        for key, value in list(p.items()):
+            if DRIVE_KEY.match(key) and isinstance(value, str) and NEW_DISK.match(split_drive(value)[0]):
+                p[key], _ = self._qm_new_drive(vm.vmid, key, value, None)
+        return await super()._apply_config(vm, user, p)
 
     def _routes_scenario_resize(self):
         return [('PUT', '/nodes/{node}/qemu/{vmid}/resize', self._qm_resize)]

@@ -94,6 +94,7 @@ MAPPED: dict[str, dict] = {
         "memory": {"dedicated": True, "swap": True},
         "disk": {"datastore_id": True, "size": True},
         "features": {"nesting": True, "keyctl": True},
+        "mount_point": {"volume": True, "size": True, "path": True, "backup": True},
         "initialization": {"hostname": True, "dns": {"servers": True, "domain": True},
                            "ip_config": {"ipv4": {"address": True, "gateway": True}},
                            "user_account": {"keys": True, "password": True}},

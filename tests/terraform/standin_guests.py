@@ -497,6 +497,13 @@ class ContainerCrud:
                       rootfs=f"{disk.get('datastore_id') or 'local'}:{disk.get('size') or 4}",
                       password=user.get("password"),
                       **{"ssh-public-keys": "\n".join(user["keys"]) + "\n" if user.get("keys") else None})
+        # Mount points as the provider sends them: a new volume `<storage>:<GiB>`, or a
+        # host directory; `mp0` first. Any change to them replaces the container.
+        for i, mp in enumerate(p.get("mount_point") or []):
+            volume = mp["volume"]
+            if mp.get("size") and ":" not in volume:
+                volume = f"{volume}:{gib(mp['size'])}"
+            params[f"mp{i}"] = join_props(volume, {"mp": mp["path"], "backup": flag(mp.get("backup"))})
         api.run("POST", f"/nodes/{node}/lxc", params)
         self.made = vmid
         if p.get("started"):
@@ -535,6 +542,11 @@ class ContainerCrud:
             volume, props = split_props(cfg["rootfs"])
             s["disk"][0]["datastore_id"] = volume.split(":")[0]
             s["disk"][0]["size"] = gib(props.get("size", "0"))
+        # A mount point detached on the cluster is gone from the state: the plan then
+        # makes the container again, as the provider's ForceNew list does.
+        if s.get("mount_point"):
+            s["mount_point"] = [mp for i, mp in enumerate(s["mount_point"])
+                                if f"mp{i}" in cfg and split_props(cfg[f"mp{i}"])[1].get("mp") == mp["path"]]
         if s.get("features"):
             f = s["features"][0]
             _, props = split_props(cfg.get("features", ""))
@@ -592,7 +604,7 @@ class ContainerCrud:
         vmid, node = current["vm_id"], current["node_name"]
         if p["vm_id"] != vmid or p["node_name"] != node:
             raise ApiError("the stand-in cannot change a container's vm_id or node_name (no migration)")
-        for name in ("disk", "operating_system", "unprivileged"):
+        for name in ("disk", "mount_point", "operating_system", "unprivileged"):
             if p.get(name) != current.get(name):
                 raise ApiError(f"the stand-in cannot change a container's `{name}` in place")
         cfg = pending_config(api, self.path(node, vmid))

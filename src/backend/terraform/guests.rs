@@ -1,7 +1,7 @@
 //! The resources for guests: downloaded images, templates made from cloud images, VMs
 //! and containers.
 
-use super::{CONTAINER, DOWNLOAD, Names, POOL, VM};
+use super::{CONTAINER, DOWNLOAD, Names, POOL, VM, disks};
 use crate::backend::hcl::{self, Body, Expr};
 use crate::backend::{CPU_TYPE, GIB, MIB, OS_TYPE, SCSI_HARDWARE, comment_text, disk_format};
 use crate::ir::{Builder, Container, Device, Guest, Image, Nic, Plan, Template, Vm};
@@ -202,6 +202,9 @@ impl<'p> Guests<'p> {
             .attr("floating", Expr::Num(vm.balloon.unwrap_or(0) / MIB));
         body.block("memory", &[], memory);
         body.block("disk", &[], self.disk(&g.host, &g.storage, g.disk, None));
+        for d in &vm.disks {
+            body.block("disk", &[], disks::data_disk(self.plan, &g.host, d));
+        }
         for nic in &g.nics {
             body.block("network_device", &[], network_device(nic));
         }
@@ -349,6 +352,9 @@ impl<'p> Guests<'p> {
         disk.attr("datastore_id", Expr::str(&g.storage))
             .attr("size", Expr::Num(g.disk.div_ceil(GIB)));
         body.block("disk", &[], disk);
+        for m in &ct.mounts {
+            body.block("mount_point", &[], disks::mount_point(m));
+        }
         if let Some(features) = features(ct) {
             body.block("features", &[], features);
         }
