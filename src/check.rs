@@ -20,6 +20,7 @@ pub use estate::netmask_bits;
 mod eval;
 mod expand;
 mod fidelity;
+mod firmware;
 mod guest_roles;
 pub mod lock;
 mod lower;

@@ -12,6 +12,7 @@ use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
 use super::fidelity;
+use super::firmware;
 use super::guest_roles;
 use super::joined;
 use super::lock::Lock;
@@ -359,6 +360,7 @@ impl Lowering<'_> {
             fidelity::check_cloud_init_sudo(r, &vm.guest.name, &mut fidelity);
             if let Some(t) = templates.get(&vm.template) {
                 vm.template_vmid = t.vmid;
+                vm.firmware = t.firmware.clone();
                 let has_agent = fidelity::template_has_agent(t, &images, &roles);
                 fidelity::settle_agent(vm, r, t, has_agent, &mut fidelity);
             }
@@ -1012,6 +1014,7 @@ impl Lowering<'_> {
         } else {
             (None, None)
         };
+        let firmware = firmware::template(r, &name, name_span, image, self.out);
         Some(ir::Template {
             name,
             host: host.name.clone(),
@@ -1030,6 +1033,7 @@ impl Lowering<'_> {
             build_nic,
             base_vmid,
             origin: self.origin(id),
+            firmware,
         })
     }
 
@@ -1294,6 +1298,13 @@ impl Lowering<'_> {
                 t_storage,
             ));
         }
+        let (cpu, vga) = firmware::vm_cpu(
+            r,
+            &self.instances[id].name,
+            self.instances[id].name_span,
+            cluster.token.is_some(),
+            self.out,
+        );
         let guest = self.guest(
             id,
             allocated,
@@ -1313,6 +1324,10 @@ impl Lowering<'_> {
             agent: r.bool("agent"),
             full_clone: r.bool("full_clone"),
             reboot_after_update: r.bool("reboot_after_update"),
+            // The template's, once the templates are built.
+            firmware: ir::Firmware::default(),
+            cpu,
+            vga,
         })
     }
 

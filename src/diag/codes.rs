@@ -216,6 +216,16 @@ registry! {
     UnknownStep          = "PXI0475", Runner, "unknown-step";
     TemplateStillCloned  = "PXI0476", Runner, "template-still-cloned";
     TemplateNotOurs      = "PXI0477", Runner, "template-not-ours";
+    InvalidMachineType   = "PXI0520", Estate, "invalid-machine-type";
+    SecureBootNeedsOvmf  = "PXI0521", Estate, "secure-boot-needs-ovmf";
+    Windows11NeedsUefiTpm = "PXI0522", Estate, "windows-11-needs-uefi-tpm";
+    UnknownCpuType       = "PXI0523", Estate, "unknown-cpu-type";
+    InvalidCpuFlag       = "PXI0524", Estate, "invalid-cpu-flag";
+    CpuTuningOutOfRange  = "PXI0525", Estate, "cpu-tuning-out-of-range";
+    InvalidHugepages     = "PXI0526", Estate, "invalid-hugepages";
+    HugepagesNeedNuma    = "PXI0527", Estate, "hugepages-need-numa";
+    HugepagesNeedRootPassword = "PXI0528", Estate, "hugepages-need-root-password";
+    UnattendedInstallNeedsSeabios = "PXI0529", Estate, "unattended-install-needs-seabios";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -204,6 +204,80 @@ pub struct Template {
     /// image (Packer cannot import a disk image). `None` for the other templates.
     pub base_vmid: Option<u32>,
     pub origin: Origin,
+    /// Its firmware, machine and OS type, which the VMs cloned from it share.
+    #[serde(default, skip_serializing_if = "Firmware::is_default")]
+    pub firmware: Firmware,
+}
+
+/// A VM's firmware, machine type, TPM and OS type: declared on a template, and the
+/// same on every VM cloned from it (an OVMF clone of a SeaBIOS install does not boot).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Firmware {
+    /// `seabios` or `ovmf`.
+    pub bios: String,
+    /// As Proxmox writes it (`q35`, `pc`, `pc-q35-8.1`); Proxmox's default when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+    /// OVMF's EFI vars start with the Secure Boot keys enrolled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secure_boot: bool,
+    /// A TPM 2.0 state disk.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tpm: bool,
+    /// Proxmox's `ostype`: `l26`, `win11`, …
+    pub os_type: String,
+}
+
+impl Default for Firmware {
+    fn default() -> Firmware {
+        Firmware {
+            bios: "seabios".to_string(),
+            machine: None,
+            secure_boot: false,
+            tpm: false,
+            os_type: "l26".to_string(),
+        }
+    }
+}
+
+impl Firmware {
+    pub fn is_default(&self) -> bool {
+        *self == Firmware::default()
+    }
+
+    pub fn is_ovmf(&self) -> bool {
+        self.bios == "ovmf"
+    }
+
+    /// Whether the machine is a q35 (PCIe) one.
+    pub fn is_q35(&self) -> bool {
+        self.machine
+            .as_deref()
+            .is_some_and(|m| m == "q35" || m.starts_with("q35,") || m.starts_with("pc-q35-"))
+    }
+}
+
+/// A VM's CPU and memory tuning beyond cores and type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuTuning {
+    /// `+flag` or `-flag`, in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub numa: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `2`, `1024` or `any`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hugepages: Option<String>,
+}
+
+impl CpuTuning {
+    pub fn is_default(&self) -> bool {
+        *self == CpuTuning::default()
+    }
 }
 
 impl Template {
@@ -338,6 +412,14 @@ pub struct Vm {
     pub full_clone: bool,
     /// Whether Terraform may reboot the running VM to apply a change that needs it.
     pub reboot_after_update: bool,
+    /// Its template's.
+    #[serde(default, skip_serializing_if = "Firmware::is_default")]
+    pub firmware: Firmware,
+    #[serde(default, skip_serializing_if = "CpuTuning::is_default")]
+    pub cpu: CpuTuning,
+    /// The display adapter; the template's when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vga: Option<String>,
 }
 
 /// An LXC container. Its JSON holds the [`Guest`] fields inline.
