@@ -8,6 +8,7 @@
 //! Resources are sorted by name; identifiers come from `.pxi` names.
 
 mod guests;
+mod hardware;
 
 /// What `pxic diff` needs to say what the generated resources do.
 pub use guests::root_keys;
