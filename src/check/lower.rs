@@ -17,6 +17,7 @@ use super::guest_roles;
 use super::joined;
 use super::lock::Lock;
 use super::names;
+use super::passthrough;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
 use crate::source::{SourceMap, Span};
@@ -255,6 +256,12 @@ impl Lowering<'_> {
             .into_iter()
             .map(|id| (self.qualified(id), (id, self.host(id))))
             .collect();
+        let (pci_mappings, usb_mappings) = {
+            let records = self.records;
+            let on_hosts: Vec<(&ir::Host, &Record)> =
+                hosts.values().map(|(id, h)| (h, &records[*id])).collect();
+            passthrough::mappings(&on_hosts, self.out)
+        };
         let image_ids: Vec<usize> = self.of_kind(DeclKind::Image, &used).collect();
         let images: BTreeMap<String, ir::Image> = image_ids
             .into_iter()
@@ -365,6 +372,14 @@ impl Lowering<'_> {
                 fidelity::settle_agent(vm, r, t, has_agent, &mut fidelity);
             }
         }
+        passthrough::check_vms(
+            &vms,
+            |name| record_of(DeclKind::Vm, name),
+            &pci_mappings,
+            &usb_mappings,
+            cluster.token.is_some(),
+            &mut fidelity,
+        );
         let token_span = self.records[cluster_id].span("token");
         for ct in containers.values() {
             if let Some(r) = record_of(DeclKind::Container, &ct.guest.name) {
@@ -387,6 +402,8 @@ impl Lowering<'_> {
             pools,
             vms,
             containers,
+            pci_mappings: pci_mappings.into_iter().map(|(k, (m, _))| (k, m)).collect(),
+            usb_mappings: usb_mappings.into_iter().map(|(k, (m, _))| (k, m)).collect(),
         };
         let new_lock = alloc.into_lock();
         (Some(plan), new_lock)
@@ -1298,6 +1315,7 @@ impl Lowering<'_> {
                 t_storage,
             ));
         }
+        let (pci, usb) = passthrough::vm_devices(r, self.out);
         let (cpu, vga) = firmware::vm_cpu(
             r,
             &self.instances[id].name,
@@ -1328,6 +1346,8 @@ impl Lowering<'_> {
             firmware: ir::Firmware::default(),
             cpu,
             vga,
+            pci,
+            usb,
         })
     }
 

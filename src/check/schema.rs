@@ -6,6 +6,8 @@
 
 use crate::syntax::ast::DeclKind;
 
+mod passthrough;
+
 /// The type of an attribute's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ty {
@@ -648,6 +650,8 @@ static HOST: Block = Block {
             repeat: true,
             schema: &STORAGE,
         },
+        passthrough::HOST_BLOCKS[0],
+        passthrough::HOST_BLOCKS[1],
     ],
     free_form: false,
 };
@@ -1133,7 +1137,12 @@ static VM: Block = Block {
             "The display: `serial0` makes the serial console the display (cloud images), `std`, `virtio`, `qxl`, …; as the template has it when absent."
         ),
     ],
-    blocks: &[GUEST_NETWORK, GUEST_USER],
+    blocks: &[
+        GUEST_NETWORK,
+        GUEST_USER,
+        passthrough::VM_PCI_BLOCK,
+        passthrough::VM_USB_BLOCK,
+    ],
     free_form: false,
 };
 

@@ -226,6 +226,12 @@ registry! {
     HugepagesNeedNuma    = "PXI0527", Estate, "hugepages-need-numa";
     HugepagesNeedRootPassword = "PXI0528", Estate, "hugepages-need-root-password";
     UnattendedInstallNeedsSeabios = "PXI0529", Estate, "unattended-install-needs-seabios";
+    UnknownMapping       = "PXI0530", Estate, "unknown-mapping";
+    MappingNotOnNode     = "PXI0531", Estate, "mapping-not-on-node";
+    PcieNeedsQ35         = "PXI0532", Estate, "pcie-needs-q35";
+    DeviceGivenTwice     = "PXI0533", Estate, "device-given-twice";
+    RawPassthroughNeedsRootPassword = "PXI0534", Estate, "raw-passthrough-needs-root-password";
+    InvalidDeviceAddress = "PXI0535", Estate, "invalid-device-address";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

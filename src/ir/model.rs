@@ -21,6 +21,36 @@ pub struct Plan {
     pub pools: BTreeMap<String, Pool>,
     pub vms: BTreeMap<String, Vm>,
     pub containers: BTreeMap<String, Container>,
+    /// The cluster's PCI resource mappings, by name, gathered from the hosts' `pci`
+    /// blocks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pci_mappings: BTreeMap<String, Mapping>,
+    /// The cluster's USB resource mappings, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub usb_mappings: BTreeMap<String, Mapping>,
+}
+
+/// A cluster-wide resource mapping: the device of that name on each node that has
+/// one, so that a VM finds it on whichever node it runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    pub name: String,
+    /// One a node, sorted by node.
+    pub devices: Vec<MappedDevice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappedDevice {
+    /// The Proxmox node name.
+    pub node: String,
+    /// `vendor:device` (PCI) or `vendor:product` (USB).
+    pub id: String,
+    /// The PCI address, or the USB port (optional for USB).
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsystem_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iommu_group: Option<u32>,
 }
 
 /// Where a declaration was written, for comments in generated files. Only the file:
@@ -420,6 +450,32 @@ pub struct Vm {
     /// The display adapter; the template's when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vga: Option<String>,
+    /// PCI devices passed through, in the order written (`hostpci0`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pci: Vec<PciDevice>,
+    /// USB devices passed through, in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usb: Vec<UsbDevice>,
+}
+
+/// A PCI device given to a VM: through a mapping, or (root@pam only) by address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PciDevice {
+    /// The label of its `pci` block: the mapping's name, or the device's name.
+    pub label: String,
+    /// The mapping's name; `None` with a raw `path`.
+    pub mapping: Option<String>,
+    pub path: Option<String>,
+    pub pcie: bool,
+    pub rombar: bool,
+    pub primary_gpu: bool,
+}
+
+/// A USB device given to a VM through a mapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsbDevice {
+    pub mapping: String,
+    pub usb3: bool,
 }
 
 /// An LXC container. Its JSON holds the [`Guest`] fields inline.

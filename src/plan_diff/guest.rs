@@ -110,7 +110,12 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
     if o.node != n.node {
         out.push(Consequence::note(
             "vm",
-            format!("migrates from {} to {} (migrate = true)", o.node, n.node),
+            format!(
+                "migrates from {} to {} (migrate = true){}",
+                o.node,
+                n.node,
+                firmware::migration(new)
+            ),
         ));
     }
     if o.storage != n.storage {
@@ -319,6 +324,17 @@ mod tests {
         assert_eq!(restart.len(), 1);
         assert!(restart[0].contains("its CPU flags or NUMA"), "{restart:?}");
         assert!(lines(vm(Some(&old), Some(&old.clone()))).is_empty());
+    }
+
+    #[test]
+    fn a_vm_with_a_passed_through_device_migrates_only_stopped() {
+        let gpu = json!([{"label": "gpu", "mapping": "gpu", "path": null, "pcie": true, "rombar": true, "primary_gpu": false}]);
+        let old = vm_with(json!({"pci": gpu}));
+        let moved = vm_with(json!({"pci": gpu, "host": "pve2", "node": "pve2"}));
+        let said = lines(vm(Some(&old), Some(&moved)));
+        assert!(said[0].contains("cannot migrate live"), "{said:?}");
+        let plain = lines(vm(Some(&vm_with(json!({}))), Some(&old)));
+        assert!(plain[0].contains("its passed-through devices"), "{plain:?}");
     }
 
     #[test]

@@ -218,6 +218,7 @@ impl<'p> Guests<'p> {
         for nic in &g.nics {
             body.block("network_device", &[], network_device(nic));
         }
+        hardware::passthrough(&mut body, self.plan, vm);
         let mut init = Body::new();
         init.attr("datastore_id", Expr::str(&g.storage));
         if let Some(dns) = dns(g) {

@@ -1,5 +1,7 @@
 //! A VM's firmware, machine, TPM, display and CPU tuning in `proxmox_virtual_environment_vm`:
-//! the same on a template Terraform makes and on every VM cloned from a template.
+//! the same on a template Terraform makes and on every VM cloned from a template. And
+//! passthrough: the cluster's PCI and USB resource mappings (`mappings.tf`), and the
+//! `hostpci` and `usb` blocks of the VMs that use them.
 //!
 //! Only what differs from Proxmox's defaults is written, so a project that sets none
 //! of it gets the resources it had before. On a clone the provider sends `bios` only
@@ -7,9 +9,10 @@
 //! must say `ovmf`, or the next plan would turn them into SeaBIOS VMs that no longer
 //! boot.
 
-use crate::backend::hcl::{Body, Expr};
-use crate::backend::{EFI_TYPE, TPM_VERSION};
-use crate::ir::{CpuTuning, Firmware};
+use crate::backend::hcl::{self, Body, Expr, Key};
+use crate::backend::{EFI_TYPE, TPM_VERSION, comment_text};
+use crate::ir::{CpuTuning, Firmware, Mapping, Plan, Vm};
+use std::collections::BTreeMap;
 
 /// `bios` and `machine`, among the resource's top-level attributes.
 pub fn firmware_attrs(body: &mut Body, firmware: &Firmware) {
@@ -67,5 +70,102 @@ pub fn vga(body: &mut Body, vga: Option<&str>) {
         let mut block = Body::new();
         block.attr("type", Expr::str(kind));
         body.block("vga", &[], block);
+    }
+}
+
+/// The PCI resource mappings' resource type (the provider's name without the
+/// deprecated `virtual_environment_`).
+pub const PCI_MAPPING: &str = "proxmox_hardware_mapping_pci";
+/// The USB resource mappings' resource type.
+pub const USB_MAPPING: &str = "proxmox_hardware_mapping_usb";
+
+/// `mappings.tf`: the cluster's PCI and USB resource mappings, one device a node.
+pub fn mappings(plan: &Plan) -> Body {
+    let mut file = Body::new();
+    for (kind, mappings, pci) in [
+        (PCI_MAPPING, &plan.pci_mappings, true),
+        (USB_MAPPING, &plan.usb_mappings, false),
+    ] {
+        let ids = mapping_ids(mappings);
+        for (name, mapping) in mappings {
+            let devices = mapping
+                .devices
+                .iter()
+                .map(|d| {
+                    let mut fields = vec![
+                        (Key::Ident("node".into()), Expr::str(&d.node)),
+                        (Key::Ident("id".into()), Expr::str(&d.id)),
+                    ];
+                    if let Some(path) = &d.path {
+                        fields.push((Key::Ident("path".into()), Expr::str(path)));
+                    }
+                    if let Some(sub) = &d.subsystem_id {
+                        fields.push((Key::Ident("subsystem_id".into()), Expr::str(sub)));
+                    }
+                    if let Some(group) = d.iommu_group {
+                        fields.push((Key::Ident("iommu_group".into()), Expr::Num(group.into())));
+                    }
+                    Expr::Object(fields)
+                })
+                .collect();
+            let mut body = Body::new();
+            body.attr("name", Expr::str(name))
+                .comment("Each node's device: a VM finds it on whichever node it runs.")
+                .attr("map", Expr::List(devices));
+            let what = if pci { "PCI" } else { "USB" };
+            let comment = format!("{what} mapping {}", comment_text(name));
+            file.resource(Some(&comment), kind, &ids[name], body);
+        }
+    }
+    file
+}
+
+fn mapping_ids(mappings: &BTreeMap<String, Mapping>) -> BTreeMap<String, String> {
+    hcl::idents(mappings.keys().map(String::as_str))
+        .into_iter()
+        .map(|(name, id)| (name.to_string(), id))
+        .collect()
+}
+
+/// A VM's `hostpci` and `usb` blocks, by reference to their mappings (so that
+/// Terraform makes a mapping before the VMs that use it).
+pub fn passthrough(body: &mut Body, plan: &Plan, vm: &Vm) {
+    if vm.pci.is_empty() && vm.usb.is_empty() {
+        return;
+    }
+    let pci_ids = mapping_ids(&plan.pci_mappings);
+    for (n, device) in vm.pci.iter().enumerate() {
+        let mut block = Body::new();
+        block.attr("device", Expr::str(format!("hostpci{n}")));
+        match (&device.mapping, &device.path) {
+            (Some(mapping), _) => {
+                let value = match pci_ids.get(mapping) {
+                    Some(id) => Expr::reference(PCI_MAPPING, id, "name"),
+                    None => Expr::str(mapping),
+                };
+                block.attr("mapping", value);
+            }
+            (None, Some(path)) => {
+                block.attr("id", Expr::str(path));
+            }
+            (None, None) => continue,
+        }
+        block
+            .attr("pcie", Expr::Bool(device.pcie))
+            .attr("rombar", Expr::Bool(device.rombar))
+            .attr("xvga", Expr::Bool(device.primary_gpu));
+        body.block("hostpci", &[], block);
+    }
+    let usb_ids = mapping_ids(&plan.usb_mappings);
+    for device in &vm.usb {
+        let value = match usb_ids.get(&device.mapping) {
+            Some(id) => Expr::reference(USB_MAPPING, id, "name"),
+            None => Expr::str(&device.mapping),
+        };
+        let mut block = Body::new();
+        block
+            .attr("mapping", value)
+            .attr("usb3", Expr::Bool(device.usb3));
+        body.block("usb", &[], block);
     }
 }

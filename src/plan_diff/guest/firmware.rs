@@ -7,8 +7,10 @@
 //! - `tpm_state` removed: the TPM state disk is deleted, with what the guest sealed in
 //!   it (BitLocker's keys, measured-boot secrets): loud. Added: in place, with the
 //!   VM stopped.
-//! - `machine`, `operating_system`, `vga`, CPU flags, NUMA and huge pages: in place,
-//!   at the next restart.
+//! - `machine`, `operating_system`, `vga`, CPU flags, NUMA, huge pages and
+//!   passed-through devices: in place, at the next restart.
+//! - A VM with passed-through devices migrates only stopped (qemu-server refuses to
+//!   migrate a running VM with local resources).
 
 use super::Consequence;
 use crate::ir::Vm;
@@ -62,5 +64,18 @@ pub fn changes(old: &Vm, new: &Vm, out: &mut Vec<Consequence>, restart: &mut Vec
     }
     if a.hugepages != b.hugepages {
         restart.push("its huge pages");
+    }
+    if old.pci != new.pci || old.usb != new.usb {
+        restart.push("its passed-through devices");
+    }
+}
+
+/// What a migration of a VM with passed-through devices takes.
+pub fn migration(new: &Vm) -> &'static str {
+    if new.pci.is_empty() && new.usb.is_empty() {
+        ""
+    } else {
+        "; it has passed-through devices, which Proxmox cannot migrate live: the apply \
+         fails unless the VM is stopped first"
     }
 }
