@@ -241,7 +241,7 @@ pub fn vm_cpu(
 ) -> (ir::CpuTuning, Option<String>) {
     if let Some(cpu_type) = r.text("cpu_type")
         && !CPU_TYPES.contains(&cpu_type)
-        && cpu_type.strip_prefix("custom-").is_none_or(str::is_empty)
+        && !cpu_type.strip_prefix("custom-").is_some_and(is_model_name)
     {
         let at = span(r, "cpu_type").unwrap_or(name_span);
         let mut d = Diagnostic::error(
@@ -353,6 +353,14 @@ pub fn vm_cpu(
         hugepages,
     };
     (tuning, vga)
+}
+
+/// The name of a custom CPU model in the cluster's `cpu-models.conf`.
+fn is_model_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Where a field was written.

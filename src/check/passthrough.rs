@@ -27,6 +27,16 @@ pub fn mappings(hosts: &[(&ir::Host, &Record)], out: &mut Vec<Diagnostic>) -> (M
             let Some((name, label_span)) = &block.label else {
                 continue;
             };
+            if !is_mapping_name(name) && !found.contains_key(name) {
+                out.push(
+                    Diagnostic::error(
+                        Code::InvalidMappingName,
+                        format!("`{name}` cannot name a resource mapping"),
+                    )
+                    .with_primary(*label_span, "Proxmox takes a letter, then letters, digits, `-` or `_`: two characters at least")
+                    .with_help("rename the mapping here, on the other hosts and in the VMs that use it, such as `gpu` or `nvme_a`"),
+                );
+            }
             let b = &block.record;
             let id = checked(b, "id", label_span, is_valid_id, ID_FORM, out);
             let path = if is_pci {
@@ -95,6 +105,14 @@ fn checked(
         .with_help(format!("write {form}")),
     );
     None
+}
+
+/// A mapping's ID, as Proxmox's `pve-configid` format takes it.
+fn is_mapping_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && text.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// `10de:2204`.
@@ -331,6 +349,11 @@ mod tests {
         assert!(is_valid_id("10DE:2204"));
         assert!(!is_valid_id("10de2204"));
         assert!(!is_valid_id("10de:22044"));
+        assert!(is_mapping_name("gpu"));
+        assert!(is_mapping_name("nvme_a-1"));
+        assert!(!is_mapping_name("g"));
+        assert!(!is_mapping_name("1gpu"));
+        assert!(!is_mapping_name("gpu.0"));
         assert!(is_usb_port("1-4"));
         assert!(is_usb_port("1-4.2"));
         assert!(!is_usb_port("1-"));

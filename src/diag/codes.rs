@@ -232,6 +232,7 @@ registry! {
     DeviceGivenTwice     = "PXI0533", Estate, "device-given-twice";
     RawPassthroughNeedsRootPassword = "PXI0534", Estate, "raw-passthrough-needs-root-password";
     InvalidDeviceAddress = "PXI0535", Estate, "invalid-device-address";
+    InvalidMappingName   = "PXI0536", Estate, "invalid-mapping-name";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

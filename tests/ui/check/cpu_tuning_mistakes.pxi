@@ -1,7 +1,7 @@
-# A misspelt CPU type, flags Proxmox does not let a VM set, a weight and a limit out
-# of range, a page size Proxmox does not know, huge pages without NUMA, and huge
-# pages at all with an API token (root@pam only). `tuned` is right but for its
-# huge pages.
+# A misspelt CPU type, a custom model name Proxmox does not take, flags Proxmox
+# does not let a VM set, a weight and a limit out of range, a page size Proxmox
+# does not know, huge pages without NUMA, and huge pages at all with an API token
+# (root@pam only). `tuned` is right but for its huge pages.
 use std.os
 
 cluster lab {
@@ -42,6 +42,7 @@ vm typo {
 vm no-numa {
   host      = pve1
   template  = ubuntu
+  cpu_type  = "custom-my model"
   hugepages = "2"
   network lan { ip = auto }
 }

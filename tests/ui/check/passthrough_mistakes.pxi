@@ -1,8 +1,8 @@
 # What Proxmox refuses of passthrough: a mapping no host declares, a mapping with no
 # device on the VM's node, PCIe on an i440fx machine, one device given to two
 # started VMs on a node, a device by address with an API token (root@pam only),
-# and device IDs and addresses in forms the provider refuses. `spare` may share the
-# GPU: it is not started.
+# device IDs and addresses in forms the provider refuses, and a mapping name
+# Proxmox refuses. `spare` may share the GPU: it is not started.
 use std.os
 
 cluster lab {
@@ -31,6 +31,7 @@ host pve2 {
   bridge vmbr0 { ports = ["eno1"], network = lan }
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
   storage local     { type = dir, path = "/var/lib/vz", content = [iso, import] }
+  usb "x" { id = "1a86:55d4" }
 }
 
 template q35 {
