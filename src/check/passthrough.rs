@@ -185,8 +185,37 @@ pub fn vm_devices(
             _ => {}
         }
     }
+    for (kind, count, most) in [("pci", pci.len(), MAX_PCI), ("usb", usb.len(), MAX_USB)] {
+        if count <= most {
+            continue;
+        }
+        let extra = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == kind)
+            .nth(most)
+            .and_then(|b| b.label.as_ref().map(|(_, s)| *s));
+        if let Some(at) = extra {
+            out.push(
+                Diagnostic::error(
+                    Code::TooManyDevices,
+                    format!("{count} `{kind}` devices on one VM, where Proxmox has {most} slots"),
+                )
+                .with_primary(
+                    at,
+                    format!("the first device beyond the {most} `{kind}` slots"),
+                )
+                .with_help(format!("give the VM {most} `{kind}` devices at most")),
+            );
+        }
+    }
     (pci, usb)
 }
+
+/// `hostpci0` to `hostpci15`.
+const MAX_PCI: usize = 16;
+/// `usb0` to `usb13` (Proxmox VE 7.1 and later).
+const MAX_USB: usize = 14;
 
 /// Where a VM's `pci` or `usb` block of a label is, and a field of it.
 fn block_span(r: &Record, kind: &str, label: &str, field: Option<&str>) -> Option<Span> {

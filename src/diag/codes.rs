@@ -233,6 +233,7 @@ registry! {
     RawPassthroughNeedsRootPassword = "PXI0534", Estate, "raw-passthrough-needs-root-password";
     InvalidDeviceAddress = "PXI0535", Estate, "invalid-device-address";
     InvalidMappingName   = "PXI0536", Estate, "invalid-mapping-name";
+    TooManyDevices       = "PXI0537", Estate, "too-many-devices";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 
