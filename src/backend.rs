@@ -49,8 +49,12 @@ pub const CPU_TYPE: &str = "x86-64-v2-AES";
 /// `virtio-scsi-single`: one controller per disk, which `iothread` needs to take effect.
 pub const SCSI_HARDWARE: &str = "virtio-scsi-single";
 
-/// Proxmox's OS type for Linux 2.6 and later: every VM and template pxic makes.
-pub const OS_TYPE: &str = "l26";
+/// The EFI vars disk type of an OVMF guest: `4m`, which Secure Boot keys need
+/// (Proxmox's default for new VMs; the provider's own default is the older `2m`).
+pub const EFI_TYPE: &str = "4m";
+
+/// The TPM version of a guest with a TPM: 2.0, which Windows 11 needs.
+pub const TPM_VERSION: &str = "v2.0";
 
 /// The environment variable the bpg/proxmox provider reads the API token from, and
 /// the one Packer's files read when the cluster names none.

@@ -13,6 +13,7 @@ mod alloc;
 mod errors;
 mod estate;
 mod names;
+mod passthrough;
 /// What a time zone in the IR looks like (the backends guard against plans with errors).
 pub use estate::is_time_zone;
 /// Network arithmetic the backends share with the checks.
@@ -20,6 +21,7 @@ pub use estate::netmask_bits;
 mod eval;
 mod expand;
 mod fidelity;
+mod firmware;
 mod guest_disks;
 mod guest_options;
 mod guest_roles;

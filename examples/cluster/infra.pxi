@@ -82,6 +82,21 @@ vm mon-1 : profiles.medium {
   description = "Prometheus + Alertmanager"
 }
 
+# Jellyfin transcodes on the GPU of pve2 or pve3 (the mapping `gpu`): it can be moved
+# between them, stopped (a VM with a passed-through device cannot migrate live).
+vm media-1 : profiles.medium {
+  host        = pve2
+  template    = ubuntu-2404-uefi
+  pool        = infra
+  disk        = 60GiB
+  network lan { ip = auto }
+  pci gpu { pcie = true }
+  roles       = [common]
+  user ops { ssh_keys = [file("keys/ops.pub")], sudo = true }
+  tags        = ["infra", "media"]
+  description = "Jellyfin with GPU transcoding"
+}
+
 vm git-1 : profiles.medium {
   host        = pve1
   template    = ubuntu-2404-docker

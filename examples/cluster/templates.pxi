@@ -28,6 +28,19 @@ template rocky-9 {
   disk    = 30GiB
 }
 
+# UEFI firmware with the Secure Boot keys enrolled, a TPM 2.0 and the q35 machine:
+# what Windows 11 and PCIe passthrough need. Its VMs boot the same firmware.
+template ubuntu-2404-uefi {
+  host        = pve1
+  vmid        = 9003
+  image       = os.ubuntu_2404
+  storage     = ceph-vm
+  bios        = ovmf
+  machine     = "q35"
+  secure_boot = true
+  tpm         = true
+}
+
 # Built by Packer.
 
 # Ubuntu installed from the ISO (autoinstall), with Docker baked in:

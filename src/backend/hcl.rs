@@ -60,7 +60,11 @@ impl Expr {
     }
 
     fn is_multiline(&self) -> bool {
-        matches!(self, Expr::Object(fields) if !fields.is_empty())
+        match self {
+            Expr::Object(fields) => !fields.is_empty(),
+            Expr::List(items) => items.iter().any(Expr::is_multiline),
+            _ => false,
+        }
     }
 }
 
@@ -272,6 +276,17 @@ fn print_expr(out: &mut String, expr: &Expr, depth: usize) {
             let _ = write!(out, "{b}");
         }
         Expr::Raw(r) => out.push_str(r),
+        // A list of objects: one a line, as `terraform fmt` leaves them.
+        Expr::List(items) if expr.is_multiline() => {
+            out.push_str("[\n");
+            for item in items {
+                indent(out, depth + 1);
+                print_expr(out, item, depth + 1);
+                out.push_str(",\n");
+            }
+            indent(out, depth);
+            out.push(']');
+        }
         Expr::List(items) => {
             out.push('[');
             for (n, item) in items.iter().enumerate() {

@@ -12,7 +12,9 @@
 mod install;
 
 use super::hcl::{self, Body, Expr, Key};
-use super::{CPU_TYPE, Emitted, GIB, MIB, OS_TYPE, PROVIDER_TOKEN_ENV, SCSI_HARDWARE};
+use super::{
+    CPU_TYPE, EFI_TYPE, Emitted, GIB, MIB, PROVIDER_TOKEN_ENV, SCSI_HARDWARE, TPM_VERSION,
+};
 use crate::ir::{Builder, Image, Nic, Plan, Template};
 pub use install::BUILD_USER;
 use std::net::Ipv4Addr;
@@ -364,11 +366,15 @@ impl Build<'_> {
                 }),
             )
             .blank()
-            .attr("os", text(OS_TYPE))
+            .attr("os", text(&t.firmware.os_type))
             .attr("cpu_type", text(CPU_TYPE))
             .attr("cores", Expr::Num(t.cores.into()))
             .attr("memory", Expr::Num(t.memory / MIB))
             .attr("scsi_controller", text(SCSI_HARDWARE));
+        if t.firmware.is_ovmf() {
+            body.attr("bios", text(&t.firmware.bios));
+        }
+        body.attr_some("machine", t.firmware.machine.as_deref().map(text));
         body
     }
 
@@ -410,6 +416,7 @@ impl Build<'_> {
             )
             .attr("io_thread", Expr::Bool(true));
         body.blank().block("disks", &[], disk);
+        self.firmware_disks(&mut body);
         body.blank()
             .block("network_adapters", &[], self.network_adapter());
         body.blank()
@@ -449,6 +456,29 @@ impl Build<'_> {
             .attr("ssh_host", text(self.nic.address.to_string()))
             .attr("ssh_timeout", text("45m"));
         ("proxmox-iso", body)
+    }
+
+    /// The EFI vars and TPM state disks of a build from an ISO, beside its disk. A
+    /// clone has those of the base VM it is cloned from (`qm create` makes them).
+    fn firmware_disks(&self, body: &mut Body) {
+        let t = self.template;
+        if t.firmware.is_ovmf() {
+            let mut efi = Body::new();
+            efi.attr("efi_storage_pool", text(&t.storage))
+                .attr(
+                    "efi_format",
+                    text(super::disk_format(self.plan, &t.host, &t.storage)),
+                )
+                .attr("efi_type", text(EFI_TYPE))
+                .attr("pre_enrolled_keys", Expr::Bool(t.firmware.secure_boot));
+            body.blank().block("efi_config", &[], efi);
+        }
+        if t.firmware.tpm {
+            let mut tpm = Body::new();
+            tpm.attr("tpm_storage_pool", text(&t.storage))
+                .attr("tpm_version", text(TPM_VERSION));
+            body.blank().block("tpm_config", &[], tpm);
+        }
     }
 
     /// `proxmox-clone`: a full clone of the base VM the host playbook made from the

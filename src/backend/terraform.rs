@@ -9,6 +9,7 @@
 
 mod disks;
 mod guests;
+mod hardware;
 
 /// What `pxic diff` needs to say what the generated resources do.
 pub use guests::root_keys;
@@ -50,6 +51,15 @@ pub fn emit(plan: &Plan) -> Emitted {
     add("provider.tf", vec![], provider(plan));
     add("variables.tf", vec![], variables(plan));
     add("pools.tf", vec![], pools(plan, &names));
+    add(
+        "mappings.tf",
+        plan.hosts
+            .values()
+            .filter(|h| declares_devices(plan, h))
+            .map(|h| h.origin.file.as_str())
+            .collect(),
+        hardware::mappings(plan),
+    );
     let guests = guests::Guests::new(plan, &names);
     let template_origins = plan
         .templates
@@ -88,6 +98,14 @@ pub fn emit(plan: &Plan) -> Emitted {
     );
     add("outputs.tf", vec![], outputs(plan, &names));
     files
+}
+
+/// Whether a host has a device in one of the cluster's mappings.
+fn declares_devices(plan: &Plan, host: &crate::ir::Host) -> bool {
+    plan.pci_mappings
+        .values()
+        .chain(plan.usb_mappings.values())
+        .any(|m| m.devices.iter().any(|d| d.node == host.node))
 }
 
 /// The Terraform identifiers of a plan's resources, by `.pxi` name.

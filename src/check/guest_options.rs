@@ -103,7 +103,7 @@ pub fn check_devices(r: &Record, name: &str, out: &mut Vec<Diagnostic>) {
             let at = *at;
             out.push(
                 Diagnostic::error(
-                    Code::TooManyDevices,
+                    Code::TooManyContainerDevices,
                     format!("`{name}` passes through more than {MAX_DEVICES} devices"),
                 )
                 .with_primary(at, "one too many")

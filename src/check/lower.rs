@@ -12,12 +12,14 @@ use super::estate;
 use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
 use super::fidelity;
+use super::firmware;
 use super::guest_disks;
 use super::guest_options;
 use super::guest_roles;
 use super::joined;
 use super::lock::Lock;
 use super::names;
+use super::passthrough;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
 use crate::source::{SourceMap, Span};
@@ -256,6 +258,12 @@ impl Lowering<'_> {
             .into_iter()
             .map(|id| (self.qualified(id), (id, self.host(id))))
             .collect();
+        let (pci_mappings, usb_mappings) = {
+            let records = self.records;
+            let on_hosts: Vec<(&ir::Host, &Record)> =
+                hosts.values().map(|(id, h)| (h, &records[*id])).collect();
+            passthrough::mappings(&on_hosts, self.out)
+        };
         let image_ids: Vec<usize> = self.of_kind(DeclKind::Image, &used).collect();
         let images: BTreeMap<String, ir::Image> = image_ids
             .into_iter()
@@ -361,10 +369,19 @@ impl Lowering<'_> {
             fidelity::check_cloud_init_sudo(r, &vm.guest.name, &mut fidelity);
             if let Some(t) = templates.get(&vm.template) {
                 vm.template_vmid = t.vmid;
+                vm.firmware = t.firmware.clone();
                 let has_agent = fidelity::template_has_agent(t, &images, &roles);
                 fidelity::settle_agent(vm, r, t, has_agent, &mut fidelity);
             }
         }
+        passthrough::check_vms(
+            &vms,
+            |name| record_of(DeclKind::Vm, name),
+            &pci_mappings,
+            &usb_mappings,
+            cluster.token.is_some(),
+            &mut fidelity,
+        );
         let token_span = self.records[cluster_id].span("token");
         for ct in containers.values() {
             if let Some(r) = record_of(DeclKind::Container, &ct.guest.name) {
@@ -388,6 +405,8 @@ impl Lowering<'_> {
             pools,
             vms,
             containers,
+            pci_mappings: pci_mappings.into_iter().map(|(k, (m, _))| (k, m)).collect(),
+            usb_mappings: usb_mappings.into_iter().map(|(k, (m, _))| (k, m)).collect(),
         };
         let new_lock = alloc.into_lock();
         (Some(plan), new_lock)
@@ -1015,6 +1034,7 @@ impl Lowering<'_> {
         } else {
             (None, None)
         };
+        let firmware = firmware::template(r, &name, name_span, image, self.out);
         Some(ir::Template {
             name,
             host: host.name.clone(),
@@ -1033,6 +1053,7 @@ impl Lowering<'_> {
             build_nic,
             base_vmid,
             origin: self.origin(id),
+            firmware,
         })
     }
 
@@ -1307,6 +1328,14 @@ impl Lowering<'_> {
             root_storage: storage_name.as_deref(),
         };
         let disks = guest_disks::vm_disks(r, &place, self.out);
+        let (pci, usb) = passthrough::vm_devices(r, self.out);
+        let (cpu, vga) = firmware::vm_cpu(
+            r,
+            &self.instances[id].name,
+            self.instances[id].name_span,
+            cluster.token.is_some(),
+            self.out,
+        );
         let guest = self.guest(
             id,
             allocated,
@@ -1327,6 +1356,12 @@ impl Lowering<'_> {
             full_clone: r.bool("full_clone"),
             reboot_after_update: r.bool("reboot_after_update"),
             disks,
+            // The template's, once the templates are built.
+            firmware: ir::Firmware::default(),
+            cpu,
+            vga,
+            pci,
+            usb,
         })
     }
 

@@ -6,6 +6,8 @@
 
 use crate::syntax::ast::DeclKind;
 
+mod passthrough;
+
 /// The type of an attribute's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ty {
@@ -235,6 +237,30 @@ pub const CHECKSUM_ALGORITHMS: &[&str] = &["sha256", "sha512"];
 /// The file systems a container may be allowed to mount: Proxmox takes any type, the
 /// provider only these two.
 pub const CONTAINER_MOUNT_TYPES: &[&str] = &["nfs", "cifs"];
+/// A VM's firmware: SeaBIOS (legacy BIOS) or OVMF (UEFI).
+pub const BIOS_KINDS: &[&str] = &["seabios", "ovmf"];
+/// The guest OS types Proxmox knows (`ostype`); it tunes the VM for each.
+pub const OS_TYPES: &[&str] = &[
+    "l26", "l24", "win11", "win10", "win8", "win7", "wvista", "w2k8", "w2k3", "w2k", "wxp",
+    "solaris", "other",
+];
+/// The display adapters Proxmox offers (`vga`).
+pub const VGA_TYPES: &[&str] = &[
+    "std",
+    "serial0",
+    "serial1",
+    "serial2",
+    "serial3",
+    "virtio",
+    "virtio-gl",
+    "qxl",
+    "qxl2",
+    "qxl3",
+    "qxl4",
+    "vmware",
+    "cirrus",
+    "none",
+];
 
 /// Which storage types each type-specific attribute belongs to, and which need it (as
 /// `/etc/pve/storage.cfg` does).
@@ -653,6 +679,8 @@ static HOST: Block = Block {
             repeat: true,
             schema: &STORAGE,
         },
+        passthrough::HOST_BLOCKS[0],
+        passthrough::HOST_BLOCKS[1],
     ],
     free_form: false,
 };
@@ -779,6 +807,36 @@ static TEMPLATE: Block = Block {
             Ty::Size,
             Default::Size(2 * GIB),
             "Memory of the build VM.",
+        ),
+        attr(
+            "bios",
+            Ty::Enum(BIOS_KINDS),
+            Default::Word("seabios"),
+            "The firmware: `seabios` (legacy BIOS) or `ovmf` (UEFI, with an EFI vars disk on `storage`). The VMs cloned from the template have the same.",
+        ),
+        attr(
+            "machine",
+            Ty::Str,
+            Default::Optional,
+            "The machine type: `\"q35\"` (PCIe) or `\"i440fx\"`, or a version of either (`\"pc-q35-8.1\"`); Proxmox's default (i440fx, newest version) when absent. The VMs cloned from the template have the same.",
+        ),
+        attr(
+            "secure_boot",
+            Ty::Bool,
+            Default::Bool(false),
+            "With `bios = ovmf`: the EFI vars disk starts with the distribution and Microsoft Secure Boot keys enrolled.",
+        ),
+        attr(
+            "tpm",
+            Ty::Bool,
+            Default::Bool(false),
+            "A TPM 2.0 (its state on `storage`), as Windows 11 needs. The VMs cloned from the template have one too.",
+        ),
+        attr(
+            "os_type",
+            Ty::Enum(OS_TYPES),
+            Default::Word("l26"),
+            "The guest OS type Proxmox tunes the VM for (`l26`: Linux 2.6 and later, `win11`, …). The VMs cloned from the template have the same.",
         ),
     ],
     blocks: &[Nested {
@@ -1173,12 +1231,50 @@ static VM: Block = Block {
             Default::Bool(true),
             "A full clone (`true`) or a linked clone."
         ),
+        attr(
+            "cpu_flags",
+            Ty::List(&Ty::Str),
+            Default::EmptyList,
+            "CPU flags turned on (`\"+aes\"`) or off (`\"-pcid\"`) on top of `cpu_type`, among those Proxmox allows."
+        ),
+        attr(
+            "numa",
+            Ty::Bool,
+            Default::Bool(false),
+            "Expose NUMA to the guest (needed by `hugepages`)."
+        ),
+        attr(
+            "cpu_units",
+            Ty::Int,
+            Default::Optional,
+            "The VM's CPU weight against other guests (1 to 10000 on cgroup v2); Proxmox's default (100) when absent."
+        ),
+        attr(
+            "cpu_limit",
+            Ty::Int,
+            Default::Optional,
+            "At most this many cores' worth of host CPU time (1 to 128); no limit when absent."
+        ),
+        attr(
+            "hugepages",
+            Ty::Str,
+            Default::Optional,
+            "Back the memory with huge pages: `\"2\"` (2 MiB), `\"1024\"` (1 GiB) or `\"any\"`; needs `numa = true`."
+        ),
+        attr(
+            "vga",
+            Ty::Enum(VGA_TYPES),
+            Default::Optional,
+            "The display: `serial0` makes the serial console the display (cloud images), `std`, `virtio`, `qxl`, …; as the template has it when absent."
+        ),
     ],
     blocks: &[
         GUEST_NETWORK,
         GUEST_USER,
         super::guest_disks::DISK,
         GUEST_STARTUP,
+        passthrough::VM_PCI_BLOCK,
+        passthrough::VM_USB_BLOCK,
     ],
     free_form: false,
 };
@@ -1315,6 +1411,27 @@ static PROFILE: Block = Block {
             Ty::Bool,
             Default::Optional,
             "A full or a linked clone (VMs)."
+        ),
+        attr(
+            "cpu_flags",
+            Ty::List(&Ty::Str),
+            Default::Optional,
+            "CPU flags on top of `cpu_type` (VMs)."
+        ),
+        attr("numa", Ty::Bool, Default::Optional, "Expose NUMA (VMs)."),
+        attr("cpu_units", Ty::Int, Default::Optional, "CPU weight (VMs)."),
+        attr(
+            "cpu_limit",
+            Ty::Int,
+            Default::Optional,
+            "CPU time limit in cores (VMs)."
+        ),
+        attr("hugepages", Ty::Str, Default::Optional, "Huge pages (VMs)."),
+        attr(
+            "vga",
+            Ty::Enum(VGA_TYPES),
+            Default::Optional,
+            "The display (VMs)."
         ),
         attr("swap", Ty::Size, Default::Optional, "Swap (containers)."),
         attr(

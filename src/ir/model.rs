@@ -21,6 +21,36 @@ pub struct Plan {
     pub pools: BTreeMap<String, Pool>,
     pub vms: BTreeMap<String, Vm>,
     pub containers: BTreeMap<String, Container>,
+    /// The cluster's PCI resource mappings, by name, gathered from the hosts' `pci`
+    /// blocks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pci_mappings: BTreeMap<String, Mapping>,
+    /// The cluster's USB resource mappings, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub usb_mappings: BTreeMap<String, Mapping>,
+}
+
+/// A cluster-wide resource mapping: the device of that name on each node that has
+/// one, so that a VM finds it on whichever node it runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    pub name: String,
+    /// One a node, sorted by node.
+    pub devices: Vec<MappedDevice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappedDevice {
+    /// The Proxmox node name.
+    pub node: String,
+    /// `vendor:device` (PCI) or `vendor:product` (USB).
+    pub id: String,
+    /// The PCI address, or the USB port (optional for USB).
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsystem_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iommu_group: Option<u32>,
 }
 
 /// Where a declaration was written, for comments in generated files. Only the file:
@@ -204,6 +234,80 @@ pub struct Template {
     /// image (Packer cannot import a disk image). `None` for the other templates.
     pub base_vmid: Option<u32>,
     pub origin: Origin,
+    /// Its firmware, machine and OS type, which the VMs cloned from it share.
+    #[serde(default, skip_serializing_if = "Firmware::is_default")]
+    pub firmware: Firmware,
+}
+
+/// A VM's firmware, machine type, TPM and OS type: declared on a template, and the
+/// same on every VM cloned from it (an OVMF clone of a SeaBIOS install does not boot).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Firmware {
+    /// `seabios` or `ovmf`.
+    pub bios: String,
+    /// As Proxmox writes it (`q35`, `pc`, `pc-q35-8.1`); Proxmox's default when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+    /// OVMF's EFI vars start with the Secure Boot keys enrolled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secure_boot: bool,
+    /// A TPM 2.0 state disk.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tpm: bool,
+    /// Proxmox's `ostype`: `l26`, `win11`, …
+    pub os_type: String,
+}
+
+impl Default for Firmware {
+    fn default() -> Firmware {
+        Firmware {
+            bios: "seabios".to_string(),
+            machine: None,
+            secure_boot: false,
+            tpm: false,
+            os_type: "l26".to_string(),
+        }
+    }
+}
+
+impl Firmware {
+    pub fn is_default(&self) -> bool {
+        *self == Firmware::default()
+    }
+
+    pub fn is_ovmf(&self) -> bool {
+        self.bios == "ovmf"
+    }
+
+    /// Whether the machine is a q35 (PCIe) one.
+    pub fn is_q35(&self) -> bool {
+        self.machine
+            .as_deref()
+            .is_some_and(|m| m == "q35" || m.starts_with("q35,") || m.starts_with("pc-q35-"))
+    }
+}
+
+/// A VM's CPU and memory tuning beyond cores and type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuTuning {
+    /// `+flag` or `-flag`, in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub numa: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `2`, `1024` or `any`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hugepages: Option<String>,
+}
+
+impl CpuTuning {
+    pub fn is_default(&self) -> bool {
+        *self == CpuTuning::default()
+    }
 }
 
 impl Template {
@@ -354,6 +458,20 @@ pub struct Vm {
     /// Its data disks beside the root disk (`scsi0`), by interface.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disks: Vec<Disk>,
+    /// Its template's.
+    #[serde(default, skip_serializing_if = "Firmware::is_default")]
+    pub firmware: Firmware,
+    #[serde(default, skip_serializing_if = "CpuTuning::is_default")]
+    pub cpu: CpuTuning,
+    /// The display adapter; the template's when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vga: Option<String>,
+    /// PCI devices passed through, in the order written (`hostpci0`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pci: Vec<PciDevice>,
+    /// USB devices passed through, in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usb: Vec<UsbDevice>,
 }
 
 /// A VM's data disk.
@@ -375,6 +493,26 @@ pub struct Disk {
     pub backup: bool,
     /// Whether storage replication copies it.
     pub replicate: bool,
+}
+
+/// A PCI device given to a VM: through a mapping, or (root@pam only) by address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PciDevice {
+    /// The label of its `pci` block: the mapping's name, or the device's name.
+    pub label: String,
+    /// The mapping's name; `None` with a raw `path`.
+    pub mapping: Option<String>,
+    pub path: Option<String>,
+    pub pcie: bool,
+    pub rombar: bool,
+    pub primary_gpu: bool,
+}
+
+/// A USB device given to a VM through a mapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsbDevice {
+    pub mapping: String,
+    pub usb3: bool,
 }
 
 /// An LXC container. Its JSON holds the [`Guest`] fields inline.

@@ -11,6 +11,8 @@
 //!   disk, `pool_id`, `unprivileged`, the `operating_system` block (the template file)
 //!   and `initialization.user_account` (root's keys) all force a replacement.
 
+mod firmware;
+
 use crate::backend::terraform::root_keys;
 use crate::ir::{Container, Guest, Vm};
 
@@ -113,7 +115,12 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
     if o.node != n.node {
         out.push(Consequence::note(
             "vm",
-            format!("migrates from {} to {} (migrate = true)", o.node, n.node),
+            format!(
+                "migrates from {} to {} (migrate = true){}",
+                o.node,
+                n.node,
+                firmware::migration(new)
+            ),
         ));
     }
     if o.storage != n.storage {
@@ -162,6 +169,7 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
     if o.memory != n.memory || old.balloon != new.balloon {
         restart.push("its memory");
     }
+    firmware::changes(old, new, &mut out, &mut restart);
     if !restart.is_empty() && o.started && n.started {
         let what = restart.join(", ");
         out.push(Consequence::note(
@@ -389,6 +397,42 @@ mod tests {
         let stopped = vm_with(json!({"started": false}));
         let cold = vm_with(json!({"started": false, "cores": 4}));
         assert!(vm(Some(&stopped), Some(&cold)).is_empty());
+    }
+
+    #[test]
+    fn a_firmware_change_is_said_loudly() {
+        let ovmf = json!({"bios": "ovmf", "os_type": "win11", "machine": "q35", "tpm": true});
+        let old = vm_with(json!({"firmware": ovmf}));
+        let seabios = vm_with(json!({}));
+        let changed = lines(vm(Some(&old), Some(&seabios)));
+        assert!(
+            changed[0].starts_with("  !! vm db-01 has its firmware changed from ovmf to seabios"),
+            "{changed:?}"
+        );
+        assert!(
+            changed[1].starts_with("  !! vm db-01 has its TPM state disk DELETED"),
+            "{changed:?}"
+        );
+        assert!(
+            changed[2].contains("needs a restart for its machine type, its OS type"),
+            "{changed:?}"
+        );
+        let tuned = vm_with(json!({"cpu": {"flags": ["+aes"], "numa": true}}));
+        let restart = lines(vm(Some(&seabios), Some(&tuned)));
+        assert_eq!(restart.len(), 1);
+        assert!(restart[0].contains("its CPU flags or NUMA"), "{restart:?}");
+        assert!(lines(vm(Some(&old), Some(&old.clone()))).is_empty());
+    }
+
+    #[test]
+    fn a_vm_with_a_passed_through_device_migrates_only_stopped() {
+        let gpu = json!([{"label": "gpu", "mapping": "gpu", "path": null, "pcie": true, "rombar": true, "primary_gpu": false}]);
+        let old = vm_with(json!({"pci": gpu}));
+        let moved = vm_with(json!({"pci": gpu, "host": "pve2", "node": "pve2"}));
+        let said = lines(vm(Some(&old), Some(&moved)));
+        assert!(said[0].contains("cannot migrate live"), "{said:?}");
+        let plain = lines(vm(Some(&vm_with(json!({}))), Some(&old)));
+        assert!(plain[0].contains("its passed-through devices"), "{plain:?}");
     }
 
     #[test]

@@ -109,7 +109,14 @@ fn lacks(token: &str, stage: Stage, privilege: &str, paths: &[String], why: &str
 
 /// The path above a guest's, storage's, bridge's or pool's.
 fn parent(path: &str) -> String {
-    for top in ["/sdn/zones", "/vms", "/storage", "/pool", "/nodes"] {
+    for top in [
+        "/sdn/zones",
+        "/vms",
+        "/storage",
+        "/pool",
+        "/nodes",
+        "/mapping",
+    ] {
         if path.starts_with(top) {
             return top.to_string();
         }
@@ -123,6 +130,8 @@ fn role_with(privilege: &str) -> &'static str {
         "Datastore.AllocateSpace" | "Datastore.Audit" => "PVEDatastoreUser",
         p if p.starts_with("Datastore.") => "PVEDatastoreAdmin",
         "SDN.Use" => "PVESDNUser",
+        "Mapping.Use" => "PVEMappingUser",
+        p if p.starts_with("Mapping.") => "PVEMappingAdmin",
         p if p.starts_with("Pool.") => "PVEPoolAdmin",
         "Sys.Audit" => "PVEAuditor",
         p if p.starts_with("Sys.") => "PVESysAdmin",
@@ -220,6 +229,30 @@ fn guests(plan: &Plan, needs: &mut Vec<Need>) {
             let storage = format!("/storage/{}", d.storage);
             need(needs, stage, &["Datastore.AllocateSpace"], &storage, &why);
         }
+        for (kind, mapping) in vm
+            .pci
+            .iter()
+            .filter_map(|d| d.mapping.as_deref().map(|m| ("pci", m)))
+            .chain(vm.usb.iter().map(|d| ("usb", d.mapping.as_str())))
+        {
+            let at = format!("/mapping/{kind}/{mapping}");
+            need(needs, stage, &["Mapping.Use"], &at, &why);
+        }
+    }
+    for (kind, mappings) in [("pci", &plan.pci_mappings), ("usb", &plan.usb_mappings)] {
+        for name in mappings.keys() {
+            let why = format!("to make and change {kind} mapping `{name}`");
+            let at = format!("/mapping/{kind}");
+            need(needs, stage, &["Mapping.Modify"], &at, &why);
+            let at = format!("/mapping/{kind}/{name}");
+            need(
+                needs,
+                stage,
+                &["Mapping.Audit", "Mapping.Modify"],
+                &at,
+                &why,
+            );
+        }
     }
     for ct in plan.containers.values() {
         let g = &ct.guest;
@@ -251,5 +284,66 @@ fn guest_common(g: &crate::ir::Guest, why: &str, needs: &mut Vec<Need>) {
             &format!("/pool/{pool}"),
             why,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn resource_mappings_need_the_mapping_privileges() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/emit/passthrough");
+        let paths = crate::io::discover(&dir).expect("sources");
+        let (mut sources, _) = crate::io::read_sources(&dir, &paths);
+        let world = crate::io::FsWorld::new(&dir, &[]);
+        let plan = crate::check::check_project(&mut sources, &world, &Default::default())
+            .plan
+            .expect("the case checks");
+        let everything: BTreeSet<String> = [GUEST, VM_ONLY, PACKER_ISO]
+            .concat()
+            .iter()
+            .map(|p| p.to_string())
+            .chain(
+                [
+                    "VM.Clone",
+                    "Datastore.AllocateSpace",
+                    "Datastore.AllocateTemplate",
+                    "Datastore.Audit",
+                    "Sys.Audit",
+                    "Sys.Modify",
+                    "SDN.Use",
+                    "Pool.Allocate",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        let mut held = Privileges::default();
+        held.by_path.insert("/".to_string(), everything);
+        let stages = BTreeSet::from([Stage::Guests]);
+        let lacking = privileges(&plan, &held, "pxic@pve!pxic", &stages, &BTreeSet::new());
+        let messages: Vec<&str> = lacking.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].contains("Mapping.Audit on /mapping/pci/gpu and /mapping/usb/zigbee"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("Mapping.Modify on /mapping/pci, /mapping/pci/gpu and 2 more"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[2].contains("Mapping.Use on /mapping/pci/gpu and /mapping/usb/zigbee"),
+            "{messages:?}"
+        );
+
+        held.by_path.insert(
+            "/mapping".to_string(),
+            ["Mapping.Audit", "Mapping.Modify", "Mapping.Use"]
+                .map(String::from)
+                .into(),
+        );
+        assert!(privileges(&plan, &held, "pxic@pve!pxic", &stages, &BTreeSet::new()).is_empty());
     }
 }

@@ -246,10 +246,22 @@ def _block_object_type(block: dict) -> Any:
     return ["object", fields]
 
 
+def _nested_attribute_type(spec: dict) -> Any:
+    """A Framework nested attribute (`map = [{ ... }]`): a list or set of objects whose
+    optional fields may be left out, as the provider's own schema allows."""
+    fields = {n: parse_type(a["type"]) for n, a in spec["attributes"].items()}
+    optional = sorted(n for n, a in spec["attributes"].items() if not a.get("required"))
+    return [spec["nesting"], ["object", fields, optional]]
+
+
 def _attribute(name: str, spec: dict) -> tfschema.Attribute:
+    if spec.get("nesting") in ("list", "set") and "attributes" in spec:
+        cty = _nested_attribute_type(spec)
+    else:
+        cty = parse_type(spec["type"])
     return tfschema.Attribute(
         name,
-        CtyType(parse_type(spec["type"])),
+        CtyType(cty),
         description=spec.get("description"),
         description_kind=tfschema.TextFormat.Plain,
         required=bool(spec.get("required")),

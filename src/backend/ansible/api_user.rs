@@ -43,6 +43,12 @@ const PRIVILEGES: &[&str] = &[
 /// cluster's own configuration.
 const ACL_PATHS: &[&str] = &["/nodes", "/pool", "/sdn/zones", "/storage", "/vms"];
 
+/// With resource mappings (PCI or USB passthrough): making and changing them
+/// (`Mapping.Modify` on `/mapping/pci`, `/mapping/usb`), reading them back
+/// (`Mapping.Audit`), and giving their devices to VMs (`Mapping.Use` on
+/// `/mapping/<type>/<name>`).
+const MAPPING_PRIVILEGES: &[&str] = &["Mapping.Audit", "Mapping.Modify", "Mapping.Use"];
+
 /// Proxmox VE 8 has `VM.Monitor`; 9 dropped it, and reading the guest agent (which
 /// the provider does for addresses) needs `VM.GuestAgent.Audit`.
 const PRIVILEGES_PVE8: &[&str] = &["VM.Monitor"];
@@ -85,6 +91,15 @@ pub fn play(plan: &Plan) -> Yaml {
             }
         })
         .collect();
+    let maps = !plan.pci_mappings.is_empty() || !plan.usb_mappings.is_empty();
+    let mut privileges = PRIVILEGES.to_vec();
+    let mut acl_paths = ACL_PATHS.to_vec();
+    if maps {
+        privileges.extend(MAPPING_PRIVILEGES);
+        privileges.sort_unstable();
+        acl_paths.push("/mapping");
+        acl_paths.sort_unstable();
+    }
     let vars = map()
         .entry("pxi_api_user", Yaml::str("pxic@pve"))
         .entry("pxi_api_role", Yaml::str("PxicProvision"))
@@ -95,10 +110,10 @@ pub fn play(plan: &Plan) -> Yaml {
                 "{{{{ lookup('ansible.builtin.env', 'HOME') }}}}/.config/pxic/{cluster}.token"
             )),
         )
-        .entry("pxi_api_privileges", Yaml::own_list(PRIVILEGES))
+        .entry("pxi_api_privileges", Yaml::own_list(&privileges))
         .entry("pxi_api_privileges_pve8", Yaml::own_list(PRIVILEGES_PVE8))
         .entry("pxi_api_privileges_pve9", Yaml::own_list(PRIVILEGES_PVE9))
-        .entry("pxi_api_acl_paths", Yaml::own_list(ACL_PATHS));
+        .entry("pxi_api_acl_paths", Yaml::own_list(&acl_paths));
     let tasks = vec![
         lookup("Read the Proxmox VE version", &["pveversion"], "pxi_pveversion"),
         // `pveversion` prints `pve-manager/8.4.1/…`: the major version decides.

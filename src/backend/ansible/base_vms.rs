@@ -6,8 +6,44 @@
 
 use super::task;
 use crate::backend::yaml::{Map, Yaml, map};
-use crate::backend::{GIB, OS_TYPE, SCSI_HARDWARE};
+use crate::backend::{GIB, SCSI_HARDWARE};
 use crate::ir::{Host, Plan};
+
+/// The `qm create` options of a template's firmware, machine and TPM; none for a
+/// SeaBIOS template on Proxmox's default machine.
+fn firmware_options(plan: &Plan, template: &crate::ir::Template) -> Vec<String> {
+    let f = &template.firmware;
+    // As Terraform's `efi_disk` of the VMs cloned from it says.
+    let format = crate::backend::disk_format(plan, &template.host, &template.storage);
+    let mut options = Vec::new();
+    if f.is_ovmf() {
+        let keys = u8::from(f.secure_boot);
+        options.extend([
+            "--bios".to_string(),
+            "ovmf".to_string(),
+            "--efidisk0".to_string(),
+            format!(
+                "{}:1,format={format},efitype={},pre-enrolled-keys={keys}",
+                template.storage,
+                crate::backend::EFI_TYPE
+            ),
+        ]);
+    }
+    if let Some(machine) = &f.machine {
+        options.extend(["--machine".to_string(), machine.clone()]);
+    }
+    if f.tpm {
+        options.extend([
+            "--tpmstate0".to_string(),
+            format!(
+                "{}:1,version={}",
+                template.storage,
+                crate::backend::TPM_VERSION
+            ),
+        ]);
+    }
+    options
+}
 
 /// Whether any template starts from a base VM.
 pub fn any(plan: &Plan) -> bool {
@@ -44,7 +80,7 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Vec<Yaml> {
                 template.name, image.name
             ),
             "--ostype",
-            OS_TYPE,
+            &template.firmware.os_type,
             "--memory",
             "2048",
             "--net0",
@@ -62,6 +98,11 @@ pub fn inventory_entries(plan: &Plan, host: &Host) -> Vec<Yaml> {
             "--vga",
             "serial0",
         ];
+        // The template cloned from it keeps its firmware and its EFI vars and TPM disks.
+        let firmware = firmware_options(plan, template);
+        let create = create
+            .into_iter()
+            .chain(firmware.iter().map(String::as_str));
         let entry = map()
             .entry("vmid", Yaml::Int(vmid.into()))
             .entry("url", Yaml::text(&image.url))

@@ -1,9 +1,10 @@
 //! The resources for guests: downloaded images, templates made from cloud images, VMs
 //! and containers.
 
+use super::hardware;
 use super::{CONTAINER, DOWNLOAD, Names, POOL, VM, disks};
 use crate::backend::hcl::{self, Body, Expr};
-use crate::backend::{CPU_TYPE, GIB, MIB, OS_TYPE, SCSI_HARDWARE, comment_text, disk_format};
+use crate::backend::{CPU_TYPE, GIB, MIB, SCSI_HARDWARE, comment_text, disk_format};
 use crate::ir::{Builder, Container, Device, Guest, Image, Nic, Plan, Template, Vm};
 use std::collections::BTreeMap;
 
@@ -114,6 +115,7 @@ impl<'p> Guests<'p> {
             .attr("started", Expr::Bool(false))
             .attr("on_boot", Expr::Bool(false))
             .attr("scsi_hardware", Expr::str(SCSI_HARDWARE));
+        hardware::firmware_attrs(&mut body, &t.firmware);
         let mut cpu = Body::new();
         cpu.attr("cores", Expr::Num(t.cores.into()))
             .attr("type", Expr::str(CPU_TYPE));
@@ -122,7 +124,13 @@ impl<'p> Guests<'p> {
         memory.attr("dedicated", Expr::Num(t.memory / MIB));
         body.block("memory", &[], memory);
         body.block("disk", &[], self.disk(&t.host, &t.storage, t.disk, import));
-        body.block("operating_system", &[], os_l26());
+        let format = disk_format(self.plan, &t.host, &t.storage);
+        hardware::firmware_blocks(&mut body, &t.firmware, &t.storage, format);
+        body.block(
+            "operating_system",
+            &[],
+            hardware::operating_system(&t.firmware),
+        );
         // Debian and Ubuntu cloud images can panic on a disk resize without a serial
         // console.
         body.block("serial_device", &[], Body::new());
@@ -183,6 +191,7 @@ impl<'p> Guests<'p> {
         body.attr("on_boot", Expr::Bool(g.on_boot))
             .attr("started", Expr::Bool(g.started))
             .attr("scsi_hardware", Expr::str(SCSI_HARDWARE));
+        hardware::firmware_attrs(&mut body, &vm.firmware);
         if !vm.agent {
             // Without a guest agent a shutdown request may go unanswered.
             body.attr("stop_on_destroy", Expr::Bool(true));
@@ -195,19 +204,24 @@ impl<'p> Guests<'p> {
         cpu.attr("cores", Expr::Num(g.cores.into()))
             .attr("sockets", Expr::Num(vm.sockets.into()))
             .attr("type", Expr::str(&vm.cpu_type));
+        hardware::cpu_attrs(&mut cpu, &vm.cpu);
         body.block("cpu", &[], cpu);
         let mut memory = Body::new();
         memory
             .attr("dedicated", Expr::Num(g.memory / MIB))
             .attr("floating", Expr::Num(vm.balloon.unwrap_or(0) / MIB));
+        hardware::memory_attrs(&mut memory, &vm.cpu);
         body.block("memory", &[], memory);
         body.block("disk", &[], self.disk(&g.host, &g.storage, g.disk, None));
         for d in &vm.disks {
             body.block("disk", &[], disks::data_disk(self.plan, &g.host, d));
         }
+        let format = disk_format(self.plan, &g.host, &g.storage);
+        hardware::firmware_blocks(&mut body, &vm.firmware, &g.storage, format);
         for nic in &g.nics {
             body.block("network_device", &[], network_device(nic));
         }
+        hardware::passthrough(&mut body, self.plan, vm);
         let mut init = Body::new();
         init.attr("datastore_id", Expr::str(&g.storage));
         if let Some(dns) = dns(g) {
@@ -222,9 +236,14 @@ impl<'p> Guests<'p> {
             init.block("user_account", &[], account);
         }
         body.block("initialization", &[], init);
-        body.block("operating_system", &[], os_l26());
+        body.block(
+            "operating_system",
+            &[],
+            hardware::operating_system(&vm.firmware),
+        );
         body.block("serial_device", &[], Body::new());
         startup(g, &mut body);
+        hardware::vga(&mut body, vm.vga.as_deref());
         let mut lifecycle = Body::new();
         lifecycle
             .comment("`clone` is read only when the VM is made: a template moved to another node")
@@ -560,12 +579,6 @@ fn download_comment(image: &Image) -> String {
         ),
         (None, None) => format!("{name} ({what}), not pinned to a checksum"),
     }
-}
-
-fn os_l26() -> Body {
-    let mut os = Body::new();
-    os.attr("type", Expr::str(OS_TYPE));
-    os
 }
 
 /// The `dns` block, when the guest has servers or a domain.
