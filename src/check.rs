@@ -13,6 +13,7 @@ mod alloc;
 mod errors;
 mod estate;
 mod names;
+mod nics;
 /// What a time zone in the IR looks like (the backends guard against plans with errors).
 pub use estate::is_time_zone;
 /// Network arithmetic the backends share with the checks.

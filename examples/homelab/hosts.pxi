@@ -5,7 +5,9 @@ host pve1 {
   cores   = 16
   memory  = 64GiB
 
-  bridge vmbr0 { ports = ["eno1"], network = lan }
+  # VLAN-aware: the router's LAN port is a trunk, and tags its VLANs itself.
+  bridge vmbr0 { ports = ["eno1"], network = lan, vlan_aware = true }
+  bridge vmbr1 { ports = ["eno2"], network = wan }   # to the ISP's box
 
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
   storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl] }

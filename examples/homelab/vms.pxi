@@ -6,6 +6,17 @@ role web {
   firewall { allow = [80, 443] }
 }
 
+# The router: its WAN port takes its address from the ISP's box by DHCP (and its
+# default route with it); its LAN port, a trunk on the VLAN-aware vmbr0, holds the
+# network's gateway. Ansible connects to it there.
+vm router : small {
+  host     = pve1
+  template = ubuntu-2404
+  network wan { ip = dhcp }
+  network lan { ip = 10.10.0.1, is_gateway = true }
+  roles    = [roles.base]
+}
+
 vm web-01 : small {
   host     = pve1
   template = ubuntu-2404

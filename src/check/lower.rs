@@ -16,6 +16,7 @@ use super::guest_roles;
 use super::joined;
 use super::lock::Lock;
 use super::names;
+use super::nics;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
 use crate::source::{SourceMap, Span};
@@ -109,7 +110,7 @@ struct Guests {
 /// `None` where allocation failed (reported) and the NIC is left out.
 struct Allocated<'k> {
     vmid: u32,
-    nics: Vec<(NicSpec<'k>, Option<(Ipv4Addr, String)>)>,
+    nics: Vec<(NicSpec<'k>, Option<(ir::NicIp, String)>)>,
 }
 
 /// Fewer guests than this per thread are built on one thread.
@@ -125,6 +126,8 @@ struct NicSpec<'k> {
     bridge: String,
     address: NicAddress,
     firewall: bool,
+    /// Where `is_gateway = true` was written, if it was.
+    is_gateway: Option<Span>,
 }
 
 /// Where a NIC's address comes from.
@@ -133,6 +136,8 @@ enum NicAddress {
     Static(Ipv4Addr, Span),
     /// `auto` or not written: allocated, and reported at this span if it cannot be.
     Auto(Span),
+    /// `dhcp` or `none`, with where: nothing to allocate but the MAC.
+    Unallocated(ir::NicIp, Span),
 }
 
 /// Builds the plan from every instance's record.
@@ -361,6 +366,7 @@ impl Lowering<'_> {
                 vm.template_vmid = t.vmid;
                 let has_agent = fidelity::template_has_agent(t, &images, &roles);
                 fidelity::settle_agent(vm, r, t, has_agent, &mut fidelity);
+                nics::check_first_nic_on_clone_build(vm, r, t, &mut fidelity);
             }
         }
         let token_span = self.records[cluster_id].span("token");
@@ -503,8 +509,11 @@ impl Lowering<'_> {
             .map(|spec| {
                 let nic_key = key.child(&spec.network.name);
                 let address = match spec.address {
-                    NicAddress::Static(address, _) => Some(address),
-                    NicAddress::Auto(span) => alloc.address(&nic_key, spec.network, span, self.out),
+                    NicAddress::Static(address, _) => Some(ir::NicIp::Static(address)),
+                    NicAddress::Auto(span) => alloc
+                        .address(&nic_key, spec.network, span, self.out)
+                        .map(ir::NicIp::Static),
+                    NicAddress::Unallocated(ip, _) => Some(ip),
                 };
                 let got = address.map(|address| (address, alloc.mac(&nic_key)));
                 (spec, got)
@@ -1057,7 +1066,13 @@ impl Lowering<'_> {
         let nic_key = key.child(&network.name);
         let address = alloc.address(&nic_key, network, span, self.out)?;
         let mac = alloc.mac(&nic_key);
-        Some(nic_on(network, bridge.name.clone(), address, mac, false))
+        Some(nic_on(
+            network,
+            bridge.name.clone(),
+            ir::NicIp::Static(address),
+            mac,
+            false,
+        ))
     }
 
     /// The NIC blocks of a guest resolved on its host: network, bridge and where the
@@ -1108,6 +1123,17 @@ impl Lowering<'_> {
                     value: Value::Ipv4(a),
                     span,
                 }) => NicAddress::Static(*a, *span),
+                Some(Spanned {
+                    value: Value::Word(w),
+                    span,
+                }) => NicAddress::Unallocated(
+                    if w == "dhcp" {
+                        ir::NicIp::Dhcp
+                    } else {
+                        ir::NicIp::None
+                    },
+                    *span,
+                ),
                 Some(Spanned { span, .. }) => NicAddress::Auto(*span),
                 // Not written: `auto`, allocated at the block's label.
                 None if !block.record.written("ip") => NicAddress::Auto(label_span),
@@ -1118,6 +1144,11 @@ impl Lowering<'_> {
                 bridge,
                 address,
                 firewall: block.record.bool("firewall"),
+                is_gateway: block
+                    .record
+                    .bool("is_gateway")
+                    .then(|| block.record.fields.get("is_gateway").map(|f| f.span))
+                    .flatten(),
             });
         }
         specs
@@ -1127,8 +1158,18 @@ impl Lowering<'_> {
     fn nics(&mut self, allocated: &Allocated<'_>) -> Vec<ir::Nic> {
         let mut nics = Vec::with_capacity(allocated.nics.len());
         for (spec, got) in &allocated.nics {
-            if let NicAddress::Static(address, span) = spec.address {
-                estate::check_static_address(address, spec.network, span, self.out);
+            match (spec.is_gateway, &spec.address) {
+                (Some(at), address) => {
+                    let written = match address {
+                        NicAddress::Static(a, _) => Some(*a),
+                        _ => None,
+                    };
+                    nics::check_gateway_nic(written, spec.network, at, self.out);
+                }
+                (None, NicAddress::Static(address, span)) => {
+                    estate::check_static_address(*address, spec.network, *span, self.out);
+                }
+                (None, _) => {}
             }
             let Some((address, mac)) = got else {
                 continue;
@@ -1222,7 +1263,7 @@ impl Lowering<'_> {
         }
         let storage_name = storage_name.filter(|_| found.is_some())?;
         let dns = self.guest_dns(&nics, networks);
-        Some(ir::Guest {
+        let guest = ir::Guest {
             name,
             host: host.name.clone(),
             node: host.node.clone(),
@@ -1244,7 +1285,18 @@ impl Lowering<'_> {
             dns,
             domain: cluster.domain.clone(),
             origin: self.origin(id),
-        })
+        };
+        let unaddressed: Vec<Span> = allocated
+            .nics
+            .iter()
+            .filter_map(|(spec, _)| match spec.address {
+                NicAddress::Unallocated(_, span) => Some(span),
+                _ => None,
+            })
+            .collect();
+        let name_span = self.instances[id].name_span;
+        nics::check_reachable(&guest, name_span, &unaddressed, self.out);
+        Some(guest)
     }
 
     fn vm(
@@ -1392,7 +1444,8 @@ impl Lowering<'_> {
         else {
             return Vec::new();
         };
-        if !network.bootstrap_dns.is_empty() && network.dns.contains(&nic.address) {
+        let serves = nic.address.ip().is_some_and(|a| network.dns.contains(&a));
+        if !network.bootstrap_dns.is_empty() && serves {
             network.bootstrap_dns.clone()
         } else {
             network.dns.clone()
@@ -1405,7 +1458,7 @@ impl Lowering<'_> {
 fn nic_on(
     network: &ir::Network,
     bridge: String,
-    address: Ipv4Addr,
+    address: ir::NicIp,
     mac: String,
     firewall: bool,
 ) -> ir::Nic {
@@ -1414,7 +1467,11 @@ fn nic_on(
         bridge,
         address,
         prefix: network.prefix,
-        gateway: network.gateway,
+        // A NIC without a static address takes no gateway from pxic: DHCP gives its
+        // own, and an unaddressed port has none. Nor does the gateway itself.
+        gateway: network
+            .gateway
+            .filter(|g| address.ip().is_some_and(|a| a != *g)),
         vlan: network.vlan,
         mtu: network.mtu,
         mac,

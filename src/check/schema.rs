@@ -31,6 +31,8 @@ pub enum Ty {
     List(&'static Ty),
     /// `auto`, or a value of the inner type.
     AutoOr(&'static Ty),
+    /// One of a fixed set of bare words, or a value of the inner type: `ip = dhcp`.
+    WordOr(&'static [&'static str], &'static Ty),
 }
 
 impl Ty {
@@ -55,7 +57,12 @@ impl Ty {
             Ty::StorageRef => "the name of a storage on the host".to_string(),
             Ty::Secret => "a secret such as `env(\"PROXMOX_VE_API_TOKEN\")`".to_string(),
             Ty::List(inner) => format!("a list of {}", inner.plural()),
+            Ty::AutoOr(inner @ Ty::WordOr(..)) => format!("`auto`, {}", inner.describe()),
             Ty::AutoOr(inner) => format!("`auto` or {}", inner.describe()),
+            Ty::WordOr(words, inner) => {
+                let words: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+                format!("{} or {}", words.join(", "), inner.describe())
+            }
         }
     }
 
@@ -77,7 +84,7 @@ impl Ty {
             Ty::StorageRef => "storage names".to_string(),
             Ty::Secret => "secrets".to_string(),
             Ty::List(_) => "lists".to_string(),
-            Ty::AutoOr(inner) => inner.plural(),
+            Ty::AutoOr(inner) | Ty::WordOr(_, inner) => inner.plural(),
         }
     }
 }
@@ -902,9 +909,9 @@ static VM_NETWORK: Block = Block {
     attrs: &[
         attr(
             "ip",
-            Ty::AutoOr(&Ty::Ipv4),
+            Ty::AutoOr(&Ty::WordOr(&["dhcp", "none"], &Ty::Ipv4)),
             Default::Auto,
-            "The address, or `auto` to take one from the network's pool.",
+            "The IPv4 address; `auto` takes one from the network's pool, `dhcp` leaves it to the network's DHCP server, `none` gives the interface no address (a trunk, or a port the guest addresses itself).",
         ),
         attr(
             "bridge",
@@ -917,6 +924,12 @@ static VM_NETWORK: Block = Block {
             Ty::Bool,
             Default::Bool(false),
             "Whether Proxmox's firewall filters this interface.",
+        ),
+        attr(
+            "is_gateway",
+            Ty::Bool,
+            Default::Bool(false),
+            "The guest is the network's router: `ip` is the network's `gateway`, and this interface gets no gateway of its own.",
         ),
     ],
     blocks: &[],

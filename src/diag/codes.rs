@@ -216,6 +216,9 @@ registry! {
     UnknownStep          = "PXI0475", Runner, "unknown-step";
     TemplateStillCloned  = "PXI0476", Runner, "template-still-cloned";
     TemplateNotOurs      = "PXI0477", Runner, "template-not-ours";
+    NoStaticAddress      = "PXI0540", Estate, "no-static-address";
+    UnaddressedFirstNicOnBuiltClone = "PXI0541", Estate, "unaddressed-first-nic-on-built-clone";
+    GatewayNicAddress    = "PXI0542", Estate, "gateway-nic-address";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -276,13 +276,64 @@ pub struct Pool {
 pub struct Nic {
     pub network: String,
     pub bridge: String,
-    pub address: Ipv4Addr,
+    pub address: NicIp,
     pub prefix: u8,
     pub gateway: Option<Ipv4Addr>,
     pub vlan: Option<u16>,
     pub mtu: Option<u32>,
     pub mac: String,
     pub firewall: bool,
+}
+
+/// How a NIC gets its IPv4 address. In JSON, the `address` string: the address in
+/// dotted form, `"dhcp"` or `"none"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum NicIp {
+    /// Written, or allocated from the network's pool; given through cloud-init.
+    Static(Ipv4Addr),
+    /// Asked of the network's DHCP server by the guest.
+    Dhcp,
+    /// None: a trunk, or a port the guest addresses itself (a router's WAN).
+    None,
+}
+
+impl NicIp {
+    /// The address, when it is static.
+    pub fn ip(self) -> Option<Ipv4Addr> {
+        match self {
+            NicIp::Static(a) => Some(a),
+            NicIp::Dhcp | NicIp::None => None,
+        }
+    }
+}
+
+impl std::fmt::Display for NicIp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NicIp::Static(a) => a.fmt(f),
+            NicIp::Dhcp => f.write_str("dhcp"),
+            NicIp::None => f.write_str("none"),
+        }
+    }
+}
+
+impl From<NicIp> for String {
+    fn from(ip: NicIp) -> String {
+        ip.to_string()
+    }
+}
+
+impl TryFrom<String> for NicIp {
+    type Error = std::net::AddrParseError;
+
+    fn try_from(text: String) -> Result<NicIp, Self::Error> {
+        Ok(match text.as_str() {
+            "dhcp" => NicIp::Dhcp,
+            "none" => NicIp::None,
+            _ => NicIp::Static(text.parse()?),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,4 +403,25 @@ pub struct Container {
     pub unprivileged: bool,
     pub nesting: bool,
     pub keyctl: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NicIp;
+
+    #[test]
+    fn a_nic_address_is_one_string_in_json() {
+        let cases = [
+            (NicIp::Static("10.0.0.5".parse().unwrap()), "\"10.0.0.5\""),
+            (NicIp::Dhcp, "\"dhcp\""),
+            (NicIp::None, "\"none\""),
+        ];
+        for (ip, json) in cases {
+            assert_eq!(serde_json::to_string(&ip).unwrap(), json);
+            assert_eq!(serde_json::from_str::<NicIp>(json).unwrap(), ip);
+        }
+        for bad in ["\"auto\"", "\"10.0.0.256\"", "\"DHCP\"", "\"\""] {
+            assert!(serde_json::from_str::<NicIp>(bad).is_err(), "{bad}");
+        }
+    }
 }
