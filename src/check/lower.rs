@@ -316,8 +316,9 @@ impl Lowering<'_> {
             self.is_live_key(key, &guest_ids, &networks)
         })
         .with_template_range(cluster.template_vmids);
-        // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
-        for (id, _) in &guests {
+        // Explicit VMIDs, addresses and MACs first, so that `auto` never takes one of
+        // them.
+        for (id, key) in &guests {
             let r = &self.records[*id];
             if let (Some(vmid), Some(span)) = (r.int("vmid"), r.span("vmid")) {
                 alloc.claim_vmid(vmid, span, self.out);
@@ -333,6 +334,17 @@ impl Lowering<'_> {
                 ) = (nic.record.fields.get("ip"), &nic.label)
                 {
                     alloc.claim_address(network, *addr, *span, self.out);
+                }
+                if let (
+                    Some(Spanned {
+                        value: Value::Str(text),
+                        span,
+                    }),
+                    Some((network, _)),
+                ) = (nic.record.fields.get("mac"), &nic.label)
+                    && let Some(mac) = nics::check_mac(text, *span, self.out)
+                {
+                    alloc.claim_mac(&key.child(network), mac, *span, self.out);
                 }
             }
         }

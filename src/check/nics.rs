@@ -127,3 +127,73 @@ pub fn check_gateway_nic(
         .with_help(format!("write `ip = {gateway}` on this NIC")),
     );
 }
+
+/// A MAC written for a NIC (`mac = "…"`), as Proxmox takes one: six pairs of hex
+/// digits separated by colons, unicast (its first octet even), and not all zeros.
+/// `None`, reported, otherwise.
+pub fn check_mac(text: &str, span: Span, out: &mut Vec<Diagnostic>) -> Option<u64> {
+    let pairs: Vec<&str> = text.split(':').collect();
+    let shaped = pairs.len() == 6
+        && pairs
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
+    let problem = if !shaped {
+        Some((
+            "is not a MAC address",
+            "write six pairs of hex digits separated by colons, such as \"BC:24:11:0A:1B:2C\"",
+        ))
+    } else {
+        None
+    };
+    let value = pairs
+        .iter()
+        .try_fold(0u64, |v, p| {
+            Some((v << 8) | u64::from_str_radix(p, 16).ok()?)
+        })
+        .filter(|_| shaped);
+    let problem = problem.or(match value {
+        Some(0) => Some((
+            "is the all-zero MAC, which no interface may have",
+            "choose another MAC, or remove `mac` to let pxic allocate one",
+        )),
+        Some(v) if (v >> 40) & 1 == 1 => Some((
+            "is a multicast MAC, which no interface may have",
+            "a NIC's MAC is unicast: its first octet is even (the lowest bit of the first byte is 0)",
+        )),
+        _ => None,
+    });
+    match problem {
+        None => value,
+        Some((what, help)) => {
+            out.push(
+                Diagnostic::error(Code::InvalidMac, format!("\"{text}\" {what}"))
+                    .with_primary(span, "not a MAC a NIC can have")
+                    .with_help(help),
+            );
+            None
+        }
+    }
+}
+
+/// Who else has a MAC written for a NIC.
+pub enum MacOwner<'a> {
+    /// Another NIC written with it, and where.
+    Written(&'a str, Span),
+    /// A NIC that still exists, to which `pxi.lock` gave it (by its lock key).
+    Locked(&'a str),
+}
+
+pub fn mac_in_use(mac: &str, span: Span, owner: MacOwner<'_>) -> Diagnostic {
+    let diagnostic = Diagnostic::error(Code::MacInUse, format!("MAC {mac} is already taken"));
+    match owner {
+        MacOwner::Written(other, first) => diagnostic
+            .with_primary(span, "written here too")
+            .with_secondary(first, format!("`{other}` has it"))
+            .with_help("give each NIC its own MAC"),
+        MacOwner::Locked(other) => diagnostic
+            .with_primary(span, format!("pxi.lock gives it to `{other}`"))
+            .with_help(format!(
+                "choose another MAC; to move this one, first delete `{other}` from the `macs` of pxi.lock (that NIC then gets a new one)"
+            )),
+    }
+}

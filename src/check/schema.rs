@@ -926,6 +926,12 @@ static VM_NETWORK: Block = Block {
             "Whether Proxmox's firewall filters this interface.",
         ),
         attr(
+            "mac",
+            Ty::Str,
+            Default::Optional,
+            "A fixed MAC address (a DHCP reservation, a licence bound to it); by default pxic allocates one and keeps it in `pxi.lock`.",
+        ),
+        attr(
             "is_gateway",
             Ty::Bool,
             Default::Bool(false),

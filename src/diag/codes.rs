@@ -219,6 +219,8 @@ registry! {
     NoStaticAddress      = "PXI0540", Estate, "no-static-address";
     UnaddressedFirstNicOnBuiltClone = "PXI0541", Estate, "unaddressed-first-nic-on-built-clone";
     GatewayNicAddress    = "PXI0542", Estate, "gateway-nic-address";
+    InvalidMac           = "PXI0543", Estate, "invalid-mac";
+    MacInUse             = "PXI0544", Estate, "mac-in-use";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -2,7 +2,7 @@
 # reaches each guest at its first static address; the DHCP NIC before it takes the
 # default route; a VM's unaddressed NIC between two others has an empty `ip_config`
 # and none after the last; a container's is `manual`. A router holding the
-# network's gateway gets no gateway of its own.
+# network's gateway gets no gateway of its own. A written MAC, in capitals.
 use std.os
 
 cluster lab {
@@ -43,7 +43,7 @@ template ubuntu-2404 {
 vm router {
   host     = pve1
   template = ubuntu-2404
-  network wan   { ip = dhcp }
+  network wan   { ip = dhcp, mac = "02:ab:cd:00:00:01" }   # the ISP's box knows it
   network lan   { ip = 10.0.0.3 }
   network trunk { ip = none }
   user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"], sudo = true }
