@@ -128,6 +128,8 @@ struct NicSpec<'k> {
     firewall: bool,
     /// Where `is_gateway = true` was written, if it was.
     is_gateway: Option<Span>,
+    /// `model`, `queues`, `rate` and `mtu` as written (checked by [`nics::check_options`]).
+    options: nics::Options,
 }
 
 /// Where a NIC's address comes from.
@@ -515,7 +517,8 @@ impl Lowering<'_> {
                 nics: Vec::new(),
             };
         };
-        let specs = Self::nic_specs(&self.records[id], host, known.networks, self.out);
+        let container = self.instances[id].kind == DeclKind::Container;
+        let specs = Self::nic_specs(&self.records[id], host, known.networks, container, self.out);
         let nics = specs
             .into_iter()
             .map(|spec| {
@@ -1094,6 +1097,7 @@ impl Lowering<'_> {
         r: &Record,
         host: &ir::Host,
         networks: &'k BTreeMap<String, (usize, ir::Network)>,
+        container: bool,
         out: &mut Vec<Diagnostic>,
     ) -> Vec<NicSpec<'k>> {
         let mut specs = Vec::new();
@@ -1151,6 +1155,12 @@ impl Lowering<'_> {
                 None if !block.record.written("ip") => NicAddress::Auto(label_span),
                 None => continue,
             };
+            let options = nics::Options::of(&block.record);
+            let on = host.bridges.get(&bridge);
+            let on_mtu = on
+                .and_then(|b| networks.get(b.network.as_deref()?))
+                .and_then(|(_, n)| n.mtu);
+            nics::check_bridge_mtu(&options, network, on, on_mtu, container, label_span, out);
             specs.push(NicSpec {
                 network,
                 bridge,
@@ -1161,13 +1171,14 @@ impl Lowering<'_> {
                     .bool("is_gateway")
                     .then(|| block.record.fields.get("is_gateway").map(|f| f.span))
                     .flatten(),
+                options,
             });
         }
         specs
     }
 
     /// The NICs of a guest, with the addresses and MACs it was allocated.
-    fn nics(&mut self, allocated: &Allocated<'_>) -> Vec<ir::Nic> {
+    fn nics(&mut self, allocated: &Allocated<'_>, container: bool) -> Vec<ir::Nic> {
         let mut nics = Vec::with_capacity(allocated.nics.len());
         for (spec, got) in &allocated.nics {
             match (spec.is_gateway, &spec.address) {
@@ -1183,16 +1194,19 @@ impl Lowering<'_> {
                 }
                 (None, _) => {}
             }
+            nics::check_options(&spec.options, spec.network, container, self.out);
             let Some((address, mac)) = got else {
                 continue;
             };
-            nics.push(nic_on(
+            let mut nic = nic_on(
                 spec.network,
                 spec.bridge.clone(),
                 *address,
                 mac.clone(),
                 spec.firewall,
-            ));
+            );
+            spec.options.apply(&mut nic, container);
+            nics.push(nic);
         }
         nics
     }
@@ -1264,7 +1278,8 @@ impl Lowering<'_> {
             estate::check_storage_content(found, content, storage_span, self.out);
         }
         let name = self.qualified(id);
-        let nics = self.nics(allocated);
+        let container = self.instances[id].kind == DeclKind::Container;
+        let nics = self.nics(allocated, container);
         let users = self.users(id);
         if let Some(roles) = r.span("roles")
             && !r.ids("roles").is_empty()
@@ -1488,6 +1503,9 @@ fn nic_on(
         mtu: network.mtu,
         mac,
         firewall,
+        model: None,
+        queues: None,
+        rate: None,
     }
 }
 

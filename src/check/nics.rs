@@ -2,7 +2,7 @@
 //! reaches a guest whose interfaces have no static address, and what a clone keeps
 //! of its template's.
 
-use super::eval::Record;
+use super::eval::{Record, Value};
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::source::Span;
@@ -196,4 +196,215 @@ pub fn mac_in_use(mac: &str, span: Span, owner: MacOwner<'_>) -> Diagnostic {
                 "choose another MAC; to move this one, first delete `{other}` from the `macs` of pxi.lock (that NIC then gets a new one)"
             )),
     }
+}
+
+/// A NIC's `model`, `queues`, `rate` and `mtu`, as written, with where.
+#[derive(Clone, Copy, Default)]
+pub struct Options {
+    model: Option<(&'static str, Span)>,
+    queues: Option<(u64, Span)>,
+    rate: Option<(u64, Span)>,
+    mtu: Option<(u64, Span)>,
+}
+
+/// The models the schema allows, as `'static` words.
+const MODELS: [&str; 5] = ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"];
+
+impl Options {
+    pub fn of(r: &Record) -> Options {
+        let int = |name: &str| match r.fields.get(name) {
+            Some(f) => match f.value {
+                Value::Int(n) => Some((n, f.span)),
+                _ => None,
+            },
+            None => None,
+        };
+        let model = r.fields.get("model").and_then(|f| match &f.value {
+            Value::Word(w) => MODELS
+                .iter()
+                .find(|m| **m == w.as_str())
+                .map(|m| (*m, f.span)),
+            _ => None,
+        });
+        Options {
+            model,
+            queues: int("queues"),
+            rate: int("rate"),
+            mtu: int("mtu"),
+        }
+    }
+
+    /// Writes the options into the NIC built from the network: its own MTU replaces
+    /// the network's. A container's NIC has no model or queues (reported).
+    pub fn apply(&self, nic: &mut ir::Nic, container: bool) {
+        if let Some((mtu, _)) = self.mtu {
+            nic.mtu = u32::try_from(mtu).ok();
+        }
+        nic.rate = self.rate.and_then(|(r, _)| u32::try_from(r).ok());
+        if !container {
+            nic.model = self
+                .model
+                .map(|(m, _)| m)
+                .filter(|m| *m != "virtio")
+                .map(str::to_string);
+            nic.queues = self.queues.and_then(|(q, _)| u32::try_from(q).ok());
+        }
+    }
+}
+
+/// The most queues Proxmox gives a virtio NIC.
+const MAX_QUEUES: u64 = 64;
+
+/// A bandwidth limit above this many MB/s (800 Gbit/s) is a mistake (a figure in
+/// bits, or in KB/s).
+const MAX_RATE: u64 = 100_000;
+
+/// What Proxmox refuses or ignores of a NIC's options: a model or queues on a
+/// container (LXC has neither), queues out of 1 to 64, a rate of 0 or beyond any
+/// link, an MTU out of 576 to 65520, and (a warning) queues or an MTU on a VM's NIC
+/// that is not virtio, which Proxmox ignores there.
+pub fn check_options(
+    options: &Options,
+    network: &ir::Network,
+    container: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    if container {
+        for (name, span) in [
+            ("model", options.model.map(|m| m.1)),
+            ("queues", options.queues.map(|q| q.1)),
+        ] {
+            if let Some(span) = span {
+                out.push(
+                    Diagnostic::error(
+                        Code::NicOptionNotForContainers,
+                        format!("a container's NIC has no `{name}`"),
+                    )
+                    .with_primary(
+                        span,
+                        "LXC gives containers a veth pair, not an emulated card",
+                    )
+                    .with_help(format!("remove `{name}`")),
+                );
+            }
+        }
+    }
+    if let Some((queues, span)) = options.queues
+        && !(1..=MAX_QUEUES).contains(&queues)
+    {
+        out.push(out_of_range(
+            format!("{queues} queues"),
+            span,
+            "must be 1 to 64",
+            "about as many queues as the VM has cores",
+        ));
+    }
+    if let Some((rate, span)) = options.rate
+        && !(1..=MAX_RATE).contains(&rate)
+    {
+        out.push(out_of_range(
+            format!("a rate of {rate} MB/s"),
+            span,
+            "must be 1 to 100000 MB/s",
+            "`rate` is in megabytes per second (125 for a gigabit link); remove it for no limit",
+        ));
+    }
+    if let Some((mtu, span)) = options.mtu
+        && !(576..=65520).contains(&mtu)
+    {
+        out.push(
+            Diagnostic::error(Code::MtuOutOfRange, format!("MTU {mtu} is out of range"))
+                .with_primary(span, "must be 576 to 65520")
+                .with_help("use the network's real MTU, usually 1500, or 9000 for jumbo frames"),
+        );
+    }
+    let Some((model, model_span)) = options.model.filter(|(m, _)| *m != "virtio") else {
+        return;
+    };
+    if container {
+        return;
+    }
+    let mtu = options.mtu.map(|(m, _)| m.to_string()).or_else(|| {
+        network
+            .mtu
+            .map(|m| format!("{m}, network `{}`'s", network.name))
+    });
+    let needs = [
+        options.queues.map(|_| "`queues`".to_string()),
+        mtu.map(|m| format!("an MTU ({m})")),
+    ];
+    for what in needs.into_iter().flatten() {
+        out.push(
+            Diagnostic::warning(
+                Code::NicOptionNeedsVirtio,
+                format!("{what} is ignored on this `{model}` NIC"),
+            )
+            .with_primary(model_span, "Proxmox applies it to virtio NICs only")
+            .with_help("use `model = virtio` (the default), or drop the option"),
+        );
+    }
+}
+
+fn out_of_range(what: String, span: Span, label: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(Code::NicOptionOutOfRange, format!("{what} is out of range"))
+        .with_primary(span, label)
+        .with_help(help)
+}
+
+/// The MTU a bridge has when neither it nor its network declares one: Linux's
+/// default (pxic writes the host's interfaces, and such a bridge gets none).
+const DEFAULT_BRIDGE_MTU: u32 = 1500;
+
+/// A VM's virtio NIC with an MTU above its bridge's does not start: Proxmox refuses
+/// it ("MTU is bigger than the bridge MTU") when the VM starts, not when it is
+/// configured. The MTU is the NIC's own, else its network's; the bridge's is its own,
+/// else its network's (`bridge_network_mtu`), as the host's interfaces file has it.
+pub fn check_bridge_mtu(
+    options: &Options,
+    network: &ir::Network,
+    bridge: Option<&ir::Bridge>,
+    bridge_network_mtu: Option<u32>,
+    container: bool,
+    label: Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    let virtio = options.model.is_none_or(|(m, _)| m == "virtio");
+    let Some(bridge) = bridge.filter(|_| virtio && !container) else {
+        return;
+    };
+    let (mtu, span, whose) = match options.mtu {
+        Some((m, span)) => (m, span, "its `mtu`".to_string()),
+        None => match network.mtu {
+            Some(m) => (
+                u64::from(m),
+                label,
+                format!("network `{}`'s `mtu`", network.name),
+            ),
+            None => return,
+        },
+    };
+    let declared = bridge.mtu.or(bridge_network_mtu);
+    let bridge_mtu = declared.unwrap_or(DEFAULT_BRIDGE_MTU);
+    if mtu <= u64::from(bridge_mtu) {
+        return;
+    }
+    out.push(
+        Diagnostic::error(
+            Code::NicMtuAboveBridge,
+            format!(
+                "MTU {mtu} is above bridge `{}`'s {bridge_mtu}{}",
+                bridge.name,
+                if declared.is_none() {
+                    " (its default)"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .with_primary(span, format!("{whose}: the VM would not start"))
+        .with_help(format!(
+            "give bridge `{}` `mtu = {mtu}` (its ports must carry it), or lower the NIC's MTU",
+            bridge.name
+        )),
+    );
 }

@@ -926,6 +926,30 @@ static VM_NETWORK: Block = Block {
             "Whether Proxmox's firewall filters this interface.",
         ),
         attr(
+            "model",
+            Ty::Enum(&["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"]),
+            Default::Optional,
+            "A VM's emulated network card; `virtio` when not written. Containers have none.",
+        ),
+        attr(
+            "queues",
+            Ty::Int,
+            Default::Optional,
+            "A VM's virtio packet queues (multiqueue), 1 to 64: about its cores for a busy router. Containers have none.",
+        ),
+        attr(
+            "rate",
+            Ty::Int,
+            Default::Optional,
+            "A bandwidth limit in MB/s (megabytes, as Proxmox counts it); unlimited when not written.",
+        ),
+        attr(
+            "mtu",
+            Ty::Int,
+            Default::Optional,
+            "The interface's MTU, 576 to 65520; the network's when not written. A VM's needs `model = virtio`.",
+        ),
+        attr(
             "mac",
             Ty::Str,
             Default::Optional,

@@ -221,6 +221,10 @@ registry! {
     GatewayNicAddress    = "PXI0542", Estate, "gateway-nic-address";
     InvalidMac           = "PXI0543", Estate, "invalid-mac";
     MacInUse             = "PXI0544", Estate, "mac-in-use";
+    NicOptionNotForContainers = "PXI0545", Estate, "nic-option-not-for-containers";
+    NicOptionOutOfRange  = "PXI0546", Estate, "nic-option-out-of-range";
+    NicOptionNeedsVirtio = "PXI0547", Estate, "nic-option-needs-virtio";
+    NicMtuAboveBridge    = "PXI0548", Estate, "nic-mtu-above-bridge";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

@@ -283,6 +283,16 @@ pub struct Nic {
     pub mtu: Option<u32>,
     pub mac: String,
     pub firewall: bool,
+    /// A VM's network card when it is not `virtio`; `None` for virtio, and always for
+    /// containers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// A VM's virtio packet queues, when written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queues: Option<u32>,
+    /// A bandwidth limit in MB/s, when written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u32>,
 }
 
 /// How a NIC gets its IPv4 address. In JSON, the `address` string: the address in

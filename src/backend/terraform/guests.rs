@@ -532,8 +532,9 @@ fn network_device(nic: &Nic) -> Body {
     let mut device = Body::new();
     device
         .attr("bridge", Expr::str(&nic.bridge))
-        .attr("model", Expr::str("virtio"));
+        .attr("model", Expr::str(nic.model.as_deref().unwrap_or("virtio")));
     fill_nic(&mut device, nic);
+    device.attr_some("queues", nic.queues.map(|q| Expr::Num(q.into())));
     device
 }
 
@@ -544,6 +545,7 @@ fn fill_nic(body: &mut Body, nic: &Nic) {
     body.attr_some("vlan_id", nic.vlan.map(|v| Expr::Num(v.into())));
     body.attr_some("mtu", nic.mtu.map(|m| Expr::Num(m.into())));
     body.attr("firewall", Expr::Bool(nic.firewall));
+    body.attr_some("rate_limit", nic.rate.map(|r| Expr::Num(r.into())));
 }
 
 /// The container OS types the provider knows, by image family.

@@ -2,7 +2,8 @@
 # reaches each guest at its first static address; the DHCP NIC before it takes the
 # default route; a VM's unaddressed NIC between two others has an empty `ip_config`
 # and none after the last; a container's is `manual`. A router holding the
-# network's gateway gets no gateway of its own. A written MAC, in capitals.
+# network's gateway gets no gateway of its own. A written MAC, in capitals. A NIC's
+# own model, queues, rate and MTU.
 use std.os
 
 cluster lab {
@@ -45,7 +46,7 @@ vm router {
   template = ubuntu-2404
   network wan   { ip = dhcp, mac = "02:ab:cd:00:00:01" }   # the ISP's box knows it
   network lan   { ip = 10.0.0.3 }
-  network trunk { ip = none }
+  network trunk { ip = none, queues = 4, mtu = 1400 }
   user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"], sudo = true }
 }
 
@@ -68,7 +69,7 @@ vm gateway {
 vm appliance {
   host     = pve1
   template = ubuntu-2404
-  network wan { ip = dhcp }
+  network wan { ip = dhcp, model = e1000e, rate = 25 }
 }
 
 container probe {
@@ -77,6 +78,6 @@ container probe {
   storage  = local-lvm
   network lan   { ip = auto }
   network trunk { ip = none }
-  network wan   { ip = dhcp }
+  network wan   { ip = dhcp, rate = 125 }
   user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"] }
 }
