@@ -43,3 +43,44 @@ resource "proxmox_virtual_environment_container" "dns_01" {
     type             = "debian"
   }
 }
+
+# container mqtt-01, from vms.pxi
+resource "proxmox_virtual_environment_container" "mqtt_01" {
+  description   = "Managed by pxic from vms.pxi.\n"
+  node_name     = "pve1"
+  vm_id         = 108
+  unprivileged  = true
+  start_on_boot = true
+  started       = true
+  cpu {
+    cores = 1
+  }
+  memory {
+    dedicated = 512
+    swap      = 512
+  }
+  disk {
+    datastore_id = "local-lvm"
+    size         = 8
+  }
+  initialization {
+    hostname = "mqtt-01"
+    ip_config {
+      ipv4 {
+        address = "10.20.0.100/24"
+        gateway = "10.20.0.1"
+      }
+    }
+  }
+  network_interface {
+    name        = "eth0"
+    bridge      = "vmbr0"
+    mac_address = "BC:24:11:81:45:1C"
+    vlan_id     = 20
+    firewall    = false
+  }
+  operating_system {
+    template_file_id = proxmox_download_file.os_debian_12_lxc_pve1.id
+    type             = "debian"
+  }
+}

@@ -45,5 +45,10 @@ output "containers" {
       node_name = proxmox_virtual_environment_container.dns_01.node_name
       addresses = ["10.10.0.53"]
     }
+    "mqtt-01" = {
+      vm_id     = proxmox_virtual_environment_container.mqtt_01.vm_id
+      node_name = proxmox_virtual_environment_container.mqtt_01.node_name
+      addresses = ["10.20.0.100"]
+    }
   }
 }

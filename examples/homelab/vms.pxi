@@ -7,8 +7,9 @@ role web {
 }
 
 # The router: its WAN port takes its address from the ISP's box by DHCP (and its
-# default route with it); its LAN port, a trunk on the VLAN-aware vmbr0, holds the
-# network's gateway. Ansible connects to it there.
+# default route with it); its LAN port, untagged on the VLAN-aware vmbr0, is a
+# trunk: it holds lan's gateway, and the router makes iot's (VLAN 20) on it itself.
+# Ansible connects to it at 10.10.0.1.
 vm router : small {
   host     = pve1
   template = ubuntu-2404
@@ -45,6 +46,16 @@ for i in 1..=3 {
     network lan { ip = auto }
     roles    = [roles.base]
   }
+}
+
+# The MQTT broker of the IoT devices: its NIC on iot goes on vmbr0, tagged 20.
+container mqtt-01 {
+  host     = pve1
+  template = os.debian_12_lxc
+  storage  = local-lvm
+  memory   = 512MiB
+  disk     = 8GiB
+  network iot { ip = auto }
 }
 
 container dns-01 {

@@ -790,6 +790,7 @@ impl Lowering<'_> {
         let r = &self.records[id];
         for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
             estate::check_mtu(&bridge.record, self.out);
+            nics::check_bridge_networks(&bridge.record, self.records, self.out);
         }
         names::check_bridges(r, self.out);
         names::check_storage_names(r, self.out);
@@ -822,6 +823,12 @@ impl Lowering<'_> {
                             .record
                             .int("mtu")
                             .map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+                        networks: b
+                            .record
+                            .ids("networks")
+                            .into_iter()
+                            .map(|n| self.qualified(n))
+                            .collect(),
                     },
                 ))
             })
@@ -1122,11 +1129,7 @@ impl Lowering<'_> {
                     }
                     b
                 }
-                None => match host
-                    .bridges
-                    .values()
-                    .find(|b| b.network.as_deref() == Some(network.name.as_str()))
-                {
+                None => match host.bridges.values().find(|b| b.carries(&network.name)) {
                     Some(b) => b.name.clone(),
                     None => {
                         out.push(estate::no_bridge(label_span, &network.name, host));
@@ -1157,9 +1160,12 @@ impl Lowering<'_> {
             };
             let options = nics::Options::of(&block.record);
             let on = host.bridges.get(&bridge);
-            let on_mtu = on
-                .and_then(|b| networks.get(b.network.as_deref()?))
-                .and_then(|(_, n)| n.mtu);
+            let on_mtu = on.and_then(|b| {
+                b.carried()
+                    .filter_map(|n| networks.get(n))
+                    .filter_map(|(_, n)| n.mtu)
+                    .max()
+            });
             nics::check_bridge_mtu(&options, network, on, on_mtu, container, label_span, out);
             specs.push(NicSpec {
                 network,

@@ -408,3 +408,58 @@ pub fn check_bridge_mtu(
         )),
     );
 }
+
+/// A bridge carrying several networks (`network` and `networks`) keeps them apart by
+/// their VLANs: two untagged ones would be one segment, each seeing the other's
+/// traffic and DHCP. And a network carried twice by one bridge is a slip.
+pub fn check_bridge_networks(bridge: &Record, records: &[Record], out: &mut Vec<Diagnostic>) {
+    let mut carried: Vec<(usize, Span)> = Vec::new();
+    if let Some(f) = bridge.fields.get("network")
+        && let Value::Ref(id) = f.value
+    {
+        carried.push((id, f.span));
+    }
+    if let Some(Value::List(items)) = bridge.fields.get("networks").map(|f| &f.value) {
+        for item in items {
+            if let Value::Ref(id) = item.value {
+                carried.push((id, item.span));
+            }
+        }
+    }
+    let mut untagged: Option<Span> = None;
+    for (i, (id, span)) in carried.iter().enumerate() {
+        if carried[..i].iter().any(|(other, _)| other == id) {
+            out.push(
+                Diagnostic::error(
+                    Code::BridgeNetworksClash,
+                    "the bridge names this network twice".to_string(),
+                )
+                .with_primary(*span, "already carried by this bridge")
+                .with_help("name each network once, in `network` or in `networks`"),
+            );
+            continue;
+        }
+        let tagged = matches!(
+            records
+                .get(*id)
+                .and_then(|r| r.fields.get("vlan"))
+                .map(|f| &f.value),
+            Some(Value::Int(_))
+        );
+        if tagged {
+            continue;
+        }
+        match untagged {
+            Some(first) => out.push(
+                Diagnostic::error(
+                    Code::BridgeNetworksClash,
+                    "a bridge carries two networks without a VLAN".to_string(),
+                )
+                .with_primary(*span, "untagged")
+                .with_secondary(first, "untagged too, on the same bridge")
+                .with_help("give all but one of the bridge's networks a `vlan`, or put them on bridges of their own"),
+            ),
+            None => untagged = Some(*span),
+        }
+    }
+}

@@ -338,7 +338,7 @@ static STORAGE: Block = Block {
 };
 
 static BRIDGE: Block = Block {
-    doc: "A Linux bridge on a host, carrying one network to the VMs.",
+    doc: "A Linux bridge on a host, carrying networks to the VMs.",
     attrs: &[
         attr(
             "ports",
@@ -351,6 +351,12 @@ static BRIDGE: Block = Block {
             Ty::Ref(DeclKind::Network),
             Default::Optional,
             "The network the bridge carries.",
+        ),
+        attr(
+            "networks",
+            Ty::List(&Ty::Ref(DeclKind::Network)),
+            Default::EmptyList,
+            "More networks the bridge carries, each on its own VLAN (a VLAN-aware trunk with `lan`, `iot`, `dmz`): a NIC on any of them goes on this bridge, tagged with its network's `vlan`. At most one of all its networks is untagged.",
         ),
         attr(
             "vlan_aware",

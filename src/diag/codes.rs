@@ -225,6 +225,7 @@ registry! {
     NicOptionOutOfRange  = "PXI0546", Estate, "nic-option-out-of-range";
     NicOptionNeedsVirtio = "PXI0547", Estate, "nic-option-needs-virtio";
     NicMtuAboveBridge    = "PXI0548", Estate, "nic-mtu-above-bridge";
+    BridgeNetworksClash  = "PXI0549", Estate, "bridge-networks-clash";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

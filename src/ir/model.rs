@@ -136,6 +136,24 @@ pub struct Bridge {
     pub network: Option<String>,
     pub vlan_aware: bool,
     pub mtu: Option<u32>,
+    /// More networks it carries besides `network`, each on its VLAN, in the order
+    /// written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<String>,
+}
+
+impl Bridge {
+    /// Every network it carries: `network`, then `networks`.
+    pub fn carried(&self) -> impl Iterator<Item = &str> {
+        self.network
+            .as_deref()
+            .into_iter()
+            .chain(self.networks.iter().map(String::as_str))
+    }
+
+    pub fn carries(&self, network: &str) -> bool {
+        self.carried().any(|n| n == network)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
