@@ -9,6 +9,11 @@ output "vms" {
       node_name = proxmox_virtual_environment_vm.db_01.node_name
       addresses = ["10.10.0.31"]
     }
+    "mqtt-01" = {
+      vm_id     = proxmox_virtual_environment_vm.mqtt_01.vm_id
+      node_name = proxmox_virtual_environment_vm.mqtt_01.node_name
+      addresses = ["10.20.0.100"]
+    }
     "router" = {
       vm_id     = proxmox_virtual_environment_vm.router.vm_id
       node_name = proxmox_virtual_environment_vm.router.node_name
@@ -44,11 +49,6 @@ output "containers" {
       vm_id     = proxmox_virtual_environment_container.dns_01.vm_id
       node_name = proxmox_virtual_environment_container.dns_01.node_name
       addresses = ["10.10.0.53"]
-    }
-    "mqtt-01" = {
-      vm_id     = proxmox_virtual_environment_container.mqtt_01.vm_id
-      node_name = proxmox_virtual_environment_container.mqtt_01.node_name
-      addresses = ["10.20.0.100"]
     }
   }
 }

@@ -49,13 +49,11 @@ for i in 1..=3 {
 }
 
 # The MQTT broker of the IoT devices: its NIC on iot goes on vmbr0, tagged 20.
-container mqtt-01 {
+vm mqtt-01 : small {
   host     = pve1
-  template = os.debian_12_lxc
-  storage  = local-lvm
-  memory   = 512MiB
-  disk     = 8GiB
+  template = ubuntu-2404
   network iot { ip = auto }
+  roles    = [roles.base]
 }
 
 container dns-01 {

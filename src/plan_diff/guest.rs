@@ -28,7 +28,7 @@ pub struct Consequence {
 }
 
 impl Consequence {
-    fn loud(kind: &'static str, text: String) -> Consequence {
+    pub(super) fn loud(kind: &'static str, text: String) -> Consequence {
         Consequence {
             loud: true,
             kind,
@@ -36,7 +36,7 @@ impl Consequence {
         }
     }
 
-    fn note(kind: &'static str, text: String) -> Consequence {
+    pub(super) fn note(kind: &'static str, text: String) -> Consequence {
         Consequence {
             loud: false,
             kind,
@@ -166,6 +166,7 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
             },
         ));
     }
+    out.extend(super::nic::changes("vm", o, n));
     out
 }
 
@@ -197,7 +198,7 @@ pub fn container(old: Option<&Container>, new: Option<&Container>) -> Vec<Conseq
     .filter_map(|(changed, why)| changed.then_some(why))
     .collect();
     if reasons.is_empty() {
-        Vec::new()
+        super::nic::changes("container", o, n)
     } else {
         vec![lost("container", o, Some(n), &reasons)]
     }
