@@ -22,6 +22,7 @@ mod eval;
 mod expand;
 mod fidelity;
 mod guest_roles;
+mod ipv6;
 pub mod lock;
 mod lower;
 pub mod schema;

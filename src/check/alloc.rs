@@ -77,6 +77,8 @@ pub struct Allocator<'l> {
     macs: FxHashSet<u64>,
     /// MACs written in the source, by NIC key, with where.
     fixed_macs: FxHashMap<String, (u64, Span)>,
+    /// Static IPv6 addresses given (written only: pxic allocates none), with where.
+    pub ipv6: FxHashMap<std::net::Ipv6Addr, Span>,
     /// Where the search for the lowest free VMID (and address, per network) resumes:
     /// nothing is freed during a build, so the lowest free one only moves up.
     next_vmid: u32,
@@ -133,6 +135,7 @@ impl<'l> Allocator<'l> {
             addresses: Vec::new(),
             macs: FxHashSet::default(),
             fixed_macs: FxHashMap::default(),
+            ipv6: FxHashMap::default(),
             next_vmid: range.first,
             next_template_vmid: 0,
             next_address: FxHashMap::default(),

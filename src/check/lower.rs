@@ -13,6 +13,7 @@ use super::eval::{BlockRecord, Record, Spanned, Value};
 use super::expand::Declared;
 use super::fidelity;
 use super::guest_roles;
+use super::ipv6;
 use super::joined;
 use super::lock::Lock;
 use super::names;
@@ -130,6 +131,8 @@ struct NicSpec<'k> {
     is_gateway: Option<Span>,
     /// `model`, `queues`, `rate` and `mtu` as written (checked by [`nics::check_options`]).
     options: nics::Options,
+    /// Its IPv6 configuration ([`ipv6::nic`]), checked.
+    ipv6: Option<String>,
 }
 
 /// Where a NIC's address comes from.
@@ -518,7 +521,14 @@ impl Lowering<'_> {
             };
         };
         let container = self.instances[id].kind == DeclKind::Container;
-        let specs = Self::nic_specs(&self.records[id], host, known.networks, container, self.out);
+        let specs = Self::nic_specs(
+            &self.records[id],
+            host,
+            known.networks,
+            container,
+            &mut alloc.ipv6,
+            self.out,
+        );
         let nics = specs
             .into_iter()
             .map(|spec| {
@@ -770,6 +780,7 @@ impl Lowering<'_> {
             }),
             _ => None,
         };
+        let (cidr6, gateway6) = ipv6::network(r, self.out);
         let network = ir::Network {
             name: self.qualified(id),
             address,
@@ -780,6 +791,8 @@ impl Lowering<'_> {
             pool,
             vlan: r.int("vlan").map(|v| u16::try_from(v).unwrap_or(u16::MAX)),
             mtu: r.int("mtu").map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+            cidr6,
+            gateway6,
         };
         estate::check_network(&network, r, self.out);
         estate::check_mtu(r, self.out);
@@ -1105,6 +1118,7 @@ impl Lowering<'_> {
         host: &ir::Host,
         networks: &'k BTreeMap<String, (usize, ir::Network)>,
         container: bool,
+        ipv6_taken: &mut rustc_hash::FxHashMap<std::net::Ipv6Addr, Span>,
         out: &mut Vec<Diagnostic>,
     ) -> Vec<NicSpec<'k>> {
         let mut specs = Vec::new();
@@ -1178,6 +1192,7 @@ impl Lowering<'_> {
                     .then(|| block.record.fields.get("is_gateway").map(|f| f.span))
                     .flatten(),
                 options,
+                ipv6: ipv6::nic(&block.record, network, ipv6_taken, out),
             });
         }
         specs
@@ -1212,6 +1227,9 @@ impl Lowering<'_> {
                 spec.firewall,
             );
             spec.options.apply(&mut nic, container);
+            nic.ipv6.clone_from(&spec.ipv6);
+            let static6 = spec.ipv6.as_deref().is_some_and(|v| v.contains('/'));
+            nic.gateway6 = spec.network.gateway6.filter(|_| static6);
             nics.push(nic);
         }
         nics
@@ -1512,6 +1530,8 @@ fn nic_on(
         model: None,
         queues: None,
         rate: None,
+        ipv6: None,
+        gateway6: None,
     }
 }
 

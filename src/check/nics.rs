@@ -9,9 +9,9 @@ use crate::source::Span;
 use std::net::Ipv4Addr;
 
 /// A guest Ansible logs in to (running, with a user that has an SSH key: see the
-/// inventory's `no_login` group) connects to its first static address. A guest
-/// whose NICs all take theirs from DHCP, or have none, gives it nothing to connect
-/// to: the play would wait for it and fail. `unaddressed` holds where each such
+/// inventory's `no_login` group) connects to its first static address, IPv4 before
+/// IPv6. A guest whose NICs all take theirs from DHCP or SLAAC, or have none, gives
+/// it nothing to connect to: the play would wait for it and fail. `unaddressed` holds where each such
 /// NIC's `ip` was written.
 pub fn check_reachable(
     guest: &ir::Guest,
@@ -20,7 +20,11 @@ pub fn check_reachable(
     out: &mut Vec<Diagnostic>,
 ) {
     let logged_in = guest.started && guest.users.iter().any(|u| !u.ssh_keys.is_empty());
-    if !logged_in || guest.nics.is_empty() || guest.nics.iter().any(|n| n.address.ip().is_some()) {
+    let reachable = guest
+        .nics
+        .iter()
+        .any(|n| n.address.ip().is_some() || n.static_ipv6().is_some());
+    if !logged_in || guest.nics.is_empty() || reachable {
         return;
     }
     let mut diagnostic = Diagnostic::error(

@@ -573,6 +573,18 @@ static NETWORK: Block = Block {
             Default::Optional,
             "The MTU of VM interfaces on this network.",
         ),
+        attr(
+            "cidr6",
+            Ty::Str,
+            Default::Optional,
+            "The network's IPv6 prefix beside its IPv4 one, such as `\"2001:db8:10::/64\"`: NICs may then have a static `ip6` in it.",
+        ),
+        attr(
+            "gateway6",
+            Ty::Str,
+            Default::Optional,
+            "The IPv6 router, in `cidr6` or link-local (`\"fe80::1\"`): the gateway of NICs with a static `ip6` (SLAAC and DHCPv6 learn theirs from the router).",
+        ),
     ],
     blocks: &[],
     free_form: false,
@@ -930,6 +942,12 @@ static VM_NETWORK: Block = Block {
             Ty::Bool,
             Default::Bool(false),
             "Whether Proxmox's firewall filters this interface.",
+        ),
+        attr(
+            "ip6",
+            Ty::WordOr(&["slaac", "dhcp"], &Ty::Str),
+            Default::Optional,
+            "The IPv6 configuration beside the IPv4 one: `slaac` (the router's advertisements), `dhcp` (DHCPv6), or a static address in the network's `cidr6`, such as `\"2001:db8:10::5\"`. None when not written.",
         ),
         attr(
             "model",

@@ -226,6 +226,9 @@ registry! {
     NicOptionNeedsVirtio = "PXI0547", Estate, "nic-option-needs-virtio";
     NicMtuAboveBridge    = "PXI0548", Estate, "nic-mtu-above-bridge";
     BridgeNetworksClash  = "PXI0549", Estate, "bridge-networks-clash";
+    InvalidIpv6          = "PXI0550", Estate, "invalid-ipv6";
+    Ipv6OutsideNetwork   = "PXI0551", Estate, "ipv6-outside-network";
+    Ipv6InUse            = "PXI0552", Estate, "ipv6-in-use";
     Internal             = "PXI0900", Internal, "internal-error";
 }
 

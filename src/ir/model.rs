@@ -108,6 +108,11 @@ pub struct Network {
     pub pool: Option<AddrRange>,
     pub vlan: Option<u16>,
     pub mtu: Option<u32>,
+    /// The IPv6 prefix, `2001:db8:10::/64`, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr6: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway6: Option<std::net::Ipv6Addr>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,6 +316,12 @@ pub struct Nic {
     /// A bandwidth limit in MB/s, when written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<u32>,
+    /// Its IPv6 configuration: `slaac`, `dhcp` or `address/prefix`; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<String>,
+    /// The network's `gateway6`, for a static `ipv6`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway6: Option<std::net::Ipv6Addr>,
 }
 
 /// How a NIC gets its IPv4 address. In JSON, the `address` string: the address in
@@ -333,6 +344,13 @@ impl NicIp {
             NicIp::Static(a) => Some(a),
             NicIp::Dhcp | NicIp::None => None,
         }
+    }
+}
+
+impl Nic {
+    /// Its static IPv6 address, without the prefix.
+    pub fn static_ipv6(&self) -> Option<&str> {
+        self.ipv6.as_deref()?.split_once('/').map(|(a, _)| a)
     }
 }
 

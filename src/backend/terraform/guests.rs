@@ -501,12 +501,19 @@ fn ip_configs(init: &mut Body, g: &Guest, container: bool) {
         NicIp::Static(_) => n.gateway.is_some(),
         NicIp::None => false,
     });
+    // IPv6 likewise: SLAAC and DHCPv6 learn the route from the router's
+    // advertisements; a static address takes the network's `gateway6`.
+    let default_route6 = g.nics.iter().position(|n| match n.ipv6.as_deref() {
+        Some("slaac" | "dhcp") => true,
+        Some(_) => n.gateway6.is_some(),
+        None => false,
+    });
     let last = if container {
         g.nics.len()
     } else {
         g.nics
             .iter()
-            .rposition(|n| n.address != NicIp::None)
+            .rposition(|n| n.address != NicIp::None || n.ipv6.is_some())
             .map_or(0, |i| i + 1)
     };
     for (i, nic) in g.nics.iter().enumerate().take(last) {
@@ -523,6 +530,18 @@ fn ip_configs(init: &mut Body, g: &Guest, container: bool) {
                 ipv4.attr_some("gateway", nic.gateway.map(|g| Expr::str(g.to_string())));
             }
             config.block("ipv4", &[], ipv4);
+        }
+        if let Some(ipv6) = nic.ipv6.as_deref() {
+            let mut body = Body::new();
+            // Proxmox's word for SLAAC is `auto`.
+            body.attr(
+                "address",
+                Expr::str(if ipv6 == "slaac" { "auto" } else { ipv6 }),
+            );
+            if Some(i) == default_route6 {
+                body.attr_some("gateway", nic.gateway6.map(|g| Expr::str(g.to_string())));
+            }
+            config.block("ipv6", &[], body);
         }
         init.block("ip_config", &[], config);
     }

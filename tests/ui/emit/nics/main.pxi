@@ -3,7 +3,9 @@
 # default route; a VM's unaddressed NIC between two others has an empty `ip_config`
 # and none after the last; a container's is `manual`. A router holding the
 # network's gateway gets no gateway of its own. A written MAC, in capitals. A NIC's
-# own model, queues, rate and MTU.
+# own model, queues, rate and MTU. IPv6 beside IPv4: SLAAC (Proxmox's `auto`) on a
+# NIC without IPv4, DHCPv6, and a static address (in its canonical spelling) with
+# the network's gateway6.
 use std.os
 
 cluster lab {
@@ -16,6 +18,8 @@ network lan {
   dns     = [10.0.0.1]
   bootstrap_dns = [192.168.1.254]
   pool    = 10.0.0.100 .. 10.0.0.199
+  cidr6    = "2001:db8:10::/64"
+  gateway6 = "fe80::1"
 }
 
 network wan {
@@ -53,7 +57,7 @@ vm router {
 vm sensor {
   host     = pve1
   template = ubuntu-2404
-  network trunk { ip = none }
+  network trunk { ip = none, ip6 = slaac }
   network lan   { ip = auto }
   user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"], sudo = true }
 }
@@ -62,6 +66,14 @@ vm gateway {
   host     = pve1
   template = ubuntu-2404
   network lan { ip = 10.0.0.1, is_gateway = true }
+  user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"], sudo = true }
+}
+
+# IPv6 only: Ansible connects to its static IPv6 address.
+vm v6only {
+  host     = pve1
+  template = ubuntu-2404
+  network lan { ip = none, ip6 = "2001:db8:10::7" }
   user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"], sudo = true }
 }
 
@@ -76,8 +88,8 @@ container probe {
   host     = pve1
   template = os.debian_12_lxc
   storage  = local-lvm
-  network lan   { ip = auto }
+  network lan   { ip = auto, ip6 = "2001:DB8:10::0100" }
   network trunk { ip = none }
-  network wan   { ip = dhcp, rate = 125 }
+  network wan   { ip = dhcp, rate = 125, ip6 = dhcp }
   user ops { ssh_keys = ["ssh-ed25519 AAAA ops@example"] }
 }
