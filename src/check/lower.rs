@@ -1173,6 +1173,7 @@ impl Lowering<'_> {
                 None => continue,
             };
             let options = nics::Options::of(&block.record);
+            estate::check_mtu(&block.record, out);
             let on = host.bridges.get(&bridge);
             let on_mtu = on.and_then(|b| {
                 b.carried()

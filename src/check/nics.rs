@@ -265,8 +265,9 @@ const MAX_RATE: u64 = 100_000;
 
 /// What Proxmox refuses or ignores of a NIC's options: a model or queues on a
 /// container (LXC has neither), queues out of 1 to 64, a rate of 0 or beyond any
-/// link, an MTU out of 576 to 65520, and (a warning) queues or an MTU on a VM's NIC
-/// that is not virtio, which Proxmox ignores there.
+/// link, and (a warning) queues or an MTU on a VM's NIC that is not virtio, which
+/// Proxmox ignores there. The MTU's range is checked as a bridge's is
+/// ([`super::estate::check_mtu`]).
 pub fn check_options(
     options: &Options,
     network: &ir::Network,
@@ -312,15 +313,6 @@ pub fn check_options(
             "must be 1 to 100000 MB/s",
             "`rate` is in megabytes per second (125 for a gigabit link); remove it for no limit",
         ));
-    }
-    if let Some((mtu, span)) = options.mtu
-        && !(576..=65520).contains(&mtu)
-    {
-        out.push(
-            Diagnostic::error(Code::MtuOutOfRange, format!("MTU {mtu} is out of range"))
-                .with_primary(span, "must be 576 to 65520")
-                .with_help("use the network's real MTU, usually 1500, or 9000 for jumbo frames"),
-        );
     }
     let Some((model, model_span)) = options.model.filter(|(m, _)| *m != "virtio") else {
         return;
