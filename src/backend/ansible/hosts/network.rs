@@ -122,6 +122,12 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
             if let Some(gateway) = network.gateway {
                 let _ = writeln!(out, "\tgateway {gateway}");
             }
+            // A VLAN interface takes its bridge's MTU: a trunk that carries jumbo
+            // frames for another network would give the host's own network them too.
+            let own = network.mtu.unwrap_or(1500);
+            if bridge_mtu(plan, bridge).is_some_and(|m| m != own) {
+                let _ = writeln!(out, "\tmtu {own}");
+            }
         }
     }
     out.push_str("\nsource /etc/network/interfaces.d/*\n");

@@ -1,7 +1,8 @@
 # One VLAN-aware bridge carrying several networks: lan untagged, the host's own
 # management network on VLAN 10 (its address on a VLAN interface of the bridge),
 # storage on VLAN 30 with jumbo frames (the bridge and its port take the largest
-# MTU). Each NIC goes on the bridge with its network's tag.
+# MTU, while the host's VLAN interface keeps 1500). Each NIC goes on the bridge
+# with its network's tag.
 use std.os
 
 cluster lab {
