@@ -13,6 +13,7 @@ mod alloc;
 mod errors;
 mod estate;
 mod names;
+mod nics;
 mod passthrough;
 /// What a time zone in the IR looks like (the backends guard against plans with errors).
 pub use estate::is_time_zone;
@@ -25,6 +26,7 @@ mod firmware;
 mod guest_disks;
 mod guest_options;
 mod guest_roles;
+mod ipv6;
 pub mod lock;
 mod lower;
 pub mod schema;

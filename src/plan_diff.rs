@@ -9,6 +9,7 @@
 //! ([`guest`]): destroyed, replaced, migrated, rebooted.
 
 mod guest;
+mod nic;
 
 use crate::diag::escape;
 use crate::ir::{Builder, Plan};

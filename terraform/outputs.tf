@@ -9,6 +9,16 @@ output "vms" {
       node_name = proxmox_virtual_environment_vm.db_01.node_name
       addresses = ["10.10.0.31"]
     }
+    "mqtt-01" = {
+      vm_id     = proxmox_virtual_environment_vm.mqtt_01.vm_id
+      node_name = proxmox_virtual_environment_vm.mqtt_01.node_name
+      addresses = ["10.20.0.100"]
+    }
+    "router" = {
+      vm_id     = proxmox_virtual_environment_vm.router.vm_id
+      node_name = proxmox_virtual_environment_vm.router.node_name
+      addresses = ["10.10.0.1"]
+    }
     "web-01" = {
       vm_id     = proxmox_virtual_environment_vm.web_01.vm_id
       node_name = proxmox_virtual_environment_vm.web_01.node_name

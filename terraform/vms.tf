@@ -94,6 +94,165 @@ resource "proxmox_virtual_environment_vm" "db_01" {
   }
 }
 
+# vm mqtt-01, from vms.pxi
+resource "proxmox_virtual_environment_vm" "mqtt_01" {
+  name        = "mqtt-01"
+  description = "Managed by pxic from vms.pxi."
+  node_name   = "pve1"
+  vm_id       = 108
+  migrate     = true
+  # Changes that need a restart (cores, memory, CPU type) wait for its next one.
+  reboot_after_update = false
+  on_boot             = true
+  started             = true
+  scsi_hardware       = "virtio-scsi-single"
+  stop_on_destroy     = true
+  clone {
+    vm_id        = proxmox_virtual_environment_vm.ubuntu_2404.vm_id
+    node_name    = "pve1"
+    full         = true
+    datastore_id = "local-lvm"
+  }
+  agent {
+    enabled = false
+  }
+  cpu {
+    cores   = 2
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+  memory {
+    dedicated = 2048
+    floating  = 0
+  }
+  disk {
+    interface    = "scsi0"
+    datastore_id = "local-lvm"
+    size         = 20
+    file_format  = "raw"
+    cache        = "none"
+    discard      = "on"
+    iothread     = true
+    ssd          = true
+    aio          = "io_uring"
+    backup       = true
+    replicate    = true
+  }
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:02:A6:1E"
+    vlan_id     = 20
+    firewall    = false
+  }
+  initialization {
+    datastore_id = "local-lvm"
+    ip_config {
+      ipv4 {
+        address = "10.20.0.100/24"
+        gateway = "10.20.0.1"
+      }
+    }
+    user_account {
+      username = "admin"
+      keys     = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyForTheExampleProject admin@homelab"]
+    }
+  }
+  operating_system {
+    type = "l26"
+  }
+  serial_device {}
+  lifecycle {
+    # `clone` is read only when the VM is made: a template moved to another node
+    # or rebuilt must not replace the VMs already cloned from it.
+    ignore_changes = [clone]
+  }
+}
+
+# vm router, from vms.pxi
+resource "proxmox_virtual_environment_vm" "router" {
+  name        = "router"
+  description = "Managed by pxic from vms.pxi."
+  node_name   = "pve1"
+  vm_id       = 107
+  migrate     = true
+  # Changes that need a restart (cores, memory, CPU type) wait for its next one.
+  reboot_after_update = false
+  on_boot             = true
+  started             = true
+  scsi_hardware       = "virtio-scsi-single"
+  stop_on_destroy     = true
+  clone {
+    vm_id        = proxmox_virtual_environment_vm.ubuntu_2404.vm_id
+    node_name    = "pve1"
+    full         = true
+    datastore_id = "local-lvm"
+  }
+  agent {
+    enabled = false
+  }
+  cpu {
+    cores   = 2
+    sockets = 1
+    type    = "x86-64-v2-AES"
+  }
+  memory {
+    dedicated = 2048
+    floating  = 0
+  }
+  disk {
+    interface    = "scsi0"
+    datastore_id = "local-lvm"
+    size         = 20
+    file_format  = "raw"
+    cache        = "none"
+    discard      = "on"
+    iothread     = true
+    ssd          = true
+    aio          = "io_uring"
+    backup       = true
+    replicate    = true
+  }
+  network_device {
+    bridge      = "vmbr1"
+    model       = "virtio"
+    mac_address = "BC:24:11:7B:B6:FE"
+    firewall    = false
+  }
+  network_device {
+    bridge      = "vmbr0"
+    model       = "virtio"
+    mac_address = "BC:24:11:2C:07:8B"
+    firewall    = false
+  }
+  initialization {
+    datastore_id = "local-lvm"
+    ip_config {
+      ipv4 {
+        address = "dhcp"
+      }
+    }
+    ip_config {
+      ipv4 {
+        address = "10.10.0.1/24"
+      }
+    }
+    user_account {
+      username = "admin"
+      keys     = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyForTheExampleProject admin@homelab"]
+    }
+  }
+  operating_system {
+    type = "l26"
+  }
+  serial_device {}
+  lifecycle {
+    # `clone` is read only when the VM is made: a template moved to another node
+    # or rebuilt must not replace the VMs already cloned from it.
+    ignore_changes = [clone]
+  }
+}
+
 # vm web-01, from vms.pxi
 resource "proxmox_virtual_environment_vm" "web_01" {
   name        = "web-01"

@@ -280,7 +280,11 @@ fn apply_makes_the_planned_guests_then_changes_nothing_and_status_sees_drift() {
             "{}: {net0}",
             g.name
         );
-        let ip = format!("ip={}/{}", nic.address, nic.prefix);
+        // A DHCP NIC's ipconfig says so; a static one's has the address and prefix.
+        let ip = match nic.address {
+            pxic::ir::NicIp::Static(a) => format!("ip={a}/{}", nic.prefix),
+            other => format!("ip={other}"),
+        };
         assert!(
             config["ipconfig0"]
                 .as_str()

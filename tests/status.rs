@@ -47,7 +47,7 @@ fn a_cluster_that_matches_the_project_is_in_sync() {
     let (code, text) = status(&fake, &[], &[]);
     assert_eq!(code, 0, "{text}");
     assert!(
-        text.contains("in sync: the cluster's 8 guests match the project"),
+        text.contains("in sync: the cluster's 10 guests match the project"),
         "{text}"
     );
 }
@@ -76,7 +76,7 @@ fn drift_is_reported_guest_by_guest_and_exits_1() {
         "differs   vm db-01 (VMID 101): memory 8192 MiB → 4096 MiB on the cluster",
         "missing   vm worker-3 (VMID 104) is not on the cluster",
         "orphan    `old-web` (VMID 150 on pve1) is managed by pxic but no longer in the project",
-        "drift: 4 differences between the project and the cluster (9 guests on it)",
+        "drift: 4 differences between the project and the cluster (11 guests on it)",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
@@ -296,7 +296,7 @@ fn a_cluster_that_cannot_take_the_project_says_why() {
             && text.contains("the cluster runs Proxmox VE 8.3.5, and the project needs 8.4 or later: storage `local` holds `import` content"),
         "{text}"
     );
-    assert!(text.contains("in sync: the cluster's 8 guests"), "{text}");
+    assert!(text.contains("in sync: the cluster's 10 guests"), "{text}");
 
     let mut scenario = seeded(homelab_guests());
     scenario["version"] = json!("8.4.1");
@@ -324,8 +324,8 @@ fn a_cluster_that_cannot_take_the_project_says_why() {
 
 #[test]
 fn storages_and_bridges_the_project_uses_must_be_on_its_nodes() {
-    // `local` never gained `import`, `local-lvm` is down, and pve1's bridge is not
-    // the project's vmbr0.
+    // `local` never gained `import`, `local-lvm` is down, and pve1's bridge is
+    // neither of the project's vmbr0 and vmbr1.
     let mut scenario = seeded(homelab_guests());
     scenario["storages"]["local"]["content"] = json!("backup,iso,vztmpl");
     scenario["storages"]["local-lvm"]["active"] = json!(0);
@@ -346,7 +346,11 @@ fn storages_and_bridges_the_project_uses_must_be_on_its_nodes() {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
     // One message per storage, bridge and node, not one per guest.
-    assert_eq!(text.matches("PXI0465").count(), 1, "{text}");
+    assert!(
+        text.contains("node `pve1` has no bridge `vmbr1`, and vm `router` has a NIC on it"),
+        "{text}"
+    );
+    assert_eq!(text.matches("PXI0465").count(), 2, "{text}");
     // `local`'s other content is there: `vztmpl` for the container, `iso` unused.
     assert!(!text.contains("`vztmpl` content"), "{text}");
 
@@ -424,7 +428,7 @@ fn disks_and_nics_that_differ_from_the_project_are_drift() {
         "differs   container dns-01 (VMID 105): nic net0 on vmbr0 → none on the cluster".into(),
         "differs   vm db-01 (VMID 101): disk scsi1, which Proxmox cannot shrink, 200G → 250G on the cluster".into(),
         "differs   container dns-01 (VMID 105): mount mp0 2G → none on the cluster".into(),
-        "drift: 11 differences between the project and the cluster (8 guests on it)".into(),
+        "drift: 11 differences between the project and the cluster (10 guests on it)".into(),
     ] {
         assert!(text.contains(&line), "missing {line:?} in:\n{text}");
     }
@@ -515,7 +519,7 @@ fn apply_stops_when_the_token_lacks_a_privilege_of_a_step_that_will_run() {
         "the API token `ci@pve!pxic` lacks VM.Clone on /vms/9000, which the guests step (Terraform) needs: to clone vm `db-01` from template `ubuntu-2404`",
         "`pveum acl modify /vms/9000 --tokens 'ci@pve!pxic' --roles PVEVMAdmin`",
         "a token with privilege separation holds only what is granted to the token itself",
-        "the API token `ci@pve!pxic` lacks SDN.Use on /sdn/zones/localnetwork/vmbr0, which the guests step (Terraform) needs",
+        "the API token `ci@pve!pxic` lacks SDN.Use on /sdn/zones/localnetwork/vmbr0 and /sdn/zones/localnetwork/vmbr1, which the guests step (Terraform) needs",
         "--roles PVESDNUser",
         "the API token `ci@pve!pxic` lacks SDN.Use on /sdn/zones/localnetwork/vmbr0, which the templates step (Packer) needs: to build template `ubuntu-2404-docker`",
     ] {

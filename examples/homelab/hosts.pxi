@@ -5,7 +5,10 @@ host pve1 {
   cores   = 16
   memory  = 64GiB
 
-  bridge vmbr0 { ports = ["eno1"], network = lan }
+  # A VLAN-aware trunk: lan untagged, iot on VLAN 20. A guest's NIC on iot is
+  # tagged 20 here; the router's LAN port, untagged, carries both.
+  bridge vmbr0 { ports = ["eno1"], network = lan, networks = [iot], vlan_aware = true }
+  bridge vmbr1 { ports = ["eno2"], network = wan }   # to the ISP's box
 
   storage local-lvm { type = lvmthin, vg = "pve", thinpool = "data", content = [images, rootdir] }
   storage local     { type = dir, path = "/var/lib/vz", content = [iso, import, snippets, vztmpl] }

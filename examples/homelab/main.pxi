@@ -17,8 +17,23 @@ cluster homelab {
 network lan {
   cidr    = 10.10.0.0/24
   gateway = 10.10.0.1
-  dns     = [10.10.0.1]
+  dns     = [10.10.0.1]                     # the router (vms.pxi)
+  bootstrap_dns = [1.1.1.1]                 # for the router itself and build VMs
   pool    = 10.10.0.100 .. 10.10.0.199      # addresses handed out for `ip = auto`
+}
+
+# Smart plugs and cameras, kept apart on VLAN 20 of the same wire; the router
+# routes (and filters) between it and lan.
+network iot {
+  cidr    = 10.20.0.0/24
+  gateway = 10.20.0.1                       # the router's VLAN 20 sub-interface
+  vlan    = 20
+  pool    = 10.20.0.100 .. 10.20.0.199
+}
+
+# The ISP box's side: the router's WAN port asks it for an address (`ip = dhcp`).
+network wan {
+  cidr = 192.168.1.0/24
 }
 
 profile small {

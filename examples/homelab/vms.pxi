@@ -6,6 +6,18 @@ role web {
   firewall { allow = [80, 443] }
 }
 
+# The router: its WAN port takes its address from the ISP's box by DHCP (and its
+# default route with it); its LAN port, untagged on the VLAN-aware vmbr0, is a
+# trunk: it holds lan's gateway, and the router makes iot's (VLAN 20) on it itself.
+# Ansible connects to it at 10.10.0.1.
+vm router : small {
+  host     = pve1
+  template = ubuntu-2404
+  network wan { ip = dhcp }
+  network lan { ip = 10.10.0.1, is_gateway = true }
+  roles    = [roles.base]
+}
+
 vm web-01 : small {
   host     = pve1
   template = ubuntu-2404
@@ -41,6 +53,14 @@ for i in 1..=3 {
     network lan { ip = auto }
     roles    = [roles.base]
   }
+}
+
+# The MQTT broker of the IoT devices: its NIC on iot goes on vmbr0, tagged 20.
+vm mqtt-01 : small {
+  host     = pve1
+  template = ubuntu-2404
+  network iot { ip = auto }
+  roles    = [roles.base]
 }
 
 container dns-01 {

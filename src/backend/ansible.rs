@@ -310,10 +310,20 @@ fn inventory(plan: &Plan, roles: &roles::RoleNames) -> Yaml {
 
 /// A guest's host variables.
 fn guest_vars(guest: &Guest, user: &str, roles: &roles::RoleNames) -> Yaml {
+    // The first static address, IPv4 before IPv6: a NIC on DHCP, SLAAC or without an
+    // address gives none that pxic knows (the check insists on one where Ansible
+    // logs in).
     let address = guest
         .nics
-        .first()
-        .map(|n| n.address.to_string())
+        .iter()
+        .find_map(|n| n.address.ip())
+        .map(|a| a.to_string())
+        .or_else(|| {
+            guest
+                .nics
+                .iter()
+                .find_map(|n| n.static_ipv6().map(str::to_string))
+        })
         .unwrap_or_default();
     let users: Vec<Yaml> = guest
         .users

@@ -360,7 +360,12 @@ fn outputs(plan: &Plan, names: &Names) -> Body {
             ),
             (
                 Key::Ident("addresses".into()),
-                Expr::strings(guest.nics.iter().map(|n| n.address.to_string())),
+                Expr::strings(
+                    guest
+                        .nics
+                        .iter()
+                        .filter_map(|n| Some(n.address.ip()?.to_string())),
+                ),
             ),
         ])
     };

@@ -75,6 +75,10 @@ pub struct Allocator<'l> {
     addresses: Vec<(String, FxHashMap<Ipv4Addr, Span>)>,
     /// MACs taken, as 48-bit numbers.
     macs: FxHashSet<u64>,
+    /// MACs written in the source, by NIC key, with where.
+    fixed_macs: FxHashMap<String, (u64, Span)>,
+    /// Static IPv6 addresses given (written only: pxic allocates none), with where.
+    pub ipv6: FxHashMap<std::net::Ipv6Addr, Span>,
     /// Where the search for the lowest free VMID (and address, per network) resumes:
     /// nothing is freed during a build, so the lowest free one only moves up.
     next_vmid: u32,
@@ -130,6 +134,8 @@ impl<'l> Allocator<'l> {
             vmids: FxHashMap::default(),
             addresses: Vec::new(),
             macs: FxHashSet::default(),
+            fixed_macs: FxHashMap::default(),
+            ipv6: FxHashMap::default(),
             next_vmid: range.first,
             next_template_vmid: 0,
             next_address: FxHashMap::default(),
@@ -336,9 +342,46 @@ impl<'l> Allocator<'l> {
         Some(addr)
     }
 
-    /// The MAC of a NIC: the locked one, else one derived from its key (stable without
-    /// the lock too), moved on past any collision.
+    /// Records a MAC written in the source (`mac = "…"`, already checked to be one)
+    /// for the NIC `key`. Another NIC written with it, or one the lock gives it to,
+    /// is an error: Proxmox would take it, and the network would see two machines
+    /// at one MAC.
+    pub fn claim_mac(&mut self, key: &str, mac: u64, span: Span, out: &mut Vec<Diagnostic>) {
+        if let Some((other, (_, first))) = self.fixed_macs.iter().find(|(_, (m, _))| *m == mac) {
+            out.push(super::nics::mac_in_use(
+                &format_mac(mac),
+                span,
+                super::nics::MacOwner::Written(other, *first),
+            ));
+            return;
+        }
+        let own = self.old_macs.get(key).copied().and_then(parse_mac) == Some(mac);
+        if !own && self.reserved_macs.contains(&mac) {
+            let owner = self
+                .old_macs
+                .iter()
+                .find(|(k, m)| **k != key && parse_mac(m) == Some(mac))
+                .map_or("", |(k, _)| *k);
+            out.push(super::nics::mac_in_use(
+                &format_mac(mac),
+                span,
+                super::nics::MacOwner::Locked(owner),
+            ));
+            return;
+        }
+        self.macs.insert(mac);
+        self.fixed_macs.insert(key.to_string(), (mac, span));
+    }
+
+    /// The MAC of a NIC: the one written for it, else the locked one, else one
+    /// derived from its key (stable without the lock too), moved on past any
+    /// collision.
     pub fn mac(&mut self, key: &str) -> String {
+        if let Some((mac, _)) = self.fixed_macs.get(key) {
+            let text = format_mac(*mac);
+            self.new.macs.push((key.to_string(), text.clone()));
+            return text;
+        }
         let locked = self.old_macs.get(key).copied();
         let mac = match locked.and_then(parse_mac) {
             Some(m) if !self.macs.contains(&m) => m,
@@ -413,7 +456,7 @@ fn index<'l, V: Copy + Eq + std::hash::Hash>(
 
 /// A locked MAC as a number, if it is six hex pairs of a unicast address (only then
 /// is it kept).
-fn parse_mac(text: &str) -> Option<u64> {
+pub fn parse_mac(text: &str) -> Option<u64> {
     let bytes = text.as_bytes();
     if bytes.len() != 17 {
         return None;
@@ -440,7 +483,7 @@ fn with_prefix(low: u32) -> u64 {
 }
 
 /// `BC:24:11:0A:1B:2C`.
-fn format_mac(mac: u64) -> String {
+pub fn format_mac(mac: u64) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = mac.to_be_bytes();
     let mut text = String::with_capacity(17);
@@ -537,6 +580,40 @@ mod tests {
         ] {
             assert_eq!(parse_mac(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_written_mac_is_kept_locked_and_never_derived_for_another_nic() {
+        let mut lock = Lock::default();
+        // The lock gave `vm/a/lan` this MAC; `vm/b/lan` is now written with it.
+        lock.macs
+            .insert("vm/a/lan".into(), "BC:24:11:00:00:01".into());
+        lock.macs
+            .insert("vm/c/lan".into(), "BC:24:11:00:00:02".into());
+        let range = ir::IdRange {
+            first: 100,
+            last: 200,
+        };
+        let at = Span::new(crate::source::FileId::DETACHED, 0, 0);
+        let mut alloc = Allocator::new(&lock, range, |_| true);
+        let mut out = Vec::new();
+        alloc.claim_mac("vm/b/lan", 0xBC24_1100_0001, at, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, crate::diag::Code::MacInUse);
+        // Written for the NIC the lock gave it to: no conflict.
+        let mut out = Vec::new();
+        alloc.claim_mac("vm/c/lan", 0xBC24_1100_0002, at, &mut out);
+        // A fresh one, written in lower case elsewhere, is claimed in capitals.
+        alloc.claim_mac("vm/d/lan", 0x02AB_CD00_0001, at, &mut out);
+        assert!(out.is_empty());
+        assert_eq!(alloc.mac("vm/c/lan"), "BC:24:11:00:00:02");
+        assert_eq!(alloc.mac("vm/d/lan"), "02:AB:CD:00:00:01");
+        // Written twice: the second is refused.
+        alloc.claim_mac("vm/e/lan", 0x02AB_CD00_0001, at, &mut out);
+        assert_eq!(out.len(), 1);
+        let lock = alloc.into_lock();
+        assert_eq!(lock.macs["vm/d/lan"], "02:AB:CD:00:00:01");
+        assert_eq!(lock.macs["vm/c/lan"], "BC:24:11:00:00:02");
     }
 
     #[test]

@@ -294,7 +294,7 @@ pub fn check_static_address(
                 format!("{addr} is the gateway of network `{}`", network.name),
             )
             .with_primary(span, "the gateway's address")
-            .with_help("choose another address; the gateway already has this one"),
+            .with_help("choose another address; the gateway already has this one (if this guest is the network's router, write `is_gateway = true` on this NIC)"),
         );
     }
 }
@@ -587,7 +587,7 @@ pub fn check_host_addresses(plan: &ir::Plan, spans: &Spans<'_>, out: &mut Vec<Di
         .chain(plan.containers.values().map(|c| (&c.guest, "container")));
     for (guest, kind) in guests {
         for nic in &guest.nics {
-            let Some(host) = hosts.get(&nic.address) else {
+            let Some(host) = nic.address.ip().and_then(|a| hosts.get(&a)) else {
                 continue;
             };
             let Some(span) = spans.get(kind, &guest.name) else {
@@ -1037,7 +1037,7 @@ pub fn check_dns_bootstrap(
     let mut served: Vec<String> = Vec::new();
     for guest in guests {
         for nic in &guest.nics {
-            if network.dns.contains(&nic.address) {
+            if nic.address.ip().is_some_and(|a| network.dns.contains(&a)) {
                 served.push(format!("`{}` ({})", guest.name, nic.address));
             }
         }

@@ -817,6 +817,17 @@ impl<'a> Evaluator<'a, '_> {
                 None
             }
             (Ty::AutoOr(inner), _) => self.value(expr, *inner, ctx),
+            (Ty::WordOr(words, _), ExprKind::Ref(path)) => {
+                self.reference(path, span, Ty::Enum(words), ctx)
+            }
+            (Ty::WordOr(words, _), ExprKind::Str(s))
+                if s.as_plain().is_some_and(|p| words.contains(&p.as_str())) =>
+            {
+                self.out
+                    .push(errors::quoted_word(span, &s.as_plain().unwrap_or_default()));
+                None
+            }
+            (Ty::WordOr(_, inner), _) => self.value(expr, *inner, ctx),
             (Ty::List(inner), ExprKind::List(items)) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
@@ -987,9 +998,12 @@ impl<'a> Evaluator<'a, '_> {
         ctx: &Ctx<'a>,
     ) -> Option<Spanned> {
         let span = expr.span;
-        let ty = match ty {
-            Ty::AutoOr(inner) => *inner,
-            other => other,
+        let ty = match (ty, &value) {
+            (Ty::AutoOr(&Ty::WordOr(words, _)), LoopValue::Ref(_))
+            | (Ty::WordOr(words, _), LoopValue::Ref(_)) => Ty::Enum(words),
+            (Ty::AutoOr(&Ty::WordOr(_, inner)), _) | (Ty::WordOr(_, inner), _) => *inner,
+            (Ty::AutoOr(inner), _) => *inner,
+            (other, _) => other,
         };
         let value = match (value, ty) {
             (LoopValue::Int(n), Ty::Int) => Value::Int(n),

@@ -16,9 +16,11 @@ use super::firmware;
 use super::guest_disks;
 use super::guest_options;
 use super::guest_roles;
+use super::ipv6;
 use super::joined;
 use super::lock::Lock;
 use super::names;
+use super::nics;
 use super::passthrough;
 use crate::diag::Diagnostic;
 use crate::ir::{self, Builder, Plan};
@@ -113,7 +115,7 @@ struct Guests {
 /// `None` where allocation failed (reported) and the NIC is left out.
 struct Allocated<'k> {
     vmid: u32,
-    nics: Vec<(NicSpec<'k>, Option<(Ipv4Addr, String)>)>,
+    nics: Vec<(NicSpec<'k>, Option<(ir::NicIp, String)>)>,
 }
 
 /// Fewer guests than this per thread are built on one thread.
@@ -129,6 +131,12 @@ struct NicSpec<'k> {
     bridge: String,
     address: NicAddress,
     firewall: bool,
+    /// Where `is_gateway = true` was written, if it was.
+    is_gateway: Option<Span>,
+    /// `model`, `queues`, `rate` and `mtu` as written (checked by [`nics::check_options`]).
+    options: nics::Options,
+    /// Its IPv6 configuration ([`ipv6::nic`]), checked.
+    ipv6: Option<String>,
 }
 
 /// Where a NIC's address comes from.
@@ -137,6 +145,8 @@ enum NicAddress {
     Static(Ipv4Addr, Span),
     /// `auto` or not written: allocated, and reported at this span if it cannot be.
     Auto(Span),
+    /// `dhcp` or `none`, with where: nothing to allocate but the MAC.
+    Unallocated(ir::NicIp, Span),
 }
 
 /// Builds the plan from every instance's record.
@@ -321,8 +331,9 @@ impl Lowering<'_> {
             self.is_live_key(key, &guest_ids, &networks)
         })
         .with_template_range(cluster.template_vmids);
-        // Explicit VMIDs and addresses first, so that `auto` never takes one of them.
-        for (id, _) in &guests {
+        // Explicit VMIDs, addresses and MACs first, so that `auto` never takes one of
+        // them.
+        for (id, key) in &guests {
             let r = &self.records[*id];
             if let (Some(vmid), Some(span)) = (r.int("vmid"), r.span("vmid")) {
                 alloc.claim_vmid(vmid, span, self.out);
@@ -338,6 +349,17 @@ impl Lowering<'_> {
                 ) = (nic.record.fields.get("ip"), &nic.label)
                 {
                     alloc.claim_address(network, *addr, *span, self.out);
+                }
+                if let (
+                    Some(Spanned {
+                        value: Value::Str(text),
+                        span,
+                    }),
+                    Some((network, _)),
+                ) = (nic.record.fields.get("mac"), &nic.label)
+                    && let Some(mac) = nics::check_mac(text, *span, self.out)
+                {
+                    alloc.claim_mac(&key.child(network), mac, *span, self.out);
                 }
             }
         }
@@ -372,6 +394,7 @@ impl Lowering<'_> {
                 vm.firmware = t.firmware.clone();
                 let has_agent = fidelity::template_has_agent(t, &images, &roles);
                 fidelity::settle_agent(vm, r, t, has_agent, &mut fidelity);
+                nics::check_first_nic_on_clone_build(vm, r, t, &mut fidelity);
             }
         }
         passthrough::check_vms(
@@ -519,14 +542,25 @@ impl Lowering<'_> {
                 nics: Vec::new(),
             };
         };
-        let specs = Self::nic_specs(&self.records[id], host, known.networks, self.out);
+        let container = self.instances[id].kind == DeclKind::Container;
+        let specs = Self::nic_specs(
+            &self.records[id],
+            host,
+            known.networks,
+            container,
+            &mut alloc.ipv6,
+            self.out,
+        );
         let nics = specs
             .into_iter()
             .map(|spec| {
                 let nic_key = key.child(&spec.network.name);
                 let address = match spec.address {
-                    NicAddress::Static(address, _) => Some(address),
-                    NicAddress::Auto(span) => alloc.address(&nic_key, spec.network, span, self.out),
+                    NicAddress::Static(address, _) => Some(ir::NicIp::Static(address)),
+                    NicAddress::Auto(span) => alloc
+                        .address(&nic_key, spec.network, span, self.out)
+                        .map(ir::NicIp::Static),
+                    NicAddress::Unallocated(ip, _) => Some(ip),
                 };
                 let got = address.map(|address| (address, alloc.mac(&nic_key)));
                 (spec, got)
@@ -768,6 +802,7 @@ impl Lowering<'_> {
             }),
             _ => None,
         };
+        let (cidr6, gateway6) = ipv6::network(r, self.out);
         let network = ir::Network {
             name: self.qualified(id),
             address,
@@ -778,6 +813,8 @@ impl Lowering<'_> {
             pool,
             vlan: r.int("vlan").map(|v| u16::try_from(v).unwrap_or(u16::MAX)),
             mtu: r.int("mtu").map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+            cidr6,
+            gateway6,
         };
         estate::check_network(&network, r, self.out);
         estate::check_mtu(r, self.out);
@@ -788,6 +825,7 @@ impl Lowering<'_> {
         let r = &self.records[id];
         for bridge in r.blocks.iter().filter(|b| b.kind == "bridge") {
             estate::check_mtu(&bridge.record, self.out);
+            nics::check_bridge_networks(&bridge.record, self.records, self.out);
         }
         names::check_bridges(r, self.out);
         names::check_storage_names(r, self.out);
@@ -820,6 +858,12 @@ impl Lowering<'_> {
                             .record
                             .int("mtu")
                             .map(|v| u32::try_from(v).unwrap_or(u32::MAX)),
+                        networks: b
+                            .record
+                            .ids("networks")
+                            .into_iter()
+                            .map(|n| self.qualified(n))
+                            .collect(),
                     },
                 ))
             })
@@ -1081,7 +1125,13 @@ impl Lowering<'_> {
         let nic_key = key.child(&network.name);
         let address = alloc.address(&nic_key, network, span, self.out)?;
         let mac = alloc.mac(&nic_key);
-        Some(nic_on(network, bridge.name.clone(), address, mac, false))
+        Some(nic_on(
+            network,
+            bridge.name.clone(),
+            ir::NicIp::Static(address),
+            mac,
+            false,
+        ))
     }
 
     /// The NIC blocks of a guest resolved on its host: network, bridge and where the
@@ -1091,6 +1141,8 @@ impl Lowering<'_> {
         r: &Record,
         host: &ir::Host,
         networks: &'k BTreeMap<String, (usize, ir::Network)>,
+        container: bool,
+        ipv6_taken: &mut rustc_hash::FxHashMap<std::net::Ipv6Addr, Span>,
         out: &mut Vec<Diagnostic>,
     ) -> Vec<NicSpec<'k>> {
         let mut specs = Vec::new();
@@ -1115,11 +1167,7 @@ impl Lowering<'_> {
                     }
                     b
                 }
-                None => match host
-                    .bridges
-                    .values()
-                    .find(|b| b.network.as_deref() == Some(network.name.as_str()))
-                {
+                None => match host.bridges.values().find(|b| b.carries(&network.name)) {
                     Some(b) => b.name.clone(),
                     None => {
                         out.push(estate::no_bridge(label_span, &network.name, host));
@@ -1132,38 +1180,82 @@ impl Lowering<'_> {
                     value: Value::Ipv4(a),
                     span,
                 }) => NicAddress::Static(*a, *span),
+                Some(Spanned {
+                    value: Value::Word(w),
+                    span,
+                }) => NicAddress::Unallocated(
+                    if w == "dhcp" {
+                        ir::NicIp::Dhcp
+                    } else {
+                        ir::NicIp::None
+                    },
+                    *span,
+                ),
                 Some(Spanned { span, .. }) => NicAddress::Auto(*span),
                 // Not written: `auto`, allocated at the block's label.
                 None if !block.record.written("ip") => NicAddress::Auto(label_span),
                 None => continue,
             };
+            let options = nics::Options::of(&block.record);
+            estate::check_mtu(&block.record, out);
+            let on = host.bridges.get(&bridge);
+            let on_mtu = on.and_then(|b| {
+                b.carried()
+                    .filter_map(|n| networks.get(n))
+                    .filter_map(|(_, n)| n.mtu)
+                    .max()
+            });
+            nics::check_bridge_mtu(&options, network, on, on_mtu, container, label_span, out);
             specs.push(NicSpec {
                 network,
                 bridge,
                 address,
                 firewall: block.record.bool("firewall"),
+                is_gateway: block
+                    .record
+                    .bool("is_gateway")
+                    .then(|| block.record.fields.get("is_gateway").map(|f| f.span))
+                    .flatten(),
+                options,
+                ipv6: ipv6::nic(&block.record, network, ipv6_taken, out),
             });
         }
         specs
     }
 
     /// The NICs of a guest, with the addresses and MACs it was allocated.
-    fn nics(&mut self, allocated: &Allocated<'_>) -> Vec<ir::Nic> {
+    fn nics(&mut self, allocated: &Allocated<'_>, container: bool) -> Vec<ir::Nic> {
         let mut nics = Vec::with_capacity(allocated.nics.len());
         for (spec, got) in &allocated.nics {
-            if let NicAddress::Static(address, span) = spec.address {
-                estate::check_static_address(address, spec.network, span, self.out);
+            match (spec.is_gateway, &spec.address) {
+                (Some(at), address) => {
+                    let written = match address {
+                        NicAddress::Static(a, _) => Some(*a),
+                        _ => None,
+                    };
+                    nics::check_gateway_nic(written, spec.network, at, self.out);
+                }
+                (None, NicAddress::Static(address, span)) => {
+                    estate::check_static_address(*address, spec.network, *span, self.out);
+                }
+                (None, _) => {}
             }
+            nics::check_options(&spec.options, spec.network, container, self.out);
             let Some((address, mac)) = got else {
                 continue;
             };
-            nics.push(nic_on(
+            let mut nic = nic_on(
                 spec.network,
                 spec.bridge.clone(),
                 *address,
                 mac.clone(),
                 spec.firewall,
-            ));
+            );
+            spec.options.apply(&mut nic, container);
+            nic.ipv6.clone_from(&spec.ipv6);
+            let static6 = spec.ipv6.as_deref().is_some_and(|v| v.contains('/'));
+            nic.gateway6 = spec.network.gateway6.filter(|_| static6);
+            nics.push(nic);
         }
         nics
     }
@@ -1238,7 +1330,8 @@ impl Lowering<'_> {
             estate::check_storage_content(found, content, storage_span, self.out);
         }
         let name = self.qualified(id);
-        let nics = self.nics(allocated);
+        let container = self.instances[id].kind == DeclKind::Container;
+        let nics = self.nics(allocated, container);
         let users = self.users(id);
         if let Some(roles) = r.span("roles")
             && !r.ids("roles").is_empty()
@@ -1249,7 +1342,7 @@ impl Lowering<'_> {
         }
         let storage_name = storage_name.filter(|_| found.is_some())?;
         let dns = self.guest_dns(&nics, networks);
-        Some(ir::Guest {
+        let guest = ir::Guest {
             name,
             host: host.name.clone(),
             node: host.node.clone(),
@@ -1272,7 +1365,18 @@ impl Lowering<'_> {
             domain: cluster.domain.clone(),
             origin: self.origin(id),
             startup: guest_options::startup(r),
-        })
+        };
+        let unaddressed: Vec<Span> = allocated
+            .nics
+            .iter()
+            .filter_map(|(spec, _)| match spec.address {
+                NicAddress::Unallocated(_, span) => Some(span),
+                _ => None,
+            })
+            .collect();
+        let name_span = self.instances[id].name_span;
+        nics::check_reachable(&guest, name_span, &unaddressed, self.out);
+        Some(guest)
     }
 
     fn vm(
@@ -1456,7 +1560,8 @@ impl Lowering<'_> {
         else {
             return Vec::new();
         };
-        if !network.bootstrap_dns.is_empty() && network.dns.contains(&nic.address) {
+        let serves = nic.address.ip().is_some_and(|a| network.dns.contains(&a));
+        if !network.bootstrap_dns.is_empty() && serves {
             network.bootstrap_dns.clone()
         } else {
             network.dns.clone()
@@ -1469,7 +1574,7 @@ impl Lowering<'_> {
 fn nic_on(
     network: &ir::Network,
     bridge: String,
-    address: Ipv4Addr,
+    address: ir::NicIp,
     mac: String,
     firewall: bool,
 ) -> ir::Nic {
@@ -1478,11 +1583,20 @@ fn nic_on(
         bridge,
         address,
         prefix: network.prefix,
-        gateway: network.gateway,
+        // A NIC without a static address takes no gateway from pxic: DHCP gives its
+        // own, and an unaddressed port has none. Nor does the gateway itself.
+        gateway: network
+            .gateway
+            .filter(|g| address.ip().is_some_and(|a| a != *g)),
         vlan: network.vlan,
         mtu: network.mtu,
         mac,
         firewall,
+        model: None,
+        queues: None,
+        rate: None,
+        ipv6: None,
+        gateway6: None,
     }
 }
 

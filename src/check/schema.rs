@@ -36,6 +36,8 @@ pub enum Ty {
     List(&'static Ty),
     /// `auto`, or a value of the inner type.
     AutoOr(&'static Ty),
+    /// One of a fixed set of bare words, or a value of the inner type: `ip = dhcp`.
+    WordOr(&'static [&'static str], &'static Ty),
 }
 
 impl Ty {
@@ -61,7 +63,12 @@ impl Ty {
             Ty::StorageRef => "the name of a storage on the host".to_string(),
             Ty::Secret => "a secret such as `env(\"PROXMOX_VE_API_TOKEN\")`".to_string(),
             Ty::List(inner) => format!("a list of {}", inner.plural()),
+            Ty::AutoOr(inner @ Ty::WordOr(..)) => format!("`auto`, {}", inner.describe()),
             Ty::AutoOr(inner) => format!("`auto` or {}", inner.describe()),
+            Ty::WordOr(words, inner) => {
+                let words: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+                format!("{} or {}", words.join(", "), inner.describe())
+            }
         }
     }
 
@@ -84,7 +91,7 @@ impl Ty {
             Ty::StorageRef => "storage names".to_string(),
             Ty::Secret => "secrets".to_string(),
             Ty::List(_) => "lists".to_string(),
-            Ty::AutoOr(inner) => inner.plural(),
+            Ty::AutoOr(inner) | Ty::WordOr(_, inner) => inner.plural(),
         }
     }
 }
@@ -386,7 +393,7 @@ static STORAGE: Block = Block {
 };
 
 static BRIDGE: Block = Block {
-    doc: "A Linux bridge on a host, carrying one network to the VMs.",
+    doc: "A Linux bridge on a host, carrying networks to the VMs.",
     attrs: &[
         attr(
             "ports",
@@ -399,6 +406,12 @@ static BRIDGE: Block = Block {
             Ty::Ref(DeclKind::Network),
             Default::Optional,
             "The network the bridge carries.",
+        ),
+        attr(
+            "networks",
+            Ty::List(&Ty::Ref(DeclKind::Network)),
+            Default::EmptyList,
+            "More networks the bridge carries, each on its own VLAN (a VLAN-aware trunk with `lan`, `iot`, `dmz`): a NIC on any of them goes on this bridge, tagged with its network's `vlan`. At most one of all its networks is untagged.",
         ),
         attr(
             "vlan_aware",
@@ -614,6 +627,18 @@ static NETWORK: Block = Block {
             Ty::Int,
             Default::Optional,
             "The MTU of VM interfaces on this network.",
+        ),
+        attr(
+            "cidr6",
+            Ty::Str,
+            Default::Optional,
+            "The network's IPv6 prefix beside its IPv4 one, such as `\"2001:db8:10::/64\"`: NICs may then have a static `ip6` in it.",
+        ),
+        attr(
+            "gateway6",
+            Ty::Str,
+            Default::Optional,
+            "The IPv6 router, in `cidr6` or link-local (`\"fe80::1\"`): the gateway of NICs with a static `ip6` (SLAAC and DHCPv6 learn theirs from the router).",
         ),
     ],
     blocks: &[],
@@ -989,9 +1014,9 @@ static VM_NETWORK: Block = Block {
     attrs: &[
         attr(
             "ip",
-            Ty::AutoOr(&Ty::Ipv4),
+            Ty::AutoOr(&Ty::WordOr(&["dhcp", "none"], &Ty::Ipv4)),
             Default::Auto,
-            "The address, or `auto` to take one from the network's pool.",
+            "The IPv4 address; `auto` takes one from the network's pool, `dhcp` leaves it to the network's DHCP server, `none` gives the interface no address (a trunk, or a port the guest addresses itself).",
         ),
         attr(
             "bridge",
@@ -1004,6 +1029,48 @@ static VM_NETWORK: Block = Block {
             Ty::Bool,
             Default::Bool(false),
             "Whether Proxmox's firewall filters this interface.",
+        ),
+        attr(
+            "ip6",
+            Ty::WordOr(&["slaac", "dhcp"], &Ty::Str),
+            Default::Optional,
+            "The IPv6 configuration beside the IPv4 one: `slaac` (the router's advertisements), `dhcp` (DHCPv6), or a static address in the network's `cidr6`, such as `\"2001:db8:10::5\"`. None when not written.",
+        ),
+        attr(
+            "model",
+            Ty::Enum(&["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"]),
+            Default::Optional,
+            "A VM's emulated network card; `virtio` when not written. Containers have none.",
+        ),
+        attr(
+            "queues",
+            Ty::Int,
+            Default::Optional,
+            "A VM's virtio packet queues (multiqueue), 1 to 64: about its cores for a busy router. Containers have none.",
+        ),
+        attr(
+            "rate",
+            Ty::Int,
+            Default::Optional,
+            "A bandwidth limit in MB/s (megabytes, as Proxmox counts it); unlimited when not written.",
+        ),
+        attr(
+            "mtu",
+            Ty::Int,
+            Default::Optional,
+            "The interface's MTU, 576 to 65520; the network's when not written. A VM's needs `model = virtio`.",
+        ),
+        attr(
+            "mac",
+            Ty::Str,
+            Default::Optional,
+            "A fixed MAC address (a DHCP reservation, a licence bound to it); by default pxic allocates one and keeps it in `pxi.lock`.",
+        ),
+        attr(
+            "is_gateway",
+            Ty::Bool,
+            Default::Bool(false),
+            "The guest is the network's router: `ip` is the network's `gateway`, and this interface gets no gateway of its own.",
         ),
     ],
     blocks: &[],

@@ -138,6 +138,11 @@ pub struct Network {
     pub pool: Option<AddrRange>,
     pub vlan: Option<u16>,
     pub mtu: Option<u32>,
+    /// The IPv6 prefix, `2001:db8:10::/64`, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr6: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway6: Option<std::net::Ipv6Addr>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +171,24 @@ pub struct Bridge {
     pub network: Option<String>,
     pub vlan_aware: bool,
     pub mtu: Option<u32>,
+    /// More networks it carries besides `network`, each on its VLAN, in the order
+    /// written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<String>,
+}
+
+impl Bridge {
+    /// Every network it carries: `network`, then `networks`.
+    pub fn carried(&self) -> impl Iterator<Item = &str> {
+        self.network
+            .as_deref()
+            .into_iter()
+            .chain(self.networks.iter().map(String::as_str))
+    }
+
+    pub fn carries(&self, network: &str) -> bool {
+        self.carried().any(|n| n == network)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -380,13 +403,87 @@ pub struct Pool {
 pub struct Nic {
     pub network: String,
     pub bridge: String,
-    pub address: Ipv4Addr,
+    pub address: NicIp,
     pub prefix: u8,
     pub gateway: Option<Ipv4Addr>,
     pub vlan: Option<u16>,
     pub mtu: Option<u32>,
     pub mac: String,
     pub firewall: bool,
+    /// A VM's network card when it is not `virtio`; `None` for virtio, and always for
+    /// containers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// A VM's virtio packet queues, when written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queues: Option<u32>,
+    /// A bandwidth limit in MB/s, when written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<u32>,
+    /// Its IPv6 configuration: `slaac`, `dhcp` or `address/prefix`; none when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<String>,
+    /// The network's `gateway6`, for a static `ipv6`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway6: Option<std::net::Ipv6Addr>,
+}
+
+/// How a NIC gets its IPv4 address. In JSON, the `address` string: the address in
+/// dotted form, `"dhcp"` or `"none"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum NicIp {
+    /// Written, or allocated from the network's pool; given through cloud-init.
+    Static(Ipv4Addr),
+    /// Asked of the network's DHCP server by the guest.
+    Dhcp,
+    /// None: a trunk, or a port the guest addresses itself (a router's WAN).
+    None,
+}
+
+impl NicIp {
+    /// The address, when it is static.
+    pub fn ip(self) -> Option<Ipv4Addr> {
+        match self {
+            NicIp::Static(a) => Some(a),
+            NicIp::Dhcp | NicIp::None => None,
+        }
+    }
+}
+
+impl Nic {
+    /// Its static IPv6 address, without the prefix.
+    pub fn static_ipv6(&self) -> Option<&str> {
+        self.ipv6.as_deref()?.split_once('/').map(|(a, _)| a)
+    }
+}
+
+impl std::fmt::Display for NicIp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NicIp::Static(a) => a.fmt(f),
+            NicIp::Dhcp => f.write_str("dhcp"),
+            NicIp::None => f.write_str("none"),
+        }
+    }
+}
+
+impl From<NicIp> for String {
+    fn from(ip: NicIp) -> String {
+        ip.to_string()
+    }
+}
+
+impl TryFrom<String> for NicIp {
+    type Error = std::net::AddrParseError;
+
+    fn try_from(text: String) -> Result<NicIp, Self::Error> {
+        Ok(match text.as_str() {
+            "dhcp" => NicIp::Dhcp,
+            "none" => NicIp::None,
+            _ => NicIp::Static(text.parse()?),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -590,4 +687,25 @@ pub struct Mount {
     /// token the check refuses it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_path: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NicIp;
+
+    #[test]
+    fn a_nic_address_is_one_string_in_json() {
+        let cases = [
+            (NicIp::Static("10.0.0.5".parse().unwrap()), "\"10.0.0.5\""),
+            (NicIp::Dhcp, "\"dhcp\""),
+            (NicIp::None, "\"none\""),
+        ];
+        for (ip, json) in cases {
+            assert_eq!(serde_json::to_string(&ip).unwrap(), json);
+            assert_eq!(serde_json::from_str::<NicIp>(json).unwrap(), ip);
+        }
+        for bad in ["\"auto\"", "\"10.0.0.256\"", "\"DHCP\"", "\"\""] {
+            assert!(serde_json::from_str::<NicIp>(bad).is_err(), "{bad}");
+        }
+    }
 }

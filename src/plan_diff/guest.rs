@@ -35,7 +35,7 @@ pub struct Consequence {
 }
 
 impl Consequence {
-    fn loud(kind: &'static str, text: String) -> Consequence {
+    pub(super) fn loud(kind: &'static str, text: String) -> Consequence {
         Consequence {
             loud: true,
             kind,
@@ -43,7 +43,7 @@ impl Consequence {
         }
     }
 
-    fn note(kind: &'static str, text: String) -> Consequence {
+    pub(super) fn note(kind: &'static str, text: String) -> Consequence {
         Consequence {
             loud: false,
             kind,
@@ -184,6 +184,7 @@ pub fn vm(old: Option<&Vm>, new: Option<&Vm>) -> Vec<Consequence> {
             },
         ));
     }
+    out.extend(super::nic::changes("vm", o, n));
     out
 }
 
@@ -226,7 +227,7 @@ pub fn container(
     if !reasons.is_empty() {
         return vec![lost("container", o, Some(n), &reasons)];
     }
-    let mut out = Vec::new();
+    let mut out = super::nic::changes("container", o, n);
     if (&old.shared_uids, &old.shared_gids) != (&new.shared_uids, &new.shared_gids) && n.started {
         out.push(Consequence::note(
             "container",

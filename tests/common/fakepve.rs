@@ -86,10 +86,12 @@ pub fn homelab_guests() -> Vec<Value> {
                        "rootfs": format!("{}:subvol-{}-disk-0,size={}G", g.storage, g.vmid, g.disk.div_ceil(1 << 30)),
                        "description": format!("Managed by pxic from {}.", g.origin.file)}});
         for (i, nic) in g.nics.iter().enumerate() {
-            let head = format!(
-                "name=eth{i},hwaddr={},ip={}/{},type=veth",
-                nic.mac, nic.address, nic.prefix
-            );
+            let ip = match nic.address {
+                pxic::ir::NicIp::Static(a) => format!("{a}/{}", nic.prefix),
+                pxic::ir::NicIp::Dhcp => "dhcp".to_string(),
+                pxic::ir::NicIp::None => "manual".to_string(),
+            };
+            let head = format!("name=eth{i},hwaddr={},ip={ip},type=veth", nic.mac);
             guest["config"][format!("net{i}")] = json!(nic_option(&head, nic));
         }
         for (i, m) in ct.mounts.iter().enumerate() {
@@ -121,11 +123,12 @@ fn nic_option(head: &str, nic: &pxic::ir::Nic) -> String {
     option
 }
 
-/// A scenario with the root token and these guests, on a cluster whose storages are
-/// the homelab example's as its host step leaves them (stock `local` gains `import`
-/// and `snippets`).
+/// A scenario with the root token and these guests, on a cluster whose storages and
+/// bridges are the homelab example's as its host step leaves them (stock `local`
+/// gains `import` and `snippets`; vmbr1 to the ISP's box is made).
 pub fn seeded(guests: Vec<Value>) -> Value {
-    json!({"tokens": {TOKEN: SECRET}, "guests": guests, "storages": {
+    json!({"tokens": {TOKEN: SECRET}, "guests": guests,
+           "bridges": {"pve1": ["vmbr0", "vmbr1"]}, "storages": {
         "local": {"type": "dir", "path": "/var/lib/vz", "active": 1,
                   "content": "backup,import,iso,snippets,vztmpl", "avail": 50u64 << 30},
         "local-lvm": {"type": "lvmthin", "vgname": "pve", "thinpool": "data", "active": 1,

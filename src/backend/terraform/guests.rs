@@ -5,7 +5,7 @@ use super::hardware;
 use super::{CONTAINER, DOWNLOAD, Names, POOL, VM, disks};
 use crate::backend::hcl::{self, Body, Expr};
 use crate::backend::{CPU_TYPE, GIB, MIB, SCSI_HARDWARE, comment_text, disk_format};
-use crate::ir::{Builder, Container, Device, Guest, Image, Nic, Plan, Template, Vm};
+use crate::ir::{Builder, Container, Device, Guest, Image, Nic, NicIp, Plan, Template, Vm};
 use std::collections::BTreeMap;
 
 /// How long Proxmox may take to download an image or container template, in seconds.
@@ -227,7 +227,7 @@ impl<'p> Guests<'p> {
         if let Some(dns) = dns(g) {
             init.block("dns", &[], dns);
         }
-        ip_configs(&mut init, g);
+        ip_configs(&mut init, g, false);
         if let Some(user) = g.users.first() {
             let mut account = Body::new();
             account
@@ -399,7 +399,7 @@ impl<'p> Guests<'p> {
         if let Some(dns) = dns(g) {
             init.block("dns", &[], dns);
         }
-        ip_configs(&mut init, g);
+        ip_configs(&mut init, g, true);
         let keys = root_keys(g);
         if !keys.is_empty() {
             let mut account = Body::new();
@@ -597,22 +597,64 @@ fn dns(g: &Guest) -> Option<Body> {
     Some(dns)
 }
 
-/// One `ip_config` per NIC, in NIC order. Only the first NIC whose network has a
-/// gateway gets it: a second default route would send replies out of the wrong
-/// interface.
-fn ip_configs(init: &mut Body, g: &Guest) {
-    let default_route = g.nics.iter().position(|n| n.gateway.is_some());
-    for (i, nic) in g.nics.iter().enumerate() {
-        let mut ipv4 = Body::new();
-        ipv4.attr(
-            "address",
-            Expr::str(format!("{}/{}", nic.address, nic.prefix)),
-        );
-        if Some(i) == default_route {
-            ipv4.attr_some("gateway", nic.gateway.map(|g| Expr::str(g.to_string())));
-        }
+/// One `ip_config` per NIC, in NIC order. Only the first NIC that gives the guest a
+/// default route gets one: a DHCP NIC (its server gives it), or a static one on a
+/// network with a gateway, given as the gateway. A second default route would send
+/// replies out of the wrong interface.
+///
+/// A NIC without an address (`ip = none`) has none. In a container it is `manual`
+/// (Proxmox's own word for it). A VM has no such word: its block is empty, and none
+/// is written after the last NIC that has an address, since the provider reads
+/// Proxmox's `ipconfig<n>` back only up to the last one set, and a trailing empty
+/// block would be a change on every plan.
+fn ip_configs(init: &mut Body, g: &Guest, container: bool) {
+    let default_route = g.nics.iter().position(|n| match n.address {
+        NicIp::Dhcp => true,
+        NicIp::Static(_) => n.gateway.is_some(),
+        NicIp::None => false,
+    });
+    // IPv6 likewise: SLAAC and DHCPv6 learn the route from the router's
+    // advertisements; a static address takes the network's `gateway6`.
+    let default_route6 = g.nics.iter().position(|n| match n.ipv6.as_deref() {
+        Some("slaac" | "dhcp") => true,
+        Some(_) => n.gateway6.is_some(),
+        None => false,
+    });
+    let last = if container {
+        g.nics.len()
+    } else {
+        g.nics
+            .iter()
+            .rposition(|n| n.address != NicIp::None || n.ipv6.is_some())
+            .map_or(0, |i| i + 1)
+    };
+    for (i, nic) in g.nics.iter().enumerate().take(last) {
         let mut config = Body::new();
-        config.block("ipv4", &[], ipv4);
+        let address = match nic.address {
+            NicIp::Static(a) => Some(format!("{a}/{}", nic.prefix)),
+            NicIp::Dhcp => Some("dhcp".to_string()),
+            NicIp::None => container.then(|| "manual".to_string()),
+        };
+        if let Some(address) = address {
+            let mut ipv4 = Body::new();
+            ipv4.attr("address", Expr::str(address));
+            if Some(i) == default_route {
+                ipv4.attr_some("gateway", nic.gateway.map(|g| Expr::str(g.to_string())));
+            }
+            config.block("ipv4", &[], ipv4);
+        }
+        if let Some(ipv6) = nic.ipv6.as_deref() {
+            let mut body = Body::new();
+            // Proxmox's word for SLAAC is `auto`.
+            body.attr(
+                "address",
+                Expr::str(if ipv6 == "slaac" { "auto" } else { ipv6 }),
+            );
+            if Some(i) == default_route6 {
+                body.attr_some("gateway", nic.gateway6.map(|g| Expr::str(g.to_string())));
+            }
+            config.block("ipv6", &[], body);
+        }
         init.block("ip_config", &[], config);
     }
 }
@@ -621,8 +663,9 @@ fn network_device(nic: &Nic) -> Body {
     let mut device = Body::new();
     device
         .attr("bridge", Expr::str(&nic.bridge))
-        .attr("model", Expr::str("virtio"));
+        .attr("model", Expr::str(nic.model.as_deref().unwrap_or("virtio")));
     fill_nic(&mut device, nic);
+    device.attr_some("queues", nic.queues.map(|q| Expr::Num(q.into())));
     device
 }
 
@@ -633,6 +676,7 @@ fn fill_nic(body: &mut Body, nic: &Nic) {
     body.attr_some("vlan_id", nic.vlan.map(|v| Expr::Num(v.into())));
     body.attr_some("mtu", nic.mtu.map(|m| Expr::Num(m.into())));
     body.attr("firewall", Expr::Bool(nic.firewall));
+    body.attr_some("rate_limit", nic.rate.map(|r| Expr::Num(r.into())));
 }
 
 /// The container OS types the provider knows, by image family.

@@ -19,8 +19,11 @@ pub(super) fn management_bridge<'p>(
     host: &'p Host,
 ) -> Option<(&'p Bridge, &'p Network)> {
     host.bridges.values().find_map(|bridge| {
-        let network = plan.networks.get(bridge.network.as_deref()?)?;
-        contains(network, host.address).then_some((bridge, network))
+        bridge
+            .carried()
+            .filter_map(|n| plan.networks.get(n))
+            .find(|network| contains(network, host.address))
+            .map(|network| (bridge, network))
     })
 }
 
@@ -101,10 +104,9 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
         out.push_str("\tbridge-stp off\n\tbridge-fd 0\n");
         let vlan_aware = bridge.vlan_aware
             || bridge
-                .network
-                .as_deref()
-                .and_then(|n| plan.networks.get(n))
-                .is_some_and(|n| n.vlan.is_some());
+                .carried()
+                .filter_map(|n| plan.networks.get(n))
+                .any(|n| n.vlan.is_some());
         if vlan_aware {
             out.push_str("\tbridge-vlan-aware yes\n\tbridge-vids 2-4094\n");
         }
@@ -119,6 +121,12 @@ fn interfaces(plan: &Plan, host: &Host, managed: &Bridge, network: &Network) -> 
             );
             if let Some(gateway) = network.gateway {
                 let _ = writeln!(out, "\tgateway {gateway}");
+            }
+            // A VLAN interface takes its bridge's MTU: a trunk that carries jumbo
+            // frames for another network would give the host's own network them too.
+            let own = network.mtu.unwrap_or(1500);
+            if bridge_mtu(plan, bridge).is_some_and(|m| m != own) {
+                let _ = writeln!(out, "\tmtu {own}");
             }
         }
     }
@@ -141,14 +149,15 @@ fn interface(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A bridge's MTU: its own, else its network's.
+/// A bridge's MTU: its own, else the largest of its networks' (a VLAN's frames pass
+/// through the bridge and its ports).
 fn bridge_mtu(plan: &Plan, bridge: &Bridge) -> Option<u32> {
     bridge.mtu.or_else(|| {
         bridge
-            .network
-            .as_deref()
-            .and_then(|n| plan.networks.get(n))
-            .and_then(|n| n.mtu)
+            .carried()
+            .filter_map(|n| plan.networks.get(n))
+            .filter_map(|n| n.mtu)
+            .max()
     })
 }
 
