@@ -1502,6 +1502,12 @@ static PROFILE: Block = Block {
         ),
         attr("swap", Ty::Size, Default::Optional, "Swap (containers)."),
         attr(
+            "image_storage",
+            Ty::StorageRef,
+            Default::Optional,
+            "Where the container template is downloaded (containers)."
+        ),
+        attr(
             "unprivileged",
             Ty::Bool,
             Default::Optional,
@@ -1517,6 +1523,8 @@ static PROFILE: Block = Block {
         GUEST_STARTUP,
         GUEST_DEVICE,
         GUEST_IDMAP,
+        passthrough::VM_PCI_BLOCK,
+        passthrough::VM_USB_BLOCK,
     ],
     free_form: false,
 };
@@ -1656,6 +1664,38 @@ fn block_markdown(out: &mut String, title: &str, block: &Block, level: usize, re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A profile carries what its VMs and containers share: every attribute and block
+    /// of a VM or a container may be set in a profile, with the same type, except
+    /// the guest's own identity. (Nothing is required of a profile: the evaluator
+    /// checks required attributes of guests only.)
+    #[test]
+    fn a_profile_can_set_every_attribute_and_block_of_a_guest() {
+        const OWN: &[&str] = &["renamed_from"];
+        let profile = of(DeclKind::Profile);
+        let mut missing = Vec::new();
+        for kind in [DeclKind::Vm, DeclKind::Container] {
+            for a in of(kind).attrs.iter().filter(|a| !OWN.contains(&a.name)) {
+                let same = profile.attr(a.name).is_some_and(|p| {
+                    p.ty == a.ty
+                        || matches!((p.ty, a.ty), (Ty::RefAny(kinds), Ty::Ref(k)) if kinds.contains(&k))
+                });
+                if !same {
+                    missing.push(format!("{kind:?}'s `{}`", a.name));
+                }
+            }
+            for b in of(kind).blocks {
+                if profile.nested(b.kind).is_none() {
+                    missing.push(format!("{kind:?}'s `{}` blocks", b.kind));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "a profile cannot set: {}",
+            missing.join(", ")
+        );
+    }
 
     #[test]
     fn every_attribute_and_block_has_a_doc_and_a_unique_name() {
