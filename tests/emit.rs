@@ -1,7 +1,7 @@
 //! Snapshots of what the backends emit for every example and for each project in
 //! `tests/ui/emit/` (one folder a case). Review every changed `.snap` like code.
 
-mod common;
+use crate::common;
 
 #[test]
 fn terraform_files() {

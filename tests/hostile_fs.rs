@@ -5,7 +5,7 @@
 //! `examples/homelab` and fails without the guard it is named after.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::{output_text as text, pxic};
 use std::os::unix::fs::symlink;

@@ -10,7 +10,7 @@
 //! pointing at a file that holds the token (what `build --check` would print if it
 //! followed it).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

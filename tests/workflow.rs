@@ -4,7 +4,7 @@
 //! that fail half-way and leave the folder as it was, determinism, and `pxic diff`
 //! against git revisions.
 
-mod common;
+use crate::common;
 
 use common::{output_text as text, pxic};
 use std::collections::BTreeMap;
