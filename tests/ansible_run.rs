@@ -474,12 +474,12 @@ iface vmbr0 inet static
 	bridge-stp off
 	bridge-fd 0
 
-iface eno2 inet manual
+iface eno4 inet manual
 
 auto vmbr9
 iface vmbr9 inet static
 	address 10.99.0.2/24
-	bridge-ports eno2
+	bridge-ports eno4
 	bridge-stp off
 	bridge-fd 0
 
@@ -489,9 +489,9 @@ source /etc/network/interfaces.d/*
 """
 merged, kept, clashes = m.merge(ours, stock, "10.10.0.2", False)
 assert clashes == [], clashes
-assert kept == ["eno2", "vmbr9", "eno3"], kept
+assert kept == ["eno4", "vmbr9", "eno3"], kept
 assert "\nallow-hotplug eno3\n" in merged, merged
-assert "auto vmbr9\niface vmbr9 inet static\n\taddress 10.99.0.2/24\n\tbridge-ports eno2" in merged, merged
+assert "auto vmbr9\niface vmbr9 inet static\n\taddress 10.99.0.2/24\n\tbridge-ports eno4" in merged, merged
 assert merged.count("source /etc/network/interfaces.d/*") == 1, merged
 assert merged.startswith(ours.rstrip("\n").rsplit("\n", 1)[0]), merged
 again, _, _ = m.merge(ours, merged, "10.10.0.2", False)
