@@ -261,18 +261,19 @@ pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) ->
         differs(
             format!("nic net{i} bridge"),
             nic.bridge.clone(),
-            have.bridge,
+            have.bridge.clone(),
         );
         differs(
             format!("nic net{i} vlan"),
             nic.vlan.map_or_else(|| "none".into(), |v| v.to_string()),
-            have.vlan.unwrap_or_else(|| "none".into()),
+            have.vlan.clone().unwrap_or_else(|| "none".into()),
         );
         if !nic.mac.is_empty() {
             differs(
                 format!("nic net{i} mac"),
                 nic.mac.to_ascii_uppercase(),
                 have.mac
+                    .as_ref()
                     .map_or_else(|| "none".into(), |m| m.to_ascii_uppercase()),
             );
         }
@@ -281,6 +282,7 @@ pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) ->
             on_off(nic.firewall),
             on_off(have.firewall),
         );
+        nic_options(kind, i, nic, &have, &mut differs);
     }
     for (i, have) in live_nics.range(guest.nics.len()..) {
         let bridge = parse_nic(have).bridge;
@@ -288,6 +290,48 @@ pub fn hardware(kind: Kind, guest: &Guest, config: &BTreeMap<String, String>) ->
     }
     drop(differs);
     drift
+}
+
+/// A NIC's card model (VMs), packet queues (VMs), MTU and rate limit, each as the
+/// generated files set it: what is not set must be absent on the cluster too.
+fn nic_options(
+    kind: Kind,
+    i: usize,
+    nic: &crate::ir::Nic,
+    have: &LiveNic,
+    differs: &mut impl FnMut(String, String, String),
+) {
+    let or_none = |v: Option<String>| v.unwrap_or_else(|| "none".into());
+    if kind == Kind::Vm {
+        differs(
+            format!("nic net{i} model"),
+            nic.model.clone().unwrap_or_else(|| "virtio".into()),
+            or_none(have.model.clone()),
+        );
+        differs(
+            format!("nic net{i} queues"),
+            or_none(nic.queues.map(|q| q.to_string())),
+            or_none(have.queues.clone()),
+        );
+    }
+    differs(
+        format!("nic net{i} mtu"),
+        or_none(nic.mtu.map(|m| m.to_string())),
+        or_none(have.mtu.clone()),
+    );
+    // Proxmox keeps the rate as a number of MB/s that may have a fraction (`12.5`).
+    let same_rate = match (nic.rate, have.rate.as_deref()) {
+        (None, None) => true,
+        (Some(want), Some(have)) => have.parse::<f64>().is_ok_and(|h| h == f64::from(want)),
+        _ => false,
+    };
+    if !same_rate {
+        differs(
+            format!("nic net{i} rate"),
+            or_none(nic.rate.map(|r| format!("{r} MB/s"))),
+            or_none(have.rate.as_ref().map(|r| format!("{r} MB/s"))),
+        );
+    }
 }
 
 /// A data disk or a mount point beyond a guest's root disk, as the generated files
@@ -470,6 +514,11 @@ struct LiveNic {
     vlan: Option<String>,
     mac: Option<String>,
     firewall: bool,
+    /// A VM's card, the key its MAC is written under.
+    model: Option<String>,
+    queues: Option<String>,
+    mtu: Option<String>,
+    rate: Option<String>,
 }
 
 /// The models a VM's NIC option names with its MAC (`virtio=BC:24:11:…`).
@@ -498,6 +547,10 @@ fn parse_nic(value: &str) -> LiveNic {
         vlan: None,
         mac: None,
         firewall: false,
+        model: None,
+        queues: None,
+        mtu: None,
+        rate: None,
     };
     for (key, val) in value.split(',').filter_map(|p| p.split_once('=')) {
         match key {
@@ -505,7 +558,13 @@ fn parse_nic(value: &str) -> LiveNic {
             "tag" => nic.vlan = Some(val.to_string()),
             "firewall" => nic.firewall = val == "1",
             "hwaddr" | "macaddr" => nic.mac = Some(val.to_string()),
-            model if NIC_MODELS.contains(&model) => nic.mac = Some(val.to_string()),
+            "queues" => nic.queues = Some(val.to_string()),
+            "mtu" => nic.mtu = Some(val.to_string()),
+            "rate" => nic.rate = Some(val.to_string()),
+            model if NIC_MODELS.contains(&model) => {
+                nic.mac = Some(val.to_string());
+                nic.model = Some(model.to_string());
+            }
             _ => {}
         }
     }
@@ -685,5 +744,88 @@ mod tests {
             parse_nic("name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:02,ip=10.0.0.2/24,type=veth");
         assert_eq!(ct.mac.as_deref(), Some("BC:24:11:00:00:02"));
         assert!(!ct.firewall && ct.vlan.is_none());
+    }
+
+    #[test]
+    fn a_nics_model_queues_mtu_and_rate_are_compared() {
+        let guest = |nic: serde_json::Value| -> Guest {
+            serde_json::from_value(serde_json::json!({
+                "name": "router", "host": "pve1", "node": "pve1", "vmid": 107, "cores": 1,
+                "memory": GIB, "disk": 20 * GIB, "storage": "local-lvm", "nics": [nic],
+                "users": [], "roles": [], "tags": [], "pool": null, "description": null,
+                "on_boot": true, "started": true, "protection": false, "dns": [],
+                "domain": null, "origin": {"file": "vms.pxi"}
+            }))
+            .expect("a guest")
+        };
+        let nic = |extra: serde_json::Value| {
+            let mut nic = serde_json::json!({
+                "network": "lan", "bridge": "vmbr0", "address": "dhcp", "prefix": 24,
+                "gateway": null, "vlan": null, "mtu": null, "mac": "BC:24:11:00:00:01",
+                "firewall": false
+            });
+            for (k, v) in extra.as_object().expect("an object") {
+                nic[k] = v.clone();
+            }
+            nic
+        };
+        let config = |net0: &str| -> BTreeMap<String, String> {
+            [
+                ("scsi0", "local-lvm:vm-107-disk-0,size=20G"),
+                ("net0", net0),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+        };
+        let lines = |g: &Guest, net0: &str| -> Vec<String> {
+            hardware(Kind::Vm, g, &config(net0))
+                .iter()
+                .map(Drift::line)
+                .collect()
+        };
+        let plain = guest(nic(serde_json::json!({})));
+        assert_eq!(
+            lines(&plain, "virtio=BC:24:11:00:00:01,bridge=vmbr0"),
+            Vec::<String>::new()
+        );
+        let tuned = guest(nic(serde_json::json!({
+            "model": "e1000", "queues": 4, "mtu": 9000, "rate": 50
+        })));
+        assert_eq!(
+            lines(
+                &tuned,
+                "e1000=BC:24:11:00:00:01,bridge=vmbr0,mtu=9000,queues=4,rate=50"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            lines(
+                &tuned,
+                "virtio=BC:24:11:00:00:01,bridge=vmbr0,mtu=1500,rate=12.5"
+            ),
+            [
+                "differs   vm router (VMID 107): nic net0 model e1000 → virtio on the cluster",
+                "differs   vm router (VMID 107): nic net0 queues 4 → none on the cluster",
+                "differs   vm router (VMID 107): nic net0 mtu 9000 → 1500 on the cluster",
+                "differs   vm router (VMID 107): nic net0 rate 50 MB/s → 12.5 MB/s on the cluster",
+            ]
+        );
+        // A container's NIC has no model or queues to compare.
+        let ct = hardware(
+            Kind::Container,
+            &plain,
+            &[
+                ("rootfs", "local-lvm:subvol-107-disk-0,size=20G"),
+                (
+                    "net0",
+                    "name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,type=veth",
+                ),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        );
+        assert_eq!(ct, Vec::<Drift>::new());
     }
 }

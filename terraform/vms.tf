@@ -224,6 +224,7 @@ resource "proxmox_virtual_environment_vm" "router" {
     model       = "virtio"
     mac_address = "BC:24:11:2C:07:8B"
     firewall    = false
+    queues      = 2
   }
   initialization {
     datastore_id = "local-lvm"

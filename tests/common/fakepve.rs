@@ -62,8 +62,12 @@ pub fn homelab_guests() -> Vec<Value> {
                        "scsi0": format!("{}:vm-{}-disk-0,iothread=1,size={}G", g.storage, g.vmid, g.disk.div_ceil(1 << 30)),
                        "description": format!("Managed by pxic from {}.", g.origin.file)}});
         for (i, nic) in g.nics.iter().enumerate() {
-            guest["config"][format!("net{i}")] =
-                json!(nic_option(&format!("virtio={}", nic.mac), nic));
+            let model = nic.model.as_deref().unwrap_or("virtio");
+            let mut option = nic_option(&format!("{model}={}", nic.mac), nic);
+            if let Some(queues) = nic.queues {
+                option.push_str(&format!(",queues={queues}"));
+            }
+            guest["config"][format!("net{i}")] = json!(option);
         }
         for (i, d) in vm.disks.iter().enumerate() {
             guest["config"][&d.interface] = json!(format!(
@@ -119,6 +123,12 @@ fn nic_option(head: &str, nic: &pxic::ir::Nic) -> String {
     }
     if nic.firewall {
         option.push_str(",firewall=1");
+    }
+    if let Some(mtu) = nic.mtu {
+        option.push_str(&format!(",mtu={mtu}"));
+    }
+    if let Some(rate) = nic.rate {
+        option.push_str(&format!(",rate={rate}"));
     }
     option
 }

@@ -259,3 +259,11 @@ def pve_bool(v: Any) -> Any:
 
 def int_or(v: Any) -> Any:
     return ABSENT if v is ABSENT else int(v)
+
+
+def float_or(v: Any) -> Any:
+    """A PVE number that may have a fraction (a rate of `12.5` MB/s), as an int when whole."""
+    if v is ABSENT:
+        return ABSENT
+    f = float(v)
+    return int(f) if f.is_integer() else f

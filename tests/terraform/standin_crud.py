@@ -78,7 +78,7 @@ MAPPED: dict[str, dict] = {
                  "discard": True, "iothread": True, "ssd": True, "aio": True, "backup": True, "replicate": True,
                  "import_from": True},
         "network_device": {"bridge": True, "model": True, "mac_address": True, "firewall": True, "vlan_id": True,
-                           "mtu": True, "enabled": True},
+                           "mtu": True, "enabled": True, "queues": True, "rate_limit": True},
         "initialization": {"datastore_id": True, "interface": True, "dns": {"servers": True, "domain": True},
                            "ip_config": {"ipv4": {"address": True, "gateway": True}},
                            "user_account": {"username": True, "keys": True, "password": True}},

@@ -17,6 +17,7 @@ from standin_api import (
     empty,
     first_block,
     flag,
+    float_or,
     gib,
     int_or,
     is_set,
@@ -66,6 +67,11 @@ def _vm_net(n: dict) -> str:
         rest["link_down"] = 1
     if n.get("mtu"):
         rest["mtu"] = n["mtu"]
+    # As the provider sends them: queues when above 0, the rate limit in MB/s when set.
+    if n.get("queues"):
+        rest["queues"] = n["queues"]
+    if n.get("rate_limit"):
+        rest["rate"] = n["rate_limit"]
     if n.get("vlan_id"):
         rest["tag"] = n["vlan_id"]
     return join_props(first, rest)
@@ -418,6 +424,8 @@ def _read_vm_net(text: str, base: dict) -> dict:
     base["enabled"] = pick(not pve_bool(props["link_down"]) if "link_down" in props else ABSENT,
                            base.get("enabled"), True)
     base["mtu"] = pick(int_or(props.get("mtu", ABSENT)), base.get("mtu"), 0)
+    base["queues"] = pick(int_or(props.get("queues", ABSENT)), base.get("queues"), 0)
+    base["rate_limit"] = pick(float_or(props.get("rate", ABSENT)), base.get("rate_limit"), 0)
     base["vlan_id"] = pick(int_or(props.get("tag", ABSENT)), base.get("vlan_id"), 0)
     return base
 
