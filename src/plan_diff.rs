@@ -89,7 +89,14 @@ fn renamed_to<'p>(
 /// Whether a summary line says a guest is destroyed or replaced (or would be, but
 /// for its protection): `pxic diff` counts them and says so last, loudly.
 pub fn is_destructive(line: &str) -> bool {
-    line.starts_with(guest::LOUD) && !loses_disk(line) && !fails(line)
+    line.starts_with(guest::LOUD) && (line.contains(" DESTROYED") || line.contains(" REPLACED"))
+}
+
+/// Whether a summary line is loud for another reason than a guest destroyed, a data
+/// disk lost or a disk made smaller (a MAC changed, a TPM state deleted, a change
+/// the API token may not make): `pxic diff` counts them apart.
+pub fn is_other_warning(line: &str) -> bool {
+    line.starts_with(guest::LOUD) && !is_destructive(line) && !loses_disk(line) && !fails(line)
 }
 
 /// Whether a summary line says a VM loses a data disk: `pxic diff` counts them too.

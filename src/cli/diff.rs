@@ -79,6 +79,19 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Outcome {
             );
         }
         plan_diff::say_disk_losses(&summary, &mut text);
+        let others = summary
+            .iter()
+            .filter(|l| plan_diff::is_other_warning(l))
+            .count();
+        if others > 0 {
+            let _ = writeln!(
+                text,
+                "\n!! {} marked !! above: {} fail or change more than it seems; read {} before applying",
+                super::plural(others, "more line"),
+                if others == 1 { "it may" } else { "they may" },
+                if others == 1 { "it" } else { "them" },
+            );
+        }
         let _ = writeln!(
             text,
             "\n{} changed:\n",

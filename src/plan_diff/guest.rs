@@ -468,6 +468,8 @@ mod tests {
         let fused = container(json!({"fuse": true}));
         assert!(container_of(&old, &fused).is_empty());
         let with_token = lines(super::container(Some(&old), Some(&fused), true));
+        assert!(!crate::plan_diff::is_destructive(&with_token[0]));
+        assert!(crate::plan_diff::is_other_warning(&with_token[0]));
         assert!(
             with_token.len() == 1
                 && with_token[0].starts_with("  !! container db-01 has its features changed"),
