@@ -1300,10 +1300,7 @@ impl Lowering<'_> {
     }
 
     fn tags(&self, id: usize) -> Vec<String> {
-        let mut tags = self.records[id].strings("tags");
-        tags.sort();
-        tags.dedup();
-        tags
+        sorted(self.records[id].strings("tags"))
     }
 
     /// What a VM and a container share, checked the same way for both. `storage` is
